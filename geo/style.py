@@ -1,0 +1,135 @@
+"""One style definition per layer, read by both renderers (folium map and snapshot).
+
+Palette: Okabe & Ito (2008), safe for the common colour-vision deficiencies.
+Visual hierarchy, strongest first: core > axes > areas > venues > context, carried
+by line weight, fill opacity and draw order (``z``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Okabe-Ito colour-blind-safe palette
+ORANGE = "#E69F00"
+SKY_BLUE = "#56B4E9"
+GREEN = "#009E73"
+YELLOW = "#F0E442"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+BLACK = "#000000"
+GREY = "#7A7A7A"
+DARK_GREY = "#3A3A3A"
+
+GROUPS: tuple[str, ...] = ("core", "axes", "areas", "venues", "context")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A per-feature variation of a layer's style (e.g. an axis extension)."""
+
+    label_zh: str
+    label_en: str
+    dash: str | None = None
+    weight: float | None = None
+
+
+@dataclass(frozen=True)
+class LayerStyle:
+    """How one layer looks and how the legend explains it."""
+
+    key: str
+    group: str
+    label_zh: str
+    label_en: str
+    kind: str  # "polygon" | "line" | "point"
+    color: str
+    weight: float = 1.0
+    fill_color: str | None = None
+    fill_opacity: float = 0.0
+    dash: str | None = None  # SVG dash array, e.g. "6 4"
+    marker: str | None = None  # point symbol: circle, square, diamond, triangle, star
+    size: int = 12  # point symbol size in CSS pixels
+    z: int = 0  # draw order: higher draws on top
+    show: bool = True
+    variants: dict[str, Variant] = field(default_factory=dict)
+
+    def label(self, lang: str) -> str:
+        """The layer's name in ``lang`` ("zh" or "en")."""
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+LAYERS: tuple[LayerStyle, ...] = (
+    LayerStyle("boundary", "context", "北京市界", "Beijing municipal boundary", "polygon",
+               DARK_GREY, weight=2.5, z=1),
+    LayerStyle("districts", "context", "区界", "District boundaries", "polygon",
+               GREY, weight=1.0, dash="3 3", z=2),
+    LayerStyle("core", "core", "一核：首都功能核心区", "One Core: capital-function core", "polygon",
+               VERMILLION, weight=3.5, fill_color=VERMILLION, fill_opacity=0.22, z=3),
+    LayerStyle("areas", "areas", "多板块：国际交往重点地区（示意范围）",
+               "Multiple Areas: key areas (indicative extent)", "polygon",
+               GREEN, weight=2.0, fill_color=GREEN, fill_opacity=0.14, dash="6 4", z=4),
+    LayerStyle("axes", "axes", "两轴：中轴线与长安街", "Two Axes: Central Axis and Chang'an Avenue", "line",
+               BLUE, weight=6.0, z=5,
+               variants={
+                   "main": Variant("轴线", "Axis"),
+                   "extension": Variant("轴线延长线", "Axis extension", dash="10 7", weight=4.0),
+               }),
+    LayerStyle("heritage", "venues", "北京中轴线世界遗产构成要素", "Beijing Central Axis: World Heritage components",
+               "point", PURPLE, weight=1.0, fill_color=PURPLE, fill_opacity=1.0, marker="circle", size=10, z=6),
+    LayerStyle("diplomacy", "venues", "外交与国际会议场所", "Diplomatic and conference venues", "point",
+               DARK_GREY, weight=1.0, fill_color=ORANGE, fill_opacity=1.0, marker="star", size=20, z=9),
+    LayerStyle("exhibition", "venues", "会展与论坛场所（“四大平台”等）", "Exhibition and forum venues (“Four Platforms”…)",
+               "point", DARK_GREY, weight=1.0, fill_color=SKY_BLUE, fill_opacity=1.0, marker="square", size=13, z=8),
+    LayerStyle("culture", "venues", "文化交往新平台", "New cultural platforms", "point",
+               DARK_GREY, weight=1.0, fill_color=YELLOW, fill_opacity=1.0, marker="diamond", size=16, z=8),
+    LayerStyle("aviation", "venues", "航空枢纽", "Aviation hubs", "point",
+               BLACK, weight=1.0, fill_color=BLACK, fill_opacity=1.0, marker="triangle", size=16, z=7),
+)
+
+STYLES: dict[str, LayerStyle] = {s.key: s for s in LAYERS}
+VENUE_CATEGORIES: tuple[str, ...] = tuple(s.key for s in LAYERS if s.group == "venues")
+
+
+def get_style(key: str) -> LayerStyle:
+    """Return the style of layer ``key``; KeyError names the known layers."""
+    try:
+        return STYLES[key]
+    except KeyError:
+        raise KeyError(f"no style for layer {key!r}; known: {', '.join(STYLES)}") from None
+
+
+def ordered(keys: list[str] | tuple[str, ...]) -> list[str]:
+    """Sort layer keys by draw order, bottom first."""
+    return sorted(keys, key=lambda k: get_style(k).z)
+
+
+def marker_svg(style: LayerStyle) -> str:
+    """An inline SVG of a point layer's symbol (used by the map and the legend)."""
+    s = style.size
+    h = s / 2
+    fill, stroke, w = style.fill_color or style.color, style.color, style.weight
+    shape = {
+        "circle": f'<circle cx="{h}" cy="{h}" r="{h - w}"/>',
+        "square": f'<rect x="{w}" y="{w}" width="{s - 2 * w}" height="{s - 2 * w}"/>',
+        "diamond": f'<polygon points="{h},{w} {s - w},{h} {h},{s - w} {w},{h}"/>',
+        "triangle": f'<polygon points="{h},{w} {s - w},{s - w} {w},{s - w}"/>',
+        "star": f'<polygon points="{_star_points(h, h - w)}"/>',
+    }[style.marker or "circle"]
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{s}" height="{s}" viewBox="0 0 {s} {s}" '
+            f'fill="{fill}" stroke="{stroke}" stroke-width="{w}">{shape}</svg>')
+
+
+def _star_points(centre: float, radius: float) -> str:
+    import math
+
+    pts = []
+    for i in range(10):
+        r = radius if i % 2 == 0 else radius * 0.45
+        a = -math.pi / 2 + i * math.pi / 5
+        pts.append(f"{centre + r * math.cos(a):.2f},{centre + r * math.sin(a):.2f}")
+    return " ".join(pts)
+
+
+#: matplotlib marker codes for the same symbols, used by the snapshot renderer
+MPL_MARKERS = {"circle": "o", "square": "s", "diamond": "D", "triangle": "^", "star": "*"}

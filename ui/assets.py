@@ -1,0 +1,20 @@
+"""Serve Leaflet from the installed XStatic package through Streamlit's component file server.
+
+Streamlit serves a declared component's folder at ``/component/<name>/``; the map
+lives in the streamlit-folium component's iframe at ``/component/streamlit_folium.st_folium/``,
+so a sibling-relative URL works under any ``server.baseUrlPath``.
+"""
+
+from __future__ import annotations
+
+import streamlit.components.v1 as components
+
+from geo.assets import LEAFLET_DIR
+
+_NAME = "leaflet"
+
+
+def serve_leaflet() -> str:
+    """Register the Leaflet folder with the server; return its URL relative to the map iframe."""
+    component = components.declare_component(_NAME, path=str(LEAFLET_DIR))
+    return f"../{component.name}"
