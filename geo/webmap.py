@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 
 import folium
 import geopandas as gpd
@@ -31,8 +32,8 @@ _ON_EACH_FEATURE = JsCode(
 _CSS = """
 <style>
 .leaflet-container { background: #f4f3ef; font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; }
-.bem-legend { background: rgba(255,255,255,.93); padding: 8px 10px; border-radius: 4px;
-  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 12px; line-height: 18px; max-width: 290px; }
+.bem-legend { background: rgba(255,255,255,.93); padding: 6px 8px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); font-size: 11px; line-height: 16px; max-width: 260px; }
 .bem-legend h4 { margin: 0 0 4px; font-size: 13px; }
 .bem-legend .row { display: flex; align-items: center; gap: 6px; }
 .bem-legend .row.off { opacity: .35; }
@@ -42,6 +43,10 @@ _CSS = """
 .bem-popup blockquote { margin: 4px 0; padding-left: 8px; border-left: 3px solid #999; font-style: italic; }
 .bem-popup dt { font-weight: 600; } .bem-popup dd { margin: 0 0 4px; }
 .bem-icon { background: none; border: none; }
+.leaflet-control-layers { font-size: 12px; line-height: 1.25; }
+.leaflet-control-layers-overlays label { margin: 1px 0; }
+.leaflet-control-layers-selector { margin: 0 4px 0 0; vertical-align: -2px; }
+.leaflet-control-attribution { font-size: 10px; }
 </style>
 """
 
@@ -117,13 +122,13 @@ def legend_symbol_svg(s: style.LayerStyle, variant: style.Variant | None = None)
 def legend_spec(keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: list[str]) -> dict:
     """The legend's rows (one per symbol) for the given layers, top of the hierarchy first."""
     rows = []
-    for key in reversed(style.ordered(keys)):
+    for key in style.legend_order(keys):
         s = style.get_style(key)
         label = s.label(lang)
         if s.variants:
             for variant in s.variants.values():
                 rows.append({"layer": label, "svg": legend_symbol_svg(s, variant),
-                             "label": f"{label} · {variant.label_zh if lang == 'zh' else variant.label_en}"})
+                             "label": variant.label_zh if lang == "zh" else variant.label_en})
         else:
             rows.append({"layer": label, "svg": legend_symbol_svg(s), "label": label})
     attribution = [html.escape(i18n.t("attribution_data", lang))]
@@ -244,7 +249,10 @@ def build_map(
     keys = [s.key for s in style.LAYERS]
     for key in style.ordered(keys):
         add_layer(m, layers, key, lang, show=key not in hidden)
-    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    order = [style.get_style(k).label(lang) for k in style.legend_order(keys)]
+    folium.LayerControl(collapsed=False, position="topright", sortLayers=True, sortFunction=JsCode(
+        f"function(a, b, nameA, nameB) {{ var o = {json.dumps(order, ensure_ascii=False)};"
+        " return o.indexOf(nameA) - o.indexOf(nameB); }")).add_to(m)
     hidden_labels = [style.get_style(k).label(lang) for k in hidden]
     Legend(legend_spec(keys, lang, bm, hidden_labels)).add_to(m)
     m.get_root().header.add_child(folium.Element("<style>.bem-nolabels .bem-label{display:none}</style>"))

@@ -1,0 +1,104 @@
+"""The folium map: layers, legend, escaping, and no remote assets."""
+
+from __future__ import annotations
+
+import re
+
+import folium
+import pytest
+
+from geo import assets, basemaps, style, webmap
+from geo.errors import AssetError
+
+
+@pytest.fixture(scope="module")
+def rendered(layers):
+    out = {}
+    for lang in ("zh", "en"):
+        m = webmap.build_map(layers, lang=lang, basemap="offline", asset_base="assets/leaflet")
+        out[lang] = m.get_root().render()
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_layer_is_toggleable_and_in_the_legend(layers, lang):
+    m = webmap.build_map(layers, lang=lang, basemap="offline")
+    labels = {s.label(lang) for s in style.LAYERS}
+    groups = {c.layer_name for c in m._children.values() if isinstance(c, folium.FeatureGroup)}
+    assert groups == labels
+    assert any(isinstance(c, folium.LayerControl) for c in m._children.values())
+    legend = next(c for c in m._children.values() if isinstance(c, webmap.Legend))
+    assert {row["layer"] for row in legend.spec["rows"]} == labels
+    # two rows for the axes (axis, extension), one for every other layer
+    assert len(legend.spec["rows"]) == len(labels) + 1
+    # rows follow the hierarchy: core first, context last
+    first, last = legend.spec["rows"][0]["layer"], legend.spec["rows"][-1]["layer"]
+    assert first == style.get_style("core").label(lang) and last == style.get_style("boundary").label(lang)
+
+
+def test_language_is_not_mixed(rendered):
+    for s in style.LAYERS:
+        assert s.label_en not in rendered["zh"]
+        assert s.label_zh not in rendered["en"]
+
+
+def test_only_local_assets(rendered):
+    srcs = re.findall(r'<script[^>]+src="([^"]+)"', rendered["en"]) + re.findall(r'<link[^>]+href="([^"]+)"',
+                                                                                  rendered["en"])
+    assert srcs == ["assets/leaflet/leaflet.js", "assets/leaflet/leaflet.css"] or set(srcs) == {
+        "assets/leaflet/leaflet.js", "assets/leaflet/leaflet.css"}
+    assert "cdn" not in rendered["en"].lower()
+
+
+def test_a_cdn_plugin_is_refused(layers):
+    m = webmap.build_map(layers, lang="en", basemap="offline")
+    from folium.plugins import Fullscreen
+
+    Fullscreen().add_to(m)
+    with pytest.raises(AssetError, match="CDN"):
+        assets.check_no_remote_assets(m)
+
+
+@pytest.mark.parametrize("key", [k for k in basemaps.BASEMAPS if k != "offline"])
+def test_tile_basemaps_carry_attribution(layers, key):
+    m = webmap.build_map(layers, lang="en", basemap=key)
+    tiles = [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
+    assert len(tiles) == 1
+    assert tiles[0].tiles == basemaps.BASEMAPS[key].url
+    assert basemaps.BASEMAPS[key].attribution and tiles[0].options["attribution"]
+
+
+def test_offline_basemap_has_no_tiles(layers):
+    m = webmap.build_map(layers, lang="en", basemap="offline")
+    assert not [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
+
+
+def test_names_are_text_not_markup(layers):
+    evil = layers.venues.copy()
+    evil.loc[evil.index[0], "name_en"] = '<img src=x onerror=alert(1)>'
+    evil.loc[evil.index[0], "plan_sentence"] = "</script><script>alert(2)</script>"
+    doc = webmap.to_display_geojson(evil, "diplomacy", "en", curated=True)
+    props = doc["features"][0]["properties"]
+    assert props["_tip"] == "&lt;img src=x onerror=alert(1)&gt;"
+    assert "<img" not in props["_popup"] and "<script>" not in props["_popup"]
+    assert "&lt;/script&gt;&lt;script&gt;alert(2)" in props["_popup"]
+
+
+def test_popup_card_carries_the_plan_sentence_and_district(layers):
+    row = layers.venues.set_index("id").loc["forbidden_city"].to_dict()
+    row["id"] = "forbidden_city"
+    card = webmap.popup_html(row, "en")
+    assert "Dongcheng" in card and "UNESCO" in card and "Forbidden City" in card and "故宫" in card
+
+
+def test_point_symbols_follow_the_style(layers):
+    m = webmap.build_map(layers, lang="en", basemap="offline")
+    groups = {c.layer_name: c for c in m._children.values() if isinstance(c, folium.FeatureGroup)}
+    for s in style.LAYERS:
+        geojson = next(c for c in groups[s.label("en")]._children.values() if isinstance(c, folium.GeoJson))
+        if s.kind == "point":
+            assert geojson.marker.icon.options["html"] == style.marker_svg(s)
+            assert len(geojson.data["features"]) == len(layers.get(s.key))
+        else:
+            first = geojson.data["features"][0]
+            assert geojson.style_function(first)["color"] == s.color
