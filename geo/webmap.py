@@ -7,10 +7,11 @@ import json
 
 import folium
 import geopandas as gpd
+import shapely
 from folium.template import Template
 from folium.utilities import JsCode
 
-from geo import basemaps, i18n, style
+from geo import basemaps, datum, i18n, style
 from geo.assets import localize_assets
 from geo.data import Layers
 
@@ -104,6 +105,86 @@ class Legend(folium.MacroElement):
         self.label_min_zoom = label_min_zoom
 
 
+class MousePosition(folium.MacroElement):
+    """A WGS-84 readout of the mouse position, whatever the basemap's datum; click copies it.
+
+    On a GCJ-02 basemap the map's coordinates are GCJ-02, so they are inverted here with
+    the same formula and iteration as ``geo.datum`` (ported to JS; the mainland test is a
+    coarse one: rectangle minus Hong Kong, Macau and Taiwan, enough for a readout).
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>.bem-mouse { background: rgba(255,255,255,.9); padding: 2px 6px; font: 12px/1.4 monospace;
+          border-radius: 3px; cursor: copy; user-select: all; }</style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function() {
+            var map = {{ this._parent.get_name() }};
+            var gcj = {{ this.gcj | tojson }};
+            var A = 6378245.0, EE = 0.00669342162296594323, PI = Math.PI;
+            function outside(lon, lat) {
+                if (lon < 73.4 || lon > 135.1 || lat < 18.1 || lat > 53.6) return true;
+                if (lon > 113.83 && lon < 114.45 && lat > 22.13 && lat < 22.51) return true;  // Hong Kong
+                if (lon > 113.52 && lon < 113.61 && lat > 22.10 && lat < 22.22) return true;  // Macau
+                if (lon > 119.3 && lon < 122.3 && lat > 21.8 && lat < 25.4) return true;    // Taiwan
+                return false;
+            }
+            function delta(lon, lat) {
+                var x = lon - 105.0, y = lat - 35.0, sx = Math.sqrt(Math.abs(x));
+                var dLat = -100 + 2*x + 3*y + 0.2*y*y + 0.1*x*y + 0.2*sx
+                    + (20*Math.sin(6*x*PI) + 20*Math.sin(2*x*PI)) * 2/3
+                    + (20*Math.sin(y*PI) + 40*Math.sin(y/3*PI)) * 2/3
+                    + (160*Math.sin(y/12*PI) + 320*Math.sin(y*PI/30)) * 2/3;
+                var dLon = 300 + x + 2*y + 0.1*x*x + 0.1*x*y + 0.1*sx
+                    + (20*Math.sin(6*x*PI) + 20*Math.sin(2*x*PI)) * 2/3
+                    + (20*Math.sin(x*PI) + 40*Math.sin(x/3*PI)) * 2/3
+                    + (150*Math.sin(x/12*PI) + 300*Math.sin(x/30*PI)) * 2/3;
+                var rad = lat / 180 * PI, magic = 1 - EE * Math.sin(rad) * Math.sin(rad), sm = Math.sqrt(magic);
+                return [dLon * 180 / (A / sm * Math.cos(rad) * PI), dLat * 180 / ((A * (1 - EE)) / (magic * sm) * PI)];
+            }
+            function toWgs(lon, lat) {
+                if (!gcj || outside(lon, lat)) return [lon, lat];
+                var x = lon, y = lat;
+                for (var i = 0; i < 30; i++) {
+                    var d = delta(x, y), ex = x + d[0] - lon, ey = y + d[1] - lat;
+                    x -= ex; y -= ey;
+                    if (Math.abs(ex) < 1e-9 && Math.abs(ey) < 1e-9) break;
+                }
+                return [x, y];
+            }
+            var ctl = L.control({position: "bottomleft"});
+            ctl.onAdd = function() {
+                var div = L.DomUtil.create("div", "bem-mouse");
+                div.title = {{ this.hint | tojson }};
+                div.textContent = "WGS-84";
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.on(div, "click", function() {
+                    if (navigator.clipboard) { navigator.clipboard.writeText(div.dataset.value || ""); }
+                });
+                return div;
+            };
+            ctl.addTo(map);
+            map.on("mousemove", function(e) {
+                var w = toWgs(e.latlng.lng, e.latlng.lat);
+                var value = w[1].toFixed(6) + ", " + w[0].toFixed(6);
+                var div = ctl.getContainer();
+                div.dataset.value = value;
+                div.textContent = "WGS-84  " + value;
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, display_datum: str, lang: str):
+        super().__init__()
+        self._name = "MousePosition"
+        self.gcj = display_datum == "gcj02"
+        self.hint = i18n.t("mouse_hint", lang)
+
+
 def legend_symbol_svg(s: style.LayerStyle, variant: style.Variant | None = None) -> str:
     """A 28x16 SVG swatch for a legend row, drawn from the layer style."""
     if s.kind == "point":
@@ -120,7 +201,10 @@ def legend_symbol_svg(s: style.LayerStyle, variant: style.Variant | None = None)
 
 
 def legend_spec(keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: list[str]) -> dict:
-    """The legend's rows (one per symbol) for the given layers, top of the hierarchy first."""
+    """The legend's rows (one per symbol) for the given layers, top of the hierarchy first.
+
+    On a GCJ-02 basemap a last row says the overlays are shifted to match its tiles.
+    """
     rows = []
     for key in style.legend_order(keys):
         s = style.get_style(key)
@@ -131,6 +215,8 @@ def legend_spec(keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: l
                              "label": variant.label_zh if lang == "zh" else variant.label_en})
         else:
             rows.append({"layer": label, "svg": legend_symbol_svg(s), "label": label})
+    if basemap.datum == "gcj02":
+        rows.append({"layer": "", "svg": "", "label": i18n.t("gcj_note", lang)})
     attribution = [html.escape(i18n.t("attribution_data", lang))]
     return {"title": i18n.t("legend", lang), "rows": rows, "attribution": attribution, "hidden": hidden}
 
@@ -157,10 +243,15 @@ def popup_html(row: dict, lang: str) -> str:
     return "".join(parts)
 
 
-def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool) -> dict:
-    """GeoJSON for the browser: display geometry plus escaped ``_tip`` / ``_popup`` only."""
+def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool, display_datum: str = "wgs84") -> dict:
+    """GeoJSON for the browser: display geometry plus escaped ``_tip`` / ``_popup`` only.
+
+    ``display_datum`` is the basemap's datum: on a GCJ-02 basemap every vertex is shifted
+    so the overlay lands on the right street. The stored data stay WGS-84.
+    """
     tolerance = DISPLAY_SIMPLIFY.get(key)
     geoms = gdf.geometry.simplify(tolerance, preserve_topology=True) if tolerance else gdf.geometry
+    geoms = datum.transform_geometry(geoms.values, "wgs84", display_datum)
     features = []
     for (_, row), geom in zip(gdf.iterrows(), geoms):
         props = {"_tip": html.escape(row[f"name_{lang}"])}
@@ -187,12 +278,12 @@ def _style_function(s: style.LayerStyle):
     return fn
 
 
-def add_layer(m: folium.Map, layers: Layers, key: str, lang: str, show: bool) -> None:
-    """Add one styled, toggleable layer to the map."""
+def add_layer(m: folium.Map, layers: Layers, key: str, lang: str, show: bool, display_datum: str = "wgs84") -> None:
+    """Add one styled, toggleable layer to the map (shifted to the basemap's datum)."""
     s = style.get_style(key)
     gdf = layers.get(key)
     group = folium.FeatureGroup(name=s.label(lang), show=show, overlay=True)
-    data = to_display_geojson(gdf, key, lang, curated=key not in ("boundary", "districts"))
+    data = to_display_geojson(gdf, key, lang, curated=key not in ("boundary", "districts"), display_datum=display_datum)
     kwargs = {}
     if s.kind == "point":
         half = s.size / 2
@@ -204,13 +295,14 @@ def add_layer(m: folium.Map, layers: Layers, key: str, lang: str, show: bool) ->
     folium.GeoJson(data, name=s.label(lang), on_each_feature=_ON_EACH_FEATURE,
                    smooth_factor=0.5, **kwargs).add_to(group)
     if s.kind == "point" or key == "areas":
-        add_labels(group, gdf, lang, offset=s.size / 2 + 2 if s.kind == "point" else 0)
+        add_labels(group, gdf, lang, offset=s.size / 2 + 2 if s.kind == "point" else 0, display_datum=display_datum)
     group.add_to(m)
 
 
-def add_labels(group: folium.FeatureGroup, gdf: gpd.GeoDataFrame, lang: str, offset: float) -> None:
+def add_labels(group: folium.FeatureGroup, gdf: gpd.GeoDataFrame, lang: str, offset: float,
+               display_datum: str = "wgs84") -> None:
     """Text labels in ``lang`` (hidden when zoomed out; CSS class toggled by the legend script)."""
-    points = gdf.geometry.representative_point()
+    points = datum.transform_geometry(gdf.geometry.representative_point().values, "wgs84", display_datum)
     for name, pt in zip(gdf[f"name_{lang}"], points):
         folium.Marker(
             location=(pt.y, pt.x),
@@ -220,14 +312,13 @@ def add_labels(group: folium.FeatureGroup, gdf: gpd.GeoDataFrame, lang: str, off
         ).add_to(group)
 
 
-def add_basemap(m: folium.Map, key: str) -> basemaps.Basemap:
-    """Add the basemap's tile layer (none for offline)."""
-    bm = basemaps.get_basemap(key)
-    if bm.provider is not None:
-        folium.TileLayer(tiles=bm.url, attr=bm.attribution, name=i18n.term("basemap", bm.key, "en"),
-                         max_zoom=bm.max_zoom, max_native_zoom=bm.max_zoom, overlay=False,
-                         control=False).add_to(m)
-    return bm
+def add_basemap(m: folium.Map, bm: basemaps.Basemap, token: str | None = None) -> None:
+    """Add the basemap's tile layer and its annotation layer (none for offline)."""
+    for url, name in ((bm.url(token), bm.key), (bm.labels_url(token), f"{bm.key}-labels")):
+        if url is None:
+            continue
+        folium.TileLayer(tiles=url, attr=bm.attribution, name=name, subdomains=bm.subdomains,
+                         max_zoom=18, max_native_zoom=bm.max_zoom, overlay=False, control=False).add_to(m)
 
 
 def build_map(
@@ -237,30 +328,37 @@ def build_map(
     asset_base: str = "leaflet",
     hidden: tuple[str, ...] = (),
     height: str = "100%",
+    token: str | None = None,
 ) -> folium.Map:
     """The interactive map: every layer grouped and toggleable, a legend, attribution.
 
-    ``asset_base`` is the URL (relative to the page showing the map) where Leaflet is served.
+    ``asset_base`` is the URL (relative to the page showing the map) where Leaflet is served;
+    ``token`` the key of a basemap that needs one (Tianditu). A basemap whose key is missing
+    falls back to offline rather than showing broken tiles.
     """
     lang = i18n.normalize_lang(lang)
+    bm = basemaps.get_basemap(basemap)
+    if not bm.available(token):
+        bm = basemaps.BASEMAPS["offline"]
     m = folium.Map(location=BEIJING_CENTER, zoom_start=BEIJING_ZOOM, tiles=None, control_scale=True,
                    prefer_canvas=False, height=height, min_zoom=7, max_zoom=18)
-    bm = add_basemap(m, basemap)
+    add_basemap(m, bm, token)
     keys = [s.key for s in style.LAYERS]
     for key in style.ordered(keys):
-        add_layer(m, layers, key, lang, show=key not in hidden)
+        add_layer(m, layers, key, lang, show=key not in hidden, display_datum=bm.datum)
     order = [style.get_style(k).label(lang) for k in style.legend_order(keys)]
     folium.LayerControl(collapsed=False, position="topright", sortLayers=True, sortFunction=JsCode(
         f"function(a, b, nameA, nameB) {{ var o = {json.dumps(order, ensure_ascii=False)};"
         " return o.indexOf(nameA) - o.indexOf(nameB); }")).add_to(m)
     hidden_labels = [style.get_style(k).label(lang) for k in hidden]
     Legend(legend_spec(keys, lang, bm, hidden_labels)).add_to(m)
+    MousePosition(bm.datum, lang).add_to(m)
     m.get_root().header.add_child(folium.Element("<style>.bem-nolabels .bem-label{display:none}</style>"))
-    m.fit_bounds(_bounds(layers.boundary))
+    m.fit_bounds(_bounds(layers.boundary, bm.datum))
     return localize_assets(m, asset_base)
 
 
-def _bounds(gdf: gpd.GeoDataFrame) -> list[list[float]]:
-    xmin, ymin, xmax, ymax = gdf.total_bounds
+def _bounds(gdf: gpd.GeoDataFrame, display_datum: str = "wgs84") -> list[list[float]]:
+    xmin, ymin, xmax, ymax = shapely.total_bounds(datum.transform_geometry(gdf.geometry.values, "wgs84", display_datum))
     return [[ymin, xmin], [ymax, xmax]]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import folium
+import numpy as np
 import pytest
 
-from geo import assets, basemaps, style, webmap
+from geo import assets, basemaps, datum, style, webmap
 from geo.errors import AssetError
 
 
@@ -59,13 +60,74 @@ def test_a_cdn_plugin_is_refused(layers):
         assets.check_no_remote_assets(m)
 
 
+def tile_layers(m: folium.Map) -> list[folium.TileLayer]:
+    return [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
+
+
 @pytest.mark.parametrize("key", [k for k in basemaps.BASEMAPS if k != "offline"])
-def test_tile_basemaps_carry_attribution(layers, key):
-    m = webmap.build_map(layers, lang="en", basemap=key)
-    tiles = [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
-    assert len(tiles) == 1
-    assert tiles[0].tiles == basemaps.BASEMAPS[key].url
-    assert basemaps.BASEMAPS[key].attribution and tiles[0].options["attribution"]
+def test_tile_basemaps_carry_attribution_and_labels(layers, key):
+    bm = basemaps.BASEMAPS[key]
+    m = webmap.build_map(layers, lang="en", basemap=key, token="KEY123")
+    tiles = tile_layers(m)
+    assert [t.tiles for t in tiles] == [u for u in (bm.url("KEY123"), bm.labels_url("KEY123")) if u]
+    assert all(t.options["attribution"] == bm.attribution and bm.attribution for t in tiles)
+    assert all(t.tiles.startswith("https://") for t in tiles)
+
+
+def test_tianditu_without_a_key_shows_no_broken_tiles(layers, monkeypatch):
+    monkeypatch.delenv(basemaps.TIANDITU_ENV, raising=False)
+    assert not tile_layers(webmap.build_map(layers, lang="en", basemap="tianditu"))
+    with_key = tile_layers(webmap.build_map(layers, lang="en", basemap="tianditu", token="abc"))
+    assert len(with_key) == 2 and all("tk=abc" in t.tiles for t in with_key)
+    monkeypatch.setenv(basemaps.TIANDITU_ENV, "fromenv")
+    assert basemaps.tianditu_key() == "fromenv" and basemaps.tianditu_key("secret") == "secret"
+
+
+def test_tile_mirror_replaces_every_tile_server(layers, monkeypatch):
+    monkeypatch.setenv(basemaps.MIRROR_ENV, "http://127.0.0.1:9/tiles/")
+    tiles = tile_layers(webmap.build_map(layers, lang="en", basemap="gaode_satellite"))
+    assert [t.tiles for t in tiles] == ["http://127.0.0.1:9/tiles/gaode_satellite/{z}/{x}/{y}.png",
+                                        "http://127.0.0.1:9/tiles/gaode_satellite-labels/{z}/{x}/{y}.png"]
+
+
+def overlay_coords(m: folium.Map, key: str, lang: str = "en") -> dict[str, list]:
+    group = next(c for c in m._children.values()
+                 if isinstance(c, folium.FeatureGroup) and c.layer_name == style.get_style(key).label(lang))
+    geojson = next(c for c in group._children.values() if isinstance(c, folium.GeoJson))
+    return {f["properties"]["_tip"]: f["geometry"]["coordinates"] for f in geojson.data["features"]}
+
+
+@pytest.mark.parametrize("key", ["heritage", "axes", "areas", "core"])
+def test_overlays_shift_by_the_gcj_offset_on_gaode_only(layers, key):
+    wgs = overlay_coords(webmap.build_map(layers, lang="en", basemap="osm"), key)
+    gcj = overlay_coords(webmap.build_map(layers, lang="en", basemap="gaode"), key)
+    for name, coords in wgs.items():
+        a = np.array(list(_flatten(coords)))
+        b = np.array(list(_flatten(gcj[name])))
+        lon, lat = datum.from_wgs84(a[:, 0], a[:, 1], "gcj02")
+        np.testing.assert_allclose(b[:, 0], lon, atol=1e-12)
+        np.testing.assert_allclose(b[:, 1], lat, atol=1e-12)
+        # the offset in Beijing is several hundred metres
+        assert 0.004 < np.abs(b[:, 0] - a[:, 0]).min() < 0.008
+    stored = layers.get(key)
+    if key == "heritage":
+        row = stored.set_index("name_en").loc["Forbidden City"].geometry
+        assert list(wgs["Forbidden City"]) == [row.x, row.y]  # identical, not shifted
+
+
+def _flatten(coords):
+    if isinstance(coords[0], (int, float)):
+        yield coords
+    else:
+        for c in coords:
+            yield from _flatten(c)
+
+
+def test_the_mouse_readout_is_wgs84_on_every_basemap(layers):
+    for key, expect in (("gaode", True), ("osm", False)):
+        m = webmap.build_map(layers, lang="en", basemap=key)
+        mouse = next(c for c in m._children.values() if isinstance(c, webmap.MousePosition))
+        assert mouse.gcj is expect
 
 
 def test_offline_basemap_has_no_tiles(layers):
