@@ -44,6 +44,7 @@ _CSS = """
 .bem-popup blockquote { margin: 4px 0; padding-left: 8px; border-left: 3px solid #999; font-style: italic; }
 .bem-popup dt { font-weight: 600; } .bem-popup dd { margin: 0 0 4px; }
 .bem-icon { background: none; border: none; }
+.bem-icon svg { display: block; }  /* inline SVG would sit on the text baseline, off its anchor */
 .leaflet-control-layers { font-size: 12px; line-height: 1.25; }
 .leaflet-control-layers-overlays label { margin: 1px 0; }
 .leaflet-control-layers-selector { margin: 0 4px 0 0; vertical-align: -2px; }

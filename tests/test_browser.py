@@ -77,3 +77,72 @@ def test_hiding_a_layer_dims_its_legend_row(browser, app_url):
         assert row.count() == 1 and label in row.inner_text()
     finally:
         page.close()
+
+
+# --- Chinese basemaps: overlays on the right street -----------------------------------------------------
+
+TIANANMEN = (116.391083, 39.907333)  # WGS-84, the stored coordinate of the heritage component
+
+
+@pytest.fixture(scope="module")
+def mirrored_app(artifacts):
+    """The app with every tile server replaced by a local one (as an intranet mirror would)."""
+    from tests.conftest import serve_app
+    from tests.tileserver import tile_server
+
+    with tile_server(TIANANMEN) as (tiles_url, tile_requests):
+        with serve_app(artifacts / "streamlit-mirror.log", BEM_TILE_MIRROR=tiles_url) as url:
+            yield url, tile_requests
+
+
+def red_centroid(png: bytes) -> tuple[float, float]:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from tests.tileserver import ARM
+
+    img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    red = (img[:, :, 0] > 230) & (img[:, :, 1] < 40) & (img[:, :, 2] < 40)
+    ys, xs = np.nonzero(red)
+    assert len(xs) > 30, "the tile's red cross is not visible"
+    # the axis line covers the vertical arm and the label the right arm: the horizontal
+    # arm's row gives y, its left end (ARM px from the centre) gives x
+    return float(xs.min() + ARM), float(np.median(ys))
+
+
+@pytest.mark.parametrize("basemap", ["gaode", "light"])
+def test_overlay_lands_on_the_tile_position(browser, mirrored_app, artifacts, basemap):
+    """Tiananmen's symbol sits on the cross the tiles draw for it, on GCJ-02 and WGS-84 tiles alike."""
+    from geo import datum
+
+    url, tile_requests = mirrored_app
+    page, requests = open_app(browser, f"{url}/?basemap={basemap}&lang=zh")
+    try:
+        frame = map_frame(page)
+        view = datum.from_wgs84(*TIANANMEN, "gcj02") if basemap == "gaode" else TIANANMEN
+        frame.evaluate(f"map_div.setView([{view[1]}, {view[0]}], 16, {{animate: false}})")
+        frame.wait_for_function("Array.from(document.querySelectorAll('.leaflet-tile')).every(t => t.complete)"
+                                " && document.querySelectorAll('.leaflet-tile-loaded').length > 4")
+        page.wait_for_timeout(500)
+        iframe_box = page.locator('iframe[src*="streamlit_folium"]').bounding_box()  # page coordinates
+        rect = "e => { const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }"
+        markers = frame.locator(".leaflet-marker-icon.bem-icon").evaluate_all(f"els => els.map({rect})")
+        box = frame.locator(".leaflet-container").evaluate(
+            "e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }")  # frame coordinates
+        shot = page.screenshot(path=str(artifacts / f"central-axis-{basemap}.png"), clip={
+            "x": iframe_box["x"] + box[0], "y": iframe_box["y"] + box[1], "width": box[2], "height": box[3]})
+        cx, cy = red_centroid(shot)
+        cx, cy = cx + box[0], cy + box[1]  # frame coordinates
+        dist = min(((mx - cx) ** 2 + (my - cy) ** 2) ** 0.5 for mx, my in markers)
+        assert dist < 4, f"Tiananmen is drawn {dist:.1f} px away from its street"
+        # the mouse readout gives WGS-84 whatever the basemap
+        page.mouse.move(iframe_box["x"] + cx, iframe_box["y"] + cy)
+        readout = frame.locator(".bem-mouse").inner_text()
+        lat, lon = (float(v) for v in readout.replace("WGS-84", "").split(","))
+        assert abs(lat - TIANANMEN[1]) < 5e-5 and abs(lon - TIANANMEN[0]) < 5e-5, readout
+    finally:
+        page.close()
+    assert any(f"/{basemap}/16/" in r for r in tile_requests)
+    assert not [u for u in requests if urlparse(u).hostname not in LOCAL_HOSTS and urlparse(u).scheme in ("http", "https")]
