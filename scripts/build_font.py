@@ -1,0 +1,93 @@
+"""Build the CJK font that ships with the package, so Chinese renders in snapshots on any machine.
+
+Subsets Noto Sans CJK SC (SIL Open Font License 1.1) to GB 2312 (6,763 hanzi), ASCII,
+Latin-1, general and CJK punctuation, full-width forms, and every character used in our
+data and UI strings; renames the family to "BEM Sans SC" so it never shadows a full
+Noto Sans CJK installed on the machine (which the snapshot prefers when present).
+
+Source: Debian's fonts-noto-cjk (NotoSansCJK-Regular.ttc, face "Noto Sans CJK SC").
+Run:  python scripts/build_font.py [--source PATH] [--out geo/resources/fonts/BEMSansSC-Regular.otf]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTCollection
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FAMILY = "BEM Sans SC"
+DEFAULT_SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+DEFAULT_OUT = ROOT / "geo" / "resources" / "fonts" / "BEMSansSC-Regular.otf"
+
+
+def gb2312_chars() -> set[str]:
+    chars = set()
+    for hi in range(0xA1, 0xF8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes([hi, lo]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return chars
+
+
+def project_chars() -> set[str]:
+    """Every character in the shipped data and the UI strings."""
+    from geo import i18n, style, views
+
+    text = []
+    for path in sorted((ROOT / "data").glob("*.geojson")):
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            text.extend(str(v) for v in feature["properties"].values())
+    text.extend(json.dumps(i18n._STRINGS, ensure_ascii=False) + json.dumps(i18n._TERMS, ensure_ascii=False))
+    text.extend(s.label_zh for s in style.LAYERS)
+    text.extend(v.name_zh for v in views.VIEWS.values())
+    return set("".join(text))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    collection = TTCollection(str(args.source))
+    font = next(f for f in collection.fonts if f["name"].getDebugName(1) == "Noto Sans CJK SC")
+    ranges = [range(0x20, 0x7F), range(0xA0, 0x100), range(0x2000, 0x2070), range(0x2190, 0x2200),
+              range(0x3000, 0x3040), range(0xFF00, 0xFFF0), range(0x2460, 0x24A0)]
+    codepoints = {cp for r in ranges for cp in r} | {ord(c) for c in gb2312_chars() | project_chars()}
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.layout_features = ["*"]
+    options.drop_tables += ["DSIG"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=codepoints)
+    subsetter.subset(font)
+    names = font["name"]
+    for record in list(names.names):
+        if record.nameID in (1, 3, 4, 6, 16, 17, 21, 22):
+            names.removeNames(nameID=record.nameID)
+    for platform, enc, lang in ((3, 1, 0x409), (1, 0, 0)):
+        names.setName(FAMILY, 1, platform, enc, lang)
+        names.setName("Regular", 2, platform, enc, lang)
+        names.setName(f"{FAMILY} Regular; subset of Noto Sans CJK SC", 3, platform, enc, lang)
+        names.setName(f"{FAMILY} Regular", 4, platform, enc, lang)
+        names.setName("BEMSansSC-Regular", 6, platform, enc, lang)
+    if "CFF " in font:
+        font["CFF "].cff.fontNames = ["BEMSansSC-Regular"]
+    font.recalcTimestamp = False  # reproducible bytes: keep the source font's timestamps
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    font.save(str(args.out))
+    print(f"{args.out}: {len(codepoints)} code points, {args.out.stat().st_size / 1e6:.1f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
