@@ -49,6 +49,10 @@ _STRINGS: dict[str, dict[str, str]] = {
               "the TIANDITU_KEY environment variable or tianditu_key = \"…\" in .streamlit/secrets.toml and restart. "
               "Showing the offline basemap meanwhile."},
     "key_needed": {"zh": "需密钥", "en": "key needed"},
+    "tiles_unreachable": {"zh": "底图瓦片服务器无法访问：仅绘制矢量图层", "en": "Basemap tiles unreachable: vector layers only"},
+    "source_line": {"zh": "来源：北京市推进国际交往中心功能建设领导小组会议（2025年3月17日）",
+                    "en": "Source: Leading Group for Improving Beijing’s Role as the Center for International Exchanges, "
+                          "meeting of 17 March 2025"},
 }
 
 _TERMS: dict[str, dict[str, dict[str, str]]] = {

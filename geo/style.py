@@ -53,6 +53,7 @@ class LayerStyle:
     z: int = 0  # draw order: higher draws on top
     show: bool = True
     variants: dict[str, Variant] = field(default_factory=dict)
+    label_min_zoom: int = 9  # map labels appear from this web-map zoom on (snapshots use the same scale)
 
     def label(self, lang: str) -> str:
         """The layer's name in ``lang`` ("zh" or "en")."""
@@ -68,7 +69,7 @@ LAYERS: tuple[LayerStyle, ...] = (
                VERMILLION, weight=3.5, fill_color=VERMILLION, fill_opacity=0.22, z=3),
     LayerStyle("areas", "areas", "多板块：国际交往重点地区（示意范围）",
                "Multiple Areas: key areas (indicative extent)", "polygon",
-               GREEN, weight=2.0, fill_color=GREEN, fill_opacity=0.14, dash="6 4", z=4),
+               GREEN, weight=2.0, fill_color=GREEN, fill_opacity=0.14, dash="6 4", z=4, label_min_zoom=11),
     LayerStyle("axes", "axes", "两轴：中轴线与长安街", "Two Axes: Central Axis and Chang'an Avenue", "line",
                BLUE, weight=6.0, z=5,
                variants={
@@ -76,7 +77,8 @@ LAYERS: tuple[LayerStyle, ...] = (
                    "extension": Variant("两轴延长线", "Two Axes: extensions", dash="10 7", weight=4.0),
                }),
     LayerStyle("heritage", "venues", "北京中轴线世界遗产构成要素", "Beijing Central Axis: World Heritage components",
-               "point", PURPLE, weight=1.0, fill_color=PURPLE, fill_opacity=1.0, marker="circle", size=10, z=6),
+               "point", PURPLE, weight=1.0, fill_color=PURPLE, fill_opacity=1.0, marker="circle", size=10, z=6,
+               label_min_zoom=13),
     LayerStyle("diplomacy", "venues", "外交与国际会议场所", "Diplomatic and conference venues", "point",
                DARK_GREY, weight=1.0, fill_color=ORANGE, fill_opacity=1.0, marker="star", size=20, z=9),
     LayerStyle("exhibition", "venues", "会展与论坛场所（“四大平台”等）", "Exhibition and forum venues (“Four Platforms”…)",
@@ -102,6 +104,9 @@ def get_style(key: str) -> LayerStyle:
 def ordered(keys: list[str] | tuple[str, ...]) -> list[str]:
     """Sort layer keys by draw order, bottom first."""
     return sorted(keys, key=lambda k: get_style(k).z)
+
+
+LABEL_ZOOMS: tuple[int, ...] = tuple(sorted({s.label_min_zoom for s in LAYERS}))
 
 
 def legend_order(keys: list[str] | tuple[str, ...]) -> list[str]:

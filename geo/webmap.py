@@ -19,8 +19,6 @@ BEIJING_CENTER = (40.05, 116.40)
 BEIJING_ZOOM = 9
 #: web display simplification (degrees, ~50 m); stored data stay as shipped
 DISPLAY_SIMPLIFY = {"boundary": 0.0008, "districts": 0.0008, "core": 0.0002}
-#: draw labels for these layers when zoomed in enough
-LABEL_MIN_ZOOM = 11
 
 _ON_EACH_FEATURE = JsCode(
     """function(feature, layer) {
@@ -90,8 +88,8 @@ class Legend(folium.MacroElement):
             spec.attribution.forEach(function(a) { map.attributionControl.addAttribution(a); });
             spec.hidden.forEach(function(name) { mark(name, false); });
             function labels() {
-                var show = map.getZoom() >= {{ this.label_min_zoom }};
-                map.getContainer().classList.toggle("bem-nolabels", !show);
+                var z = map.getZoom(), c = map.getContainer().classList;
+                {{ this.label_zooms | tojson }}.forEach(function(m) { c.toggle("bem-hide-" + m, z < m); });
             }
             map.on("zoomend", labels); labels();
         })();
@@ -99,11 +97,11 @@ class Legend(folium.MacroElement):
         """
     )
 
-    def __init__(self, spec: dict, label_min_zoom: int = LABEL_MIN_ZOOM):
+    def __init__(self, spec: dict):
         super().__init__()
         self._name = "Legend"
         self.spec = spec
-        self.label_min_zoom = label_min_zoom
+        self.label_zooms = list(style.LABEL_ZOOMS)
 
 
 class MousePosition(folium.MacroElement):
@@ -296,18 +294,19 @@ def add_layer(m: folium.Map, layers: Layers, key: str, lang: str, show: bool, di
     folium.GeoJson(data, name=s.label(lang), on_each_feature=_ON_EACH_FEATURE,
                    smooth_factor=0.5, **kwargs).add_to(group)
     if s.kind == "point" or key == "areas":
-        add_labels(group, gdf, lang, offset=s.size / 2 + 2 if s.kind == "point" else 0, display_datum=display_datum)
+        add_labels(group, gdf, lang, offset=s.size / 2 + 2 if s.kind == "point" else 0, display_datum=display_datum,
+                   min_zoom=s.label_min_zoom)
     group.add_to(m)
 
 
 def add_labels(group: folium.FeatureGroup, gdf: gpd.GeoDataFrame, lang: str, offset: float,
-               display_datum: str = "wgs84") -> None:
-    """Text labels in ``lang`` (hidden when zoomed out; CSS class toggled by the legend script)."""
+               display_datum: str = "wgs84", min_zoom: int = 10) -> None:
+    """Text labels in ``lang``, hidden below ``min_zoom`` (CSS classes toggled by the legend script)."""
     points = datum.transform_geometry(gdf.geometry.representative_point().values, "wgs84", display_datum)
     for name, pt in zip(gdf[f"name_{lang}"], points):
         folium.Marker(
             location=(pt.y, pt.x),
-            icon=folium.DivIcon(html=f'<div class="bem-label">{html.escape(name)}</div>',
+            icon=folium.DivIcon(html=f'<div class="bem-label bem-min-{min_zoom}">{html.escape(name)}</div>',
                                 icon_size=(0, 0), icon_anchor=(-offset, 8), class_name="bem-label-icon"),
             interactive=False,
         ).add_to(group)
@@ -354,7 +353,8 @@ def build_map(
     hidden_labels = [style.get_style(k).label(lang) for k in hidden]
     Legend(legend_spec(keys, lang, bm, hidden_labels)).add_to(m)
     MousePosition(bm.datum, lang).add_to(m)
-    m.get_root().header.add_child(folium.Element("<style>.bem-nolabels .bem-label{display:none}</style>"))
+    hide = "".join(f".bem-hide-{z} .bem-min-{z}{{display:none}}" for z in style.LABEL_ZOOMS)
+    m.get_root().header.add_child(folium.Element(f"<style>{hide}</style>"))
     m.fit_bounds(_bounds(layers.boundary, bm.datum))
     return localize_assets(m, asset_base)
 

@@ -1,0 +1,446 @@
+"""The static renderer: print-grade PNG, SVG and PDF snapshots of a map view.
+
+It reads the same style definitions (``geo.style``) as the interactive map, draws in
+Web Mercator like the map, shifts overlays to GCJ-02 on Gaode basemaps like the map,
+and adds cartographic furniture: title, legend of the visible layers, scale bar,
+north arrow, attribution, date and source line. Text stays text in SVG and PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+import logging
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import geopandas as gpd
+import matplotlib
+import numpy as np
+import shapely
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
+
+from geo import basemaps, datum, i18n, style, tiles  # noqa: E402
+from geo.data import Layers  # noqa: E402
+from geo.errors import GeoError  # noqa: E402
+from geo.fonts import font_families  # noqa: E402
+from geo.views import VIEWS  # noqa: E402
+
+MERCATOR = "EPSG:3857"
+FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+PAPER_MM = {"a4": (297, 210), "a3": (420, 297)}
+PRESETS: dict[str, tuple[int, int, int]] = {  # name: (width px, height px, dpi)
+    "slide-1080": (1920, 1080, 150),
+    "slide-4k": (3840, 2160, 300),
+    "slide-4x3": (1600, 1200, 150),
+}
+for _paper, (_w, _h) in PAPER_MM.items():
+    for _dpi in (150, 300):
+        PRESETS[f"{_paper}-landscape-{_dpi}"] = (round(_w / 25.4 * _dpi), round(_h / 25.4 * _dpi), _dpi)
+        PRESETS[f"{_paper}-portrait-{_dpi}"] = (round(_h / 25.4 * _dpi), round(_w / 25.4 * _dpi), _dpi)
+MAX_PIXELS = 60_000_000  # ~ A3 at 600 dpi; beyond that a render would exhaust memory
+
+
+class SnapshotError(GeoError):
+    """A snapshot request that cannot be rendered (bad size, format, view...)."""
+
+
+@dataclass(frozen=True)
+class Furniture:
+    legend: bool = True
+    scale_bar: bool = True
+    north_arrow: bool = True
+    attribution: bool = True
+    date: bool = True
+    source: bool = True
+    labels: bool = True
+
+
+@dataclass(frozen=True)
+class SnapshotSpec:
+    """Everything that defines a snapshot. ``bbox`` is WGS-84 (minlon, minlat, maxlon, maxlat)."""
+
+    bbox: tuple[float, float, float, float] = VIEWS["city"].bbox
+    width_px: int = 1920
+    height_px: int = 1080
+    dpi: int = 150
+    layers: tuple[str, ...] = tuple(s.key for s in style.LAYERS)
+    basemap: str = "offline"
+    lang: str = "zh"  # "zh", "en" or "both"
+    title: str | None = None
+    subtitle: str | None = None
+    furniture: Furniture = field(default_factory=Furniture)
+    token: str | None = None  # Tianditu key
+    today: dt.date | None = None  # fixed in tests
+
+    def validated(self) -> SnapshotSpec:
+        """Raise SnapshotError for impossible requests."""
+        if self.width_px < 200 or self.height_px < 200:
+            raise SnapshotError(f"size {self.width_px}x{self.height_px} is too small: at least 200x200 px")
+        if self.width_px * self.height_px > MAX_PIXELS:
+            raise SnapshotError(f"size {self.width_px}x{self.height_px} is too large: at most {MAX_PIXELS:,} pixels")
+        if not 50 <= self.dpi <= 1200:
+            raise SnapshotError(f"dpi {self.dpi} is out of range 50-1200")
+        if self.lang not in ("zh", "en", "both"):
+            raise SnapshotError(f"lang must be zh, en or both, not {self.lang!r}")
+        unknown = [k for k in self.layers if k not in style.STYLES]
+        if unknown:
+            raise SnapshotError(f"unknown layer(s) {', '.join(unknown)}; known: {', '.join(style.STYLES)}")
+        if self.basemap not in basemaps.BASEMAPS:
+            raise SnapshotError(f"unknown basemap {self.basemap!r}; known: {', '.join(basemaps.BASEMAPS)}")
+        minlon, minlat, maxlon, maxlat = self.bbox
+        if not (minlon < maxlon and minlat < maxlat):
+            raise SnapshotError(f"empty bbox {self.bbox}")
+        return self
+
+
+@dataclass
+class Snapshot:
+    """A rendered snapshot and what happened while rendering it."""
+
+    data: bytes
+    mime: str
+    width_px: int
+    height_px: int
+    dpi: int
+    basemap_ok: bool | None  # None: no basemap requested (offline)
+    notes: list[str]
+    transform: Callable[[float, float], tuple[float, float]]  # WGS-84 lon/lat -> pixel (x right, y down)
+
+
+def paper_size(paper: str, dpi: int) -> tuple[int, int]:
+    """Pixel size of ``a4-landscape`` etc. at ``dpi``."""
+    m = re.fullmatch(r"(a[34])-(landscape|portrait)", paper)
+    if not m:
+        raise SnapshotError(f"unknown paper {paper!r}; use a4-landscape, a4-portrait, a3-landscape or a3-portrait")
+    w, h = PAPER_MM[m.group(1)]
+    if m.group(2) == "portrait":
+        w, h = h, w
+    return round(w / 25.4 * dpi), round(h / 25.4 * dpi)
+
+
+def label_of(row: dict, lang: str) -> str:
+    if lang == "both":
+        return f"{row['name_zh']}\n{row['name_en']}"
+    return row[f"name_{lang}"]
+
+
+def ui_lang(lang: str) -> str:
+    """The language of the furniture text ("both" uses Chinese first, English after)."""
+    return "en" if lang == "en" else "zh"
+
+
+def text_of(key: str, lang: str) -> str:
+    if lang == "both":
+        return f"{i18n.t(key, 'zh')} / {i18n.t(key, 'en')}"
+    return i18n.t(key, lang)
+
+
+def layer_label(s: style.LayerStyle, lang: str) -> str:
+    return f"{s.label_zh} / {s.label_en}" if lang == "both" else s.label(lang)
+
+
+def fit_aspect(bounds: tuple[float, float, float, float], aspect: float) -> tuple[float, float, float, float]:
+    """Grow Mercator bounds so width/height equals ``aspect`` (never crop what was asked for)."""
+    minx, miny, maxx, maxy = bounds
+    w, h = maxx - minx, maxy - miny
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    if w / h < aspect:
+        w = h * aspect
+    else:
+        h = w / aspect
+    return cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2
+
+
+def to_mercator(gdf: gpd.GeoDataFrame, display_datum: str) -> gpd.GeoDataFrame:
+    shifted = gdf.set_geometry(datum.transform_geometry(gdf.geometry.values, "wgs84", display_datum), crs=gdf.crs)
+    return shifted.to_crs(MERCATOR)
+
+
+def nice_length(max_m: float) -> float:
+    """The largest 1/2/5 x 10^n metres not above ``max_m``."""
+    exp = 10 ** math.floor(math.log10(max_m))
+    return max(m * exp for m in (1, 2, 5) if m * exp <= max_m)
+
+
+def render(layers: Layers, spec: SnapshotSpec, fmt: str = "png",
+           progress: Callable[[float, str], None] | None = None) -> Snapshot:
+    """Render ``spec`` to PNG, SVG or PDF bytes."""
+    if fmt not in FORMATS:
+        raise SnapshotError(f"unknown format {fmt!r}; use png, svg, pdf (or html through geo.io)")
+    spec = spec.validated()
+    report = progress or (lambda _f, _m: None)
+    families = font_families()
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # the subset has no bold: fine
+    bm = basemaps.get_basemap(spec.basemap)
+    notes: list[str] = []
+    lang_ui = ui_lang(spec.lang)
+    if not bm.available(spec.token):
+        notes.append(i18n.t("tianditu_needs_key", lang_ui))
+        bm = basemaps.BASEMAPS["offline"]
+
+    if spec.lang == "en":  # Latin punctuation (’ “) from a Latin font, CJK glyphs still found by fallback
+        families = ("DejaVu Sans", *[f for f in families if f != "DejaVu Sans"])
+    rc = {"font.family": list(families), "svg.fonttype": "none", "pdf.fonttype": 42, "lines.scale_dashes": False,
+          "axes.unicode_minus": False}
+    with plt.rc_context(rc):
+        fig = Figure(figsize=(spec.width_px / spec.dpi, spec.height_px / spec.dpi), dpi=spec.dpi)
+        FigureCanvasAgg(fig)  # text extents for label placement
+        ax = fig.add_axes((0, 0, 1, 1))
+        ax.set_axis_off()
+        # one CSS pixel of the web map, in points: paper keeps physical sizes, slides scale with width
+        css_px = max(1.0, spec.width_px / 1600) * 72 / spec.dpi if spec.dpi <= 160 else 72 / 96
+        bbox_geom = gpd.GeoSeries([shapely.box(*spec.bbox)], crs="EPSG:4326")
+        view = to_mercator(gpd.GeoDataFrame(geometry=bbox_geom), bm.datum).total_bounds
+        minx, miny, maxx, maxy = fit_aspect(tuple(view), spec.width_px / spec.height_px)
+        ax.set_xlim(minx, maxx)
+        ax.set_ylim(miny, maxy)
+        # the web-map zoom showing the same metres per CSS pixel: labels follow the map's rules
+        css_width = spec.width_px * 72 / spec.dpi / css_px
+        zoom = math.log2(2 * tiles.ORIGIN * css_width / (256 * (maxx - minx)))
+        ax.set_facecolor("#f4f3ef")
+        fig.patch.set_facecolor("#f4f3ef")
+
+        basemap_ok = None
+        if bm.provider is not None:
+            report(0.1, "tiles")
+            basemap_ok = True
+            for url in (bm.url(spec.token), bm.labels_url(spec.token)):
+                if url is None:
+                    continue
+                mosaic = tiles.fetch_mosaic(url, (minx, miny, maxx, maxy), spec.width_px, bm.subdomains, bm.max_zoom)
+                if not mosaic.ok:
+                    basemap_ok = False
+                    notes.append(text_of("tiles_unreachable", spec.lang))
+                    break
+                ax.imshow(np.asarray(mosaic.image), extent=mosaic.extent, interpolation="lanczos", zorder=0)
+                if mosaic.failed:
+                    notes.append(f"{mosaic.failed} tiles missing")
+            ax.set_xlim(minx, maxx)
+            ax.set_ylim(miny, maxy)
+
+        report(0.5, "layers")
+        visible = style.ordered([k for k in spec.layers])
+        markers: list[tuple[float, float]] = []
+        label_rows: list[tuple[float, float, str, float, int]] = []
+        for key in visible:
+            s = style.get_style(key)
+            gdf = to_mercator(layers.get(key), bm.datum)
+            if gdf.empty:
+                continue
+            if s.kind == "point":
+                size_pt = s.size * css_px
+                ax.scatter(gdf.geometry.x, gdf.geometry.y, marker=style.MPL_MARKERS[s.marker or "circle"],
+                           s=(size_pt * (1.25 if s.marker == "star" else 0.9)) ** 2, c=s.fill_color or s.color,
+                           edgecolors=s.color, linewidths=s.weight * css_px, zorder=10 + s.z)
+                markers.extend(zip(gdf.geometry.x, gdf.geometry.y))
+                if zoom >= s.label_min_zoom:
+                    for (_, row), x, y in zip(gdf.iterrows(), gdf.geometry.x, gdf.geometry.y):
+                        label_rows.append((x, y, label_of(row, spec.lang), size_pt / 2, s.z))
+            else:
+                for variant_key, part in _variants(gdf, s):
+                    variant = s.variants.get(variant_key) if variant_key else None
+                    dash = (variant.dash if variant else None) or s.dash
+                    weight = ((variant.weight if variant and variant.weight else None) or s.weight) * css_px
+                    ls = (0, tuple(float(v) * css_px for v in dash.split())) if dash else "solid"
+                    if s.kind == "line":
+                        part.plot(ax=ax, color=s.color, linewidth=weight, linestyle=ls, zorder=s.z, alpha=0.95)
+                    else:
+                        if s.fill_color and s.fill_opacity:
+                            part.plot(ax=ax, color=s.fill_color, alpha=s.fill_opacity, linewidth=0, zorder=s.z)
+                        part.boundary.plot(ax=ax, color=s.color, linewidth=weight, linestyle=ls, zorder=s.z)
+            if key == "areas" and spec.furniture.labels and zoom >= s.label_min_zoom:
+                for (_, row), pt in zip(gdf.iterrows(), gdf.geometry.representative_point()):
+                    label_rows.append((pt.x, pt.y, label_of(row, spec.lang), 0, 3))
+        ax.set_xlim(minx, maxx)
+        ax.set_ylim(miny, maxy)
+
+        report(0.7, "labels")
+        if spec.furniture.labels:
+            place_labels(fig, ax, label_rows, markers, 11 * css_px)
+        _draw_furniture(fig, ax, spec, bm, visible, css_px, notes, basemap_ok)
+
+        report(0.9, "encode")
+        buf = io.BytesIO()
+        meta = {"Title": spec.title or i18n.t("app_title", lang_ui)} if fmt != "png" else {
+            "Title": spec.title or i18n.t("app_title", lang_ui), "Software": "Beijing Exchange Map"}
+        fig.savefig(buf, format=fmt, dpi=spec.dpi, metadata=meta, facecolor=fig.get_facecolor())
+        width_m, height_m = maxx - minx, maxy - miny
+
+    def transform(lon: float, lat: float) -> tuple[float, float]:
+        g = to_mercator(gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs="EPSG:4326"), bm.datum)
+        x, y = g.geometry.x.iloc[0], g.geometry.y.iloc[0]
+        return (x - minx) / width_m * spec.width_px, (maxy - y) / height_m * spec.height_px
+
+    report(1.0, "done")
+    return Snapshot(buf.getvalue(), FORMATS[fmt], spec.width_px, spec.height_px, spec.dpi, basemap_ok, notes, transform)
+
+
+def _variants(gdf: gpd.GeoDataFrame, s: style.LayerStyle):
+    if not s.variants or "segment" not in gdf:
+        yield None, gdf
+        return
+    for key in s.variants:
+        part = gdf[gdf["segment"] == key]
+        if not part.empty:
+            yield key, part
+
+
+def place_labels(fig: Figure, ax, rows, markers, font_pt: float) -> None:
+    """Place labels beside their symbol, trying four positions; skip a label that would collide.
+
+    Greedy by priority (draw order), checked against placed labels and every symbol.
+    """
+    renderer = fig.canvas.get_renderer()
+    taken = []
+    to_px = ax.transData.transform
+    marker_px = [to_px((x, y)) for x, y in markers]
+    r_marker = font_pt * fig.dpi / 72 * 0.5
+    rows = sorted(rows, key=lambda r: -r[4])
+    for x, y, text, offset_pt, _z in rows:
+        off = (offset_pt + 2) * fig.dpi / 72
+        placed = False
+        for dx, dy, ha, va in ((off, 0, "left", "center"), (-off, 0, "right", "center"),
+                               (0, off, "center", "bottom"), (0, -off, "center", "top")):
+            px, py = to_px((x, y))
+            tx, ty = ax.transData.inverted().transform((px + dx, py + dy))
+            t = ax.text(tx, ty, text, fontsize=font_pt, ha=ha, va=va, zorder=40, color="#222222",
+                        path_effects=_halo(font_pt))
+            bb = t.get_window_extent(renderer).expanded(1.05, 1.1)
+            inside = ax.bbox.contains(bb.x0, bb.y0) and ax.bbox.contains(bb.x1, bb.y1)
+            hits_label = any(bb.overlaps(o) for o in taken)
+            hits_marker = any(bb.x0 - r_marker < mx < bb.x1 + r_marker and bb.y0 - r_marker < my < bb.y1 + r_marker
+                              for mx, my in marker_px if abs(mx - px) > 0.5 or abs(my - py) > 0.5)
+            if inside and not hits_label and not hits_marker:
+                taken.append(bb)
+                placed = True
+                break
+            t.remove()
+        if not placed:
+            continue
+
+
+def _halo(font_pt: float):
+    from matplotlib import patheffects
+
+    return [patheffects.withStroke(linewidth=max(1.5, font_pt / 4), foreground="white")]
+
+
+def _legend_handles(visible: list[str], lang: str, css_px: float):
+    handles, labels = [], []
+    for key in style.legend_order(visible):
+        s = style.get_style(key)
+        if s.kind == "point":
+            handles.append(Line2D([], [], linestyle="none", marker=style.MPL_MARKERS[s.marker or "circle"],
+                                  markersize=s.size * css_px * (1.1 if s.marker == "star" else 0.8),
+                                  markerfacecolor=s.fill_color, markeredgecolor=s.color,
+                                  markeredgewidth=s.weight * css_px))
+            labels.append(layer_label(s, lang))
+        elif s.kind == "line":
+            for v in s.variants.values() or [None]:
+                dash = (v.dash if v else None) or s.dash
+                ls = (0, tuple(float(d) * css_px for d in dash.split())) if dash else "solid"
+                handles.append(Line2D([], [], color=s.color, linewidth=((v.weight if v and v.weight else None)
+                                                                        or s.weight) * css_px, linestyle=ls))
+                labels.append((f"{v.label_zh} / {v.label_en}" if lang == "both" else
+                               (v.label_zh if lang == "zh" else v.label_en)) if v else layer_label(s, lang))
+        else:
+            ls = (0, tuple(float(d) * css_px for d in s.dash.split())) if s.dash else "solid"
+            handles.append(Patch(facecolor=s.fill_color or "none", alpha=None, edgecolor=s.color,
+                                 linewidth=min(s.weight, 3) * css_px, linestyle=ls,
+                                 fill=bool(s.fill_color)))
+            if s.fill_color:
+                handles[-1].set_facecolor(matplotlib.colors.to_rgba(s.fill_color, s.fill_opacity))
+            labels.append(layer_label(s, lang))
+    return handles, labels
+
+
+def _draw_furniture(fig: Figure, ax, spec: SnapshotSpec, bm: basemaps.Basemap, visible: list[str],
+                    css_px: float, notes: list[str], basemap_ok: bool | None) -> None:
+    lang = spec.lang
+    base_pt = 11 * css_px
+    pad = 0.012
+    title = spec.title if spec.title is not None else text_of("app_title", lang)
+    if title:
+        t = fig.text(pad, 1 - pad, title, fontsize=base_pt * 2.0, weight="bold", va="top", ha="left", zorder=50,
+                     path_effects=_halo(base_pt * 2))
+        if spec.subtitle:
+            fig.canvas.draw_idle()
+            y = t.get_window_extent(fig.canvas.get_renderer()).y0 / fig.bbox.height - 0.005
+            fig.text(pad, y, spec.subtitle, fontsize=base_pt * 1.25, va="top", ha="left", color="#333333",
+                     zorder=50, path_effects=_halo(base_pt))
+    if spec.furniture.legend and visible:
+        handles, labels = _legend_handles(visible, lang, css_px)
+        if bm.datum == "gcj02":
+            handles.append(Patch(visible=False))
+            labels.append(text_of("gcj_note", lang))
+        leg = ax.legend(handles, labels, loc="lower right", fontsize=base_pt * 0.85, title=text_of("legend", lang),
+                        title_fontsize=base_pt, frameon=True, framealpha=0.93, borderpad=0.6,
+                        bbox_to_anchor=(1 - pad / 2, 0.045))
+        leg.set_zorder(60)
+    if spec.furniture.north_arrow:
+        _north_arrow(fig, base_pt, lang)
+    if spec.furniture.scale_bar:
+        _scale_bar(fig, ax, base_pt)
+    footer = []
+    if spec.furniture.attribution:
+        if bm.attribution:
+            footer.append(re.sub(r"<[^>]+>", "", html.unescape(bm.attribution)))
+        footer.append(text_of("attribution_data", lang))
+    if spec.furniture.source:
+        footer.append(text_of("source_line", lang))
+    if spec.furniture.date:
+        footer.append((spec.today or dt.date.today()).isoformat())
+    if footer:
+        fig.text(1 - pad / 2, 0.008, " · ".join(footer), fontsize=base_pt * 0.7, ha="right", va="bottom",
+                 color="#333333", zorder=60, bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 2})
+    if basemap_ok is False or notes:
+        fig.text(0.5, 0.985 if not title else 0.90, "\n".join(dict.fromkeys(notes)), fontsize=base_pt, ha="center",
+                 va="top", color="#B00020", zorder=70,
+                 bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#B00020", "pad": 4})
+
+
+def _north_arrow(fig: Figure, base_pt: float, lang: str) -> None:
+    h = base_pt * 3.2 / 72 * fig.dpi / fig.bbox.height
+    w = h * fig.bbox.height / fig.bbox.width
+    x, y = 1 - 0.03 - w / 2, 0.975 - h
+    fig.patches.append(FancyArrow(x, y, 0, h * 0.75, width=w * 0.18, head_width=w * 0.7, head_length=h * 0.45,
+                                  length_includes_head=True, transform=fig.transFigure, color="#222222", zorder=60))
+    fig.text(x, y - 0.004, "N" if lang == "en" else "北 N", fontsize=base_pt, ha="center", va="top", weight="bold",
+             zorder=60, path_effects=_halo(base_pt))
+
+
+def _scale_bar(fig: Figure, ax, base_pt: float) -> None:
+    minx, maxx = ax.get_xlim()
+    miny, maxy = ax.get_ylim()
+    lat = math.degrees(math.atan(math.sinh(((miny + maxy) / 2) / 6378137.0)))
+    metres_per_unit = math.cos(math.radians(lat))  # Web Mercator stretches by 1/cos(lat)
+    length_m = nice_length((maxx - minx) * metres_per_unit * 0.2)
+    length_units = length_m / metres_per_unit
+    x0 = minx + (maxx - minx) * 0.02
+    y0 = miny + (maxy - miny) * 0.05
+    bar_h = (maxy - miny) * 0.008
+    for i in range(4):
+        ax.add_patch(Rectangle((x0 + i * length_units / 4, y0), length_units / 4, bar_h,
+                               facecolor="#222222" if i % 2 == 0 else "white", edgecolor="#222222",
+                               linewidth=0.6, zorder=60))
+    label = f"{length_m / 1000:g} km" if length_m >= 1000 else f"{length_m:g} m"
+    for xx, txt in ((x0, "0"), (x0 + length_units, label)):
+        ax.text(xx, y0 + bar_h * 1.6, txt, fontsize=base_pt * 0.8, ha="center", va="bottom", zorder=60,
+                path_effects=_halo(base_pt))
+
+
+def view_spec(view: str, **kwargs) -> SnapshotSpec:
+    """A spec for a named view (``city``, ``core``, ``central-axis``...)."""
+    if view not in VIEWS:
+        raise SnapshotError(f"unknown view {view!r}; known: {', '.join(VIEWS)}")
+    return replace(SnapshotSpec(bbox=VIEWS[view].bbox), **kwargs)
