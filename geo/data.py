@@ -39,6 +39,7 @@ ROLE_OF_LAYER = {"core": "core", "axes": "axis", "areas": "area", "venues": "ven
 # a point may sit just outside the simplified boundary (~100 m tolerance)
 BOUNDARY_TOLERANCE_M = 300.0
 MIN_SHARE_INSIDE = 0.95
+MIN_DISTRICT_SHARE = 0.01  # a line or area "lies in" a district holding at least 1 % of it
 BORDER_NOTE_MAX_M = 2000.0
 
 
@@ -183,7 +184,8 @@ def join_districts(layer: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> gpd.
         hits = dmetric[dmetric.intersects(geom)]
         if geom.geom_type != "Point" and len(hits) > 1:
             share = hits.intersection(geom)
-            size = share.area if geom.area > 0 else share.length
+            size = share.area / geom.area if geom.area > 0 else share.length / geom.length
+            size = size[size > MIN_DISTRICT_SHARE]  # touching a border is not lying in a district
             hits = hits.loc[size.sort_values(ascending=False).index]
         elif hits.empty:  # on the simplified border: nearest district
             hits = dmetric.iloc[[dmetric.distance(geom).argmin()]]
