@@ -12,6 +12,7 @@ from geo import basemaps, i18n, style, webmap
 from geo.errors import GeoError
 from ui.assets import serve_leaflet
 from ui.cache import get_layers
+from ui.export_panel import export_panel
 
 log = logging.getLogger("beijing_exchange_map")
 
@@ -94,7 +95,10 @@ def main() -> None:
     except GeoError as exc:
         st.error(f"**{i18n.t('data_error', lang)}**\n\n`{exc}`\n\n{i18n.t('data_error_next', lang)}")
         return
-    st_folium(fmap, height=720, use_container_width=True, returned_objects=[], key="map")
+    state = st_folium(fmap, height=720, use_container_width=True, key="map",
+                      returned_objects=["bounds", "zoom", "selected_layers"]) or {}
+    export_panel(layers, lang, basemap, webmap.view_bbox(state.get("bounds"), basemap),
+                 webmap.visible_layers(state.get("selected_layers")), token)
     st.subheader(f"{i18n.t('venues_table', lang)} · {len(layers.venues)} {i18n.t('count_venues', lang)}")
     st.dataframe(venues_table(layers, lang), hide_index=True, width="stretch")
 

@@ -9,18 +9,23 @@ from matplotlib import font_manager
 
 from geo.paths import RESOURCES_DIR
 
-SHIPPED_FONT = RESOURCES_DIR / "fonts" / "BEMSansSC-Regular.otf"
+SHIPPED_FONT = RESOURCES_DIR / "fonts" / "BEMSansSC-Regular.ttf"
 SHIPPED_FAMILY = "BEM Sans SC"
 PREFERRED = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Zen Hei")
 
 
 @lru_cache(maxsize=1)
 def font_families() -> tuple[str, ...]:
-    """Font families for matplotlib, in fallback order: a full system CJK font if any, the shipped one, DejaVu."""
+    """Font families for matplotlib, in per-glyph fallback order.
+
+    The shipped subset first (TrueType outlines: PDF viewers accept it; it covers GB 2312
+    and every character of our data), then a full system CJK font for rare characters
+    when one is installed, then DejaVu Sans.
+    """
     font_manager.fontManager.addfont(str(SHIPPED_FONT))
     installed = {f.name for f in font_manager.fontManager.ttflist}
     system = [name for name in PREFERRED if name in installed]
-    return (*system[:1], SHIPPED_FAMILY, "DejaVu Sans")
+    return (SHIPPED_FAMILY, *system[:1], "DejaVu Sans")
 
 
 def font_file_for(char: str) -> Path:

@@ -179,6 +179,7 @@ def render(layers: Layers, spec: SnapshotSpec, fmt: str = "png",
         raise SnapshotError(f"unknown format {fmt!r}; use png, svg, pdf (or html through geo.io)")
     spec = spec.validated()
     report = progress or (lambda _f, _m: None)
+    halo = halo_for(fmt in ("svg", "pdf"))
     families = font_families()
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # the subset has no bold: fine
     bm = basemaps.get_basemap(spec.basemap)
@@ -266,8 +267,8 @@ def render(layers: Layers, spec: SnapshotSpec, fmt: str = "png",
 
         report(0.7, "labels")
         if spec.furniture.labels:
-            place_labels(fig, ax, label_rows, markers, 11 * css_px)
-        _draw_furniture(fig, ax, spec, bm, visible, css_px, notes, basemap_ok)
+            place_labels(fig, ax, label_rows, markers, 11 * css_px, halo)
+        _draw_furniture(fig, ax, spec, bm, visible, css_px, notes, basemap_ok, halo)
 
         report(0.9, "encode")
         buf = io.BytesIO()
@@ -295,7 +296,7 @@ def _variants(gdf: gpd.GeoDataFrame, s: style.LayerStyle):
             yield key, part
 
 
-def place_labels(fig: Figure, ax, rows, markers, font_pt: float) -> None:
+def place_labels(fig: Figure, ax, rows, markers, font_pt: float, halo: Callable[[float], dict]) -> None:
     """Place labels beside their symbol, trying four positions; skip a label that would collide.
 
     Greedy by priority (draw order), checked against placed labels and every symbol.
@@ -313,8 +314,7 @@ def place_labels(fig: Figure, ax, rows, markers, font_pt: float) -> None:
                                (0, off, "center", "bottom"), (0, -off, "center", "top")):
             px, py = to_px((x, y))
             tx, ty = ax.transData.inverted().transform((px + dx, py + dy))
-            t = ax.text(tx, ty, text, fontsize=font_pt, ha=ha, va=va, zorder=40, color="#222222",
-                        path_effects=_halo(font_pt))
+            t = ax.text(tx, ty, text, fontsize=font_pt, ha=ha, va=va, zorder=40, color="#222222", **halo(font_pt))
             bb = t.get_window_extent(renderer).expanded(1.05, 1.1)
             inside = ax.bbox.contains(bb.x0, bb.y0) and ax.bbox.contains(bb.x1, bb.y1)
             hits_label = any(bb.overlaps(o) for o in taken)
@@ -329,10 +329,21 @@ def place_labels(fig: Figure, ax, rows, markers, font_pt: float) -> None:
             continue
 
 
-def _halo(font_pt: float):
+def halo_for(vector: bool) -> Callable[[float], dict]:
+    """Text keyword arguments giving text a white halo, like the web map's text-shadow.
+
+    Raster: a stroke path effect. Vector (SVG/PDF): a path effect would turn the text into
+    outlines, so a light white box keeps it text that can be selected and edited.
+    """
     from matplotlib import patheffects
 
-    return [patheffects.withStroke(linewidth=max(1.5, font_pt / 4), foreground="white")]
+    def raster(font_pt: float) -> dict:
+        return {"path_effects": [patheffects.withStroke(linewidth=max(1.5, font_pt / 4), foreground="white")]}
+
+    def vector_box(font_pt: float) -> dict:
+        return {"bbox": {"boxstyle": "square,pad=0.08", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}}
+
+    return vector_box if vector else raster
 
 
 def _legend_handles(visible: list[str], lang: str, css_px: float):
@@ -365,19 +376,19 @@ def _legend_handles(visible: list[str], lang: str, css_px: float):
 
 
 def _draw_furniture(fig: Figure, ax, spec: SnapshotSpec, bm: basemaps.Basemap, visible: list[str],
-                    css_px: float, notes: list[str], basemap_ok: bool | None) -> None:
+                    css_px: float, notes: list[str], basemap_ok: bool | None, halo: Callable[[float], dict]) -> None:
     lang = spec.lang
     base_pt = 11 * css_px
     pad = 0.012
     title = spec.title if spec.title is not None else text_of("app_title", lang)
     if title:
         t = fig.text(pad, 1 - pad, title, fontsize=base_pt * 2.0, weight="bold", va="top", ha="left", zorder=50,
-                     path_effects=_halo(base_pt * 2))
+                     **halo(base_pt * 2))
         if spec.subtitle:
             fig.canvas.draw_idle()
             y = t.get_window_extent(fig.canvas.get_renderer()).y0 / fig.bbox.height - 0.005
             fig.text(pad, y, spec.subtitle, fontsize=base_pt * 1.25, va="top", ha="left", color="#333333",
-                     zorder=50, path_effects=_halo(base_pt))
+                     zorder=50, **halo(base_pt))
     if spec.furniture.legend and visible:
         handles, labels = _legend_handles(visible, lang, css_px)
         if bm.datum == "gcj02":
@@ -388,20 +399,21 @@ def _draw_furniture(fig: Figure, ax, spec: SnapshotSpec, bm: basemaps.Basemap, v
                         bbox_to_anchor=(1 - pad / 2, 0.045))
         leg.set_zorder(60)
     if spec.furniture.north_arrow:
-        _north_arrow(fig, base_pt, lang)
+        _north_arrow(fig, base_pt, lang, halo)
     if spec.furniture.scale_bar:
-        _scale_bar(fig, ax, base_pt)
-    footer = []
+        _scale_bar(fig, ax, base_pt, halo)
+    credits, source = [], []
     if spec.furniture.attribution:
         if bm.attribution:
-            footer.append(re.sub(r"<[^>]+>", "", html.unescape(bm.attribution)))
-        footer.append(text_of("attribution_data", lang))
+            credits.append(re.sub(r"<[^>]+>", "", html.unescape(bm.attribution)))
+        credits.append(text_of("attribution_data", lang))
     if spec.furniture.source:
-        footer.append(text_of("source_line", lang))
+        source.append(text_of("source_line", lang))
     if spec.furniture.date:
-        footer.append((spec.today or dt.date.today()).isoformat())
+        source.append((spec.today or dt.date.today()).isoformat())
+    footer = "\n".join(" · ".join(part) for part in (credits, source) if part)
     if footer:
-        fig.text(1 - pad / 2, 0.008, " · ".join(footer), fontsize=base_pt * 0.7, ha="right", va="bottom",
+        fig.text(1 - pad / 2, 0.008, footer, fontsize=base_pt * 0.7, ha="right", va="bottom", wrap=True,
                  color="#333333", zorder=60, bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 2})
     if basemap_ok is False or notes:
         fig.text(0.5, 0.985 if not title else 0.90, "\n".join(dict.fromkeys(notes)), fontsize=base_pt, ha="center",
@@ -409,17 +421,17 @@ def _draw_furniture(fig: Figure, ax, spec: SnapshotSpec, bm: basemaps.Basemap, v
                  bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": "#B00020", "pad": 4})
 
 
-def _north_arrow(fig: Figure, base_pt: float, lang: str) -> None:
+def _north_arrow(fig: Figure, base_pt: float, lang: str, halo: Callable[[float], dict]) -> None:
     h = base_pt * 3.2 / 72 * fig.dpi / fig.bbox.height
     w = h * fig.bbox.height / fig.bbox.width
     x, y = 1 - 0.03 - w / 2, 0.975 - h
     fig.patches.append(FancyArrow(x, y, 0, h * 0.75, width=w * 0.18, head_width=w * 0.7, head_length=h * 0.45,
                                   length_includes_head=True, transform=fig.transFigure, color="#222222", zorder=60))
     fig.text(x, y - 0.004, "N" if lang == "en" else "北 N", fontsize=base_pt, ha="center", va="top", weight="bold",
-             zorder=60, path_effects=_halo(base_pt))
+             zorder=60, **halo(base_pt))
 
 
-def _scale_bar(fig: Figure, ax, base_pt: float) -> None:
+def _scale_bar(fig: Figure, ax, base_pt: float, halo: Callable[[float], dict]) -> None:
     minx, maxx = ax.get_xlim()
     miny, maxy = ax.get_ylim()
     lat = math.degrees(math.atan(math.sinh(((miny + maxy) / 2) / 6378137.0)))
@@ -436,7 +448,7 @@ def _scale_bar(fig: Figure, ax, base_pt: float) -> None:
     label = f"{length_m / 1000:g} km" if length_m >= 1000 else f"{length_m:g} m"
     for xx, txt in ((x0, "0"), (x0 + length_units, label)):
         ax.text(xx, y0 + bar_h * 1.6, txt, fontsize=base_pt * 0.8, ha="center", va="bottom", zorder=60,
-                path_effects=_halo(base_pt))
+                **halo(base_pt))
 
 
 def view_spec(view: str, **kwargs) -> SnapshotSpec:

@@ -83,8 +83,16 @@ class Legend(folium.MacroElement):
                     if (row.dataset.layer === name) { row.classList.toggle("off", !on); }
                 });
             }
-            map.on("overlayadd", function(e) { mark(e.name, true); });
-            map.on("overlayremove", function(e) { mark(e.name, false); });
+            // report the visible layers back to the app (streamlit-folium's "selected_layers")
+            function report(name, on) {
+                var g = window.__GLOBAL_DATA__, key = spec.keys[name];
+                if (!g || !g.selected_layers || !key) return;
+                if (on) { g.selected_layers["bem:" + key] = {name: key, url: "bem"}; }
+                else { delete g.selected_layers["bem:" + key]; }
+            }
+            Object.keys(spec.keys).forEach(function(name) { report(name, spec.hidden.indexOf(name) < 0); });
+            map.on("overlayadd", function(e) { mark(e.name, true); report(e.name, true); });
+            map.on("overlayremove", function(e) { mark(e.name, false); report(e.name, false); });
             spec.attribution.forEach(function(a) { map.attributionControl.addAttribution(a); });
             spec.hidden.forEach(function(name) { mark(name, false); });
             function labels() {
@@ -217,7 +225,9 @@ def legend_spec(keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: l
     if basemap.datum == "gcj02":
         rows.append({"layer": "", "svg": "", "label": i18n.t("gcj_note", lang)})
     attribution = [html.escape(i18n.t("attribution_data", lang))]
-    return {"title": i18n.t("legend", lang), "rows": rows, "attribution": attribution, "hidden": hidden}
+    names = {style.get_style(k).label(lang): k for k in keys}
+    return {"title": i18n.t("legend", lang), "rows": rows, "attribution": attribution, "hidden": hidden,
+            "keys": names}
 
 
 def popup_html(row: dict, lang: str) -> str:
@@ -363,3 +373,27 @@ def _bounds(gdf: gpd.GeoDataFrame, display_datum: str = "wgs84") -> list[list[fl
     xmin, ymin, xmax, ymax = shapely.total_bounds(datum.transform_geometry(gdf.geometry.values, "wgs84", display_datum))
     return [[ymin, xmin], [ymax, xmax]]
 
+
+
+def visible_layers(selected: list | None) -> tuple[str, ...]:
+    """The layer keys switched on in the browser, from streamlit-folium's ``selected_layers``.
+
+    None (nothing reported yet) means every layer.
+    """
+    if not selected:
+        return tuple(s.key for s in style.LAYERS)
+    keys = {item.get("name") for item in selected if isinstance(item, dict) and item.get("url") == "bem"}
+    return tuple(s.key for s in style.LAYERS if s.key in keys)
+
+
+def view_bbox(bounds: dict | None, basemap: str) -> tuple[float, float, float, float] | None:
+    """The WGS-84 bbox of the browser's view (streamlit-folium ``bounds``, in the basemap's datum)."""
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        lons, lats = [float(sw["lng"]), float(ne["lng"])], [float(sw["lat"]), float(ne["lat"])]
+    except (TypeError, KeyError, ValueError):
+        return None
+    if not (lons[0] < lons[1] and lats[0] < lats[1]):
+        return None
+    lon, lat = datum.to_wgs84(lons, lats, basemaps.get_basemap(basemap).datum)
+    return float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1])

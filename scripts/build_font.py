@@ -6,7 +6,9 @@ data and UI strings; renames the family to "BEM Sans SC" so it never shadows a f
 Noto Sans CJK installed on the machine (which the snapshot prefers when present).
 
 Source: Debian's fonts-noto-cjk (NotoSansCJK-Regular.ttc, face "Noto Sans CJK SC").
-Run:  python scripts/build_font.py [--source PATH] [--out geo/resources/fonts/BEMSansSC-Regular.otf]
+The CFF outlines are converted to TrueType, which PDF embedding expects.
+
+Run:  python scripts/build_font.py [--source PATH] [--out geo/resources/fonts/BEMSansSC-Regular.ttf]
 """
 
 from __future__ import annotations
@@ -17,14 +19,53 @@ import sys
 from pathlib import Path
 
 from fontTools import subset
-from fontTools.ttLib import TTCollection
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
+from fontTools.ttLib import TTCollection, newTable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 FAMILY = "BEM Sans SC"
 DEFAULT_SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-DEFAULT_OUT = ROOT / "geo" / "resources" / "fonts" / "BEMSansSC-Regular.otf"
+DEFAULT_OUT = ROOT / "geo" / "resources" / "fonts" / "BEMSansSC-Regular.ttf"
+
+
+def cff_to_truetype(font) -> None:
+    """Convert cubic CFF outlines to quadratic TrueType ("glyf") in place.
+
+    PDF viewers expect TrueType outlines in an embedded FontFile2; matplotlib embeds
+    every font that way, so a CFF font gives "font type mismatch" warnings or worse.
+    (After fontTools' Snippets/otf2ttf.py.)
+    """
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    del font["CFF "]
+    for table in ("VORG",):
+        if table in font:
+            del font[table]
+    glyf.compile(font)
+    hmtx = font["hmtx"]
+    for name, glyph in glyphs.items():
+        width = hmtx[name][0]
+        hmtx[name] = (width, getattr(glyph, "xMin", 0) if glyph.numberOfContours else 0)
+    maxp = font["maxp"] = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, attr, 1 if attr == "maxZones" else 0)
+    post = font["post"]
+    post.formatType = 3.0  # no glyph names: keeps the file small
+    font.sfntVersion = "\000\001\000\000"
 
 
 def gb2312_chars() -> set[str]:
@@ -80,8 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         names.setName(f"{FAMILY} Regular; subset of Noto Sans CJK SC", 3, platform, enc, lang)
         names.setName(f"{FAMILY} Regular", 4, platform, enc, lang)
         names.setName("BEMSansSC-Regular", 6, platform, enc, lang)
-    if "CFF " in font:
-        font["CFF "].cff.fontNames = ["BEMSansSC-Regular"]
+    cff_to_truetype(font)
     font.recalcTimestamp = False  # reproducible bytes: keep the source font's timestamps
     args.out.parent.mkdir(parents=True, exist_ok=True)
     font.save(str(args.out))
