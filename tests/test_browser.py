@@ -146,3 +146,22 @@ def test_overlay_lands_on_the_tile_position(browser, mirrored_app, artifacts, ba
         page.close()
     assert any(f"/{basemap}/16/" in r for r in tile_requests)
     assert not [u for u in requests if urlparse(u).hostname not in LOCAL_HOSTS and urlparse(u).scheme in ("http", "https")]
+
+
+def test_standalone_html_export_works_from_a_file_with_no_network(browser, layers, tmp_path, artifacts):
+    from geo import io as gio
+
+    path = tmp_path / "map.html"
+    path.write_text(gio.export_html(layers, "zh", "offline"), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length > 20")
+        assert page.locator(".leaflet-marker-icon.bem-icon").count() == len(layers.venues)
+        assert "一核" in page.locator(".bem-legend").inner_text()
+        page.screenshot(path=str(artifacts / "export-standalone.png"))
+    finally:
+        page.close()
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []

@@ -1,0 +1,16 @@
+"""A tiny run of the benchmark harness so it cannot rot (timings are printed, never asserted)."""
+
+from __future__ import annotations
+
+import json
+
+from geo import bench
+
+
+def test_bench_quick_run_prints_a_table_and_json(tmp_path, capsys):
+    out = tmp_path / "bench.json"
+    assert bench.main(["--quick", "--json", str(out)]) == 0
+    table = capsys.readouterr().out
+    assert "snapshot 1920x1080 PNG" in table and "median" in table
+    rows = json.loads(out.read_text())["rows"]
+    assert all(r["median_s"] > 0 for r in rows)

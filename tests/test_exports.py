@@ -1,0 +1,149 @@
+"""Data and HTML exports, the command line, and the app's export panel."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pandas as pd
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from geo import io as gio
+from geo import style
+from geo.views import VIEWS
+from tests.conftest import ROOT
+
+ALL = tuple(s.key for s in style.LAYERS)
+
+
+def test_geojson_export_holds_what_is_shown(layers):
+    data = gio.export_data(layers, ("heritage", "core"), "geojson", bbox=VIEWS["central-axis"].bbox)
+    doc = json.loads(data)
+    kinds = {f["properties"]["layer"] for f in doc["features"]}
+    assert kinds == {"heritage", "core"}
+    assert len(doc["features"]) == 15 + 1
+    assert all(f["properties"]["plan_sentence"] for f in doc["features"])
+
+
+def test_bbox_filters_the_export(layers):
+    doc = json.loads(gio.export_data(layers, ("aviation",), "geojson", bbox=VIEWS["central-axis"].bbox))
+    assert doc["features"] == []
+
+
+def test_geopackage_has_a_table_per_layer(layers, tmp_path):
+    path = tmp_path / "x.gpkg"
+    path.write_bytes(gio.export_data(layers, ALL, "gpkg"))
+    with sqlite3.connect(path) as db:
+        tables = {r[0] for r in db.execute("select table_name from gpkg_contents")}
+        assert {"core", "axes", "areas", "heritage", "aviation"} <= tables
+        assert db.execute("select count(*) from heritage").fetchone()[0] == 15
+
+
+def test_kml_is_valid_xml_with_names_in_the_language(layers):
+    data = gio.export_data(layers, ("diplomacy",), "kml", lang="zh")
+    root = ET.fromstring(data)
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    names = [e.text for e in root.iterfind(".//k:Placemark/k:name", ns)]
+    assert "钓鱼台国宾馆（中国发展高层论坛“北京之夜”）" in names
+
+
+def test_csv_has_coordinates_and_opens_in_excel(layers):
+    data = gio.export_data(layers, ("heritage",), "csv")
+    assert data.startswith("\ufeff".encode())
+    table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    row = table.set_index("id").loc["forbidden_city"]
+    assert (row["lon"], row["lat"]) == pytest.approx((116.3907, 39.9166))
+    assert row["name_zh"] == "故宫"
+
+
+def test_standalone_html_needs_no_server_or_cdn(layers):
+    page = gio.export_html(layers, "zh", "offline")
+    assert not re.findall(r'<script[^>]+src=', page) and not re.findall(r'<link[^>]+href=', page)
+    assert "L.map(" in page
+    assert "Forbidden City" in gio.export_html(layers, "en", "offline")
+    assert "data:image/png;base64" in page  # Leaflet's layer-control icon, inlined
+
+
+def test_unknown_format_is_refused(layers):
+    with pytest.raises(gio.ExportError, match="unknown data format"):
+        gio.export_data(layers, ALL, "shp")
+    with pytest.raises(gio.ExportError, match="nothing to export"):
+        gio.export_data(layers, ("districts",), "geojson")
+
+
+# --- the command line ---------------------------------------------------------------------------------
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_cli_snapshot_png(tmp_path):
+    out = tmp_path / "axis.png"
+    res = cli("snapshot", "--out", str(out), "--size", "1280x720", "--view", "central-axis", "--lang", "both",
+              "--layers", "core,axes,heritage", "--title", "中轴线")
+    assert res.returncode == 0, res.stderr
+    assert Image.open(out).size == (1280, 720)
+
+
+def test_cli_paper_pdf_and_html(tmp_path):
+    pdf = tmp_path / "city.pdf"
+    assert cli("snapshot", "--out", str(pdf), "--paper", "a4-portrait", "--dpi", "300").returncode == 0
+    box = re.search(rb"/MediaBox\s*\[\s*([\d.\s]+)\]", pdf.read_bytes()).group(1).split()
+    assert [round(float(v)) for v in box[2:]] == [595, 842]
+    html = tmp_path / "map.html"
+    assert cli("snapshot", "--out", str(html), "--bbox", "116.3,39.85,116.5,39.95", "--lang", "en").returncode == 0
+    assert "Forbidden City" in html.read_text(encoding="utf-8")
+
+
+def test_cli_help_documents_every_option():
+    res = cli("snapshot", "--help")
+    for option in ("--out", "--size", "--paper", "--dpi", "--bbox", "--view", "--layers", "--basemap", "--lang",
+                   "--title"):
+        assert option in res.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ("snapshot",), ("snapshot", "--out", "x.doc"), ("snapshot", "--out", "x.png", "--size", "big"),
+    ("snapshot", "--out", "x.png", "--bbox", "1,2"), ("snapshot", "--out", "x.png", "--layers", "zoo"),
+    ("snapshot", "--out", "x.png", "--paper", "letter"), ("snapshot", "--out", "/no/such/dir/x.png"),
+    ("snapshot", "--out", "x.png", "--view", "moon"), ("snapshot", "--out", "x.png", "--hide", "everything"),
+    ("frobnicate",),
+])
+def test_cli_bad_arguments_give_one_line_and_exit_2(args):
+    res = cli(*args)
+    assert res.returncode == 2
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: ")
+    assert "Traceback" not in res.stderr
+
+
+def test_cli_impossible_size_exits_1_without_traceback(tmp_path):
+    res = cli("snapshot", "--out", str(tmp_path / "x.png"), "--size", "50x50")
+    assert res.returncode == 1 and "too small" in res.stderr and "Traceback" not in res.stderr
+
+
+# --- the app's export panel ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lang", "fmt", "mime"), [("zh", "png", "image/png"), ("en", "geojson", "application/geo+json"),
+                                                   ("en", "html", "text/html")])
+def test_app_export_panel_renders_a_download(lang, fmt, mime):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["lang"] = lang
+    at.query_params["basemap"] = "offline"
+    at.run()
+    at.selectbox(key="exp_fmt").set_value(fmt)
+    at.selectbox(key="exp_preset").set_value("slide-4x3")
+    at.button[0].click()  # the form's submit button
+    at.run()
+    assert not at.exception and not at.error
+    result = at.session_state["export_result"]
+    assert result["mime"] == mime and len(result["data"]) > 1000
+    if fmt == "png":
+        assert Image.open(io.BytesIO(result["data"])).size == (1600, 1200)
