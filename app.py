@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import html
 import logging
 
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo import basemaps, i18n, style, webmap
+from geo import basemaps, explore, i18n, style, webmap
 from geo.errors import GeoError
+from geo.views import VIEWS
+from ui import state
 from ui.assets import serve_leaflet
 from ui.cache import get_layers
 from ui.export_panel import export_panel
@@ -17,19 +20,6 @@ from ui.export_panel import export_panel
 log = logging.getLogger("beijing_exchange_map")
 
 st.set_page_config(page_title="北京国际交往中心地图 · Beijing Exchange Map", page_icon="🗺️", layout="wide")
-
-
-def initial_lang() -> str:
-    """``?lang=`` wins; otherwise the browser's locale; otherwise Chinese."""
-    if "lang" in st.query_params:
-        return i18n.normalize_lang(st.query_params["lang"])
-    return i18n.normalize_lang(getattr(st.context, "locale", None))
-
-
-def sync_query(key: str, value: str) -> None:
-    """Keep a setting in the URL so the view can be shared."""
-    if st.query_params.get(key) != value:
-        st.query_params[key] = value
 
 
 def secret_tianditu_key() -> str | None:
@@ -48,59 +38,146 @@ def basemap_label(key: str, lang: str, token: str | None) -> str:
     return label
 
 
-def sidebar(token: str | None) -> tuple[str, str]:
-    """Language and basemap pickers; both mirrored in the URL."""
-    lang = st.sidebar.radio(
-        "语言 / Language", i18n.LANGS, index=i18n.LANGS.index(initial_lang()),
-        format_func=lambda v: {"zh": "中文", "en": "English"}[v], horizontal=True, key="lang",
-    )
-    keys = list(basemaps.BASEMAPS)
-    basemap = st.sidebar.selectbox(
-        i18n.t("basemap", lang), keys,
-        index=keys.index(basemaps.normalize_basemap(st.query_params.get("basemap"))),
-        format_func=lambda k: basemap_label(k, lang, token), key="basemap",
-    )
-    sync_query("lang", lang)
-    sync_query("basemap", basemap)
-    st.sidebar.caption(i18n.t("share_hint", lang))
+def sidebar(layers, token: str | None) -> tuple[str, str]:
+    """Language, basemap, view, search and filters; all mirrored in the URL."""
+    sb = st.sidebar
+    lang = sb.radio("语言 / Language", i18n.LANGS, format_func=lambda v: {"zh": "中文", "en": "English"}[v],
+                    horizontal=True, key="lang")
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    basemap = sb.selectbox(t("basemap"), list(basemaps.BASEMAPS), format_func=lambda k: basemap_label(k, lang, token),
+                           key="basemap")
     if basemap == "offline":
-        st.sidebar.info(i18n.t("offline_hint", lang))
+        sb.info(t("offline_hint"))
     elif not basemaps.BASEMAPS[basemap].available(token):
-        st.sidebar.warning(i18n.t("tianditu_needs_key", lang))
+        sb.warning(t("tianditu_needs_key"))
     elif basemaps.BASEMAPS[basemap].datum == "gcj02":
-        st.sidebar.caption(i18n.t("gcj_note", lang))
+        sb.caption(t("gcj_note"))
+    sb.selectbox(t("view"), ["", *VIEWS], format_func=lambda v: VIEWS[v].name(lang) if v else "—", key="view",
+                 on_change=state.go_to_view)
+    sb.text_input(t("search"), key="q", placeholder=t("search_hint"))
+    hits = explore.search(layers.venues, st.session_state.get("q", ""))
+    if st.session_state.get("q"):
+        if hits.empty:
+            sb.caption(t("search_none"))
+        for _, row in hits.iterrows():
+            sb.button(row[f"name_{lang}"], key=f"hit_{row['id']}", on_click=state.select_venue,
+                      args=(row["id"], True), width="stretch")
+    with sb.expander(t("filters"), expanded=state.filters_active()):
+        v = layers.venues
+        pick = t("all")
+        st.multiselect(t("field_category"), list(style.VENUE_CATEGORIES), key="cat", placeholder=pick,
+                       format_func=lambda k: style.get_style(k).label(lang))
+        st.multiselect(t("field_district"), sorted(v["district_en"].unique()), key="district", placeholder=pick,
+                       format_func=lambda d: dict(zip(v["district_en"], v[f"district_{lang}"]))[d])
+        st.multiselect(t("field_action"), list(i18n.terms("plan_action")), key="action", placeholder=pick,
+                       format_func=lambda a: i18n.term("plan_action", a, lang))
+        st.multiselect(t("field_status"), list(i18n.terms("status")), key="status", placeholder=pick,
+                       format_func=lambda a: i18n.term("status", a, lang))
+        st.slider(t("field_year"), state.YEAR_MIN, state.YEAR_MAX, key="year", help=t("year_help"))
+        st.number_input(t("within_km"), 0.0, 100.0, step=0.5, key="km", help=t("within_help"))
+    sb.caption(t("share_hint"))
     return lang, basemap
 
 
-def venues_table(layers, lang: str) -> pd.DataFrame:
-    """The venues as a table in ``lang``."""
-    v = layers.venues
-    return pd.DataFrame({
-        i18n.t("field_name", lang): v[f"name_{lang}"],
-        i18n.t("field_category", lang): [style.get_style(c).label(lang) for c in v["category"]],
-        i18n.t("field_district", lang): v[f"district_{lang}"],
-        i18n.t("field_action", lang): [i18n.term("plan_action", a, lang) for a in v["plan_action"]],
-        i18n.t("field_precision", lang): [i18n.term("precision", p, lang) for p in v["precision"]],
-    })
+def venue_card(layers, venue_id: str, lang: str) -> None:
+    """Everything about one venue, with distances to the core, the nearest axis and the airports."""
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    row = layers.venues.set_index("id").loc[venue_id]
+    other = "en" if lang == "zh" else "zh"
+    st.markdown(f"#### {html.escape(row[f'name_{lang}'])}")
+    st.caption(row[f"name_{other}"])
+    facts = {
+        t("field_category"): style.get_style(row["category"]).label(lang),
+        t("field_district"): row[f"district_{lang}"],
+        t("field_action"): i18n.term("plan_action", row["plan_action"], lang),
+        t("field_status"): i18n.term("status", row["status"], lang)
+        + (f" · {int(row['year_open'])}" if pd.notna(row["year_open"]) else "")
+        + (f" → {int(row['year_target'])}" if pd.notna(row["year_target"]) else ""),
+        t("field_precision"): i18n.term("precision", row["precision"], lang),
+    }
+    st.markdown("\n".join(f"- **{k}**: {html.escape(str(v))}" for k, v in facts.items()))
+    st.markdown(f"**{t('field_sentence')}**")
+    st.caption(row["plan_sentence"])
+    d = explore.distances(layers, venue_id)
+    axis_name = layers.axes.set_index("id").loc[d["axis_id"], f"name_{lang}"]
+    km = t("km")
+    st.markdown(f"**{t('distances')}**（{t('distance_km')}）" if lang == "zh" else
+                f"**{t('distances')}** ({t('distance_km')})")
+    st.markdown("\n".join([
+        f"- {t('to_core')}: {d['core']:.1f} {km}",
+        f"- {t('to_axis')} · {html.escape(axis_name)}: {d['axis']:.1f} {km}",
+        f"- {t('to_pek')}: {d['capital_airport']:.1f} {km}",
+        f"- {t('to_pkx')}: {d['daxing_airport']:.1f} {km}",
+    ]))
+    st.caption(f"{t('field_coords')}: {row['coord_source']}")
 
 
 def main() -> None:
     token = secret_tianditu_key()
-    lang, basemap = sidebar(token)
-    st.title(i18n.t("app_title", lang))
-    st.caption(i18n.t("app_caption", lang))
+    state.init_from_url()
     try:
         layers = get_layers()
-        fmap = webmap.build_map(layers, lang=lang, basemap=basemap, asset_base=serve_leaflet(), token=token)
     except GeoError as exc:
+        lang = st.session_state.get("lang", "zh")
         st.error(f"**{i18n.t('data_error', lang)}**\n\n`{exc}`\n\n{i18n.t('data_error_next', lang)}")
         return
-    state = st_folium(fmap, height=720, use_container_width=True, key="map",
-                      returned_objects=["bounds", "zoom", "selected_layers"]) or {}
-    export_panel(layers, lang, basemap, webmap.view_bbox(state.get("bounds"), basemap),
-                 webmap.visible_layers(state.get("selected_layers")), token)
-    st.subheader(f"{i18n.t('venues_table', lang)} · {len(layers.venues)} {i18n.t('count_venues', lang)}")
-    st.dataframe(venues_table(layers, lang), hide_index=True, width="stretch")
+    lang, basemap = sidebar(layers, token)
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    st.title(t("app_title"))
+    st.caption(t("app_caption"))
+
+    selected_id = st.session_state.get("venue") or None
+    if selected_id not in set(layers.venues["id"]):
+        selected_id = None
+    filters = state.current_filters(layers, selected_id)
+    shown = explore.filter_venues(layers.venues, filters)
+    selected = layers.venues[layers.venues["id"] == selected_id] if selected_id else None
+    ring = explore.buffer_polygon(filters.centre, filters.within_km) if filters.within_km and filters.centre else None
+
+    map_col, card_col = st.columns([3, 1])
+    with map_col:
+        base = webmap.build_base_map(layers, lang=lang, basemap=basemap, asset_base=serve_leaflet(), token=token,
+                                     view=state.base_view(lang, basemap))
+        display = webmap.effective_basemap(basemap, token).datum
+        center, zoom = state.map_target(display)
+        out = st_folium(
+            base, height=680, use_container_width=True, key="map", center=center, zoom=zoom,
+            feature_group_to_add=webmap.venue_groups(shown, lang, basemap, token, selected, ring,
+                                                     hidden=state.hidden_categories()),
+            layer_control=webmap.layer_control(lang),
+            returned_objects=["bounds", "zoom", "center", "selected_layers", "last_object_clicked_tooltip"],
+        ) or {}
+        state.remember_map(out, display, layers, lang)
+    with card_col:
+        if selected_id:
+            venue_card(layers, selected_id, lang)
+            st.button(t("clear_selection"), on_click=state.select_venue, args=(None, False))
+        else:
+            st.info(t("card_hint"))
+
+    tab_table, tab_stats = st.tabs([f"{t('venues_table')} · {len(shown)}", t("stats")])
+    with tab_table:
+        table = state.venue_table(shown, lang)
+        event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
+                             selection_mode="single-row", key="table")
+        rows = event.selection.rows if event and event.selection else []
+        if rows:
+            picked = shown.iloc[rows[0]]["id"]
+            if picked != selected_id:
+                state.select_venue(picked, True)
+                st.rerun()
+        st.download_button(t("download_csv"), table.to_csv(index=False).encode("utf-8-sig"),
+                           file_name="venues.csv", mime="text/csv")
+    with tab_stats:
+        c1, c2 = st.columns(2)
+        c1.markdown(f"**{t('per_district')}**")
+        c1.bar_chart(explore.counts_by(shown, layers, "district", lang), horizontal=True)
+        c2.markdown(f"**{t('per_area')}**")
+        c2.bar_chart(explore.counts_by(shown, layers, "area", lang), horizontal=True)
+
+    visible = tuple(k for k in webmap.visible_layers(out.get("selected_layers")))
+    export_panel(layers, lang, basemap, webmap.view_bbox(out.get("bounds"), basemap), visible, token)
+    state.write_url()
 
 
 try:

@@ -122,6 +122,13 @@ def validate_properties(props: object, file: str, label: str, layer: str) -> dic
     if layer == "venues" and props["category"] not in style.VENUE_CATEGORIES:
         raise DataError(file, f"{props['category']!r} is not one of {', '.join(style.VENUE_CATEGORIES)}",
                         label, "category")
+    if layer == "venues":
+        if props.get("status") not in i18n.terms("status"):
+            raise DataError(file, f"status must be one of {', '.join(i18n.terms('status'))}", label, "status")
+        for key in ("year_open", "year_target"):
+            year = props.get(key)
+            if year is not None and not (isinstance(year, int) and 1400 <= year <= 2100):
+                raise DataError(file, "must be a year (1400-2100) or null", label, key)
     if layer == "axes" and props.get("segment") not in style.get_style("axes").variants:
         raise DataError(file, f"segment must be one of {', '.join(style.get_style('axes').variants)}",
                         label, "segment")

@@ -12,7 +12,7 @@ from folium.template import Template
 from folium.utilities import JsCode
 
 from geo import basemaps, datum, i18n, style
-from geo.assets import localize_assets
+from geo.assets import check_no_remote_assets, localize_assets
 from geo.data import Layers
 
 BEIJING_CENTER = (40.05, 116.40)
@@ -287,10 +287,10 @@ def _style_function(s: style.LayerStyle):
     return fn
 
 
-def add_layer(m: folium.Map, layers: Layers, key: str, lang: str, show: bool, display_datum: str = "wgs84") -> None:
-    """Add one styled, toggleable layer to the map (shifted to the basemap's datum)."""
+def make_layer(gdf: gpd.GeoDataFrame, key: str, lang: str, show: bool = True,
+               display_datum: str = "wgs84") -> folium.FeatureGroup:
+    """One styled, toggleable layer (shifted to the basemap's datum) as a FeatureGroup."""
     s = style.get_style(key)
-    gdf = layers.get(key)
     group = folium.FeatureGroup(name=s.label(lang), show=show, overlay=True)
     data = to_display_geojson(gdf, key, lang, curated=key not in ("boundary", "districts"), display_datum=display_datum)
     kwargs = {}
@@ -301,12 +301,78 @@ def add_layer(m: folium.Map, layers: Layers, key: str, lang: str, show: bool, di
         kwargs["marker"] = folium.Marker(icon=icon)
     else:
         kwargs["style_function"] = _style_function(s)
-    folium.GeoJson(data, name=s.label(lang), on_each_feature=_ON_EACH_FEATURE,
-                   smooth_factor=0.5, **kwargs).add_to(group)
+    if data["features"]:
+        folium.GeoJson(data, name=s.label(lang), on_each_feature=_ON_EACH_FEATURE,
+                       smooth_factor=0.5, **kwargs).add_to(group)
     if s.kind == "point" or key == "areas":
         add_labels(group, gdf, lang, offset=s.size / 2 + 2 if s.kind == "point" else 0, display_datum=display_datum,
                    min_zoom=s.label_min_zoom)
-    group.add_to(m)
+    return group
+
+
+def add_layer(m: folium.Map, layers: Layers, key: str, lang: str, show: bool, display_datum: str = "wgs84") -> None:
+    """Add one layer of ``layers`` to the map."""
+    make_layer(layers.get(key), key, lang, show, display_datum).add_to(m)
+
+
+def venue_groups(venues: gpd.GeoDataFrame, lang: str, basemap: str, token: str | None = None,
+                 selected: gpd.GeoDataFrame | None = None, ring: shapely.Geometry | None = None,
+                 hidden: tuple[str, ...] = ()) -> list[folium.FeatureGroup]:
+    """The venue layers (already filtered) plus the selection, for streamlit-folium's dynamic feature groups.
+
+    Sent apart from the static base map, so a filter change redraws them without reloading the map.
+    A category the planner switched off in the layer control stays off across reruns.
+    """
+    display = effective_basemap(basemap, token).datum
+    groups = []
+    for key in style.VENUE_CATEGORIES:
+        group = make_layer(venues[venues["category"] == key], key, lang, True, display)
+        if key in hidden:
+            group.add_child(_RemoveAfterAdd())
+        groups.append(group)
+    groups.append(selection_group(selected, ring, lang, display))
+    return groups
+
+
+class _RemoveAfterAdd(folium.MacroElement):
+    """Takes a dynamic group off the map right after streamlit-folium adds it (the user hid it)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        setTimeout(function() { {{ this._parent.get_name() }}.remove(); }, 0);
+        {% endmacro %}
+    """)
+
+
+def selection_group(selected: gpd.GeoDataFrame | None, ring: shapely.Geometry | None, lang: str,
+                    display_datum: str) -> folium.FeatureGroup:
+    """A highlight ring around the selected venue and the "within N km" buffer."""
+    group = folium.FeatureGroup(name=i18n.t("selection", lang), overlay=True, control=False)
+    if ring is not None:
+        shifted = datum.transform_geometry(ring, "wgs84", display_datum)
+        folium.GeoJson(shifted.__geo_interface__, style_function=lambda _f: {
+            "color": style.BLACK, "weight": 2, "dashArray": "4 4", "fillColor": style.YELLOW, "fillOpacity": 0.12},
+            interactive=False).add_to(group)
+    if selected is not None and not selected.empty:
+        points = datum.transform_geometry(selected.geometry.values, "wgs84", display_datum)
+        for pt in points:
+            folium.CircleMarker((pt.y, pt.x), radius=16, color=style.VERMILLION, weight=3, fill=False,
+                                interactive=False, class_name="bem-selected").add_to(group)
+    return group
+
+
+def layer_control(lang: str) -> folium.LayerControl:
+    """The layer control, listing layers in the legend's order (core first)."""
+    order = [s.label(lang) for s in (style.get_style(k) for k in style.legend_order([s.key for s in style.LAYERS]))]
+    return folium.LayerControl(collapsed=False, position="topright", sortLayers=True, sortFunction=JsCode(
+        f"function(a, b, nameA, nameB) {{ var o = {json.dumps(order, ensure_ascii=False)};"
+        " return o.indexOf(nameA) - o.indexOf(nameB); }"))
+
+
+def effective_basemap(basemap: str, token: str | None) -> basemaps.Basemap:
+    """The basemap drawn: one whose key is missing falls back to offline (no broken tiles)."""
+    bm = basemaps.get_basemap(basemap)
+    return bm if bm.available(token) else basemaps.BASEMAPS["offline"]
 
 
 def add_labels(group: folium.FeatureGroup, gdf: gpd.GeoDataFrame, lang: str, offset: float,
@@ -331,6 +397,46 @@ def add_basemap(m: folium.Map, bm: basemaps.Basemap, token: str | None = None) -
                          max_zoom=18, max_native_zoom=bm.max_zoom, overlay=False, control=False).add_to(m)
 
 
+def build_base_map(
+    layers: Layers,
+    lang: str = i18n.DEFAULT_LANG,
+    basemap: str = basemaps.DEFAULT_BASEMAP,
+    asset_base: str = "leaflet",
+    hidden: tuple[str, ...] = (),
+    height: str = "100%",
+    token: str | None = None,
+    view: tuple[float, float, int] | None = None,
+) -> folium.Map:
+    """The static part of the map: basemap, context, core, axes and areas, legend and readout.
+
+    ``view`` (lat, lon, zoom; WGS-84) opens the map there instead of fitting Beijing.
+
+    It depends only on the language, basemap and hidden layers, so streamlit-folium keeps the
+    same map (no reload) while the venue layers change. ``asset_base`` is the URL (relative to
+    the page showing the map) where Leaflet is served; ``token`` the key of a basemap that
+    needs one (Tianditu).
+    """
+    lang = i18n.normalize_lang(lang)
+    bm = effective_basemap(basemap, token)
+    m = folium.Map(location=BEIJING_CENTER, zoom_start=BEIJING_ZOOM, tiles=None, control_scale=True,
+                   prefer_canvas=False, height=height, min_zoom=7, max_zoom=18)
+    add_basemap(m, bm, token)
+    keys = [s.key for s in style.LAYERS]
+    for key in style.ordered([k for k in keys if k not in style.VENUE_CATEGORIES]):
+        add_layer(m, layers, key, lang, show=key not in hidden, display_datum=bm.datum)
+    hidden_labels = [style.get_style(k).label(lang) for k in hidden]
+    Legend(legend_spec(keys, lang, bm, hidden_labels)).add_to(m)
+    MousePosition(bm.datum, lang).add_to(m)
+    hide = "".join(f".bem-hide-{z} .bem-min-{z}{{display:none}}" for z in style.LABEL_ZOOMS)
+    m.get_root().header.add_child(folium.Element(f"<style>{hide}</style>"))
+    if view is None:
+        m.fit_bounds(_bounds(layers.boundary, bm.datum))
+    else:
+        lon, lat = datum.from_wgs84(view[1], view[0], bm.datum)
+        m.location, m.options["zoom"] = [lat, lon], int(view[2])
+    return localize_assets(m, asset_base)
+
+
 def build_map(
     layers: Layers,
     lang: str = i18n.DEFAULT_LANG,
@@ -339,34 +445,17 @@ def build_map(
     hidden: tuple[str, ...] = (),
     height: str = "100%",
     token: str | None = None,
+    venues: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
-    """The interactive map: every layer grouped and toggleable, a legend, attribution.
-
-    ``asset_base`` is the URL (relative to the page showing the map) where Leaflet is served;
-    ``token`` the key of a basemap that needs one (Tianditu). A basemap whose key is missing
-    falls back to offline rather than showing broken tiles.
-    """
-    lang = i18n.normalize_lang(lang)
-    bm = basemaps.get_basemap(basemap)
-    if not bm.available(token):
-        bm = basemaps.BASEMAPS["offline"]
-    m = folium.Map(location=BEIJING_CENTER, zoom_start=BEIJING_ZOOM, tiles=None, control_scale=True,
-                   prefer_canvas=False, height=height, min_zoom=7, max_zoom=18)
-    add_basemap(m, bm, token)
-    keys = [s.key for s in style.LAYERS]
-    for key in style.ordered(keys):
-        add_layer(m, layers, key, lang, show=key not in hidden, display_datum=bm.datum)
-    order = [style.get_style(k).label(lang) for k in style.legend_order(keys)]
-    folium.LayerControl(collapsed=False, position="topright", sortLayers=True, sortFunction=JsCode(
-        f"function(a, b, nameA, nameB) {{ var o = {json.dumps(order, ensure_ascii=False)};"
-        " return o.indexOf(nameA) - o.indexOf(nameB); }")).add_to(m)
-    hidden_labels = [style.get_style(k).label(lang) for k in hidden]
-    Legend(legend_spec(keys, lang, bm, hidden_labels)).add_to(m)
-    MousePosition(bm.datum, lang).add_to(m)
-    hide = "".join(f".bem-hide-{z} .bem-min-{z}{{display:none}}" for z in style.LABEL_ZOOMS)
-    m.get_root().header.add_child(folium.Element(f"<style>{hide}</style>"))
-    m.fit_bounds(_bounds(layers.boundary, bm.datum))
-    return localize_assets(m, asset_base)
+    """The whole interactive map in one document (exports, tests): base map, venues, layer control."""
+    m = build_base_map(layers, lang, basemap, asset_base, hidden, height, token)
+    display = effective_basemap(basemap, token).datum
+    chosen = layers.venues if venues is None else venues
+    for key in style.VENUE_CATEGORIES:
+        make_layer(chosen[chosen["category"] == key], key, lang, key not in hidden, display).add_to(m)
+    layer_control(lang).add_to(m)
+    check_no_remote_assets(m)
+    return m
 
 
 def _bounds(gdf: gpd.GeoDataFrame, display_datum: str = "wgs84") -> list[list[float]]:

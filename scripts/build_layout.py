@@ -110,6 +110,23 @@ VENUES: list[tuple] = [
      "两大航空枢纽之一，位于中轴线南延长线上。", "One of the two aviation hubs, on the Central Axis' southern extension."),
 ]
 
+# Key projects over time ("a dynamic management mechanism for key projects"):
+# id: (status, year in service or None when long-standing, target year or None, source of the dates)
+STATUS = {
+    "yanqi_lake_resort": ("upgrading", 2014, None, "Opened for APEC 2014; expansion from 2018; the plan calls for an upgrade"),
+    "fourth_embassy_area": ("planned", None, None, "Planning and development to be accelerated (2025 plan); no date published"),
+    "diaoyutai_state_guesthouse": ("in_service", 1959, None, "State guesthouse since 1959"),
+    "olympic_park_central_area": ("upgrading", 2008, None, "Built for the 2008 Olympics; functions to be enhanced"),
+    "ciec_new_venue": ("upgrading", 2008, 2025, "Phase I 2008; phase II opened February 2025"),
+    "cncc": ("in_service", 2009, None, "Opened 2009; CIFTIS main venue since 2020"),
+    "shougang_park": ("in_service", 2021, None, "CIFTIS venue since 2021"),
+    "zgc_international_innovation_center": ("in_service", 2024, None, "Zhongguancun Forum venue since 2024"),
+    "financial_street": ("in_service", 2012, None, "Financial Street Forum held since 2012"),
+    "great_wall_museum": ("under_construction", 1994, 2026, "Opened 1994; closed 2021 for rebuilding; reopening planned 2026"),
+    "capital_airport": ("in_service", 1958, None, "Opened 1958"),
+    "daxing_airport": ("in_service", 2019, None, "Opened September 2019"),
+}
+
 # Points that truly sit on the Beijing-Hebei border, and why.
 BORDER_NOTES = {
     "daxing_airport": "The airport straddles Beijing (Daxing) and Hebei (Langfang); in the AMap boundary the "
@@ -216,6 +233,8 @@ def venue_features() -> list[dict]:
             "id": fid, "name_zh": zh, "name_en": en, "category": cat, "role": "venue", "plan_action": action,
             "plan_sentence": sent, "coord_source": src, "precision": precision, "note_zh": note_zh, "note_en": note_en,
         }
+        status, year_open, year_target, dates = STATUS[fid]
+        props.update(status=status, year_open=year_open, year_target=year_target, dates_source=dates)
         if fid in BORDER_NOTES:
             props["border_note"] = BORDER_NOTES[fid]
         feats.append(_feature(Point(lon, lat), props))
@@ -223,6 +242,8 @@ def venue_features() -> list[dict]:
         feats.append(_feature(Point(lon, lat), {
             "id": fid, "name_zh": zh, "name_en": en, "category": "heritage", "role": "venue", "plan_action": "develop",
             "plan_sentence": S_AXIS, "coord_source": src, "precision": "exact",
+            "status": "in_service", "year_open": None, "year_target": None,
+            "dates_source": "Historic component; inscribed on the World Heritage List in 2024",
             "note_zh": "北京中轴线世界遗产（2024年列入）构成要素。",
             "note_en": "Component part of the World Heritage property “Beijing Central Axis” (inscribed 2024).",
         }))

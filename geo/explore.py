@@ -1,0 +1,143 @@
+"""Questions a planner asks of the layout: search, filters, distances, what lies within N km.
+
+All metric work is done in UTM zone 50N (EPSG:32650), straight-line distances.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from pypinyin import Style, lazy_pinyin
+
+from geo.data import CRS, METRIC_CRS, Layers
+
+AIRPORTS = ("capital_airport", "daxing_airport")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the planner wants to see. Empty tuples mean "everything"."""
+
+    categories: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()  # English district names
+    actions: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    year: int | None = None  # show the layout as it stood (or is planned) in this year
+    within_km: float | None = None  # of ``centre`` (lon, lat)
+    centre: tuple[float, float] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent- and space-free form of a name for matching."""
+    text = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[\s'’\-·（）()“”\"]+", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
+
+
+@lru_cache(maxsize=4096)
+def pinyin_forms(text: str) -> tuple[str, str]:
+    """Full pinyin (``gugong``) and initials (``gg``) of a Chinese name."""
+    syllables = [s for s in lazy_pinyin(text, style=Style.NORMAL, errors="ignore") if s.strip()]
+    return fold("".join(syllables)), "".join(s[0] for s in syllables if s)
+
+
+def search(venues: gpd.GeoDataFrame, query: str, limit: int = 10) -> pd.DataFrame:
+    """Venues whose name matches ``query``: Chinese, English, pinyin or pinyin initials; partial matches allowed.
+
+    Best matches first: exact > prefix > substring, Chinese/English names before pinyin.
+    """
+    q = fold(query or "")
+    if not q:
+        return venues.iloc[0:0]
+    scores = []
+    for _, row in venues.iterrows():
+        full, initials = pinyin_forms(row["name_zh"])
+        candidates = [(fold(row["name_zh"]), 0), (fold(row["name_en"]), 0), (full, 1), (initials, 2)]
+        best = None
+        for text, penalty in candidates:
+            if not text:
+                continue
+            if text == q:
+                rank = 0
+            elif text.startswith(q):
+                rank = 1
+            elif q in text and penalty < 2:  # initials match from the start only ("gg", not "cgg")
+                rank = 2
+            else:
+                continue
+            score = rank * 3 + penalty
+            best = score if best is None else min(best, score)
+        scores.append(best)
+    out = venues.assign(_score=scores).dropna(subset=["_score"]).sort_values(["_score", "name_en"])
+    return out.drop(columns="_score").head(limit)
+
+
+def filter_venues(venues: gpd.GeoDataFrame, f: Filters) -> gpd.GeoDataFrame:
+    """The venues that pass every filter."""
+    keep = pd.Series(True, index=venues.index)
+    if f.categories:
+        keep &= venues["category"].isin(f.categories)
+    if f.districts:
+        keep &= venues["district_en"].isin(f.districts)
+    if f.actions:
+        keep &= venues["plan_action"].isin(f.actions)
+    if f.statuses:
+        keep &= venues["status"].isin(f.statuses)
+    if f.year is not None:
+        opened = venues["year_open"].isna() | (venues["year_open"] <= f.year)
+        planned_by = venues["year_target"].notna() & (venues["year_target"] <= f.year)
+        undated_plan = venues["status"].isin(["planned", "under_construction"]) & venues["year_open"].isna()
+        keep &= opened | planned_by | undated_plan
+    if f.within_km is not None and f.centre is not None:
+        keep &= within(venues, f.centre, f.within_km)
+    return venues[keep]
+
+
+def to_metric(geom: shapely.Geometry) -> shapely.Geometry:
+    return gpd.GeoSeries([geom], crs=CRS).to_crs(METRIC_CRS).iloc[0]
+
+
+def within(venues: gpd.GeoDataFrame, centre: tuple[float, float] | shapely.Geometry, km: float) -> pd.Series:
+    """True for venues within ``km`` (straight line) of a point (lon, lat) or any geometry (WGS-84)."""
+    geom = shapely.Point(centre) if isinstance(centre, tuple) else centre
+    return venues.to_crs(METRIC_CRS).distance(to_metric(geom)) <= km * 1000
+
+
+def buffer_polygon(centre: tuple[float, float] | shapely.Geometry, km: float) -> shapely.Geometry:
+    """The ``km`` buffer of a point or geometry, computed in metres, returned in WGS-84 (for drawing)."""
+    geom = shapely.Point(centre) if isinstance(centre, tuple) else centre
+    buffered = gpd.GeoSeries([to_metric(geom).buffer(km * 1000, quad_segs=32)], crs=METRIC_CRS)
+    return buffered.to_crs(CRS).iloc[0]
+
+
+def distances(layers: Layers, venue_id: str) -> dict[str, float]:
+    """Straight-line km from a venue to the core area, the nearest axis and each airport (0 when inside)."""
+    venues = layers.venues.set_index("id")
+    point = to_metric(venues.loc[venue_id].geometry)
+    core = layers.core.to_crs(METRIC_CRS).union_all()
+    axes = layers.axes.to_crs(METRIC_CRS)
+    axis_dist = axes.distance(point)
+    nearest = layers.axes.iloc[int(axis_dist.values.argmin())]
+    out = {
+        "core": core.distance(point) / 1000,
+        "axis": float(axis_dist.min()) / 1000,
+        "axis_id": nearest["id"],
+    }
+    for airport in AIRPORTS:
+        out[airport] = to_metric(venues.loc[airport].geometry).distance(point) / 1000
+    return out
+
+
+def counts_by(venues: gpd.GeoDataFrame, layers: Layers, by: str, lang: str) -> pd.Series:
+    """How many venues per district (``by="district"``) or per key area (``by="area"``)."""
+    if by == "district":
+        return venues[f"district_{lang}"].value_counts().sort_index()
+    joined = gpd.sjoin(venues[["geometry"]], layers.areas[[f"name_{lang}", "geometry"]], predicate="within")
+    counts = joined[f"name_{lang}"].value_counts()
+    return counts.reindex(layers.areas[f"name_{lang}"], fill_value=0)
