@@ -91,8 +91,17 @@ class Legend(folium.MacroElement):
                 else { delete g.selected_layers["bem:" + key]; }
             }
             Object.keys(spec.keys).forEach(function(name) { report(name, spec.hidden.indexOf(name) < 0); });
-            map.on("overlayadd", function(e) { mark(e.name, true); report(e.name, true); });
-            map.on("overlayremove", function(e) { mark(e.name, false); report(e.name, false); });
+            // only the planner's clicks count: streamlit-folium swapping the dynamic venue layers
+            // also fires overlayadd/overlayremove through the layer control
+            var userToggle = false;
+            map.getContainer().addEventListener("click", function(e) {
+                if (e.target && e.target.classList && e.target.classList.contains("leaflet-control-layers-selector")) {
+                    userToggle = true;
+                    setTimeout(function() { userToggle = false; }, 0);
+                }
+            }, true);
+            map.on("overlayadd", function(e) { if (userToggle) { mark(e.name, true); report(e.name, true); } });
+            map.on("overlayremove", function(e) { if (userToggle) { mark(e.name, false); report(e.name, false); } });
             spec.attribution.forEach(function(a) { map.attributionControl.addAttribution(a); });
             spec.hidden.forEach(function(name) { mark(name, false); });
             function labels() {

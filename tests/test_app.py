@@ -71,3 +71,83 @@ def test_broken_data_shows_a_message_not_a_traceback(tmp_path, monkeypatch):
     message = at.error[0].value
     assert "venues.geojson" in message and "not valid JSON" in message
     assert i18n.t("data_error_next", "en") in message
+
+
+# --- exploring: every control, both languages ---------------------------------------------------------
+
+def table_names(at: AppTest, lang: str) -> list[str]:
+    return list(at.dataframe[0].value[i18n.t("field_name", lang)])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_search_opens_the_card_and_writes_the_url(lang):
+    at = run_app(lang=lang, basemap="offline")
+    at.sidebar.text_input(key="q").input("gugong").run()
+    at.sidebar.button(key="hit_forbidden_city").click().run()
+    assert not at.exception
+    name = "故宫" if lang == "zh" else "Forbidden City"
+    assert f"#### {name}" in [m.value for m in at.markdown]
+    assert at.query_params["venue"] == "forbidden_city" and at.query_params["q"] == "gugong"
+    card = " ".join(m.value for m in at.markdown)
+    assert ("东城区" if lang == "zh" else "Dongcheng") in card
+    assert i18n.t("to_pkx", lang) in card
+    clear = next(b for b in at.button if b.label == i18n.t("clear_selection", lang))
+    clear.click().run()
+    assert "venue" not in at.query_params
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_filters_drive_the_table_and_the_url(lang):
+    at = run_app(lang=lang, basemap="offline")
+    assert len(at.dataframe[0].value) == 27
+    at.sidebar.multiselect(key="cat").set_value(["aviation"]).run()
+    assert len(at.dataframe[0].value) == 2 and at.query_params["cat"] == "aviation"
+    at.sidebar.multiselect(key="cat").set_value([]).run()
+    at.sidebar.multiselect(key="district").set_value(["Xicheng"]).run()
+    assert len(at.dataframe[0].value) == 5
+    at.sidebar.multiselect(key="district").set_value([]).run()
+    at.sidebar.multiselect(key="action").set_value(["create"]).run()
+    assert len(at.dataframe[0].value) == 1
+    at.sidebar.multiselect(key="action").set_value([]).run()
+    at.sidebar.multiselect(key="status").set_value(["planned"]).run()
+    assert len(at.dataframe[0].value) == 1 and at.query_params["status"] == "planned"
+    at.sidebar.multiselect(key="status").set_value([]).run()
+    at.sidebar.slider(key="year").set_value(2010).run()
+    names = table_names(at, lang)
+    assert ("北京大兴国际机场" if lang == "zh" else "Beijing Daxing International Airport") not in names
+    assert at.query_params["year"] == "2010"
+    assert not at.exception and not at.error
+
+
+def test_within_km_of_the_selected_venue():
+    at = run_app(lang="en", basemap="offline", venue="forbidden_city")
+    at.sidebar.number_input(key="km").set_value(1.5).run()  # Tian'anmen is 1.03 km south of the palace
+    names = table_names(at, "en")
+    assert "Tian'anmen" in names and "Beijing Capital International Airport" not in names
+    assert len(names) < 15 and at.query_params["km"] == "1.5"
+
+
+def test_a_shared_url_restores_the_state():
+    at = run_app(lang="en", basemap="gaode", cat="heritage,aviation", year="2015", venue="jingshan", view="core",
+                 c="39.92,116.39", z="14")
+    assert not at.exception
+    assert at.sidebar.selectbox(key="basemap").value == "gaode"
+    assert at.sidebar.multiselect(key="cat").value == ["heritage", "aviation"]
+    assert at.sidebar.slider(key="year").value == 2015
+    assert at.sidebar.selectbox(key="view").value == "core"
+    assert "#### Jingshan" in [m.value for m in at.markdown]
+    assert at.query_params["c"] == "39.92000,116.39000" and at.query_params["z"] == "14"
+
+
+def test_named_views_and_stats_render():
+    at = run_app(lang="zh", basemap="offline")
+    for view in ("core", "central-axis", "yanqi-lake", "airports", "east", "city"):
+        at.sidebar.selectbox(key="view").set_value(view).run()
+        assert not at.exception and at.query_params["view"] == view
+    assert len(at.tabs) >= 2 and at.tabs[1].label == i18n.t("stats", "zh")
+
+
+def test_bad_url_values_are_ignored():
+    at = run_app(lang="en", cat="zoo,heritage", year="abc", km="-5", c="nonsense", z="99", venue="<script>")
+    assert not at.exception and not at.error
+    assert at.sidebar.multiselect(key="cat").value == ["heritage"]

@@ -165,3 +165,50 @@ def test_standalone_html_export_works_from_a_file_with_no_network(browser, layer
     finally:
         page.close()
     assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+
+
+# --- exploring in the browser ---------------------------------------------------------------------------
+
+def map_view(frame) -> tuple[float, float, int]:
+    c = frame.evaluate("[map_div.getCenter().lat, map_div.getCenter().lng, map_div.getZoom()]")
+    return c[0], c[1], c[2]
+
+
+def test_a_url_restores_the_view(browser, app_url):
+    page, _ = open_app(browser, f"{app_url}/?basemap=offline&lang=en&c=39.9166,116.3907&z=15&cat=heritage")
+    try:
+        frame = map_frame(page)
+        lat, lon, zoom = map_view(frame)
+        assert zoom == 15 and abs(lat - 39.9166) < 1e-3 and abs(lon - 116.3907) < 1e-3
+        assert frame.locator(".leaflet-marker-icon.bem-icon").count() == 15  # only the heritage filter's venues
+    finally:
+        page.close()
+
+
+def test_search_zooms_to_the_place_and_opens_its_card(browser, app_url, artifacts):
+    page, _ = open_app(browser, f"{app_url}/?basemap=offline&lang=zh")
+    try:
+        frame = map_frame(page)
+        box = page.get_by_label("搜索场所")
+        box.fill("yanqi")
+        box.press("Enter")
+        page.get_by_role("button", name="北京雁栖湖国际会都（雁栖湖国际会议中心）").click()
+        page.get_by_role("heading", name="北京雁栖湖国际会都（雁栖湖国际会议中心）").wait_for(timeout=30000)
+        frame.wait_for_function("map_div.getZoom() === 15", timeout=30000)
+        lat, lon, _ = map_view(frame)
+        assert abs(lat - 40.4075) < 2e-3 and abs(lon - 116.671) < 2e-3
+        page.wait_for_url("**venue=yanqi_lake_resort**", timeout=30000)
+        page.screenshot(path=str(artifacts / "search-card-zh.png"))
+    finally:
+        page.close()
+
+
+def test_clicking_a_venue_shows_its_card(browser, app_url):
+    page, _ = open_app(browser, f"{app_url}/?basemap=offline&lang=en&cat=culture")
+    try:
+        frame = map_frame(page)
+        frame.locator(".leaflet-marker-icon.bem-icon").first.click()
+        page.get_by_role("heading", name="Great Wall Museum of China (Badaling)").wait_for(timeout=30000)
+        page.wait_for_url("**venue=great_wall_museum**", timeout=30000)
+    finally:
+        page.close()

@@ -38,7 +38,10 @@ def init_from_url() -> None:
         values = [v for v in (q.get(key) or "").split(",") if v]
         ss[key] = [v for v in values if key == "district" or v in vocab[key]]
     ss["year"] = _int(q.get("year"), dt.date.today().year, YEAR_MIN, YEAR_MAX)
-    ss["km"] = float(_int(q.get("km"), 0, 0, 100)) if q.get("km") else 0.0
+    try:
+        ss["km"] = max(0.0, min(100.0, float(q.get("km") or 0)))
+    except ValueError:
+        ss["km"] = 0.0
     try:
         lat, lon = (float(v) for v in (q.get("c") or "").split(","))
         zoom = _int(q.get("z"), 12, 3, 18)
