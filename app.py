@@ -13,7 +13,7 @@ from geo import basemaps, explore, i18n, style, webmap
 from geo.errors import GeoError
 from geo.views import VIEWS
 from ui import state
-from ui.assets import serve_leaflet
+from ui.assets import serve_leaflet, serve_vendor
 from ui.cache import get_layers
 from ui.export_panel import export_panel
 
@@ -137,7 +137,7 @@ def main() -> None:
     map_col, card_col = st.columns([3, 1])
     with map_col:
         base = webmap.build_base_map(layers, lang=lang, basemap=basemap, asset_base=serve_leaflet(), token=token,
-                                     view=state.base_view(lang, basemap))
+                                     view=state.base_view(lang, basemap), vendor_base=serve_vendor())
         display = webmap.effective_basemap(basemap, token).datum
         center, zoom = state.map_target(display)
         out = st_folium(

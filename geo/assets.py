@@ -1,14 +1,16 @@
 """Browser assets the map needs, served by the app itself: never a CDN.
 
-folium's defaults point at CDNs (jsDelivr, cdnjs, code.jquery.com), so on an
-intranet the map never appears. The map here needs only Leaflet: points are inline
-SVG ``DivIcon``s and the legend is our own HTML, so jQuery, Bootstrap and
-Font Awesome are dropped. Leaflet comes from the XStatic-Leaflet package.
+folium's defaults point at CDNs (jsDelivr, cdnjs, code.jquery.com), so on an intranet
+the map never appears. The map needs Leaflet (from the XStatic-Leaflet package) and three
+plugins vendored by ``scripts/vendor_assets.py`` into ``geo/static/vendor`` (fullscreen,
+minimap, measure). Point symbols are inline SVG and the legend is our own HTML, so
+jQuery, Bootstrap and Font Awesome are dropped.
 """
 
 from __future__ import annotations
 
 import base64
+import mimetypes
 import re
 from pathlib import Path
 
@@ -16,52 +18,99 @@ import folium
 import xstatic.pkg.leaflet as xleaflet
 
 from geo.errors import AssetError
+from geo.paths import PACKAGE_DIR
 
 LEAFLET_DIR = Path(xleaflet.BASE_DIR)
 LEAFLET_VERSION = xleaflet.VERSION
+VENDOR_DIR = PACKAGE_DIR / "static" / "vendor"
 LEAFLET_JS = "leaflet.js"
 LEAFLET_CSS = "leaflet.css"
+VENDOR_SCHEME = "vendor://"  # our own elements name vendored files like this; localize_assets resolves it
+
+#: folium plugins' CDN URLs -> the vendored copy (same version)
+PLUGIN_FILES: dict[str, str] = {
+    "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js":
+        "leaflet.fullscreen@3.0.0/Control.FullScreen.js",
+    "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.css":
+        "leaflet.fullscreen@3.0.0/Control.FullScreen.css",
+    "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.js":
+        "leaflet-measure@2.1.7/leaflet-measure.js",
+    "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.css":
+        "leaflet-measure@2.1.7/leaflet-measure.css",
+}
 
 
-def localize_assets(m: folium.Map, base_url: str) -> folium.Map:
-    """Point the map's JS/CSS at ``base_url`` (where LEAFLET_DIR is served) and drop the rest.
+def _walk(element):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
 
-    Raises AssetError if any element of the map still wants a remote asset.
+
+def localize_assets(m: folium.Map, base_url: str, vendor_url: str = "vendor") -> folium.Map:
+    """Point every JS/CSS of the map at the app's own server and drop what the map does not need.
+
+    ``base_url`` is where LEAFLET_DIR is served, ``vendor_url`` where VENDOR_DIR is served.
+    Raises AssetError if any element still wants a remote asset.
     """
-    base = base_url.rstrip("/")
+    base, vendor = base_url.rstrip("/"), vendor_url.rstrip("/")
     m.default_js = [("leaflet", f"{base}/{LEAFLET_JS}")]
     m.default_css = [("leaflet_css", f"{base}/{LEAFLET_CSS}")]
+
+    def local(url: str) -> str:
+        if url.startswith(VENDOR_SCHEME):
+            return f"{vendor}/{url.removeprefix(VENDOR_SCHEME)}"
+        return f"{vendor}/{PLUGIN_FILES[url]}" if url in PLUGIN_FILES else url
+
+    for element in _walk(m):
+        if element is m:
+            continue
+        for attr in ("default_js", "default_css"):
+            entries = getattr(element, attr, None)
+            if entries:
+                setattr(element, attr, [(name, local(url)) for name, url in entries])
     check_no_remote_assets(m)
     return m
 
 
 def iter_asset_urls(element) -> list[str]:
     """Every JS/CSS URL an element tree asks the browser to load."""
-    urls = [url for _, url in getattr(element, "default_js", []) + getattr(element, "default_css", [])]
-    for child in getattr(element, "_children", {}).values():
-        urls.extend(iter_asset_urls(child))
-    return urls
+    return [url for e in _walk(element) for _, url in getattr(e, "default_js", []) + getattr(e, "default_css", [])]
 
 
 def check_no_remote_assets(m: folium.Map) -> None:
     """Raise AssetError naming the first asset that would come from another host."""
     for url in iter_asset_urls(m):
-        if url.startswith(("http://", "https://", "//")):
+        if url.startswith(("http://", "https://", "//", VENDOR_SCHEME)):
             raise AssetError(f"map asset {url} would be fetched from a CDN; serve it locally")
 
 
-def inline_assets_html(html: str, base_url: str) -> str:
-    """Replace the local Leaflet <script>/<link> tags of a rendered page by their contents.
+def _data_uri(path: Path) -> str:
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def _inline_css(path: Path) -> str:
+    def repl(match: re.Match) -> str:
+        ref = match.group(1).strip("'\"")
+        target = (path.parent / ref).resolve()
+        return f"url({_data_uri(target)})" if target.is_file() else match.group(0)
+
+    return re.sub(r"url\(([^)#]+)\)", repl, path.read_text(encoding="utf-8"))
+
+
+def inline_assets_html(html: str, base_url: str, vendor_url: str = "vendor") -> str:
+    """Replace the local <script>/<link> tags of a rendered page by their contents (images as data URIs).
 
     Used for the standalone HTML export, which must work from a file with no server.
     """
-    base = base_url.rstrip("/")
-    js = (LEAFLET_DIR / LEAFLET_JS).read_text(encoding="utf-8")
-    css = re.sub(r"url\((images/[\w.-]+\.png)\)", _data_uri, (LEAFLET_DIR / LEAFLET_CSS).read_text(encoding="utf-8"))
-    html = html.replace(f'<script src="{base}/{LEAFLET_JS}"></script>', f"<script>{js}</script>")
-    return html.replace(f'<link rel="stylesheet" href="{base}/{LEAFLET_CSS}"/>', f"<style>{css}</style>")
+    roots = {base_url.rstrip("/"): LEAFLET_DIR, vendor_url.rstrip("/"): VENDOR_DIR}
+    for prefix, root in roots.items():
+        def script(match: re.Match, root=root) -> str:
+            return "<script>" + (root / match.group(1)).read_text(encoding="utf-8") + "</script>"
 
+        def style(match: re.Match, root=root) -> str:
+            return "<style>" + _inline_css(root / match.group(1)) + "</style>"
 
-def _data_uri(match: re.Match) -> str:
-    data = base64.b64encode((LEAFLET_DIR / match.group(1)).read_bytes()).decode("ascii")
-    return f"url(data:image/png;base64,{data})"
+        html = re.sub(rf'<script src="{re.escape(prefix)}/([^"]+)"></script>', script, html)
+        html = re.sub(rf'<link rel="stylesheet" href="{re.escape(prefix)}/([^"]+)"/>', style, html)
+    return html

@@ -27,6 +27,7 @@ DATA_FORMATS = {
 EXPORT_COLUMNS = ["layer", "id", "name_zh", "name_en", "category", "role", "plan_action", "precision",
                   "district_zh", "district_en", "plan_sentence", "coord_source"]
 _ASSET_BASE = "bem-leaflet"
+_VENDOR_BASE = "bem-vendor"
 
 
 class ExportError(GeoError):
@@ -84,12 +85,13 @@ def export_html(layers: Layers, lang: str, basemap: str, hidden: tuple[str, ...]
 
     With the offline basemap it needs no network at all; tile basemaps fetch tiles when online.
     """
-    m = webmap.build_map(layers, lang=lang, basemap=basemap, asset_base=_ASSET_BASE, hidden=hidden, token=token)
+    m = webmap.build_map(layers, lang=lang, basemap=basemap, asset_base=_ASSET_BASE, hidden=hidden, token=token,
+                         vendor_base=_VENDOR_BASE)
     if bbox is not None:
         m.fit_bounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]])
     page = m.get_root().render()
-    page = inline_assets_html(page, _ASSET_BASE)
-    if "bem-leaflet/" in page:
+    page = inline_assets_html(page, _ASSET_BASE, _VENDOR_BASE)
+    if "bem-leaflet/" in page or "bem-vendor/" in page:
         raise ExportError("an asset of the map could not be inlined")
     return page
 

@@ -8,11 +8,12 @@ import json
 import folium
 import geopandas as gpd
 import shapely
+from folium.elements import JSCSSMixin
 from folium.template import Template
 from folium.utilities import JsCode
 
 from geo import basemaps, datum, i18n, style
-from geo.assets import check_no_remote_assets, localize_assets
+from geo.assets import VENDOR_SCHEME, check_no_remote_assets, localize_assets
 from geo.data import Layers
 
 BEIJING_CENTER = (40.05, 116.40)
@@ -199,6 +200,51 @@ class MousePosition(folium.MacroElement):
         self._name = "MousePosition"
         self.gcj = display_datum == "gcj02"
         self.hint = i18n.t("mouse_hint", lang)
+
+
+class MiniMap(JSCSSMixin, folium.MacroElement):
+    """An overview map drawn from Beijing's outline and the core (vector: it works offline)."""
+
+    default_js = [("minimap_js", f"{VENDOR_SCHEME}leaflet-minimap@3.6.1/Control.MiniMap.min.js")]
+    default_css = [("minimap_css", f"{VENDOR_SCHEME}leaflet-minimap@3.6.1/Control.MiniMap.min.css")]
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var layer = L.geoJSON({{ this.data | tojson }}, {interactive: false, style: function(f) {
+                return f.properties.core ? {color: "#D55E00", weight: 1, fillColor: "#D55E00", fillOpacity: 0.5}
+                                         : {color: "#3A3A3A", weight: 1, fillColor: "#ffffff", fillOpacity: 0.8};
+            }});
+            new L.Control.MiniMap(layer, {position: "bottomleft", toggleDisplay: true, width: 140, height: 140,
+                zoomLevelFixed: 6, minimized: false,
+                strings: {{ this.strings | tojson }}}).addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: dict, strings: dict):
+        super().__init__()
+        self._name = "MiniMap"
+        self.data = data
+        self.strings = strings
+
+
+def add_tools(m: folium.Map, layers: Layers, lang: str, display_datum: str) -> None:
+    """Fullscreen, a distance/area measuring tool and an overview minimap, all served locally."""
+    from folium.plugins import Fullscreen, MeasureControl
+
+    Fullscreen(position="topleft", title=i18n.t("fullscreen", lang), title_cancel=i18n.t("fullscreen_exit", lang),
+               force_separate_button=True).add_to(m)
+    MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
+                   primary_area_unit="sqkilometers", secondary_area_unit="hectares",
+                   localization="cn" if lang == "zh" else "en").add_to(m)
+    outline = []
+    for geom, core in ((layers.boundary.union_all(), False), (layers.core.union_all(), True)):
+        shifted = datum.transform_geometry(geom.simplify(0.01), "wgs84", display_datum)
+        outline.append({"type": "Feature", "properties": {"core": core}, "geometry": shifted.__geo_interface__})
+    MiniMap({"type": "FeatureCollection", "features": outline},
+            {"hideText": i18n.t("minimap_hide", lang), "showText": i18n.t("minimap_show", lang)}).add_to(m)
 
 
 def legend_symbol_svg(s: style.LayerStyle, variant: style.Variant | None = None) -> str:
@@ -415,6 +461,7 @@ def build_base_map(
     height: str = "100%",
     token: str | None = None,
     view: tuple[float, float, int] | None = None,
+    vendor_base: str = "vendor",
 ) -> folium.Map:
     """The static part of the map: basemap, context, core, axes and areas, legend and readout.
 
@@ -436,6 +483,7 @@ def build_base_map(
     hidden_labels = [style.get_style(k).label(lang) for k in hidden]
     Legend(legend_spec(keys, lang, bm, hidden_labels)).add_to(m)
     MousePosition(bm.datum, lang).add_to(m)
+    add_tools(m, layers, lang, bm.datum)
     hide = "".join(f".bem-hide-{z} .bem-min-{z}{{display:none}}" for z in style.LABEL_ZOOMS)
     m.get_root().header.add_child(folium.Element(f"<style>{hide}</style>"))
     if view is None:
@@ -443,7 +491,7 @@ def build_base_map(
     else:
         lon, lat = datum.from_wgs84(view[1], view[0], bm.datum)
         m.location, m.options["zoom"] = [lat, lon], int(view[2])
-    return localize_assets(m, asset_base)
+    return localize_assets(m, asset_base, vendor_base)
 
 
 def build_map(
@@ -455,9 +503,10 @@ def build_map(
     height: str = "100%",
     token: str | None = None,
     venues: gpd.GeoDataFrame | None = None,
+    vendor_base: str = "vendor",
 ) -> folium.Map:
     """The whole interactive map in one document (exports, tests): base map, venues, layer control."""
-    m = build_base_map(layers, lang, basemap, asset_base, hidden, height, token)
+    m = build_base_map(layers, lang, basemap, asset_base, hidden, height, token, vendor_base=vendor_base)
     display = effective_basemap(basemap, token).datum
     chosen = layers.venues if venues is None else venues
     for key in style.VENUE_CATEGORIES:

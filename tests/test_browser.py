@@ -43,6 +43,10 @@ def test_offline_map_draws_every_layer_with_zero_external_requests(browser, app_
         assert frame.locator(".leaflet-tile").count() == 0
         legend = frame.locator(".bem-legend").inner_text()
         assert style.get_style("core").label(lang) in legend
+        # the tools load from the app too: minimap (vector, offline), measuring, fullscreen
+        assert frame.locator(".leaflet-control-minimap path").count() >= 2
+        assert frame.locator(".leaflet-control-measure").count() == 1
+        assert frame.locator(".leaflet-control-zoom-fullscreen").count() == 1
         time.sleep(1.0)  # let any late request show up
         page.screenshot(path=str(artifacts / f"map-offline-{lang}.png"))
     finally:
@@ -129,7 +133,7 @@ def test_overlay_lands_on_the_tile_position(browser, mirrored_app, artifacts, ba
         iframe_box = page.locator('iframe[src*="streamlit_folium"]').bounding_box()  # page coordinates
         rect = "e => { const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }"
         markers = frame.locator(".leaflet-marker-icon.bem-icon").evaluate_all(f"els => els.map({rect})")
-        box = frame.locator(".leaflet-container").evaluate(
+        box = frame.locator("#map_div").evaluate(
             "e => { const r = e.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }")  # frame coordinates
         shot = page.screenshot(path=str(artifacts / f"central-axis-{basemap}.png"), clip={
             "x": iframe_box["x"] + box[0], "y": iframe_box["y"] + box[1], "width": box[2], "height": box[3]})

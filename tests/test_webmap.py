@@ -46,18 +46,23 @@ def test_language_is_not_mixed(rendered):
 def test_only_local_assets(rendered):
     srcs = re.findall(r'<script[^>]+src="([^"]+)"', rendered["en"]) + re.findall(r'<link[^>]+href="([^"]+)"',
                                                                                   rendered["en"])
-    assert srcs == ["assets/leaflet/leaflet.js", "assets/leaflet/leaflet.css"] or set(srcs) == {
-        "assets/leaflet/leaflet.js", "assets/leaflet/leaflet.css"}
+    assert "assets/leaflet/leaflet.js" in srcs and "assets/leaflet/leaflet.css" in srcs
+    assert {s.split("/")[0] for s in srcs} <= {"assets", "vendor"}
+    for src in srcs:  # every file exists where the app serves it from
+        if src.startswith("vendor/"):
+            assert (assets.VENDOR_DIR / src.removeprefix("vendor/")).is_file(), src
+    assert {"vendor/leaflet.fullscreen@3.0.0/Control.FullScreen.js", "vendor/leaflet-measure@2.1.7/leaflet-measure.js",
+            "vendor/leaflet-minimap@3.6.1/Control.MiniMap.min.js"} <= set(srcs)
     assert "cdn" not in rendered["en"].lower()
 
 
 def test_a_cdn_plugin_is_refused(layers):
     m = webmap.build_map(layers, lang="en", basemap="offline")
-    from folium.plugins import Fullscreen
+    from folium.plugins import MarkerCluster
 
-    Fullscreen().add_to(m)
+    MarkerCluster().add_to(m)  # not vendored: its CDN URLs must be refused
     with pytest.raises(AssetError, match="CDN"):
-        assets.check_no_remote_assets(m)
+        assets.localize_assets(m, "assets/leaflet")
 
 
 def tile_layers(m: folium.Map) -> list[folium.TileLayer]:

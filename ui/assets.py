@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import streamlit.components.v1 as components
 
-from geo.assets import LEAFLET_DIR
-
-_NAME = "leaflet"
+from geo.assets import LEAFLET_DIR, VENDOR_DIR
 
 
 def serve_leaflet() -> str:
     """Register the Leaflet folder with the server; return its URL relative to the map iframe."""
-    component = components.declare_component(_NAME, path=str(LEAFLET_DIR))
-    return f"../{component.name}"
+    return f"../{components.declare_component('leaflet', path=str(LEAFLET_DIR)).name}"
+
+
+def serve_vendor() -> str:
+    """Register the vendored Leaflet plugins; return their URL relative to the map iframe."""
+    return f"../{components.declare_component('vendor', path=str(VENDOR_DIR)).name}"
