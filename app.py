@@ -75,6 +75,14 @@ def sidebar(layers, token: str | None) -> tuple[str, str]:
                        format_func=lambda a: i18n.term("status", a, lang))
         st.slider(t("field_year"), state.YEAR_MIN, state.YEAR_MAX, key="year", help=t("year_help"))
         st.number_input(t("within_km"), 0.0, 100.0, step=0.5, key="km", help=t("within_help"))
+        names = {**dict(zip(layers.core["id"], layers.core[f"name_{lang}"])),
+                 **dict(zip(layers.axes["id"], layers.axes[f"name_{lang}"])),
+                 **dict(zip(layers.areas["id"], layers.areas[f"name_{lang}"])),
+                 "venue": t("of_venue"), "point": t("of_point")}
+        options = state.reference_options(layers)
+        if st.session_state.get("of") not in options:
+            st.session_state["of"] = "venue"
+        st.selectbox(t("within_of"), options, format_func=names.get, key="of")
     sb.caption(t("share_hint"))
     return lang, basemap
 
@@ -132,7 +140,7 @@ def main() -> None:
     filters = state.current_filters(layers, selected_id)
     shown = explore.filter_venues(layers.venues, filters)
     selected = layers.venues[layers.venues["id"] == selected_id] if selected_id else None
-    ring = explore.buffer_polygon(filters.centre, filters.within_km) if filters.within_km and filters.centre else None
+    ring = explore.buffer_polygon(filters.centre, filters.within_km) if filters.within_km else None
 
     map_col, card_col = st.columns([3, 1])
     with map_col:
@@ -145,7 +153,8 @@ def main() -> None:
             feature_group_to_add=webmap.venue_groups(shown, lang, basemap, token, selected, ring,
                                                      hidden=state.hidden_categories()),
             layer_control=webmap.layer_control(lang),
-            returned_objects=["bounds", "zoom", "center", "selected_layers", "last_object_clicked_tooltip"],
+            returned_objects=["bounds", "zoom", "center", "selected_layers", "last_object_clicked_tooltip",
+                              "last_clicked"],
         ) or {}
         state.remember_map(out, display, layers, lang)
     with card_col:

@@ -29,8 +29,8 @@ class Filters:
     actions: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     year: int | None = None  # show the layout as it stood (or is planned) in this year
-    within_km: float | None = None  # of ``centre`` (lon, lat)
-    centre: tuple[float, float] | None = None
+    within_km: float | None = None  # of ``centre``: a (lon, lat) or any WGS-84 geometry
+    centre: tuple[float, float] | shapely.Geometry | None = None
     extra: dict = field(default_factory=dict)
 
 

@@ -151,3 +151,14 @@ def test_bad_url_values_are_ignored():
     at = run_app(lang="en", cat="zoo,heritage", year="abc", km="-5", c="nonsense", z="99", venue="<script>")
     assert not at.exception and not at.error
     assert at.sidebar.multiselect(key="cat").value == ["heritage"]
+
+
+def test_within_km_of_an_axis_and_of_a_clicked_point():
+    at = run_app(lang="en", basemap="offline")
+    at.sidebar.number_input(key="km").set_value(0.5).run()
+    at.sidebar.selectbox(key="of").set_value("central_axis").run()
+    names = table_names(at, "en")
+    assert "Forbidden City" in names and "Temple of Heaven" not in names  # the temple lies 1 km east of the axis
+    assert at.query_params["of"] == "central_axis"
+    at = run_app(lang="en", basemap="offline", km="5", of="point", pt="40.40,116.67")
+    assert table_names(at, "en") == ["Beijing Yanqi Lake International Conference Resort (International Convention Center)"]

@@ -11,6 +11,7 @@ import html
 import math
 
 import pandas as pd
+import shapely
 import streamlit as st
 
 from geo import basemaps, datum, explore, i18n, style
@@ -42,6 +43,9 @@ def init_from_url() -> None:
         ss["km"] = max(0.0, min(100.0, float(q.get("km") or 0)))
     except ValueError:
         ss["km"] = 0.0
+    ss["of"] = q.get("of") or "venue"
+    if q.get("pt"):
+        ss["pt"] = q.get("pt")[:40]
     try:
         lat, lon = (float(v) for v in (q.get("c") or "").split(","))
         zoom = _int(q.get("z"), 12, 3, 18)
@@ -84,16 +88,37 @@ def filters_active() -> bool:
     return any(ss.get(k) for k in LIST_KEYS) or bool(ss.get("km")) or ss.get("year", YEAR_MAX) != dt.date.today().year
 
 
+def reference_options(layers) -> list[str]:
+    """What "within N km of" can refer to: the selected venue, the clicked point, or any layout feature."""
+    return ["venue", "point", *layers.core["id"], *layers.axes["id"], *layers.areas["id"]]
+
+
+def reference_geometry(layers, selected_id: str | None):
+    """The geometry (WGS-84) the "within N km" question is asked about, or None."""
+    ss = st.session_state
+    ref = ss.get("of") or "venue"
+    if ref == "venue":
+        return layers.venues.set_index("id").loc[selected_id].geometry if selected_id else None
+    if ref == "point":
+        try:
+            lat, lon = (float(v) for v in (ss.get("pt") or "").split(","))
+        except ValueError:
+            return None
+        return shapely.Point(lon, lat)
+    for gdf in (layers.core, layers.axes, layers.areas):
+        hit = gdf[gdf["id"] == ref]
+        if len(hit):
+            return hit.geometry.iloc[0]
+    return None
+
+
 def current_filters(layers, selected_id: str | None) -> explore.Filters:
     ss = st.session_state
-    centre = None
-    if selected_id:
-        pt = layers.venues.set_index("id").loc[selected_id].geometry
-        centre = (pt.x, pt.y)
+    ref = reference_geometry(layers, selected_id)
     km = float(ss.get("km") or 0)
     return explore.Filters(categories=tuple(ss.get("cat") or ()), districts=tuple(ss.get("district") or ()),
                            actions=tuple(ss.get("action") or ()), statuses=tuple(ss.get("status") or ()),
-                           year=ss.get("year"), within_km=km if km > 0 and centre else None, centre=centre)
+                           year=ss.get("year"), within_km=km if km > 0 and ref is not None else None, centre=ref)
 
 
 def map_target(display_datum: str, layers=None) -> tuple[tuple[float, float] | None, int | None]:
@@ -152,6 +177,13 @@ def remember_map(out: dict, display_datum: str, layers, lang: str) -> None:
         ss["z"] = str(int(out["zoom"]))
     if out.get("selected_layers") is not None:
         ss["_selected_layers"] = out["selected_layers"]
+    clicked = out.get("last_clicked")
+    if isinstance(clicked, dict) and "lat" in clicked and clicked != ss.get("_last_click"):
+        ss["_last_click"] = clicked
+        lon, lat = datum.to_wgs84(float(clicked["lng"]), float(clicked["lat"]), display_datum)
+        ss["pt"] = f"{lat:.5f},{lon:.5f}"
+        if ss.get("of") == "point" and ss.get("km"):
+            st.rerun()
     tip = out.get("last_object_clicked_tooltip")
     if tip and tip != ss.get("_last_tip"):
         ss["_last_tip"] = tip
@@ -195,6 +227,8 @@ def write_url() -> None:
     wanted["year"] = str(ss["year"]) if ss.get("year") and ss["year"] != dt.date.today().year else ""
     wanted["km"] = f"{ss['km']:g}" if ss.get("km") else ""
     wanted["c"], wanted["z"] = ss.get("c", ""), ss.get("z", "")
+    wanted["of"] = ss.get("of") if ss.get("km") and ss.get("of") != "venue" else ""
+    wanted["pt"] = ss.get("pt", "") if wanted["of"] == "point" else ""
     for key, value in wanted.items():
         if value:
             if st.query_params.get(key) != value:
