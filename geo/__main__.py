@@ -84,6 +84,13 @@ def build_parser() -> Parser:
     snap.add_argument("--subtitle", help="subtitle under the title")
     snap.add_argument("--hide", default="", help=f"comma-separated furniture to leave out: {', '.join(FURNITURE)}")
     sub.add_parser("check", help="validate the shipped data and print a summary")
+    val = sub.add_parser("validate", help="check a file before importing it (exit 0 clean, 1 problems, 2 unreadable)",
+                         description="Validate GeoJSON, GeoPackage, KML, CSV or XLSX for import. Exit 0 when clean, "
+                                     "1 when it has problems, 2 when it cannot be read.")
+    val.add_argument("file", type=Path, help="the file to check")
+    val.add_argument("--crs", choices=["wgs84", "gcj02", "bd09"], default="wgs84",
+                     help="the coordinate system the file is in (default wgs84)")
+    val.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages")
     return parser
 
 
@@ -131,6 +138,29 @@ def run_snapshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_validate(args: argparse.Namespace) -> int:
+    from geo import imports
+    from geo.data import load_layers
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    layers = load_layers()
+    try:
+        result = imports.read_file(args.file.name, data, crs=args.crs, known=layers.venues,
+                                   boundary=layers.boundary.union_all())
+    except imports.ImportFailed as exc:
+        print(f"{args.file.name}: {imports.message(exc.code, args.lang, **exc.kw)}", file=sys.stderr)
+        return 2
+    for problem in result.problems:
+        label = ("错误" if problem.severity == "error" else "提示") if args.lang == "zh" else problem.severity
+        print(f"{label}: {problem.text(args.lang)}")
+    print(result.summary(args.lang))
+    return 1 if result.problems else 0
+
+
 def run_check() -> int:
     from geo.data import load_layers
 
@@ -144,6 +174,8 @@ def run_check() -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "validate":
+            return run_validate(args)
         return run_snapshot(args) if args.command == "snapshot" else run_check()
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)

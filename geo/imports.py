@@ -1,0 +1,523 @@
+"""Bring your own data, safely: read and validate a planner's file into a WGS-84 layer.
+
+Reads GeoJSON, GeoPackage, KML, CSV and XLSX (points from lon/lat columns, Chinese or
+English headers). Every problem names the row or feature and the field, in both
+languages; valid rows still load when some rows are bad. Nothing here writes outside a
+private temporary folder, so an import can never touch ``data/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import tempfile
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from geo import datum, i18n
+from geo.data import CRS, METRIC_CRS
+from geo.errors import GeoError
+
+MAX_BYTES = 20 * 1024 * 1024  # stated in the UI
+MAX_FEATURES = 200_000
+MAX_JSON_DEPTH = 64
+MAX_UNZIPPED = 100 * 1024 * 1024
+MAX_ZIP_RATIO = 100
+MAX_TEXT = 500  # characters kept of any name or description
+FORMATS = ("geojson", "gpkg", "kml", "csv", "xlsx")
+EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".kml": "kml", ".csv": "csv",
+              ".txt": "csv", ".xlsx": "xlsx"}
+LON_HEADERS = ("经度", "lon", "lng", "long", "longitude", "x", "东经", "经度(度)", "gcj_lng", "wgs_lng", "bd_lng")
+LAT_HEADERS = ("纬度", "lat", "latitude", "y", "北纬", "纬度(度)", "gcj_lat", "wgs_lat", "bd_lat")
+NAME_HEADERS = ("名称", "name", "名字", "标题", "title", "地名", "项目名称", "name_zh", "name_en", "站点名称")
+ID_HEADERS = ("id", "编号", "序号", "代码", "code", "fid")
+BEIJING_BOX = (115.3, 39.3, 117.6, 41.2)
+
+
+class ImportFailed(GeoError):
+    """The file cannot be read at all (exit code 2 of ``python -m geo validate``)."""
+
+    def __init__(self, code: str, **kw):
+        self.code, self.kw = code, kw
+        super().__init__(message(code, "en", **kw))
+
+
+@dataclass
+class Problem:
+    """One problem with one row or feature (or the whole file when ``where`` is None)."""
+
+    code: str
+    where: str | None = None  # "row 7", "feature 3"
+    column: str | None = None  # the field
+    severity: str = "error"  # "error": row dropped; "warning": row kept
+    kw: dict = field(default_factory=dict)
+
+    def text(self, lang: str) -> str:
+        parts = []
+        if self.where:
+            parts.append(_where(self.where, lang))
+        if self.column:
+            column = "几何" if lang == "zh" and self.column == "geometry" else self.column
+            parts.append(f"字段“{column}”" if lang == "zh" else f"field {column!r}")
+        prefix = ("，".join(parts) + "：") if lang == "zh" and parts else (", ".join(parts) + ": " if parts else "")
+        return prefix + message(self.code, lang, **self.kw)
+
+
+@dataclass
+class ImportResult:
+    """The loaded layer and everything noticed on the way."""
+
+    name: str
+    format: str
+    gdf: gpd.GeoDataFrame
+    problems: list[Problem]
+    encoding: str | None = None
+    rows_read: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def summary(self, lang: str) -> str:
+        return message("summary", lang, name=self.name, loaded=len(self.gdf), read=self.rows_read,
+                       errors=len(self.errors), warnings=len(self.warnings))
+
+
+_MESSAGES = {
+    "empty": ("文件是空的", "the file is empty"),
+    "too_big": ("文件过大（{size}），上限为 {limit}", "the file is too large ({size}); the limit is {limit}"),
+    "unknown_type": ("无法识别文件类型“{ext}”，支持 GeoJSON、GeoPackage、KML、CSV、XLSX",
+                     "unknown file type {ext!r}; use GeoJSON, GeoPackage, KML, CSV or XLSX"),
+    "not_type": ("文件内容不是 {fmt}（看起来是 {looks}）", "the content is not {fmt} (it looks like {looks})"),
+    "encoding": ("无法识别文本编码（已尝试 UTF-8、GB18030）", "unreadable text encoding (tried UTF-8 and GB18030)"),
+    "bad_json": ("JSON 格式错误：{detail}", "invalid JSON: {detail}"),
+    "too_deep": ("JSON 嵌套过深（超过 {limit} 层）", "JSON nested too deeply (more than {limit} levels)"),
+    "not_geojson": ("不是 GeoJSON（缺少 FeatureCollection/Feature）", "not GeoJSON (no FeatureCollection or Feature)"),
+    "zip_bomb": ("压缩内容异常（解压后 {size}，压缩比 {ratio}），拒绝读取",
+                 "suspicious compressed content ({size} unpacked, ratio {ratio}); refused"),
+    "entities": ("XML 含有 DOCTYPE/实体声明，出于安全原因拒绝读取", "the XML declares a DOCTYPE or entities; refused for safety"),
+    "unreadable": ("无法读取：{detail}", "cannot be read: {detail}"),
+    "no_rows": ("没有数据行", "there are no data rows"),
+    "too_many": ("要素过多（{count}），上限为 {limit}", "too many features ({count}); the limit is {limit}"),
+    "no_coord_columns": ("找不到经纬度列（可用列名：经度/纬度、lng/lat、lon/lat、x/y）；现有列：{columns}",
+                         "no longitude/latitude columns (use 经度/纬度, lng/lat, lon/lat or x/y); columns found: {columns}"),
+    "missing_value": ("缺少数值", "the value is missing"),
+    "not_number": ("“{value}”不是数字", "{value!r} is not a number"),
+    "out_of_range": ("{value} 超出范围（经度 -180~180，纬度 -90~90）",
+                     "{value} is out of range (longitude -180..180, latitude -90..90)"),
+    "no_geometry": ("缺少几何", "has no geometry"),
+    "empty_geometry": ("几何为空", "the geometry is empty"),
+    "bad_geometry": ("几何无法解析：{detail}", "unreadable geometry: {detail}"),
+    "repaired": ("几何无效（{reason}），已自动修复", "invalid geometry ({reason}) was repaired"),
+    "outside_beijing": ("位于北京市域之外（已保留并标记）", "lies outside Beijing (kept, flagged)"),
+    "duplicate_id": ("编号“{value}”重复（已保留）", "duplicate id {value!r} (kept)"),
+    "truncated": ("文本过长，已截断为 {limit} 个字符", "text too long, cut to {limit} characters"),
+    "looks_swapped": ("坐标看起来经纬度颠倒了（纬度列中是约 116 的数值）",
+                      "the coordinates look swapped (the latitude column holds values near 116)"),
+    "looks_projected": ("坐标看起来是投影坐标（米），而不是经纬度", "the coordinates look projected (metres), not degrees"),
+    "looks_gcj02": ("与已知场所相比，点位整体偏移约 {metres} 米，像是 GCJ-02（高德）坐标；请选择 GCJ-02 重新导入",
+                    "compared with known venues the points are offset by about {metres} m, as GCJ-02 (Gaode) data are;"
+                    " import again with GCJ-02"),
+    "looks_bd09": ("与已知场所相比，点位整体偏移约 {metres} 米，像是 BD-09（百度）坐标；请选择 BD-09 重新导入",
+                   "compared with known venues the points are offset by about {metres} m, as BD-09 (Baidu) data are;"
+                   " import again with BD-09"),
+    "summary": ("{name}：读取 {read} 条，载入 {loaded} 条；{errors} 个错误，{warnings} 个提示",
+                "{name}: {read} read, {loaded} loaded; {errors} errors, {warnings} warnings"),
+}
+
+
+def message(code: str, lang: str, **kw) -> str:
+    zh, en = _MESSAGES[code]
+    return (zh if i18n.normalize_lang(lang) == "zh" else en).format(**kw)
+
+
+def _where(where: str, lang: str) -> str:
+    kind, _, num = where.partition(" ")
+    if lang == "zh":
+        return {"row": f"第 {num} 行", "feature": f"第 {num} 个要素"}.get(kind, where)
+    return where
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+def sniff(data: bytes) -> str:
+    """What the bytes look like: zip, sqlite, xml, json, text or binary."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            data = data.decode("utf-16")[:512].encode("utf-8")
+        except UnicodeDecodeError:
+            return "text"  # a text file in a broken encoding: the decoder reports it
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if data[:4] == b"PK\x03\x04":
+        return "zip"
+    if data[:16] == b"SQLite format 3\x00":
+        return "sqlite"
+    if head[:1] in (b"{", b"["):
+        return "json"
+    if head[:1] == b"<":
+        return "xml"
+    if b"\x00" in data[:4096]:
+        return "binary"
+    return "text"
+
+
+EXPECTED = {"geojson": "json", "gpkg": "sqlite", "kml": "xml", "csv": "text", "xlsx": "zip"}
+
+
+def read_file(name: str, data: bytes, crs: str = "wgs84", fmt: str | None = None,
+              known: gpd.GeoDataFrame | None = None, boundary: shapely.Geometry | None = None) -> ImportResult:
+    """Read and validate an uploaded file; raise ImportFailed when it cannot be read at all.
+
+    ``crs`` is the datum the user states (wgs84, gcj02, bd09); ``known`` the curated venues
+    (to notice datum offsets); ``boundary`` Beijing's outline (to flag points outside).
+    """
+    if crs not in datum.DATUMS:
+        raise ImportFailed("unreadable", detail=f"unknown coordinate system {crs!r}")
+    if not data:
+        raise ImportFailed("empty")
+    if len(data) > MAX_BYTES:
+        raise ImportFailed("too_big", size=_size(len(data)), limit=_size(MAX_BYTES))
+    fmt = fmt or EXTENSIONS.get(Path(name).suffix.lower())
+    if fmt not in FORMATS:
+        raise ImportFailed("unknown_type", ext=Path(name).suffix or name)
+    looks = sniff(data)
+    if looks != EXPECTED[fmt] and not (fmt == "csv" and looks == "text"):
+        raise ImportFailed("not_type", fmt=fmt.upper(), looks=looks)
+    problems: list[Problem] = []
+    encoding = None
+    if fmt == "geojson":
+        rows, geoms = _read_geojson(data, problems)
+        wheres = [f"feature {i}" for i in range(1, len(rows) + 1)]
+    elif fmt == "csv":
+        text, encoding = _decode(data)
+        rows, geoms = _points_from_table(_read_csv(text), problems)
+        wheres = [f"row {i}" for i in range(2, len(rows) + 2)]
+    elif fmt == "xlsx":
+        rows, geoms = _points_from_table(_read_xlsx(data), problems)
+        wheres = [f"row {i}" for i in range(2, len(rows) + 2)]
+    else:
+        rows, geoms = _read_with_gdal(data, fmt, problems)
+        wheres = [f"feature {i}" for i in range(1, len(rows) + 1)]
+    read = len(rows)
+    if read == 0 and not problems:
+        raise ImportFailed("no_rows")
+    if read > MAX_FEATURES:
+        raise ImportFailed("too_many", count=read, limit=MAX_FEATURES)
+    gdf = _finish(rows, geoms, wheres, crs, problems, known, boundary)
+    return ImportResult(Path(name).name[:120], fmt, gdf, problems, encoding, read)
+
+
+# --- readers ---------------------------------------------------------------------------------------------
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" is UTF-16 with a BOM
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise ImportFailed("encoding") from None
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    raise ImportFailed("encoding")
+
+
+def _json_depth_ok(text: str) -> bool:
+    """Check nesting depth without recursion (Python's json parser recurses and can crash)."""
+    depth, in_str, esc = 0, False, False
+    for ch in text:
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return False
+        elif ch in "]}":
+            depth -= 1
+    return True
+
+
+def _read_geojson(data: bytes, problems: list[Problem]) -> tuple[list[dict], list]:
+    text, _ = _decode(data)
+    if not _json_depth_ok(text):
+        raise ImportFailed("too_deep", limit=MAX_JSON_DEPTH)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportFailed("bad_json", detail=f"{exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    if isinstance(doc, dict) and doc.get("type") == "Feature":
+        doc = {"type": "FeatureCollection", "features": [doc]}
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        raise ImportFailed("not_geojson")
+    if len(doc["features"]) > MAX_FEATURES:
+        raise ImportFailed("too_many", count=len(doc["features"]), limit=MAX_FEATURES)
+    rows, geoms = [], []
+    for i, feature in enumerate(doc["features"], start=1):
+        where = f"feature {i}"
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        rows.append(dict(props) if isinstance(props, dict) else {})
+        raw = feature.get("geometry") if isinstance(feature, dict) else None
+        if not isinstance(raw, dict):
+            problems.append(Problem("no_geometry", where, "geometry"))
+            geoms.append(None)
+            continue
+        try:
+            geoms.append(shapely.from_geojson(json.dumps(raw)))
+        except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+            problems.append(Problem("bad_geometry", where, "geometry", kw={"detail": str(exc)[:120]}))
+            geoms.append(None)
+    return rows, geoms
+
+
+def _check_zip(data: bytes) -> zipfile.ZipFile:
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportFailed("unreadable", detail=str(exc)[:120]) from None
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_UNZIPPED or total / packed > MAX_ZIP_RATIO:
+        raise ImportFailed("zip_bomb", size=_size(total), ratio=f"{total / packed:.0f}:1")
+    return zf
+
+
+def _read_xlsx(data: bytes) -> pd.DataFrame:
+    _check_zip(data)
+    try:
+        import openpyxl  # uses defusedxml when installed (a dependency): no XML entity attacks
+
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        values = list(ws.iter_rows(values_only=True, max_row=MAX_FEATURES + 2))
+        wb.close()
+    except ImportFailed:
+        raise
+    except Exception as exc:  # openpyxl raises many types for a damaged workbook
+        raise ImportFailed("unreadable", detail=f"{type(exc).__name__}: {str(exc)[:100]}") from None
+    if not values:
+        raise ImportFailed("no_rows")
+    header = _unique([str(h).strip() if h is not None else f"column{i + 1}" for i, h in enumerate(values[0])])
+    return pd.DataFrame(values[1:], columns=header, dtype=object)
+
+
+def _read_csv(text: str) -> pd.DataFrame:
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        rows = list(row for _, row in zip(range(MAX_FEATURES + 2), reader))
+    except csv.Error as exc:
+        raise ImportFailed("unreadable", detail=str(exc)[:120]) from None
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if not rows:
+        raise ImportFailed("no_rows")
+    header = _unique([h.strip() or f"column{i + 1}" for i, h in enumerate(rows[0])])
+    body = [r + [""] * (len(header) - len(r)) for r in rows[1:]]
+    return pd.DataFrame([r[: len(header)] for r in body], columns=header, dtype=object)
+
+
+def _unique(header: list[str]) -> list[str]:
+    """Make repeated column names unique (名称, 名称_2, ...): a spreadsheet may repeat a header."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return out
+
+
+def _find_column(columns: list[str], names: tuple[str, ...]) -> str | None:
+    folded = {re.sub(r"[\s_（）()]", "", str(c)).lower(): c for c in columns}
+    for name in names:
+        key = re.sub(r"[\s_（）()]", "", name).lower()
+        if key in folded:
+            return folded[key]
+    return None
+
+
+def _points_from_table(table: pd.DataFrame, problems: list[Problem]) -> tuple[list[dict], list]:
+    columns = list(table.columns)
+    lon_col, lat_col = _find_column(columns, LON_HEADERS), _find_column(columns, LAT_HEADERS)
+    if lon_col is None or lat_col is None:
+        raise ImportFailed("no_coord_columns", columns=", ".join(map(str, columns))[:200])
+    rows, geoms = [], []
+    for i, rec in enumerate(table.to_dict("records"), start=2):  # row 1 is the header
+        where = f"row {i}"
+        values = {}
+        for col in (lon_col, lat_col):
+            raw = rec.get(col)
+            text = "" if raw is None else str(raw).strip()
+            if text == "" or text.lower() == "nan":
+                problems.append(Problem("missing_value", where, str(col)))
+                break
+            try:
+                value = float(text.replace("°", ""))
+            except ValueError:
+                problems.append(Problem("not_number", where, str(col), kw={"value": text[:40]}))
+                break
+            limit = 180 if col == lon_col else 90
+            if not np.isfinite(value) or abs(value) > limit:
+                problems.append(Problem("out_of_range", where, str(col), kw={"value": text[:40]}))
+                break
+            values[col] = value
+        rows.append({str(k): v for k, v in rec.items() if k not in (lon_col, lat_col)})
+        geoms.append(shapely.Point(values[lon_col], values[lat_col]) if len(values) == 2 else None)
+    _notice_swaps_and_metres(table, lon_col, lat_col, problems)
+    return rows, geoms
+
+
+def _notice_swaps_and_metres(table: pd.DataFrame, lon_col, lat_col, problems: list[Problem]) -> None:
+    lons = pd.to_numeric(table[lon_col], errors="coerce").dropna()
+    lats = pd.to_numeric(table[lat_col], errors="coerce").dropna()
+    if lons.empty or lats.empty:
+        return
+    if lats.between(73, 136).mean() > 0.8 and lons.between(17, 54).mean() > 0.8:
+        problems.append(Problem("looks_swapped", severity="warning"))
+    if (lons.abs() > 1000).mean() > 0.8 or (lats.abs() > 1000).mean() > 0.8:
+        problems.append(Problem("looks_projected", severity="warning"))
+
+
+def _read_with_gdal(data: bytes, fmt: str, problems: list[Problem]) -> tuple[list[dict], list]:
+    import pyogrio
+
+    if fmt == "kml" and re.search(rb"<!(DOCTYPE|ENTITY)", data[:65536], re.IGNORECASE):
+        raise ImportFailed("entities")
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        path = Path(tmp) / f"upload.{fmt}"
+        path.write_bytes(data)
+        try:
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on odd files; errors still raise
+            layers = pyogrio.list_layers(path)
+            frames = [pyogrio.read_dataframe(path, layer=str(name), max_features=MAX_FEATURES + 1)
+                      for name, _ in layers[:20]]
+        except Exception as exc:  # GDAL raises DataSourceError and friends
+            raise ImportFailed("unreadable", detail=f"{type(exc).__name__}: {str(exc)[:100]}") from None
+    if not frames:
+        raise ImportFailed("no_rows")
+    gdf = pd.concat(frames, ignore_index=True)
+    crs = frames[0].crs
+    if crs is not None and not crs.equals("EPSG:4326") and crs.is_projected:
+        gdf = gpd.GeoDataFrame(gdf, geometry="geometry", crs=crs).to_crs(CRS)
+    rows, geoms = [], []
+    for i, (rec, geom) in enumerate(zip(gdf.drop(columns="geometry").to_dict("records"), gdf.geometry), start=1):
+        rows.append(rec)
+        if geom is None:
+            problems.append(Problem("no_geometry", f"feature {i}", "geometry"))
+        geoms.append(geom)
+    return rows, geoms
+
+
+# --- common checks ---------------------------------------------------------------------------------------
+
+def _clean_text(value, where: str, key: str, problems: list[Problem]):
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return None
+    if not isinstance(value, str):
+        value = str(value) if not isinstance(value, (int, float, bool)) else value
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        problems.append(Problem("truncated", where, key, "warning", {"limit": MAX_TEXT}))
+        value = value[:MAX_TEXT]
+    return value
+
+
+def _finish(rows: list[dict], geoms: list, wheres: list[str], crs: str, problems: list[Problem], known,
+            boundary) -> gpd.GeoDataFrame:
+    keep_rows, keep_geoms = [], []
+    name_key = id_key = None
+    if rows:
+        columns = list(dict.fromkeys(k for r in rows for k in r))
+        name_key = _find_column(columns, NAME_HEADERS)
+        id_key = _find_column(columns, ID_HEADERS)
+    seen_ids: set = set()
+    for i, (row, geom, where) in enumerate(zip(rows, geoms, wheres), start=1):
+        if geom is None:  # its problem is already reported
+            continue
+        if geom.is_empty:
+            problems.append(Problem("empty_geometry", where, "geometry"))
+            continue
+        xmin, ymin, xmax, ymax = geom.bounds
+        if not (-180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90):
+            problems.append(Problem("out_of_range", where, "geometry", kw={"value": f"{xmin:.0f}, {ymin:.0f}"}))
+            continue
+        if not geom.is_valid:
+            problems.append(Problem("repaired", where, "geometry", "warning",
+                                    {"reason": shapely.is_valid_reason(geom)[:80]}))
+            geom = shapely.make_valid(geom)
+        clean = {str(k)[:60]: _clean_text(v, where, str(k), problems) for k, v in row.items()}
+        fid = clean.get(id_key) if id_key else None
+        if fid is not None:
+            if fid in seen_ids:
+                problems.append(Problem("duplicate_id", where, id_key, "warning", {"value": str(fid)[:40]}))
+            seen_ids.add(fid)
+        name = clean.get(name_key) if name_key else None
+        clean["_name"] = str(name) if name not in (None, "") else f"#{i}"
+        clean["_where"] = where
+        keep_rows.append(clean)
+        keep_geoms.append(geom)
+    gdf = gpd.GeoDataFrame(pd.DataFrame(keep_rows), geometry=list(keep_geoms), crs=CRS)
+    if gdf.empty:
+        return gdf
+    if crs != "wgs84":
+        gdf = gdf.set_geometry(datum.transform_geometry(gdf.geometry.values, crs, "wgs84"), crs=CRS)
+    gdf["_outside"] = False
+    if boundary is not None:
+        city = gpd.GeoSeries([boundary], crs=CRS).to_crs(METRIC_CRS).iloc[0].buffer(300)
+        outside = ~gdf.to_crs(METRIC_CRS).intersects(city)
+        gdf["_outside"] = outside.values
+        for where in gdf.loc[outside, "_where"]:
+            problems.append(Problem("outside_beijing", where, "geometry", "warning"))
+    if known is not None and crs == "wgs84":
+        _notice_datum_offset(gdf, known, problems)
+    return gdf
+
+
+def _notice_datum_offset(gdf: gpd.GeoDataFrame, known: gpd.GeoDataFrame, problems: list[Problem]) -> None:
+    """Points named like our venues but shifted as GCJ-02/BD-09 data would be: say so."""
+    from geo.explore import fold
+
+    names = {fold(n): g for col in ("name_zh", "name_en") for n, g in zip(known[col], known.geometry)}
+    for target, code in (("gcj02", "looks_gcj02"), ("bd09", "looks_bd09")):
+        matches = 0
+        total = 0
+        metres = []
+        for name, geom in zip(gdf["_name"], gdf.geometry):
+            ref = names.get(fold(str(name)))
+            if ref is None or geom.geom_type != "Point":
+                continue
+            total += 1
+            ex, ey = datum.from_wgs84(ref.x, ref.y, target)
+            shifted = gpd.GeoSeries([shapely.Point(ex, ey), geom, ref], crs=CRS).to_crs(METRIC_CRS)
+            if shifted.iloc[0].distance(shifted.iloc[1]) < 120:
+                matches += 1
+                metres.append(shifted.iloc[2].distance(shifted.iloc[1]))
+        if total and matches >= max(1, total * 0.6):
+            problems.append(Problem(code, severity="warning", kw={"metres": f"{np.median(metres):.0f}"}))
+            return
