@@ -16,6 +16,7 @@ from ui import state
 from ui.assets import serve_leaflet, serve_vendor
 from ui.cache import get_layers
 from ui.export_panel import export_panel
+from ui.import_panel import import_panel, imported_layers
 
 log = logging.getLogger("beijing_exchange_map")
 
@@ -130,6 +131,8 @@ def main() -> None:
         st.error(f"**{i18n.t('data_error', lang)}**\n\n`{exc}`\n\n{i18n.t('data_error_next', lang)}")
         return
     lang, basemap = sidebar(layers, token)
+    import_panel(layers, lang)
+    imported = imported_layers()
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     st.title(t("app_title"))
     st.caption(t("app_caption"))
@@ -145,14 +148,15 @@ def main() -> None:
     map_col, card_col = st.columns([3, 1])
     with map_col:
         base = webmap.build_base_map(layers, lang=lang, basemap=basemap, asset_base=serve_leaflet(), token=token,
-                                     view=state.base_view(lang, basemap), vendor_base=serve_vendor())
+                                     view=state.base_view(lang, basemap), vendor_base=serve_vendor(),
+                                     imported=imported)
         display = webmap.effective_basemap(basemap, token).datum
         center, zoom = state.map_target(display)
         out = st_folium(
             base, height=680, use_container_width=True, key="map", center=center, zoom=zoom,
             feature_group_to_add=webmap.venue_groups(shown, lang, basemap, token, selected, ring,
                                                      hidden=state.hidden_categories()),
-            layer_control=webmap.layer_control(lang),
+            layer_control=webmap.layer_control(lang, imported),
             returned_objects=["bounds", "zoom", "center", "selected_layers", "last_object_clicked_tooltip",
                               "last_clicked"],
         ) or {}
@@ -184,8 +188,8 @@ def main() -> None:
         c2.markdown(f"**{t('per_area')}**")
         c2.bar_chart(explore.counts_by(shown, layers, "area", lang), horizontal=True)
 
-    visible = tuple(k for k in webmap.visible_layers(out.get("selected_layers")))
-    export_panel(layers, lang, basemap, webmap.view_bbox(out.get("bounds"), basemap), visible, token)
+    visible = webmap.visible_layers(out.get("selected_layers"), tuple(layer.key for layer in imported))
+    export_panel(layers, lang, basemap, webmap.view_bbox(out.get("bounds"), basemap), visible, token, imported)
     state.write_url()
 
 

@@ -521,3 +521,33 @@ def _notice_datum_offset(gdf: gpd.GeoDataFrame, known: gpd.GeoDataFrame, problem
         if total and matches >= max(1, total * 0.6):
             problems.append(Problem(code, severity="warning", kw={"metres": f"{np.median(metres):.0f}"}))
             return
+
+
+@dataclass
+class ImportedLayer:
+    """An imported file ready to draw: its features (WGS-84) and the planner's style."""
+
+    style: object  # geo.style.LayerStyle
+    gdf: gpd.GeoDataFrame
+    source: str  # the file name
+
+    @property
+    def key(self) -> str:
+        return self.style.key
+
+
+def geometry_kind(gdf: gpd.GeoDataFrame) -> str:
+    """point, line or polygon: the most common geometry of a layer."""
+    kinds = gdf.geometry.geom_type.str.replace("Multi", "").map({"Point": "point", "LineString": "line",
+                                                                  "Polygon": "polygon"}).fillna("polygon")
+    return kinds.mode().iloc[0] if len(kinds) else "point"
+
+
+def as_layer(result: ImportResult, index: int, colour: str, marker: str, label_field: str | None = None) -> ImportedLayer:
+    """Turn an import into a drawable layer; ``label_field`` picks the column shown as its name."""
+    from geo import style
+
+    gdf = result.gdf.copy()
+    if label_field and label_field in gdf:
+        gdf["_name"] = gdf[label_field].map(lambda v: "" if v is None else str(v)[:MAX_TEXT])
+    return ImportedLayer(style.imported_style(index, result.name, geometry_kind(gdf), colour, marker), gdf, result.name)

@@ -82,8 +82,8 @@ class SnapshotSpec:
     token: str | None = None  # Tianditu key
     today: dt.date | None = None  # fixed in tests
 
-    def validated(self) -> SnapshotSpec:
-        """Raise SnapshotError for impossible requests."""
+    def validated(self, extra_keys: tuple[str, ...] = ()) -> SnapshotSpec:
+        """Raise SnapshotError for impossible requests (``extra_keys``: imported layers' keys)."""
         if self.width_px < 200 or self.height_px < 200:
             raise SnapshotError(f"size {self.width_px}x{self.height_px} is too small: at least 200x200 px")
         if self.width_px * self.height_px > MAX_PIXELS:
@@ -92,7 +92,7 @@ class SnapshotSpec:
             raise SnapshotError(f"dpi {self.dpi} is out of range 50-1200")
         if self.lang not in ("zh", "en", "both"):
             raise SnapshotError(f"lang must be zh, en or both, not {self.lang!r}")
-        unknown = [k for k in self.layers if k not in style.STYLES]
+        unknown = [k for k in self.layers if k not in style.STYLES and k not in extra_keys]
         if unknown:
             raise SnapshotError(f"unknown layer(s) {', '.join(unknown)}; known: {', '.join(style.STYLES)}")
         if self.basemap not in basemaps.BASEMAPS:
@@ -129,9 +129,9 @@ def paper_size(paper: str, dpi: int) -> tuple[int, int]:
 
 
 def label_of(row: dict, lang: str) -> str:
-    if lang == "both":
+    if lang == "both" and row["name_zh"] != row["name_en"]:
         return f"{row['name_zh']}\n{row['name_en']}"
-    return row[f"name_{lang}"]
+    return row["name_zh" if lang == "both" else f"name_{lang}"]
 
 
 def ui_lang(lang: str) -> str:
@@ -173,11 +173,13 @@ def nice_length(max_m: float) -> float:
 
 
 def render(layers: Layers, spec: SnapshotSpec, fmt: str = "png",
-           progress: Callable[[float, str], None] | None = None) -> Snapshot:
-    """Render ``spec`` to PNG, SVG or PDF bytes."""
+           progress: Callable[[float, str], None] | None = None, imported: tuple = ()) -> Snapshot:
+    """Render ``spec`` to PNG, SVG or PDF bytes; ``imported`` adds the planner's own layers."""
     if fmt not in FORMATS:
         raise SnapshotError(f"unknown format {fmt!r}; use png, svg, pdf (or html through geo.io)")
-    spec = spec.validated()
+    extra = {layer.key: layer.style for layer in imported}
+    frames = {layer.key: layer.gdf for layer in imported}
+    spec = spec.validated(tuple(extra))
     report = progress or (lambda _f, _m: None)
     halo = halo_for(fmt in ("svg", "pdf"))
     families = font_families()
@@ -230,15 +232,18 @@ def render(layers: Layers, spec: SnapshotSpec, fmt: str = "png",
             ax.set_ylim(miny, maxy)
 
         report(0.5, "layers")
-        visible = style.ordered([k for k in spec.layers])
+        visible = style.ordered(list(spec.layers), extra)
         markers: list[tuple[float, float]] = []
         label_rows: list[tuple[float, float, str, float, int]] = []
         for key in visible:
-            s = style.get_style(key)
-            gdf = to_mercator(layers.get(key), bm.datum)
+            s = style.get_style(key, extra)
+            gdf = to_mercator(frames[key] if key in frames else layers.get(key), bm.datum)
             if gdf.empty:
                 continue
+            if key in frames:  # imported: labels from the chosen name field
+                gdf = gdf.assign(name_zh=gdf["_name"], name_en=gdf["_name"])
             if s.kind == "point":
+                gdf = gdf[gdf.geom_type == "Point"]
                 size_pt = s.size * css_px
                 ax.scatter(gdf.geometry.x, gdf.geometry.y, marker=style.MPL_MARKERS[s.marker or "circle"],
                            s=(size_pt * (1.25 if s.marker == "star" else 0.9)) ** 2, c=s.fill_color or s.color,
@@ -268,7 +273,7 @@ def render(layers: Layers, spec: SnapshotSpec, fmt: str = "png",
         report(0.7, "labels")
         if spec.furniture.labels:
             place_labels(fig, ax, label_rows, markers, 11 * css_px, halo)
-        _draw_furniture(fig, ax, spec, bm, visible, css_px, notes, basemap_ok, halo)
+        _draw_furniture(fig, ax, spec, bm, visible, css_px, notes, basemap_ok, halo, extra)
 
         report(0.9, "encode")
         buf = io.BytesIO()
@@ -346,10 +351,10 @@ def halo_for(vector: bool) -> Callable[[float], dict]:
     return vector_box if vector else raster
 
 
-def _legend_handles(visible: list[str], lang: str, css_px: float):
+def _legend_handles(visible: list[str], lang: str, css_px: float, extra: dict | None = None):
     handles, labels = [], []
-    for key in style.legend_order(visible):
-        s = style.get_style(key)
+    for key in style.legend_order(visible, extra):
+        s = style.get_style(key, extra)
         if s.kind == "point":
             handles.append(Line2D([], [], linestyle="none", marker=style.MPL_MARKERS[s.marker or "circle"],
                                   markersize=s.size * css_px * (1.1 if s.marker == "star" else 0.8),
@@ -376,7 +381,8 @@ def _legend_handles(visible: list[str], lang: str, css_px: float):
 
 
 def _draw_furniture(fig: Figure, ax, spec: SnapshotSpec, bm: basemaps.Basemap, visible: list[str],
-                    css_px: float, notes: list[str], basemap_ok: bool | None, halo: Callable[[float], dict]) -> None:
+                    css_px: float, notes: list[str], basemap_ok: bool | None, halo: Callable[[float], dict],
+                    extra: dict | None = None) -> None:
     lang = spec.lang
     base_pt = 11 * css_px
     pad = 0.012
@@ -390,7 +396,7 @@ def _draw_furniture(fig: Figure, ax, spec: SnapshotSpec, bm: basemaps.Basemap, v
             fig.text(pad, y, spec.subtitle, fontsize=base_pt * 1.25, va="top", ha="left", color="#333333",
                      zorder=50, **halo(base_pt))
     if spec.furniture.legend and visible:
-        handles, labels = _legend_handles(visible, lang, css_px)
+        handles, labels = _legend_handles(visible, lang, css_px, extra)
         if bm.datum == "gcj02":
             handles.append(Patch(visible=False))
             labels.append(text_of("gcj_note", lang))

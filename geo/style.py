@@ -7,6 +7,7 @@ by line weight, fill opacity and draw order (``z``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 # Okabe-Ito colour-blind-safe palette
@@ -21,7 +22,7 @@ BLACK = "#000000"
 GREY = "#7A7A7A"
 DARK_GREY = "#3A3A3A"
 
-GROUPS: tuple[str, ...] = ("core", "axes", "areas", "venues", "context")
+GROUPS: tuple[str, ...] = ("core", "axes", "areas", "venues", "imports", "context")
 
 
 @dataclass(frozen=True)
@@ -93,27 +94,49 @@ STYLES: dict[str, LayerStyle] = {s.key: s for s in LAYERS}
 VENUE_CATEGORIES: tuple[str, ...] = tuple(s.key for s in LAYERS if s.group == "venues")
 
 
-def get_style(key: str) -> LayerStyle:
-    """Return the style of layer ``key``; KeyError names the known layers."""
+def get_style(key: str, extra: dict[str, LayerStyle] | None = None) -> LayerStyle:
+    """Return the style of layer ``key`` (built-in, or one of ``extra``: imported layers)."""
+    if extra and key in extra:
+        return extra[key]
     try:
         return STYLES[key]
     except KeyError:
         raise KeyError(f"no style for layer {key!r}; known: {', '.join(STYLES)}") from None
 
 
-def ordered(keys: list[str] | tuple[str, ...]) -> list[str]:
+def ordered(keys: list[str] | tuple[str, ...], extra: dict[str, LayerStyle] | None = None) -> list[str]:
     """Sort layer keys by draw order, bottom first."""
-    return sorted(keys, key=lambda k: get_style(k).z)
+    return sorted(keys, key=lambda k: get_style(k, extra).z)
 
 
 LABEL_ZOOMS: tuple[int, ...] = tuple(sorted({s.label_min_zoom for s in LAYERS}))
 
 
-def legend_order(keys: list[str] | tuple[str, ...]) -> list[str]:
-    """Sort layer keys as a reader meets them: core, axes, areas, venues, context; strongest first."""
-    return sorted(keys, key=lambda k: (GROUPS.index(get_style(k).group), -get_style(k).z))
+def legend_order(keys: list[str] | tuple[str, ...], extra: dict[str, LayerStyle] | None = None) -> list[str]:
+    """Sort layer keys as a reader meets them: core, axes, areas, venues, imports, context; strongest first."""
+    return sorted(keys, key=lambda k: (GROUPS.index(get_style(k, extra).group), -get_style(k, extra).z))
 
 
+IMPORT_COLOURS: tuple[str, ...] = (VERMILLION, BLUE, GREEN, PURPLE, ORANGE, SKY_BLUE, BLACK)
+IMPORT_MARKERS: tuple[str, ...] = ("circle", "square", "diamond", "triangle", "star")
+
+
+def imported_style(index: int, name: str, kind: str, colour: str, marker: str) -> LayerStyle:
+    """The style of an imported layer: the planner picks the colour and symbol.
+
+    Points sit above the venues (outlined symbols); lines and areas draw in the colour.
+    """
+    if not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
+        raise ValueError(f"colour must look like #RRGGBB, not {colour!r}")
+    if marker not in IMPORT_MARKERS:
+        raise ValueError(f"symbol must be one of {', '.join(IMPORT_MARKERS)}")
+    common = {"key": f"import-{index}", "group": "imports", "label_zh": f"导入：{name}",
+              "label_en": f"Imported: {name}", "kind": kind, "label_min_zoom": 12}
+    if kind == "point":
+        return LayerStyle(**common, color=DARK_GREY, weight=1.0, fill_color=colour, fill_opacity=1.0, marker=marker,
+                          size=12, z=11)
+    return LayerStyle(**common, color=colour, weight=2.5, fill_color=colour if kind == "polygon" else None,
+                      fill_opacity=0.2, z=6)
 def marker_svg(style: LayerStyle) -> str:
     """An inline SVG of a point layer's symbol (used by the map and the legend)."""
     s = style.size

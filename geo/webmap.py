@@ -262,25 +262,27 @@ def legend_symbol_svg(s: style.LayerStyle, variant: style.Variant | None = None)
             f'fill-opacity="{s.fill_opacity}" stroke="{s.color}" stroke-width="{min(weight, 3)}"{dash_attr}/></svg>')
 
 
-def legend_spec(keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: list[str]) -> dict:
+def legend_spec(keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: list[str],
+                extra: dict[str, style.LayerStyle] | None = None) -> dict:
     """The legend's rows (one per symbol) for the given layers, top of the hierarchy first.
 
-    On a GCJ-02 basemap a last row says the overlays are shifted to match its tiles.
+    ``layer`` is the name the layer control uses (escaped), ``label`` the text shown
+    (set as text, never HTML). On a GCJ-02 basemap a last row says the overlays are shifted.
     """
     rows = []
-    for key in style.legend_order(keys):
-        s = style.get_style(key)
-        label = s.label(lang)
+    for key in style.legend_order(keys, extra):
+        s = style.get_style(key, extra)
+        label, name = s.label(lang), layer_name(s, lang)
         if s.variants:
             for variant in s.variants.values():
-                rows.append({"layer": label, "svg": legend_symbol_svg(s, variant),
+                rows.append({"layer": name, "svg": legend_symbol_svg(s, variant),
                              "label": variant.label_zh if lang == "zh" else variant.label_en})
         else:
-            rows.append({"layer": label, "svg": legend_symbol_svg(s), "label": label})
+            rows.append({"layer": name, "svg": legend_symbol_svg(s), "label": label})
     if basemap.datum == "gcj02":
         rows.append({"layer": "", "svg": "", "label": i18n.t("gcj_note", lang)})
     attribution = [html.escape(i18n.t("attribution_data", lang))]
-    names = {style.get_style(k).label(lang): k for k in keys}
+    names = {layer_name(style.get_style(k, extra), lang): k for k in keys}
     return {"title": i18n.t("legend", lang), "rows": rows, "attribution": attribution, "hidden": hidden,
             "keys": names}
 
@@ -307,7 +309,18 @@ def popup_html(row: dict, lang: str) -> str:
     return "".join(parts)
 
 
-def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool, display_datum: str = "wgs84") -> dict:
+def imported_popup_html(row: dict) -> str:
+    """The popup of an imported feature: its fields as escaped text (never markup)."""
+    e = html.escape
+    items = [(k, v) for k, v in row.items()
+             if not str(k).startswith("_") and k != "geometry" and v is not None and v != "" and not
+             (isinstance(v, float) and v != v)]  # v != v: NaN
+    body = "".join(f"<dt>{e(str(k))}</dt><dd>{e(str(v))}</dd>" for k, v in items[:15])
+    return f"<b>{e(str(row.get('_name', '')))}</b><dl>{body}</dl>"
+
+
+def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool, display_datum: str = "wgs84",
+                       imported: bool = False) -> dict:
     """GeoJSON for the browser: display geometry plus escaped ``_tip`` / ``_popup`` only.
 
     ``display_datum`` is the basemap's datum: on a GCJ-02 basemap every vertex is shifted
@@ -318,6 +331,10 @@ def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool
     geoms = datum.transform_geometry(geoms.values, "wgs84", display_datum)
     features = []
     for (_, row), geom in zip(gdf.iterrows(), geoms):
+        if imported:
+            features.append({"type": "Feature", "geometry": geom.__geo_interface__, "properties": {
+                "_tip": html.escape(str(row["_name"])), "_popup": imported_popup_html(row.to_dict())}})
+            continue
         props = {"_tip": html.escape(row[f"name_{lang}"])}
         if curated:
             props["_popup"] = popup_html(row.to_dict(), lang)
@@ -342,12 +359,22 @@ def _style_function(s: style.LayerStyle):
     return fn
 
 
-def make_layer(gdf: gpd.GeoDataFrame, key: str, lang: str, show: bool = True,
-               display_datum: str = "wgs84") -> folium.FeatureGroup:
-    """One styled, toggleable layer (shifted to the basemap's datum) as a FeatureGroup."""
-    s = style.get_style(key)
-    group = folium.FeatureGroup(name=s.label(lang), show=show, overlay=True)
-    data = to_display_geojson(gdf, key, lang, curated=key not in ("boundary", "districts"), display_datum=display_datum)
+def layer_name(s: style.LayerStyle, lang: str) -> str:
+    """The layer's name as Leaflet's layer control shows it (it inserts names as HTML: escape <, >, &)."""
+    return html.escape(s.label(lang), quote=False)
+
+
+def make_layer(gdf: gpd.GeoDataFrame, key: str, lang: str, show: bool = True, display_datum: str = "wgs84",
+               s: style.LayerStyle | None = None) -> folium.FeatureGroup:
+    """One styled, toggleable layer (shifted to the basemap's datum) as a FeatureGroup.
+
+    ``s`` is given for imported layers, whose style is the planner's, not the spec's.
+    """
+    imported = s is not None
+    s = s or style.get_style(key)
+    group = folium.FeatureGroup(name=layer_name(s, lang), show=show, overlay=True)
+    data = to_display_geojson(gdf, key, lang, curated=key not in ("boundary", "districts"), display_datum=display_datum,
+                              imported=imported)
     kwargs = {}
     if s.kind == "point":
         half = s.size / 2
@@ -359,7 +386,7 @@ def make_layer(gdf: gpd.GeoDataFrame, key: str, lang: str, show: bool = True,
     if data["features"]:
         folium.GeoJson(data, name=s.label(lang), on_each_feature=_ON_EACH_FEATURE,
                        smooth_factor=0.5, **kwargs).add_to(group)
-    if s.kind == "point" or key == "areas":
+    if (s.kind == "point" or key == "areas") and not imported:
         add_labels(group, gdf, lang, offset=s.size / 2 + 2 if s.kind == "point" else 0, display_datum=display_datum,
                    min_zoom=s.label_min_zoom)
     return group
@@ -416,9 +443,11 @@ def selection_group(selected: gpd.GeoDataFrame | None, ring: shapely.Geometry | 
     return group
 
 
-def layer_control(lang: str) -> folium.LayerControl:
+def layer_control(lang: str, imported: tuple = ()) -> folium.LayerControl:
     """The layer control, listing layers in the legend's order (core first)."""
-    order = [s.label(lang) for s in (style.get_style(k) for k in style.legend_order([s.key for s in style.LAYERS]))]
+    extra = {layer.key: layer.style for layer in imported}
+    keys = [s.key for s in style.LAYERS] + list(extra)
+    order = [layer_name(style.get_style(k, extra), lang) for k in style.legend_order(keys, extra)]
     return folium.LayerControl(collapsed=False, position="topright", sortLayers=True, sortFunction=JsCode(
         f"function(a, b, nameA, nameB) {{ var o = {json.dumps(order, ensure_ascii=False)};"
         " return o.indexOf(nameA) - o.indexOf(nameB); }"))
@@ -462,8 +491,9 @@ def build_base_map(
     token: str | None = None,
     view: tuple[float, float, int] | None = None,
     vendor_base: str = "vendor",
+    imported: tuple = (),
 ) -> folium.Map:
-    """The static part of the map: basemap, context, core, axes and areas, legend and readout.
+    """The static part of the map: basemap, context, core, axes and areas, imports, legend and readout.
 
     ``view`` (lat, lon, zoom; WGS-84) opens the map there instead of fitting Beijing.
 
@@ -480,8 +510,11 @@ def build_base_map(
     keys = [s.key for s in style.LAYERS]
     for key in style.ordered([k for k in keys if k not in style.VENUE_CATEGORIES]):
         add_layer(m, layers, key, lang, show=key not in hidden, display_datum=bm.datum)
-    hidden_labels = [style.get_style(k).label(lang) for k in hidden]
-    Legend(legend_spec(keys, lang, bm, hidden_labels)).add_to(m)
+    extra = {layer.key: layer.style for layer in imported}
+    for layer in imported:
+        make_layer(layer.gdf, layer.key, lang, layer.key not in hidden, bm.datum, s=layer.style).add_to(m)
+    hidden_labels = [layer_name(style.get_style(k, extra), lang) for k in hidden]
+    Legend(legend_spec(keys + list(extra), lang, bm, hidden_labels, extra)).add_to(m)
     MousePosition(bm.datum, lang).add_to(m)
     add_tools(m, layers, lang, bm.datum)
     hide = "".join(f".bem-hide-{z} .bem-min-{z}{{display:none}}" for z in style.LABEL_ZOOMS)
@@ -504,14 +537,16 @@ def build_map(
     token: str | None = None,
     venues: gpd.GeoDataFrame | None = None,
     vendor_base: str = "vendor",
+    imported: tuple = (),
 ) -> folium.Map:
     """The whole interactive map in one document (exports, tests): base map, venues, layer control."""
-    m = build_base_map(layers, lang, basemap, asset_base, hidden, height, token, vendor_base=vendor_base)
+    m = build_base_map(layers, lang, basemap, asset_base, hidden, height, token, vendor_base=vendor_base,
+                       imported=imported)
     display = effective_basemap(basemap, token).datum
     chosen = layers.venues if venues is None else venues
     for key in style.VENUE_CATEGORIES:
         make_layer(chosen[chosen["category"] == key], key, lang, key not in hidden, display).add_to(m)
-    layer_control(lang).add_to(m)
+    layer_control(lang, imported).add_to(m)
     check_no_remote_assets(m)
     return m
 
@@ -522,15 +557,16 @@ def _bounds(gdf: gpd.GeoDataFrame, display_datum: str = "wgs84") -> list[list[fl
 
 
 
-def visible_layers(selected: list | None) -> tuple[str, ...]:
+def visible_layers(selected: list | None, extra_keys: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The layer keys switched on in the browser, from streamlit-folium's ``selected_layers``.
 
     None (nothing reported yet) means every layer.
     """
+    every = tuple(s.key for s in style.LAYERS) + tuple(extra_keys)
     if not selected:
-        return tuple(s.key for s in style.LAYERS)
+        return every
     keys = {item.get("name") for item in selected if isinstance(item, dict) and item.get("url") == "bem"}
-    return tuple(s.key for s in style.LAYERS if s.key in keys)
+    return tuple(k for k in every if k in keys)
 
 
 def view_bbox(bounds: dict | None, basemap: str) -> tuple[float, float, float, float] | None:

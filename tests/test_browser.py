@@ -216,3 +216,47 @@ def test_clicking_a_venue_shows_its_card(browser, app_url):
         page.wait_for_url("**venue=great_wall_museum**", timeout=30000)
     finally:
         page.close()
+
+
+# --- importing: hostile names stay text ------------------------------------------------------------------
+
+def test_upload_with_script_like_names_shows_them_as_text(browser, app_url, artifacts):
+    from tests.conftest import ROOT
+
+    xss = "<img src=x onerror=alert(1)>"
+    dialogs: list[str] = []
+    page, requests = open_app(browser, f"{app_url}/?basemap=offline&lang=en&c=39.915,116.395&z=14")
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        frame = map_frame(page)
+        page.get_by_text("Import your own data").click()
+        page.locator('section[data-testid="stFileUploaderDropzone"] input[type="file"]').set_input_files(
+            str(ROOT / "tests" / "corpus" / "files" / "script-names.geojson"))
+        page.get_by_text("2 read, 2 loaded").wait_for(timeout=30000)
+        page.get_by_role("button", name="Add to the map").click()
+        frame = None
+        for _ in range(60):  # the base map reloads with the new layer
+            page.wait_for_timeout(500)
+            try:
+                frame = map_frame(page, timeout=5)
+                if "Imported: script-names.geojson" in frame.locator(".bem-legend").inner_text():
+                    break
+            except Exception:
+                continue
+        control = frame.locator(".leaflet-control-layers-overlays").inner_text()
+        assert "Imported: script-names.geojson" in control
+        # open every imported feature's tooltip and one popup, as a planner hovering and clicking would
+        tips = frame.evaluate("""() => { const out = [];
+            map_div.eachLayer(l => { const p = l.feature && l.feature.properties;
+                if (p && p._popup && p._popup.indexOf('onerror') >= 0) { l.openTooltip(); l.openPopup();
+                    out.push(l.getTooltip().getElement().innerText); } });
+            return out; }""")
+        popup = frame.locator(".leaflet-popup-content").inner_text()
+        assert xss in tips or xss in popup, (tips, popup)
+        assert frame.locator("img[src='x']").count() == 0 and page.locator("img[src='x']").count() == 0
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(artifacts / "import-xss-en.png"))
+    finally:
+        page.close()
+    assert dialogs == []
+    assert not [u for u in requests if urlparse(u).hostname not in LOCAL_HOSTS and urlparse(u).scheme in ("http", "https")]

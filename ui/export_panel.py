@@ -29,7 +29,8 @@ def size_of(preset: str, dpi: int, custom: tuple[int, int]) -> tuple[int, int, i
     return (*custom, dpi)
 
 
-def export_panel(layers: Layers, lang: str, basemap: str, bbox, visible: tuple[str, ...], token: str | None) -> None:
+def export_panel(layers: Layers, lang: str, basemap: str, bbox, visible: tuple[str, ...], token: str | None,
+                 imported: tuple = ()) -> None:
     """Collect the export settings, render on request, offer the file for download."""
     t = lambda key: i18n.t(key, lang)  # noqa: E731
     with st.expander(t("export_title"), expanded=False):
@@ -53,7 +54,7 @@ def export_panel(layers: Layers, lang: str, basemap: str, bbox, visible: tuple[s
             submitted = st.form_submit_button(t("export_render"), type="primary")
         if submitted:
             render_export(layers, lang, basemap, bbox, visible, token, fmt, size_of(preset, dpi, (width, height)),
-                          title, subtitle, label_lang, items)
+                          title, subtitle, label_lang, items, imported)
         result = st.session_state.get("export_result")
         if result:
             for note in result["notes"]:
@@ -62,7 +63,8 @@ def export_panel(layers: Layers, lang: str, basemap: str, bbox, visible: tuple[s
                                file_name=result["name"], mime=result["mime"], key="exp_download")
 
 
-def render_export(layers, lang, basemap, bbox, visible, token, fmt, size, title, subtitle, label_lang, items):
+def render_export(layers, lang, basemap, bbox, visible, token, fmt, size, title, subtitle, label_lang, items,
+                  imported=()):
     """Render with a progress bar; errors become a message."""
     bbox = bbox or VIEWS["city"].bbox
     bar = st.progress(0.0, text=i18n.t("export_rendering", lang))
@@ -72,14 +74,14 @@ def render_export(layers, lang, basemap, bbox, visible, token, fmt, size, title,
             spec = replace(snapshot.SnapshotSpec(), bbox=bbox, width_px=width, height_px=height, dpi=dpi,
                            layers=visible, basemap=basemap, lang=label_lang, title=title, subtitle=subtitle or None,
                            furniture=snapshot.Furniture(**{f: f in items for f in FURNITURE}), token=token)
-            snap = snapshot.render(layers, spec, fmt,
+            snap = snapshot.render(layers, spec, fmt, imported=imported,
                                    progress=lambda f, _m: bar.progress(f, text=i18n.t("export_rendering", lang)))
             data, notes = snap.data, snap.notes
         elif fmt == "html":
             hidden = tuple(k for k in snapshot.style.STYLES if k not in visible)
-            data, notes = gio.export_html(layers, lang, basemap, hidden, bbox, token).encode("utf-8"), []
+            data, notes = gio.export_html(layers, lang, basemap, hidden, bbox, token, imported).encode("utf-8"), []
         else:
-            data, notes = gio.export_data(layers, visible, fmt, bbox=bbox, lang=lang), []
+            data, notes = gio.export_data(layers, visible, fmt, bbox=bbox, lang=lang, imported=imported), []
     except GeoError as exc:
         bar.empty()
         st.error(f"{i18n.t('export_failed', lang)}: {exc}")

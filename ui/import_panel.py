@@ -1,0 +1,85 @@
+"""The import panel: upload a file, see every problem, style it, put it on the map (this session only)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from geo import i18n, imports, style
+from geo.data import Layers
+
+FORMATS = ["geojson", "json", "gpkg", "kml", "csv", "txt", "xlsx"]
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def read_cached(name: str, data: bytes, crs: str, _layers: Layers, digest: str) -> imports.ImportResult:
+    """Read an upload once per (file, datum); ``digest`` keys the cache, ``_layers`` is not hashed."""
+    return imports.read_file(name, data, crs=crs, known=_layers.venues, boundary=_layers.boundary.union_all())
+
+
+def imported_layers() -> tuple[imports.ImportedLayer, ...]:
+    """The layers imported in this session (never written to disk)."""
+    return tuple(st.session_state.get("imports", []))
+
+
+def import_panel(layers: Layers, lang: str) -> None:
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    with st.sidebar.expander(t("import_title"), expanded=False):
+        st.caption(t("import_hint").format(limit=imports.MAX_BYTES // 1024 // 1024))
+        upload = st.file_uploader(t("import_file"), type=FORMATS, key="upload")
+        crs = st.radio(t("import_crs"), ("wgs84", "gcj02", "bd09"), horizontal=True, key="import_crs",
+                       format_func=lambda c: i18n.term("crs", c, lang))
+        if upload is not None:
+            data = upload.getvalue()
+            try:
+                result = read_cached(upload.name, data, crs, layers, hashlib.sha256(data).hexdigest())
+            except imports.ImportFailed as exc:
+                st.error(f"{upload.name}: {imports.message(exc.code, lang, **exc.kw)}")
+                result = None
+            if result is not None:
+                show_result(result, lang)
+                if len(result.gdf):
+                    add_form(result, lang)
+        for i, layer in enumerate(imported_layers()):
+            c1, c2, c3 = st.columns([3, 1, 1])
+            c1.text(f"{layer.style.label(lang)} · {len(layer.gdf)}")
+            c2.download_button("⬇", layer.gdf.drop(columns=["_where", "_outside"], errors="ignore").to_json(
+                ensure_ascii=False).encode("utf-8"), file_name=f"{layer.source}.geojson", key=f"imp_dl_{layer.key}",
+                help=t("import_download"))
+            c3.button("✕", key=f"imp_rm_{layer.key}", on_click=remove, args=(i,), help=t("import_remove"))
+
+
+def show_result(result: imports.ImportResult, lang: str) -> None:
+    (st.success if not result.problems else st.warning)(result.summary(lang))
+    if result.problems:
+        st.dataframe(pd.DataFrame({
+            i18n.t("import_severity", lang): [i18n.term("severity", p.severity, lang) for p in result.problems],
+            i18n.t("import_problem", lang): [p.text(lang) for p in result.problems],
+        }), hide_index=True, width="stretch", height=min(300, 40 + 35 * len(result.problems)))
+
+
+def add_form(result: imports.ImportResult, lang: str) -> None:
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    fields = [c for c in result.gdf.columns if not str(c).startswith("_") and c != "geometry"]
+    with st.form("import_style"):
+        label = st.selectbox(t("import_label_field"), ["", *fields], format_func=lambda f: f or t("import_auto"))
+        c1, c2 = st.columns(2)
+        colour = c1.color_picker(t("import_colour"), style.IMPORT_COLOURS[len(imported_layers()) %
+                                                                         len(style.IMPORT_COLOURS)])
+        marker = c2.selectbox(t("import_symbol"), style.IMPORT_MARKERS,
+                              format_func=lambda m: i18n.term("marker", m, lang))
+        if st.form_submit_button(t("import_add"), type="primary"):
+            index = st.session_state.get("import_counter", 0)
+            st.session_state["import_counter"] = index + 1
+            layer = imports.as_layer(result, index, colour.upper(), marker, label or None)
+            st.session_state["imports"] = [*imported_layers(), layer]
+            st.rerun()
+
+
+def remove(index: int) -> None:
+    layers = list(imported_layers())
+    if 0 <= index < len(layers):
+        layers.pop(index)
+    st.session_state["imports"] = layers
