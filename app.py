@@ -63,6 +63,12 @@ def sidebar(layers, token: str | None) -> tuple[str, str]:
         for _, row in hits.iterrows():
             sb.button(row[f"name_{lang}"], key=f"hit_{row['id']}", on_click=state.select_venue,
                       args=(row["id"], True), width="stretch")
+    for layer in imported_layers():  # the planner's own layers are searchable too
+        rows = layer.gdf.assign(name_zh=layer.gdf["_name"], name_en=layer.gdf["_name"])
+        for idx, row in explore.search(rows, st.session_state.get("q", ""), limit=5).iterrows():
+            pt = row.geometry.representative_point()
+            sb.button(f"{row['_name']} · {layer.style.label(lang)}", key=f"hit_{layer.key}_{idx}",
+                      on_click=state.go_to_point, args=(pt.y, pt.x), width="stretch")
     with sb.expander(t("filters"), expanded=state.filters_active()):
         v = layers.venues
         pick = t("all")

@@ -147,3 +147,39 @@ def test_app_export_panel_renders_a_download(lang, fmt, mime):
     assert result["mime"] == mime and len(result["data"]) > 1000
     if fmt == "png":
         assert Image.open(io.BytesIO(result["data"])).size == (1600, 1200)
+
+
+# --- imported layers in exports: names are text everywhere ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def hostile_layer(layers):
+    from geo import imports
+
+    data = (ROOT / "tests" / "corpus" / "files" / "script-names.geojson").read_bytes()
+    result = imports.read_file("script-names.geojson", data, known=layers.venues, boundary=layers.boundary.union_all())
+    return imports.as_layer(result, 0, "#D55E00", "star")
+
+
+def test_imported_names_stay_text_in_every_export(layers, hostile_layer):
+    xss = "<img src=x onerror=alert(1)>"
+    keys = ("core", hostile_layer.key)
+    kml = gio.export_data(layers, keys, "kml", imported=(hostile_layer,))
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    names = [e.text for e in ET.fromstring(kml).iterfind(".//k:Placemark/k:name", ns)]
+    assert xss in names and b"<img" not in kml
+    doc = json.loads(gio.export_data(layers, keys, "geojson", imported=(hostile_layer,)))
+    assert xss in [f["properties"]["name_zh"] for f in doc["features"]]
+    page = gio.export_html(layers, "en", "offline", imported=(hostile_layer,))
+    assert "<img src=x" not in page
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page  # HTML-escaped, then JSON-escaped
+    assert "</script><script>alert" not in page
+
+
+def test_csv_export_neutralises_formulas(layers):
+    from geo import imports
+
+    data = (ROOT / "tests" / "corpus" / "files" / "formula-injection.csv").read_bytes()
+    layer = imports.as_layer(imports.read_file("f.csv", data), 1, "#0072B2", "circle")
+    table = pd.read_csv(io.BytesIO(gio.export_data(layers, (layer.key,), "csv", imported=(layer,))),
+                        encoding="utf-8-sig")
+    assert set(table["name_zh"]) == {"'=HYPERLINK(\"http://x\")", "'+cmd"}

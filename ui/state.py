@@ -76,6 +76,11 @@ def go_to_view() -> None:
         st.session_state["target"] = ((minlat + maxlat) / 2, (minlon + maxlon) / 2, max(7, min(17, zoom)))
 
 
+def go_to_point(lat: float, lon: float, zoom: int = 16) -> None:
+    """Fly the map to a point (a search hit in an imported layer)."""
+    st.session_state["target"] = (lat, lon, zoom)
+
+
 def select_venue(venue_id: str | None, zoom_to: bool) -> None:
     """Select a venue (search result, table row, map click); optionally fly the map to it."""
     st.session_state["venue"] = venue_id or ""
