@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import html
 import logging
+import os
+import time
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo import basemaps, explore, i18n, style, webmap
 from geo.errors import GeoError
 from geo.views import VIEWS
-from ui import state
+from ui import fastmap, state
 from ui.assets import serve_leaflet, serve_vendor
 from ui.cache import get_layers
 from ui.export_panel import export_panel
 from ui.import_panel import import_panel, imported_layers
 
+_STARTED = time.perf_counter()  # server time of this run, kept for the benchmark (geo.bench)
 log = logging.getLogger("beijing_exchange_map")
 
 st.set_page_config(page_title="北京国际交往中心地图 · Beijing Exchange Map", page_icon="🗺️", layout="wide")
@@ -94,6 +96,12 @@ def sidebar(layers, token: str | None) -> tuple[str, str]:
     return lang, basemap
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def counts_cached(ids: str, by: str, lang: str, _shown, _layers) -> pd.Series:
+    """Venues per district or area for the shown venues (``ids`` keys the cache)."""
+    return explore.counts_by(_shown, _layers, by, lang)
+
+
 def venue_card(layers, venue_id: str, lang: str) -> None:
     """Everything about one venue, with distances to the core, the nearest axis and the airports."""
     t = lambda k: i18n.t(k, lang)  # noqa: E731
@@ -153,19 +161,24 @@ def main() -> None:
 
     map_col, card_col = st.columns([3, 1])
     with map_col:
-        base = webmap.build_base_map(layers, lang=lang, basemap=basemap, asset_base=serve_leaflet(), token=token,
-                                     view=state.base_view(lang, basemap), vendor_base=serve_vendor(),
-                                     imported=imported)
+        view = state.base_view(lang, basemap)
+        leaflet_url, vendor_url = serve_leaflet(), serve_vendor()
+        imported_key = ",".join(f"{layer.key}:{id(layer.gdf)}" for layer in imported)
+        base = fastmap.base_payload(
+            f"{lang}|{basemap}|{bool(token)}|{view}|{leaflet_url}|{vendor_url}|{imported_key}",
+            lambda: webmap.build_base_map(layers, lang=lang, basemap=basemap, asset_base=leaflet_url, token=token,
+                                          view=view, vendor_base=vendor_url, imported=imported))
         display = webmap.effective_basemap(basemap, token).datum
         center, zoom = state.map_target(display)
-        out = st_folium(
-            base, height=680, use_container_width=True, key="map", center=center, zoom=zoom,
-            feature_group_to_add=webmap.venue_groups(shown, lang, basemap, token, selected, ring,
-                                                     hidden=state.hidden_categories()),
-            layer_control=webmap.layer_control(lang, imported),
-            returned_objects=["bounds", "zoom", "center", "selected_layers", "last_object_clicked_tooltip",
-                              "last_clicked"],
-        ) or {}
+        hidden = state.hidden_categories()
+        groups_key = "|".join([lang, basemap, str(bool(token)), ",".join(shown["id"]), selected_id or "",
+                               ring.wkt if ring is not None else "", ",".join(hidden), imported_key])
+        groups, control = fastmap.groups_payload(
+            groups_key, lambda: (webmap.venue_groups(shown, lang, basemap, token, selected, ring, hidden=hidden),
+                                 webmap.layer_control(lang, imported)), base)
+        out = fastmap.show_map(base, groups, control, key="map", height=680, center=center, zoom=zoom,
+                               returned_objects=["bounds", "zoom", "center", "selected_layers",
+                                                 "last_object_clicked_tooltip", "last_clicked"]) or {}
         state.remember_map(out, display, layers, lang)
     with card_col:
         if selected_id:
@@ -189,18 +202,25 @@ def main() -> None:
                            file_name="venues.csv", mime="text/csv")
     with tab_stats:
         c1, c2 = st.columns(2)
-        c1.markdown(f"**{t('per_district')}**")
-        c1.bar_chart(explore.counts_by(shown, layers, "district", lang), horizontal=True)
-        c2.markdown(f"**{t('per_area')}**")
-        c2.bar_chart(explore.counts_by(shown, layers, "area", lang), horizontal=True)
+        for col, by, title in ((c1, "district", t("per_district")), (c2, "area", t("per_area"))):
+            counts = counts_cached(",".join(shown["id"]), by, lang, shown, layers)
+            col.dataframe(pd.DataFrame({title: counts.index, "n": counts.values}), hide_index=True, width="stretch",
+                          column_config={"n": st.column_config.ProgressColumn(
+                              t("count_venues"), format="%d", min_value=0, max_value=max(1, int(counts.max() or 1)))})
 
     visible = webmap.visible_layers(out.get("selected_layers"), tuple(layer.key for layer in imported))
     export_panel(layers, lang, basemap, webmap.view_bbox(out.get("bounds"), basemap), visible, token, imported)
     state.write_url()
+    st.session_state["_run_ms"] = (time.perf_counter() - _STARTED) * 1000
 
 
 try:
-    main()
+    if os.environ.get("BEM_PROFILE"):  # python -m geo.bench: where a rerun's server time goes
+        import cProfile
+
+        cProfile.run("main()", os.environ["BEM_PROFILE"])
+    else:
+        main()
 except Exception as exc:  # last line of defence: a message, never a traceback
     log.exception("unexpected error")
     lang = i18n.normalize_lang(st.query_params.get("lang"))

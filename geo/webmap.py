@@ -19,7 +19,15 @@ from geo.data import Layers
 BEIJING_CENTER = (40.05, 116.40)
 BEIJING_ZOOM = 9
 #: web display simplification (degrees, ~50 m); stored data stay as shipped
-DISPLAY_SIMPLIFY = {"boundary": 0.0008, "districts": 0.0008, "core": 0.0002}
+DISPLAY_SIMPLIFY = {"boundary": 0.001, "districts": 0.001, "core": 0.0002}
+DISPLAY_GRID = {"boundary": 1e-4, "districts": 1e-4}  # ~10 m for the ~100 m context outlines
+
+# folium embeds GeoJSON with Jinja's |tojson, i.e. json.dumps with ", " and ": " separators.
+# Compact separators and UTF-8 instead of \uXXXX escapes cut a third of what the browser
+# downloads; the JSON is the same (Jinja still escapes < > & ' for the <script> context).
+Template("").environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":"),
+                                                          "ensure_ascii": False}
+DISPLAY_GRID_DEFAULT = 1e-5  # degrees (~1 m): coordinates sent to the browser are rounded to it
 
 _ON_EACH_FEATURE = JsCode(
     """function(feature, layer) {
@@ -287,8 +295,12 @@ def legend_spec(keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: l
             "keys": names}
 
 
-def popup_html(row: dict, lang: str) -> str:
-    """The popup card of a curated feature; every value is escaped text."""
+def popup_html(row: dict, lang: str, detail: bool = True) -> str:
+    """The popup card of a curated feature; every value is escaped text.
+
+    ``detail=False`` (venues in the app, whose card beside the map has the rest) keeps the
+    popup to names, category, action and district, which cuts the page's weight.
+    """
     e = html.escape
     name, other = (row["name_zh"], row["name_en"]) if lang == "zh" else (row["name_en"], row["name_zh"])
     fields = [
@@ -300,12 +312,15 @@ def popup_html(row: dict, lang: str) -> str:
         ("field_precision", i18n.term("precision", row["precision"], lang)),
         ("field_coords", row["coord_source"]),
     ]
-    note = row.get(f"note_{lang}")
+    if not detail:
+        fields = [fields[0], fields[2], fields[3]]
+    note = row.get(f"note_{lang}") if detail else None
     parts = [f"<b>{e(name)}</b><br><span>{e(other)}</span>"]
     if isinstance(note, str) and note:
         parts.append(f"<p>{e(note)}</p>")
     parts.append("<dl>" + "".join(f"<dt>{e(i18n.t(k, lang))}</dt><dd>{e(str(v))}</dd>" for k, v in fields) + "</dl>")
-    parts.append(f"<dt>{e(i18n.t('field_sentence', lang))}</dt><blockquote>{e(row['plan_sentence'])}</blockquote>")
+    if detail:
+        parts.append(f"<dt>{e(i18n.t('field_sentence', lang))}</dt><blockquote>{e(row['plan_sentence'])}</blockquote>")
     return "".join(parts)
 
 
@@ -320,7 +335,7 @@ def imported_popup_html(row: dict) -> str:
 
 
 def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool, display_datum: str = "wgs84",
-                       imported: bool = False) -> dict:
+                       imported: bool = False, detail: bool = True) -> dict:
     """GeoJSON for the browser: display geometry plus escaped ``_tip`` / ``_popup`` only.
 
     ``display_datum`` is the basemap's datum: on a GCJ-02 basemap every vertex is shifted
@@ -329,6 +344,8 @@ def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool
     tolerance = DISPLAY_SIMPLIFY.get(key)
     geoms = gdf.geometry.simplify(tolerance, preserve_topology=True) if tolerance else gdf.geometry
     geoms = datum.transform_geometry(geoms.values, "wgs84", display_datum)
+    # ~1 m is finer than any screen shows; halves the bytes sent to the browser
+    geoms = shapely.set_precision(geoms, DISPLAY_GRID.get(key, DISPLAY_GRID_DEFAULT), mode="pointwise")
     features = []
     for (_, row), geom in zip(gdf.iterrows(), geoms):
         if imported:
@@ -337,7 +354,7 @@ def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool
             continue
         props = {"_tip": html.escape(row[f"name_{lang}"])}
         if curated:
-            props["_popup"] = popup_html(row.to_dict(), lang)
+            props["_popup"] = popup_html(row.to_dict(), lang, detail)
         if key == "axes":
             props["segment"] = row["segment"]
         features.append({"type": "Feature", "properties": props, "geometry": geom.__geo_interface__})
@@ -365,7 +382,7 @@ def layer_name(s: style.LayerStyle, lang: str) -> str:
 
 
 def make_layer(gdf: gpd.GeoDataFrame, key: str, lang: str, show: bool = True, display_datum: str = "wgs84",
-               s: style.LayerStyle | None = None) -> folium.FeatureGroup:
+               s: style.LayerStyle | None = None, detail: bool = True) -> folium.FeatureGroup:
     """One styled, toggleable layer (shifted to the basemap's datum) as a FeatureGroup.
 
     ``s`` is given for imported layers, whose style is the planner's, not the spec's.
@@ -374,7 +391,7 @@ def make_layer(gdf: gpd.GeoDataFrame, key: str, lang: str, show: bool = True, di
     s = s or style.get_style(key)
     group = folium.FeatureGroup(name=layer_name(s, lang), show=show, overlay=True)
     data = to_display_geojson(gdf, key, lang, curated=key not in ("boundary", "districts"), display_datum=display_datum,
-                              imported=imported)
+                              imported=imported, detail=detail)
     kwargs = {}
     if s.kind == "point":
         half = s.size / 2
@@ -408,7 +425,7 @@ def venue_groups(venues: gpd.GeoDataFrame, lang: str, basemap: str, token: str |
     display = effective_basemap(basemap, token).datum
     groups = []
     for key in style.VENUE_CATEGORIES:
-        group = make_layer(venues[venues["category"] == key], key, lang, True, display)
+        group = make_layer(venues[venues["category"] == key], key, lang, True, display, detail=False)
         if key in hidden:
             group.add_child(_RemoveAfterAdd())
         groups.append(group)
