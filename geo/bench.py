@@ -62,14 +62,256 @@ def bench_map(runs: int) -> list[dict]:
     return rows
 
 
+# --- payload -----------------------------------------------------------------------------------------------
+
+def bench_payload() -> list[dict]:
+    """Bytes the browser gets for the default view, against the same layers sent naively."""
+    import json
+
+    import folium
+    from streamlit_folium import _get_feature_group_string, _get_map_string
+
+    from geo import style, webmap
+    from geo.data import load_layers
+
+    layers = load_layers()
+    m = webmap.build_base_map(layers, "zh", "offline")
+    m.get_root().render()
+    ours = len(_get_map_string(m).encode())
+    groups = webmap.venue_groups(layers.venues, "zh", "offline")
+    ours += sum(len(_get_feature_group_string(g, m, i).encode()) for i, g in enumerate(groups))
+    naive = 0
+    for s in style.LAYERS:  # unsimplified, full precision, default JSON, every popup in full
+        gdf = layers.get(s.key)
+        naive += len(json.dumps(json.loads(gdf.to_json())).encode())
+    naive += len(folium.Map().get_root().render().encode())
+    return [{"figure": "payload of the default view (KB)", "median_s": ours / 1024, "unit": "KB", "target_s": 250,
+             "baseline": naive / 1024, "runs": [ours]}]
+
+
+# --- reruns ---------------------------------------------------------------------------------------------------
+
+def bench_reruns(runs: int) -> list[dict]:
+    """Server time of a rerun (pan, layer toggle) and after a filter change, measured inside the script."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    at = AppTest.from_file(app, default_timeout=120)
+    at.query_params["lang"] = "zh"
+    at.query_params["basemap"] = "offline"
+    at.run()
+    plain = []
+    for _ in range(max(3, runs)):
+        at.run()
+        plain.append(at.session_state["_run_ms"] / 1000)
+    first, again = [], []
+    for cats in (["heritage"], ["aviation"], ["culture", "diplomacy"])[: max(1, min(3, runs))]:
+        at.sidebar.multiselect(key="cat").set_value(cats).run()
+        first.append(at.session_state["_run_ms"] / 1000)
+        at.sidebar.multiselect(key="cat").set_value([]).run()
+        at.sidebar.multiselect(key="cat").set_value(cats).run()
+        again.append(at.session_state["_run_ms"] / 1000)
+    return [
+        {"figure": "rerun server time: pan / zoom / layer toggle", "median_s": statistics.median(plain),
+         "runs": plain, "target_s": 0.1, "baseline": None},
+        {"figure": "rerun server time: new filter (first time)", "median_s": statistics.median(first), "runs": first,
+         "target_s": 0.1, "baseline": None},
+        {"figure": "rerun server time: filter seen before", "median_s": statistics.median(again), "runs": again,
+         "target_s": 0.1, "baseline": None},
+    ]
+
+
+# --- the browser: cold open, reloads, many points ---------------------------------------------------------------
+
+def chromium():
+    """Debian's Chromium under Playwright (no browser download here)."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    pw = sync_playwright().start()
+    path = next((p for p in (os.environ.get("BEM_CHROMIUM"), "/usr/bin/chromium") if p and Path(p).exists()), None)
+    browser = pw.chromium.launch(executable_path=path, args=[
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"])
+    return pw, browser
+
+
+BARE_APP = """
+import folium
+import streamlit.components.v1 as components
+from streamlit_folium import st_folium
+from geo.assets import LEAFLET_DIR, localize_assets
+leaflet = components.declare_component("leaflet", path=str(LEAFLET_DIR))
+m = folium.Map(location=[39.9, 116.4], zoom_start=10, tiles=None)
+folium.CircleMarker([39.9, 116.4], radius=8).add_to(m)
+localize_assets(m, f"../{leaflet.name}")
+st_folium(m, height=600, returned_objects=[])
+"""
+
+
+def _serve(app: str, cwd: str):
+    import socket
+    import subprocess
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port),
+                             "--server.address", "127.0.0.1", "--server.headless", "true",
+                             "--browser.gatherUsageStats", "false"], cwd=cwd,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"{app} did not start")
+
+
+def _time_open(browser, app: str, cwd: str, url_suffix: str, min_paths: int) -> float:
+    start = time.perf_counter()
+    proc, url = _serve(app, cwd)
+    try:
+        page = browser.new_page()
+        page.goto(url + url_suffix)
+        iframe = page.locator('iframe[src*="streamlit_folium"]')
+        iframe.wait_for(timeout=120_000)
+        frame = iframe.element_handle().content_frame()
+        frame.wait_for_function(f"document.querySelectorAll('.leaflet-overlay-pane path').length >= {min_paths}",
+                                timeout=120_000)
+        took = time.perf_counter() - start
+        page.close()
+        return took
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def bench_cold_open(browser, runs: int) -> list[dict]:
+    import tempfile
+
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = Path(tmp) / "bare_app.py"
+        bare.write_text(BARE_APP)
+        ours = [_time_open(browser, str(root / "app.py"), str(root), "/?basemap=offline", 20) for _ in range(runs)]
+        base = [_time_open(browser, str(bare), str(root), "/", 1) for _ in range(runs)]
+    med, med_base = statistics.median(ours), statistics.median(base)
+    return [{"figure": "cold open: server start to vector layers drawn", "median_s": med, "runs": ours,
+             "baseline": med_base, "target_s": med_base * 1.3, "baseline_name": "bare streamlit-folium app"}]
+
+
+def bench_no_reload(browser) -> list[dict]:
+    """Does changing a filter reload the map's iframe? (a marker set on its window survives if not)"""
+    root = Path(__file__).resolve().parents[1]
+    proc, url = _serve(str(root / "app.py"), str(root))
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url + "/?basemap=offline&lang=en")
+        frame = page.locator('iframe[src*="streamlit_folium"]').element_handle(timeout=60_000).content_frame()
+        frame.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length > 20", timeout=60_000)
+        frame.evaluate("window.__bemStill = 1")
+        page.get_by_text("Filters").click()
+        page.get_by_test_id("stMultiSelect").first.click()
+        page.get_by_role("option", name="Aviation hubs").click()
+        frame.wait_for_function("document.querySelectorAll('.leaflet-marker-icon.bem-icon').length === 2",
+                                timeout=30_000)  # the filter reached the map
+        page.wait_for_timeout(1000)
+        frame = page.locator('iframe[src*="streamlit_folium"]').element_handle().content_frame()
+        survived = frame.evaluate("window.__bemStill === 1")
+        page.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return [{"figure": "map iframe reloads on a filter change", "median_s": 0.0 if survived else 1.0, "unit": "bool",
+             "text": "no" if survived else "YES", "runs": [], "target_s": None, "baseline": None}]
+
+
+def _points_page(n: int, plain_markers: bool) -> str:
+    import folium
+    import geopandas as gpd
+    import numpy as np
+
+    from geo import io as gio
+    from geo import style
+    from geo.assets import inline_assets_html, localize_assets
+    from geo.data import load_layers
+    from geo.imports import ImportedLayer
+
+    rng = np.random.default_rng(n)
+    lon, lat = rng.uniform(115.9, 116.9, n), rng.uniform(39.6, 40.4, n)
+    if plain_markers:  # the naive way: one folium Marker per point
+        m = folium.Map(location=[40.0, 116.4], zoom_start=9, tiles=None)
+        for x, y in zip(lon, lat):
+            folium.Marker([y, x], tooltip=f"point {x:.3f}").add_to(m)
+        localize_assets(m, "bem-leaflet", "bem-vendor")
+        return inline_assets_html(m.get_root().render(), "bem-leaflet", "bem-vendor")
+    gdf = gpd.GeoDataFrame({"_name": [f"point {x:.3f}" for x in lon]}, geometry=gpd.points_from_xy(lon, lat), crs=4326)
+    layer = ImportedLayer(style.imported_style(0, f"{n} points", "point", "#D55E00", "circle"), gdf, "bench")
+    return gio.export_html(load_layers(), "en", "offline", imported=(layer,))
+
+
+def _draw_and_pan(browser, html: str, timeout_s: float) -> tuple[float | None, float | None]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "points.html"
+        path.write_text(html, encoding="utf-8")
+        page = browser.new_page(viewport={"width": 1200, "height": 800})
+        try:
+            start = time.perf_counter()
+            page.goto(path.as_uri(), timeout=timeout_s * 1000)
+            page.wait_for_function("Object.keys(window).some(k => k.startsWith('map_'))", timeout=timeout_s * 1000)
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            drawn = time.perf_counter() - start
+            pan = page.evaluate("""async () => { const m = window[Object.keys(window).find(k => k.startsWith('map_'))];
+                const t = performance.now(); m.panBy([300, 200], {animate: false});
+                await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+                return (performance.now() - t) / 1000; }""")
+            return drawn, pan
+        except Exception:
+            return None, None
+        finally:
+            page.close()
+
+
+def bench_scale(browser, sizes=(1000, 10000, 100000), baseline_max: int = 10000) -> list[dict]:
+    rows = []
+    for n in sizes:
+        ours = _draw_and_pan(browser, _points_page(n, False), 120)
+        naive = _draw_and_pan(browser, _points_page(n, True), 120) if n <= baseline_max else (None, None)
+        rows.append({"figure": f"draw {n:,} imported points", "median_s": ours[0], "runs": [ours[0]],
+                     "baseline": naive[0], "target_s": 2.0 if n == 10000 else None,
+                     "baseline_name": "plain folium Markers" if n <= baseline_max else "not run (minutes)"})
+        rows.append({"figure": f"pan with {n:,} points", "median_s": ours[1], "runs": [ours[1]], "baseline": naive[1],
+                     "target_s": None})
+    return rows
+
+
+def _fmt(value, unit: str) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f} KB" if unit == "KB" else f"{value:.3f} s"
+
+
 def print_table(rows: list[dict]) -> None:
-    print(f"{'figure':52s} {'median':>9s} {'target':>8s} {'verdict':>8s}")
+    print(f"{'figure':52s} {'median':>10s} {'naive/baseline':>15s} {'target':>9s} {'verdict':>8s}")
     for r in rows:
-        target = f"{r['target_s']:.1f} s" if r.get("target_s") else "-"
-        verdict = "-" if not r.get("target_s") else ("ok" if r["median_s"] <= r["target_s"] else
-                                                    f"+{r['median_s'] / r['target_s'] - 1:.0%}")
-        extra = f"  ({r['bytes'] / 1024:.0f} KB)" if r.get("bytes") else ""
-        print(f"{r['figure']:52s} {r['median_s']:8.3f}s {target:>8s} {verdict:>8s}{extra}")
+        unit = r.get("unit", "s")
+        if unit == "bool":
+            print(f"{r['figure']:52s} {r['text']:>10s} {'-':>15s} {'no':>9s} {'ok' if r['text'] == 'no' else 'MISS':>8s}")
+            continue
+        value, target = r["median_s"], r.get("target_s")
+        verdict = "-" if not target or value is None else ("ok" if value <= target else f"+{value / target - 1:.0%}")
+        base = r.get("baseline")
+        print(f"{r['figure']:52s} {_fmt(value, unit):>10s} {_fmt(base, unit):>15s} {_fmt(target, unit):>9s} {verdict:>8s}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,9 +319,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one run each (smoke test)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium figures (cold open, scale)")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else args.runs
-    rows = bench_map(runs) + bench_snapshots(runs)
+    rows = bench_map(runs) + bench_payload() + bench_reruns(runs) + bench_snapshots(runs)
+    if not args.no_browser:
+        pw, browser = chromium()
+        try:
+            rows += bench_cold_open(browser, 1 if args.quick else 3) + bench_no_reload(browser)
+            rows += bench_scale(browser, (200, 1000) if args.quick else (1000, 10000, 100000),
+                                baseline_max=1000 if args.quick else 10000)
+        finally:
+            browser.close()
+            pw.stop()
     print_table(rows)
     if args.json:
         args.json.write_text(json.dumps({"runs": runs, "python": sys.version.split()[0], "rows": rows}, indent=2))

@@ -13,7 +13,6 @@ from functools import lru_cache
 import geopandas as gpd
 import pandas as pd
 import shapely
-from pypinyin import Style, lazy_pinyin
 
 from geo.data import CRS, METRIC_CRS, Layers
 
@@ -43,6 +42,8 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=4096)
 def pinyin_forms(text: str) -> tuple[str, str]:
     """Full pinyin (``gugong``) and initials (``gg``) of a Chinese name."""
+    from pypinyin import Style, lazy_pinyin  # a large dictionary: loaded on the first search, not at start
+
     syllables = [s for s in lazy_pinyin(text, style=Style.NORMAL, errors="ignore") if s.strip()]
     return fold("".join(syllables)), "".join(s[0] for s in syllables if s)
 

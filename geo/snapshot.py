@@ -31,27 +31,12 @@ from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
 
 from geo import basemaps, datum, i18n, style, tiles  # noqa: E402
 from geo.data import Layers  # noqa: E402
-from geo.errors import GeoError  # noqa: E402
 from geo.fonts import font_families  # noqa: E402
+from geo.presets import FORMATS, PAPER_MM, PRESETS, SnapshotError, paper_size  # noqa: E402,F401 (re-exported)
 from geo.views import VIEWS  # noqa: E402
 
 MERCATOR = "EPSG:3857"
-FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
-PAPER_MM = {"a4": (297, 210), "a3": (420, 297)}
-PRESETS: dict[str, tuple[int, int, int]] = {  # name: (width px, height px, dpi)
-    "slide-1080": (1920, 1080, 150),
-    "slide-4k": (3840, 2160, 300),
-    "slide-4x3": (1600, 1200, 150),
-}
-for _paper, (_w, _h) in PAPER_MM.items():
-    for _dpi in (150, 300):
-        PRESETS[f"{_paper}-landscape-{_dpi}"] = (round(_w / 25.4 * _dpi), round(_h / 25.4 * _dpi), _dpi)
-        PRESETS[f"{_paper}-portrait-{_dpi}"] = (round(_h / 25.4 * _dpi), round(_w / 25.4 * _dpi), _dpi)
 MAX_PIXELS = 60_000_000  # ~ A3 at 600 dpi; beyond that a render would exhaust memory
-
-
-class SnapshotError(GeoError):
-    """A snapshot request that cannot be rendered (bad size, format, view...)."""
 
 
 @dataclass(frozen=True)
@@ -115,17 +100,6 @@ class Snapshot:
     basemap_ok: bool | None  # None: no basemap requested (offline)
     notes: list[str]
     transform: Callable[[float, float], tuple[float, float]]  # WGS-84 lon/lat -> pixel (x right, y down)
-
-
-def paper_size(paper: str, dpi: int) -> tuple[int, int]:
-    """Pixel size of ``a4-landscape`` etc. at ``dpi``."""
-    m = re.fullmatch(r"(a[34])-(landscape|portrait)", paper)
-    if not m:
-        raise SnapshotError(f"unknown paper {paper!r}; use a4-landscape, a4-portrait, a3-landscape or a3-portrait")
-    w, h = PAPER_MM[m.group(1)]
-    if m.group(2) == "portrait":
-        w, h = h, w
-    return round(w / 25.4 * dpi), round(h / 25.4 * dpi)
 
 
 def label_of(row: dict, lang: str) -> str:

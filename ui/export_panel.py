@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from geo import i18n, snapshot
+from geo import i18n, presets, style
 from geo import io as gio
 from geo.data import Layers
 from geo.errors import GeoError
@@ -17,15 +17,15 @@ FORMATS = (*IMAGE_FORMATS, "html", "geojson", "gpkg", "kml", "csv")
 PRESETS = ("slide-1080", "slide-4k", "slide-4x3", "a4-landscape", "a4-portrait", "a3-landscape", "a3-portrait",
            "custom")
 FURNITURE = ("legend", "scale_bar", "north_arrow", "attribution", "date", "source", "labels")
-MIME = {"html": "text/html", **{k: v for k, (v, _) in gio.DATA_FORMATS.items()}, **snapshot.FORMATS}
+MIME = {"html": "text/html", **{k: v for k, (v, _) in gio.DATA_FORMATS.items()}, **presets.FORMATS}
 
 
 def size_of(preset: str, dpi: int, custom: tuple[int, int]) -> tuple[int, int, int]:
     """(width px, height px, dpi) of a preset."""
-    if preset in snapshot.PRESETS:
-        return snapshot.PRESETS[preset]
+    if preset in presets.PRESETS:
+        return presets.PRESETS[preset]
     if preset.startswith("a"):
-        return (*snapshot.paper_size(preset, dpi), dpi)
+        return (*presets.paper_size(preset, dpi), dpi)
     return (*custom, dpi)
 
 
@@ -66,6 +66,8 @@ def export_panel(layers: Layers, lang: str, basemap: str, bbox, visible: tuple[s
 def render_export(layers, lang, basemap, bbox, visible, token, fmt, size, title, subtitle, label_lang, items,
                   imported=()):
     """Render with a progress bar; errors become a message."""
+    from geo import snapshot  # matplotlib: loaded on the first export, not at app start
+
     bbox = bbox or VIEWS["city"].bbox
     bar = st.progress(0.0, text=i18n.t("export_rendering", lang))
     try:
@@ -78,7 +80,7 @@ def render_export(layers, lang, basemap, bbox, visible, token, fmt, size, title,
                                    progress=lambda f, _m: bar.progress(f, text=i18n.t("export_rendering", lang)))
             data, notes = snap.data, snap.notes
         elif fmt == "html":
-            hidden = tuple(k for k in snapshot.style.STYLES if k not in visible)
+            hidden = tuple(k for k in style.STYLES if k not in visible)
             data, notes = gio.export_html(layers, lang, basemap, hidden, bbox, token, imported).encode("utf-8"), []
         else:
             data, notes = gio.export_data(layers, visible, fmt, bbox=bbox, lang=lang, imported=imported), []
