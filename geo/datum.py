@@ -147,6 +147,17 @@ def _result(lon: np.ndarray, lat: np.ndarray, scalar: bool):
     return lon, lat
 
 
+def _apply(lon: ArrayLike, lat: ArrayLike, name: str, convert):
+    """Run ``convert`` on the mainland points of lon/lat (scalars or arrays); others pass through."""
+    _check_datum(name)
+    scalar = np.ndim(lon) == 0 and np.ndim(lat) == 0
+    lon_a, lat_a = (np.array(a, dtype=float) for a in np.broadcast_arrays(lon, lat))
+    mask = in_mainland(lon_a, lat_a)
+    if mask.any():
+        lon_a[mask], lat_a[mask] = convert(lon_a[mask], lat_a[mask])
+    return _result(lon_a, lat_a, scalar)
+
+
 def from_wgs84(lon: ArrayLike, lat: ArrayLike, target: Datum):
     """Convert WGS-84 lon/lat (scalars or arrays) to ``target`` ("gcj02" or "bd09").
 
@@ -154,13 +165,7 @@ def from_wgs84(lon: ArrayLike, lat: ArrayLike, target: Datum):
     """
     if target == "wgs84":
         return lon, lat
-    _check_datum(target)
-    scalar = np.ndim(lon) == 0 and np.ndim(lat) == 0
-    lon_a, lat_a = (np.array(a, dtype=float) for a in np.broadcast_arrays(lon, lat))
-    mask = in_mainland(lon_a, lat_a)
-    if mask.any():
-        lon_a[mask], lat_a[mask] = _FORWARD[target](lon_a[mask], lat_a[mask])
-    return _result(lon_a, lat_a, scalar)
+    return _apply(lon, lat, target, lambda x, y: _FORWARD[target](x, y))
 
 
 def to_wgs84(lon: ArrayLike, lat: ArrayLike, source: Datum):
@@ -170,13 +175,7 @@ def to_wgs84(lon: ArrayLike, lat: ArrayLike, source: Datum):
     """
     if source == "wgs84":
         return lon, lat
-    _check_datum(source)
-    scalar = np.ndim(lon) == 0 and np.ndim(lat) == 0
-    lon_a, lat_a = (np.array(a, dtype=float) for a in np.broadcast_arrays(lon, lat))
-    mask = in_mainland(lon_a, lat_a)
-    if mask.any():
-        lon_a[mask], lat_a[mask] = _invert(_FORWARD[source], lon_a[mask], lat_a[mask])
-    return _result(lon_a, lat_a, scalar)
+    return _apply(lon, lat, source, lambda x, y: _invert(_FORWARD[source], x, y))
 
 
 def transform_geometry(geom, source: Datum, target: Datum):
