@@ -74,8 +74,11 @@ def sidebar(layers, token: str | None) -> tuple[str, str]:
     with sb.expander(t("filters"), expanded=state.filters_active()):
         v = layers.venues
         pick = t("all")
-        st.multiselect(t("field_category"), list(style.VENUE_CATEGORIES), key="cat", placeholder=pick,
-                       format_func=lambda k: style.get_style(k).label(lang))
+        extra = {layer.key: layer.style for layer in imported_layers()}
+        options = [*style.VENUE_CATEGORIES, *extra]
+        st.session_state["cat"] = [c for c in st.session_state.get("cat") or [] if c in options]  # removed imports
+        st.multiselect(t("field_category"), options, key="cat", placeholder=pick,
+                       format_func=lambda k: style.get_style(k, extra).label(lang))
         st.multiselect(t("field_district"), sorted(v["district_en"].unique()), key="district", placeholder=pick,
                        format_func=lambda d: dict(zip(v["district_en"], v[f"district_{lang}"]))[d])
         st.multiselect(t("field_action"), list(i18n.terms("plan_action")), key="action", placeholder=pick,
@@ -88,10 +91,10 @@ def sidebar(layers, token: str | None) -> tuple[str, str]:
                  **dict(zip(layers.axes["id"], layers.axes[f"name_{lang}"])),
                  **dict(zip(layers.areas["id"], layers.areas[f"name_{lang}"])),
                  "venue": t("of_venue"), "point": t("of_point")}
-        options = state.reference_options(layers)
-        if st.session_state.get("of") not in options:
+        refs = state.reference_options(layers)
+        if st.session_state.get("of") not in refs:
             st.session_state["of"] = "venue"
-        st.selectbox(t("within_of"), options, format_func=names.get, key="of")
+        st.selectbox(t("within_of"), refs, format_func=names.get, key="of")
     sb.caption(t("share_hint"))
     return lang, basemap
 
@@ -170,11 +173,14 @@ def main() -> None:
                                           view=view, vendor_base=vendor_url, imported=imported))
         display = webmap.effective_basemap(basemap, token).datum
         center, zoom = state.map_target(display)
-        hidden = state.hidden_categories()
+        hidden = state.hidden_categories(tuple(layer.key for layer in imported))
+        shown_imported = explore.filter_imported(imported, filters)
+        shown_key = ";".join(f"{layer.key}:{len(layer.gdf)}:{hash(tuple(layer.gdf.index))}" for layer in shown_imported)
         groups_key = "|".join([lang, basemap, str(bool(token)), ",".join(shown["id"]), selected_id or "",
-                               ring.wkt if ring is not None else "", ",".join(hidden), imported_key])
+                               ring.wkt if ring is not None else "", ",".join(hidden), imported_key, shown_key])
         groups, control = fastmap.groups_payload(
-            groups_key, lambda: (webmap.venue_groups(shown, lang, basemap, token, selected, ring, hidden=hidden),
+            groups_key, lambda: (webmap.venue_groups(shown, lang, basemap, token, selected, ring, hidden=hidden,
+                                                     imported=shown_imported),
                                  webmap.layer_control(lang, imported)), base)
         out = fastmap.show_map(base, groups, control, key="map", height=680, center=center, zoom=zoom,
                                returned_objects=["bounds", "zoom", "center", "selected_layers",

@@ -100,6 +100,24 @@ def filter_venues(venues: gpd.GeoDataFrame, f: Filters) -> gpd.GeoDataFrame:
     return venues[keep]
 
 
+def filter_imported(imported: tuple, f: Filters) -> tuple:
+    """Imported layers under the same filters: category (each layer is one), district, distance.
+
+    Status, action and year do not exist for imported data and leave them alone.
+    """
+    out = []
+    for layer in imported:
+        if f.categories and layer.key not in f.categories:
+            continue
+        gdf = layer.gdf
+        if f.districts and "district_en" in gdf:
+            gdf = gdf[gdf["district_en"].isin(f.districts)]
+        if f.within_km is not None and f.centre is not None and len(gdf):
+            gdf = gdf[within(gdf, f.centre, f.within_km).values]
+        out.append(layer if gdf is layer.gdf else type(layer)(layer.style, gdf, layer.source))
+    return tuple(out)
+
+
 def to_metric(geom: shapely.Geometry) -> shapely.Geometry:
     return gpd.GeoSeries([geom], crs=CRS).to_crs(METRIC_CRS).iloc[0]
 

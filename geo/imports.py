@@ -543,11 +543,22 @@ def geometry_kind(gdf: gpd.GeoDataFrame) -> str:
     return kinds.mode().iloc[0] if len(kinds) else "point"
 
 
-def as_layer(result: ImportResult, index: int, colour: str, marker: str, label_field: str | None = None) -> ImportedLayer:
-    """Turn an import into a drawable layer; ``label_field`` picks the column shown as its name."""
+def as_layer(result: ImportResult, index: int, colour: str, marker: str, label_field: str | None = None,
+             districts: gpd.GeoDataFrame | None = None) -> ImportedLayer:
+    """Turn an import into a drawable layer; ``label_field`` picks the column shown as its name.
+
+    With ``districts`` each feature gets its district (spatial join), so the district filter
+    applies to imported layers like to any other.
+    """
     from geo import style
 
     gdf = result.gdf.copy()
     if label_field and label_field in gdf:
         gdf["_name"] = gdf[label_field].map(lambda v: "" if v is None else str(v)[:MAX_TEXT])
+    if districts is not None and len(gdf):
+        points = gpd.GeoDataFrame(geometry=gdf.geometry.representative_point(), crs=CRS)
+        joined = gpd.sjoin(points, districts[["name_en", "name_zh", "geometry"]], how="left", predicate="within")
+        joined = joined[~joined.index.duplicated()]
+        gdf["district_en"] = joined["name_en"].fillna("").values
+        gdf["district_zh"] = joined["name_zh"].fillna("").values
     return ImportedLayer(style.imported_style(index, result.name, geometry_kind(gdf), colour, marker), gdf, result.name)

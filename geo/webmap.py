@@ -466,19 +466,21 @@ def add_layer(m: folium.Map, layers: Layers, key: str, lang: str, show: bool, di
 
 def venue_groups(venues: gpd.GeoDataFrame, lang: str, basemap: str, token: str | None = None,
                  selected: gpd.GeoDataFrame | None = None, ring: shapely.Geometry | None = None,
-                 hidden: tuple[str, ...] = ()) -> list[folium.FeatureGroup]:
-    """The venue layers (already filtered) plus the selection, for streamlit-folium's dynamic feature groups.
+                 hidden: tuple[str, ...] = (), imported: tuple = ()) -> list[folium.FeatureGroup]:
+    """The venue layers and imported layers (already filtered) plus the selection, as dynamic feature groups.
 
     Sent apart from the static base map, so a filter change redraws them without reloading the map.
-    A category the planner switched off in the layer control stays off across reruns.
+    A layer the planner switched off in the layer control stays off across reruns.
     """
     display = effective_basemap(basemap, token).datum
     groups = []
     for key in style.VENUE_CATEGORIES:
-        group = make_layer(venues[venues["category"] == key], key, lang, True, display, detail=False)
+        groups.append(make_layer(venues[venues["category"] == key], key, lang, True, display, detail=False))
+    for layer in imported:
+        groups.append(make_layer(layer.gdf, layer.key, lang, True, display, s=layer.style))
+    for group, key in zip(groups, [*style.VENUE_CATEGORIES, *(layer.key for layer in imported)]):
         if key in hidden:
             group.add_child(_RemoveAfterAdd())
-        groups.append(group)
     groups.append(selection_group(selected, ring, lang, display))
     return groups
 
@@ -577,9 +579,7 @@ def build_base_map(
     keys = [s.key for s in style.LAYERS]
     for key in style.ordered([k for k in keys if k not in style.VENUE_CATEGORIES]):
         add_layer(m, layers, key, lang, show=key not in hidden, display_datum=bm.datum)
-    extra = {layer.key: layer.style for layer in imported}
-    for layer in imported:
-        make_layer(layer.gdf, layer.key, lang, layer.key not in hidden, bm.datum, s=layer.style).add_to(m)
+    extra = {layer.key: layer.style for layer in imported}  # drawn as dynamic groups; here in the legend only
     hidden_labels = [layer_name(style.get_style(k, extra), lang) for k in hidden]
     Legend(legend_spec(keys + list(extra), lang, bm, hidden_labels, extra)).add_to(m)
     MousePosition(bm.datum, lang).add_to(m)
@@ -613,6 +613,8 @@ def build_map(
     chosen = layers.venues if venues is None else venues
     for key in style.VENUE_CATEGORIES:
         make_layer(chosen[chosen["category"] == key], key, lang, key not in hidden, display).add_to(m)
+    for layer in imported:
+        make_layer(layer.gdf, layer.key, lang, layer.key not in hidden, display, s=layer.style).add_to(m)
     layer_control(lang, imported).add_to(m)
     check_no_remote_assets(m)
     return m

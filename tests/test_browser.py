@@ -245,14 +245,16 @@ def test_upload_with_script_like_names_shows_them_as_text(browser, app_url, arti
                 continue
         control = frame.locator(".leaflet-control-layers-overlays").inner_text()
         assert "Imported: script-names.geojson" in control
-        # open every imported feature's tooltip and one popup, as a planner hovering and clicking would
-        tips = frame.evaluate("""() => { const out = [];
-            map_div.eachLayer(l => { const p = l.feature && l.feature.properties;
-                if (p && p._popup && p._popup.indexOf('onerror') >= 0) { l.openTooltip(); l.openPopup();
-                    out.push(l.getTooltip().getElement().innerText); } });
-            return out; }""")
-        popup = frame.locator(".leaflet-popup-content").inner_text()
-        assert xss in tips or xss in popup, (tips, popup)
+        # open every imported feature's tooltip and popup, as a planner hovering and clicking would
+        js_find = "l => l.feature && l.feature.properties._popup && l.feature.properties._popup.indexOf('onerror') >= 0"
+        frame.wait_for_function(f"(() => {{ let n = 0; map_div.eachLayer(l => {{ if (({js_find})(l)) n++; }});"
+                                " return n > 0; })()", timeout=30000)
+        shown = frame.evaluate(f"""() => {{ const out = [];
+            map_div.eachLayer(l => {{ if (({js_find})(l)) {{ l.openTooltip(); l.openPopup();
+                out.push(l.getTooltip().getElement().innerText);
+                out.push(document.querySelector('.leaflet-popup-content').innerText); }} }});
+            return out; }}""")
+        assert any(xss in text for text in shown), shown
         assert frame.locator("img[src='x']").count() == 0 and page.locator("img[src='x']").count() == 0
         page.wait_for_timeout(1000)
         page.screenshot(path=str(artifacts / "import-xss-en.png"))

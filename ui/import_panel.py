@@ -41,7 +41,7 @@ def import_panel(layers: Layers, lang: str) -> None:
             if result is not None:
                 show_result(result, lang)
                 if len(result.gdf):
-                    add_form(result, lang)
+                    add_form(result, lang, layers.districts)
         for i, layer in enumerate(imported_layers()):
             c1, c2, c3 = st.columns([3, 1, 1])
             c1.text(f"{layer.style.label(lang)} · {len(layer.gdf)}")
@@ -60,7 +60,7 @@ def show_result(result: imports.ImportResult, lang: str) -> None:
         }), hide_index=True, width="stretch", height=min(300, 40 + 35 * len(result.problems)))
 
 
-def add_form(result: imports.ImportResult, lang: str) -> None:
+def add_form(result: imports.ImportResult, lang: str, districts) -> None:
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     fields = [c for c in result.gdf.columns if not str(c).startswith("_") and c != "geometry"]
     with st.form("import_style"):
@@ -73,7 +73,7 @@ def add_form(result: imports.ImportResult, lang: str) -> None:
         if st.form_submit_button(t("import_add"), type="primary"):
             index = st.session_state.get("import_counter", 0)
             st.session_state["import_counter"] = index + 1
-            layer = imports.as_layer(result, index, colour.upper(), marker, label or None)
+            layer = imports.as_layer(result, index, colour.upper(), marker, label or None, districts)
             st.session_state["imports"] = [*imported_layers(), layer]
             st.rerun()
 

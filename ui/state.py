@@ -199,13 +199,13 @@ def remember_map(out: dict, display_datum: str, layers, lang: str) -> None:
             st.rerun()
 
 
-def hidden_categories() -> tuple[str, ...]:
-    """Venue categories the planner switched off in the map's layer control."""
+def hidden_categories(extra_keys: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Venue categories and imported layers the planner switched off in the map's layer control."""
     selected = st.session_state.get("_selected_layers")
     if not selected:
         return ()
     on = {item.get("name") for item in selected if isinstance(item, dict) and item.get("url") == "bem"}
-    return tuple(k for k in style.VENUE_CATEGORIES if k not in on)
+    return tuple(k for k in (*style.VENUE_CATEGORIES, *extra_keys) if k not in on)
 
 
 def venue_table(venues, lang: str) -> pd.DataFrame:
