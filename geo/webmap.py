@@ -225,6 +225,7 @@ class MiniMap(JSCSSMixin, folium.MacroElement):
             }});
             new L.Control.MiniMap(layer, {position: "bottomleft", toggleDisplay: true, width: 140, height: 140,
                 zoomLevelFixed: 6, minimized: false,
+                aimingRectOptions: {color: "#D55E00", weight: 1.5, fillOpacity: 0.04, interactive: false},
                 strings: {{ this.strings | tojson }}}).addTo({{ this._parent.get_name() }});
         })();
         {% endmacro %}
