@@ -93,8 +93,6 @@ def bench_payload() -> list[dict]:
 
 def bench_reruns(runs: int) -> list[dict]:
     """Server time of a rerun (pan, layer toggle) and after a filter change, measured inside the script."""
-    from pathlib import Path
-
     from streamlit.testing.v1 import AppTest
 
     app = str(Path(__file__).resolve().parents[1] / "app.py")

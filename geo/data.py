@@ -212,8 +212,7 @@ def check_inside(layer: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, file: str)
     ``BORDER_NOTE_MAX_M`` outside when its ``border_note`` says why.
     """
     city = boundary.to_crs(METRIC_CRS).union_all().buffer(BOUNDARY_TOLERANCE_M)
-    border_notes = set(layer.loc[layer.get("border_note", pd.Series(dtype=object)).notna(), "id"]) \
-        if "border_note" in layer else set()
+    border_notes = set(layer.loc[layer["border_note"].notna(), "id"]) if "border_note" in layer else set()
     metric = layer.to_crs(METRIC_CRS)
     for fid, geom in zip(layer["id"], metric.geometry):
         if geom.geom_type == "Point":

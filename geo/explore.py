@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 import geopandas as gpd
@@ -30,7 +30,6 @@ class Filters:
     year: int | None = None  # show the layout as it stood (or is planned) in this year
     within_km: float | None = None  # of ``centre``: a (lon, lat) or any WGS-84 geometry
     centre: tuple[float, float] | shapely.Geometry | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def fold(text: str) -> str:

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 from pathlib import Path
 
-import folium
 import geopandas as gpd
 import pandas as pd
 import pyogrio
@@ -108,10 +106,3 @@ def export_html(layers: Layers, lang: str, basemap: str, hidden: tuple[str, ...]
         raise ExportError("an asset of the map could not be inlined")
     return page
 
-
-def feature_count(data: bytes) -> int:
-    """How many features a GeoJSON export holds (used by tests and the UI summary)."""
-    return len(json.loads(data)["features"])
-
-
-__all__ = ["export_data", "export_html", "shown_features", "ExportError", "DATA_FORMATS", "folium"]

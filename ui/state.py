@@ -14,7 +14,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from geo import basemaps, datum, explore, i18n, style
+from geo import basemaps, datum, explore, i18n, style, webmap
 from geo.views import VIEWS
 
 YEAR_MIN, YEAR_MAX = 1950, 2035
@@ -126,17 +126,23 @@ def current_filters(layers, selected_id: str | None) -> explore.Filters:
                            year=ss.get("year"), within_km=km if km > 0 and ref is not None else None, centre=ref)
 
 
-def map_target(display_datum: str, layers=None) -> tuple[tuple[float, float] | None, int | None]:
+def venue_view(venue_id: str | None) -> tuple[float, float, int] | None:
+    """(lat, lon, zoom) showing a venue up close, or None for an unknown id."""
+    from ui.cache import get_layers
+
+    venues = get_layers().venues.set_index("id")
+    if not venue_id or venue_id not in venues.index:
+        return None
+    pt = venues.loc[venue_id].geometry
+    return pt.y, pt.x, VENUE_ZOOM
+
+
+def map_target(display_datum: str) -> tuple[tuple[float, float] | None, int | None]:
     """Centre (in the basemap's datum) and zoom to send to the map; None keeps the map where it is."""
     ss = st.session_state
-    venue_id = ss.pop("target_venue", None)
-    if venue_id:
-        from ui.cache import get_layers
-
-        venues = get_layers().venues.set_index("id")
-        if venue_id in venues.index:
-            pt = venues.loc[venue_id].geometry
-            ss["target"] = (pt.y, pt.x, VENUE_ZOOM)
+    view = venue_view(ss.pop("target_venue", None))
+    if view:
+        ss["target"] = view
     target = ss.get("target")
     if not target:
         return None, None
@@ -157,12 +163,7 @@ def base_view(lang: str, basemap: str) -> tuple[float, float, int] | None:
         ss["_base_key"] = key
         view = None
         if ss.get("target_venue"):
-            from ui.cache import get_layers
-
-            venues = get_layers().venues.set_index("id")
-            if ss["target_venue"] in venues.index:
-                pt = venues.loc[ss["target_venue"]].geometry
-                view = (pt.y, pt.x, VENUE_ZOOM)
+            view = venue_view(ss["target_venue"])
         elif ss.get("c") and ss.get("z"):
             lat, lon = (float(v) for v in ss["c"].split(","))
             view = (lat, lon, int(ss["z"]))
@@ -201,10 +202,7 @@ def remember_map(out: dict, display_datum: str, layers, lang: str) -> None:
 
 def hidden_categories(extra_keys: tuple[str, ...] = ()) -> tuple[str, ...]:
     """Venue categories and imported layers the planner switched off in the map's layer control."""
-    selected = st.session_state.get("_selected_layers")
-    if not selected:
-        return ()
-    on = {item.get("name") for item in selected if isinstance(item, dict) and item.get("url") == "bem"}
+    on = webmap.visible_layers(st.session_state.get("_selected_layers"), extra_keys)
     return tuple(k for k in (*style.VENUE_CATEGORIES, *extra_keys) if k not in on)
 
 
