@@ -245,9 +245,13 @@ def render(layers: Layers, spec: SnapshotSpec, fmt: str = "png",
         ax.set_ylim(miny, maxy)
 
         report(0.7, "labels")
-        if spec.furniture.labels:
-            place_labels(fig, ax, label_rows, markers, 11 * css_px, halo)
+        # furniture first, so labels can keep clear of the legend, title, notes and scale bar
+        before = set(map(id, _furniture_artists(fig, ax)))
         _draw_furniture(fig, ax, spec, bm, visible, css_px, notes, basemap_ok, halo, extra)
+        renderer = fig.canvas.get_renderer()
+        furniture = [a.get_window_extent(renderer) for a in _furniture_artists(fig, ax) if id(a) not in before]
+        if spec.furniture.labels:
+            place_labels(fig, ax, label_rows, markers, 11 * css_px, halo, avoid=furniture)
 
         report(0.9, "encode")
         buf = io.BytesIO()
@@ -275,13 +279,20 @@ def _variants(gdf: gpd.GeoDataFrame, s: style.LayerStyle):
             yield key, part
 
 
-def place_labels(fig: Figure, ax, rows, markers, font_pt: float, halo: Callable[[float], dict]) -> None:
+def _furniture_artists(fig: Figure, ax) -> list:
+    """Artists that can hide a label: figure texts and patches, axes texts and patches, the legend."""
+    legend = ax.get_legend()
+    return [*fig.texts, *fig.patches, *ax.texts, *ax.patches, *([legend] if legend else [])]
+
+
+def place_labels(fig: Figure, ax, rows, markers, font_pt: float, halo: Callable[[float], dict],
+                 avoid: list | None = None) -> None:
     """Place labels beside their symbol, trying four positions; skip a label that would collide.
 
     Greedy by priority (draw order), checked against placed labels and every symbol.
     """
     renderer = fig.canvas.get_renderer()
-    taken = []
+    taken = list(avoid or [])
     to_px = ax.transData.transform
     marker_px = [to_px((x, y)) for x, y in markers]
     r_marker = font_pt * fig.dpi / 72 * 0.5
