@@ -35,7 +35,20 @@ def parse_size(text: str) -> tuple[int, int]:
     m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
     if not m:
         raise argparse.ArgumentTypeError(f"size must look like 1920x1080, not {text!r}")
-    return int(m.group(1)), int(m.group(2))
+    width, height = int(m.group(1)), int(m.group(2))
+    if not (200 <= width <= 16000 and 200 <= height <= 16000):
+        raise argparse.ArgumentTypeError(f"size {width}x{height} is out of range: each side 200-16000 px")
+    return width, height
+
+
+def parse_dpi(text: str) -> int:
+    try:
+        dpi = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"dpi must be a whole number, not {text!r}") from None
+    if not 50 <= dpi <= 1200:
+        raise argparse.ArgumentTypeError(f"dpi {dpi} is out of range 50-1200 (150 for screens, 300 for print)")
+    return dpi
 
 
 def parse_layers(text: str) -> tuple[str, ...]:
@@ -70,7 +83,7 @@ def build_parser() -> Parser:
     size.add_argument("--size", type=parse_size, help="pixel size WxH, e.g. 1920x1080 (default) or 3840x2160")
     size.add_argument("--paper", choices=["a4-landscape", "a4-portrait", "a3-landscape", "a3-portrait"],
                       help="paper size; pixels follow from --dpi")
-    snap.add_argument("--dpi", type=int, default=None, help="dots per inch (default 150; 300 for print)")
+    snap.add_argument("--dpi", type=parse_dpi, default=None, help="dots per inch (default 150; 300 for print)")
     where = snap.add_mutually_exclusive_group()
     where.add_argument("--bbox", type=bbox_arg, help="minlon,minlat,maxlon,maxlat in WGS-84")
     where.add_argument("--view", choices=list(VIEWS), default="city", help="a named view (default: city)")
@@ -129,6 +142,10 @@ def run_snapshot(args: argparse.Namespace) -> int:
         spec = replace(snapshot.SnapshotSpec(), bbox=bbox, width_px=width, height_px=height, dpi=dpi,
                        layers=args.layers, basemap=args.basemap, lang=args.lang, title=args.title,
                        subtitle=args.subtitle, furniture=furniture, token=token)
+        try:
+            spec.validated()
+        except snapshot.SnapshotError as exc:  # an impossible request is a bad argument
+            raise CliError(str(exc)) from None
         result = snapshot.render(layers, spec, fmt)
         data = result.data
         for note in result.notes:
@@ -171,9 +188,26 @@ def run_check() -> int:
     return 0
 
 
+VALUE_OPTIONS = ("--bbox", "--size", "--dpi", "--within", "--year")
+
+
+def join_negative_values(argv: list[str]) -> list[str]:
+    """``--bbox -1,2,3,4``: argparse takes a value starting with '-' for an option; join it as ``--bbox=-1,...``."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] in VALUE_OPTIONS and i + 1 < len(argv) and re.match(r"-\.?\d", argv[i + 1]):
+            out.append(f"{argv[i]}={argv[i + 1]}")
+            i += 2
+        else:
+            out.append(argv[i])
+            i += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser().parse_args(join_negative_values(list(sys.argv[1:] if argv is None else argv)))
         if args.command == "validate":
             return run_validate(args)
         return run_snapshot(args) if args.command == "snapshot" else run_check()

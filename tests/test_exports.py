@@ -115,7 +115,13 @@ def test_cli_help_documents_every_option():
     ("snapshot", "--out", "x.png", "--bbox", "1,2"), ("snapshot", "--out", "x.png", "--layers", "zoo"),
     ("snapshot", "--out", "x.png", "--paper", "letter"), ("snapshot", "--out", "/no/such/dir/x.png"),
     ("snapshot", "--out", "x.png", "--view", "moon"), ("snapshot", "--out", "x.png", "--hide", "everything"),
-    ("frobnicate",),
+    ("frobnicate",), ("snapshot", "--out", "x.png", "--size", "50x50"), ("snapshot", "--out", "x.png", "--size", "0x0"),
+    ("snapshot", "--out", "x.png", "--size", "99999x99999"), ("snapshot", "--out", "x.png", "--dpi", "0"),
+    ("snapshot", "--out", "x.png", "--dpi", "-5"), ("snapshot", "--out", "x.png", "--dpi", "abc"),
+    ("snapshot", "--out", "x.png", "--dpi", "5000"), ("snapshot", "--out", "x.png", "--bbox", "-1,2,3"),
+    ("snapshot", "--out", "x.png", "--bbox", "-200,2,3,4"), ("snapshot", "--out", "x.png", "--basemap", "mars"),
+    ("snapshot", "--out", "x.png", "--lang", "fr"), ("validate", "x.csv", "--crs", "mars"), ("validate",),
+    ("check", "--frobnicate"),
 ])
 def test_cli_bad_arguments_give_one_line_and_exit_2(args):
     res = cli(*args)
@@ -124,9 +130,22 @@ def test_cli_bad_arguments_give_one_line_and_exit_2(args):
     assert "Traceback" not in res.stderr
 
 
-def test_cli_impossible_size_exits_1_without_traceback(tmp_path):
+def test_cli_impossible_size_exits_2_without_traceback(tmp_path):
     res = cli("snapshot", "--out", str(tmp_path / "x.png"), "--size", "50x50")
-    assert res.returncode == 1 and "too small" in res.stderr and "Traceback" not in res.stderr
+    assert res.returncode == 2 and "out of range" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_cli_negative_bbox_needs_no_equals_sign(tmp_path):
+    """West of Greenwich or south of the equator: ``--bbox -0.2,51.4,0.1,51.6`` is a value, not an option."""
+    out = tmp_path / "shown.csv"
+    res = cli("snapshot", "--out", str(out), "--bbox", "-0.2,51.4,0.1,51.6")
+    assert res.returncode == 0, res.stderr
+    assert out.exists()
+
+
+def test_cli_too_many_pixels_is_a_bad_argument(tmp_path):
+    res = cli("snapshot", "--out", str(tmp_path / "x.png"), "--size", "16000x16000")
+    assert res.returncode == 2 and "too large" in res.stderr
 
 
 # --- the app's export panel ---------------------------------------------------------------------------
