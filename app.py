@@ -6,14 +6,15 @@ import html
 import logging
 import os
 import time
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
-from geo import basemaps, explore, i18n, style, webmap
+from geo import basemaps, explore, i18n, mapspec, style, webmap
 from geo.errors import GeoError
 from geo.views import VIEWS
-from ui import fastmap, state
+from ui import cache, fastmap, state
 from ui.assets import serve_leaflet, serve_vendor
 from ui.cache import get_layers
 from ui.export_panel import export_panel
@@ -44,11 +45,12 @@ def basemap_label(key: str, lang: str, token: str | None) -> str:
 def sidebar(layers, token: str | None) -> tuple[str, str]:
     """Language, basemap, view, search and filters; all mirrored in the URL."""
     sb = st.sidebar
+    on = {"on_change": state.changed}  # every widget's callback copies its value into the page state
     lang = sb.radio("语言 / Language", i18n.LANGS, format_func=lambda v: {"zh": "中文", "en": "English"}[v],
-                    horizontal=True, key="lang")
+                    horizontal=True, key="lang", **on, args=("lang",))
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     basemap = sb.selectbox(t("basemap"), list(basemaps.BASEMAPS), format_func=lambda k: basemap_label(k, lang, token),
-                           key="basemap")
+                           key="basemap", **on, args=("basemap",))
     if basemap == "offline":
         sb.info(t("offline_hint"))
     elif not basemaps.BASEMAPS[basemap].available(token):
@@ -57,9 +59,10 @@ def sidebar(layers, token: str | None) -> tuple[str, str]:
         sb.caption(t("gcj_note"))
     sb.selectbox(t("view"), ["", *VIEWS], format_func=lambda v: VIEWS[v].name(lang) if v else "—", key="view",
                  on_change=state.go_to_view)
-    sb.text_input(t("search"), key="q", placeholder=t("search_hint"))
-    hits = explore.search(layers.venues, st.session_state.get("q", ""))
-    if st.session_state.get("q"):
+    sb.text_input(t("search"), key="q", placeholder=t("search_hint"), **on, args=("q",))
+    query = state.page().q
+    hits = explore.search(layers.venues, query)
+    if query:
         if hits.empty:
             sb.caption(t("search_none"))
         for _, row in hits.iterrows():
@@ -67,7 +70,7 @@ def sidebar(layers, token: str | None) -> tuple[str, str]:
                       args=(row["id"], True), width="stretch")
     for layer in imported_layers():  # the planner's own layers are searchable too
         rows = layer.gdf.assign(name_zh=layer.gdf["_name"], name_en=layer.gdf["_name"])
-        for idx, row in explore.search(rows, st.session_state.get("q", ""), limit=5).iterrows():
+        for idx, row in explore.search(rows, query, limit=5).iterrows():
             pt = row.geometry.representative_point()
             sb.button(f"{row['_name']} · {layer.style.label(lang)}", key=f"hit_{layer.key}_{idx}",
                       on_click=state.go_to_point, args=(pt.y, pt.x), width="stretch")
@@ -76,33 +79,32 @@ def sidebar(layers, token: str | None) -> tuple[str, str]:
         pick = t("all")
         extra = {layer.key: layer.style for layer in imported_layers()}
         options = [*style.VENUE_CATEGORIES, *extra]
-        st.session_state["cat"] = [c for c in st.session_state.get("cat") or [] if c in options]  # removed imports
+        state.set_widget("cat", [c for c in state.page().cat if c in options])  # drop removed imports
+        districts = sorted(v["district_en"].unique())
+        state.set_widget("district", [d for d in state.page().district if d in districts])
         st.multiselect(t("field_category"), options, key="cat", placeholder=pick,
-                       format_func=lambda k: style.get_style(k, extra).label(lang))
-        st.multiselect(t("field_district"), sorted(v["district_en"].unique()), key="district", placeholder=pick,
-                       format_func=lambda d: dict(zip(v["district_en"], v[f"district_{lang}"]))[d])
+                       format_func=lambda k: style.get_style(k, extra).label(lang), **on, args=("cat",))
+        st.multiselect(t("field_district"), districts, key="district", placeholder=pick,
+                       format_func=lambda d: dict(zip(v["district_en"], v[f"district_{lang}"]))[d], **on,
+                       args=("district",))
         st.multiselect(t("field_action"), list(i18n.terms("plan_action")), key="action", placeholder=pick,
-                       format_func=lambda a: i18n.term("plan_action", a, lang))
+                       format_func=lambda a: i18n.term("plan_action", a, lang), **on, args=("action",))
         st.multiselect(t("field_status"), list(i18n.terms("status")), key="status", placeholder=pick,
-                       format_func=lambda a: i18n.term("status", a, lang))
-        st.slider(t("field_year"), state.YEAR_MIN, state.YEAR_MAX, key="year", help=t("year_help"))
-        st.number_input(t("within_km"), 0.0, 100.0, step=0.5, key="km", help=t("within_help"))
+                       format_func=lambda a: i18n.term("status", a, lang), **on, args=("status",))
+        st.slider(t("field_year"), state.YEAR_MIN, state.YEAR_MAX, key="year", help=t("year_help"), **on,
+                  args=("year",))
+        st.number_input(t("within_km"), 0.0, 100.0, step=0.5, key="km", help=t("within_help"), **on, args=("km",))
         names = {**dict(zip(layers.core["id"], layers.core[f"name_{lang}"])),
                  **dict(zip(layers.axes["id"], layers.axes[f"name_{lang}"])),
                  **dict(zip(layers.areas["id"], layers.areas[f"name_{lang}"])),
+                 **dict(zip(layers.venues["id"], layers.venues[f"name_{lang}"])),
                  "venue": t("of_venue"), "point": t("of_point")}
         refs = state.reference_options(layers)
-        if st.session_state.get("of") not in refs:
-            st.session_state["of"] = "venue"
-        st.selectbox(t("within_of"), refs, format_func=names.get, key="of")
+        if state.page().of not in refs:
+            state.set_widget("of", "venue")
+        st.selectbox(t("within_of"), refs, format_func=names.get, key="of", **on, args=("of",))
     sb.caption(t("share_hint"))
     return lang, basemap
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def counts_cached(ids: str, by: str, lang: str, _shown, _layers) -> pd.Series:
-    """Venues per district or area for the shown venues (``ids`` keys the cache)."""
-    return explore.counts_by(_shown, _layers, by, lang)
 
 
 def venue_card(layers, venue_id: str, lang: str) -> None:
@@ -154,34 +156,28 @@ def main() -> None:
     st.title(t("app_title"))
     st.caption(t("app_caption"))
 
-    selected_id = st.session_state.get("venue") or None
-    if selected_id not in set(layers.venues["id"]):
-        selected_id = None
-    filters = state.current_filters(layers, selected_id)
-    shown = explore.filter_venues(layers.venues, filters)
-    selected = layers.venues[layers.venues["id"] == selected_id] if selected_id else None
-    ring = explore.buffer_polygon(filters.centre, filters.within_km) if filters.within_km else None
+    selected_id = state.selected_id(layers)
+    spec = state.map_spec(layers, imported, token, bbox=st.session_state.get("_bbox"))
+    result = cache.shown(spec.key(), layers, spec)
+    # the table and charts list every venue passing the filters, whether or not its layer is switched on
+    table_spec = replace(spec, layers=mapspec.ALL_LAYERS + tuple(layer.key for layer in imported))
+    shown = cache.shown(table_spec.key(), layers, table_spec).venues
 
     map_col, card_col = st.columns([3, 1])
     with map_col:
         view = state.base_view(lang, basemap)
         leaflet_url, vendor_url = serve_leaflet(), serve_vendor()
-        imported_key = ",".join(f"{layer.key}:{id(layer.gdf)}" for layer in imported)
+        # the static base map: every layer on (the layer control hides them in the browser), no filters
+        base_spec = replace(spec, layers=table_spec.layers, filters=mapspec.FilterSpec(), selection=None,
+                            bbox=mapspec.MapSpec().bbox, view="")
         base = fastmap.base_payload(
-            f"{lang}|{basemap}|{bool(token)}|{view}|{leaflet_url}|{vendor_url}|{imported_key}",
-            lambda: webmap.build_base_map(layers, lang=lang, basemap=basemap, asset_base=leaflet_url, token=token,
-                                          view=view, vendor_base=vendor_url, imported=imported))
+            f"{base_spec.key()}|{view}|{leaflet_url}|{vendor_url}",
+            lambda: webmap.build_base_map(layers, base_spec, asset_base=leaflet_url, vendor_base=vendor_url, view=view))
         display = webmap.effective_basemap(basemap, token).datum
         center, zoom = state.map_target(display)
-        hidden = state.hidden_categories(tuple(layer.key for layer in imported))
-        shown_imported = explore.filter_imported(imported, filters)
-        shown_key = ";".join(f"{layer.key}:{len(layer.gdf)}:{hash(tuple(layer.gdf.index))}" for layer in shown_imported)
-        groups_key = "|".join([lang, basemap, str(bool(token)), ",".join(shown["id"]), selected_id or "",
-                               ring.wkt if ring is not None else "", ",".join(hidden), imported_key, shown_key])
+        groups_spec = replace(spec, bbox=mapspec.MapSpec().bbox, view="")  # the extent does not change the layers
         groups, control = fastmap.groups_payload(
-            groups_key, lambda: (webmap.venue_groups(shown, lang, basemap, token, selected, ring, hidden=hidden,
-                                                     imported=shown_imported),
-                                 webmap.layer_control(lang, imported)), base)
+            groups_spec.key(), lambda: (webmap.venue_groups(result, spec), webmap.layer_control(lang, imported)), base)
         out = fastmap.show_map(base, groups, control, key="map", height=680, center=center, zoom=zoom,
                                returned_objects=["bounds", "zoom", "center", "selected_layers",
                                                  "last_object_clicked_tooltip", "last_clicked"]) or {}
@@ -209,13 +205,20 @@ def main() -> None:
     with tab_stats:
         c1, c2 = st.columns(2)
         for col, by, title in ((c1, "district", t("per_district")), (c2, "area", t("per_area"))):
-            counts = counts_cached(",".join(shown["id"]), by, lang, shown, layers)
+            counts = cache.counts(",".join(shown["id"]), by, lang, shown, layers)
             col.dataframe(pd.DataFrame({title: counts.index, "n": counts.values}), hide_index=True, width="stretch",
                           column_config={"n": st.column_config.ProgressColumn(
-                              t("count_venues"), format="%d", min_value=0, max_value=max(1, int(counts.max() or 1)))})
+                              t("count_venues"), format="%d", min_value=0,
+                              max_value=max(1, int(counts.max()) if len(counts) else 1))})
 
-    visible = webmap.visible_layers(out.get("selected_layers"), tuple(layer.key for layer in imported))
-    export_panel(layers, lang, basemap, webmap.view_bbox(out.get("bounds"), basemap), visible, token, imported)
+    # the browser's extent once the map has reported one (the component's default carries no centre)
+    bbox = webmap.view_bbox(out.get("bounds"), basemap) if out.get("center") else None
+    if bbox is not None:
+        st.session_state["_bbox"] = bbox
+    bbox = bbox or st.session_state.get("_bbox")
+    # what the planner sees now: the layers switched on and the extent the map reported on this run
+    export_spec = state.map_spec(layers, imported, token, bbox=bbox)
+    export_panel(layers, export_spec)
     state.write_url()
     st.session_state["_run_ms"] = (time.perf_counter() - _STARTED) * 1000
 

@@ -9,17 +9,16 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from dataclasses import replace
 from pathlib import Path
 
-from geo import basemaps, style
+from geo import basemaps, formats, i18n, style
 from geo.errors import GeoError
+from geo.mapspec import MapSpec
 from geo.views import VIEWS, parse_bbox
 
-FURNITURE = ("legend", "scale", "north", "attribution", "date", "source", "labels")
+FURNITURE = {"legend": "legend", "scale": "scale_bar", "north": "north_arrow", "attribution": "attribution",
+             "date": "date", "source": "source", "labels": "labels"}
 GROUP_KEYS = {g: tuple(s.key for s in style.LAYERS if s.group == g) for g in style.GROUPS}
-EXTENSIONS = {".png": "png", ".svg": "svg", ".pdf": "pdf", ".html": "html", ".htm": "html",
-              ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".kml": "kml", ".csv": "csv"}
 
 
 class CliError(Exception):
@@ -49,6 +48,30 @@ def parse_dpi(text: str) -> int:
     if not 50 <= dpi <= 1200:
         raise argparse.ArgumentTypeError(f"dpi {dpi} is out of range 50-1200 (150 for screens, 300 for print)")
     return dpi
+
+
+def parse_year(text: str) -> int:
+    try:
+        year = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"year must be a whole number, not {text!r}") from None
+    if not 1950 <= year <= 2035:
+        raise argparse.ArgumentTypeError(f"year {year} is out of range 1950-2035")
+    return year
+
+
+def parse_km(text: str) -> float:
+    try:
+        km = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--within must be a number of km, not {text!r}") from None
+    if not 0 < km <= 500:
+        raise argparse.ArgumentTypeError(f"--within {text} is out of range: more than 0, at most 500 km")
+    return km
+
+
+def split_values(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v.strip() for v in (text or "").split(",") if v.strip()))
 
 
 def parse_layers(text: str) -> tuple[str, ...]:
@@ -96,7 +119,17 @@ def build_parser() -> Parser:
     snap.add_argument("--title", help="title (default: the map's name; '' for none)")
     snap.add_argument("--subtitle", help="subtitle under the title")
     snap.add_argument("--hide", default="", help=f"comma-separated furniture to leave out: {', '.join(FURNITURE)}")
-    sub.add_parser("check", help="validate the shipped data and print a summary")
+    filt = snap.add_argument_group("filters (the same as the app's; each takes comma-separated values)")
+    filt.add_argument("--category", default="", help=f"venue categories: {', '.join(style.VENUE_CATEGORIES)}")
+    filt.add_argument("--district", default="", help="districts by English name, e.g. Dongcheng,Chaoyang")
+    filt.add_argument("--action", default="", help=f"plan actions: {', '.join(i18n.terms('plan_action'))}")
+    filt.add_argument("--status", default="", help=f"statuses: {', '.join(i18n.terms('status'))}")
+    filt.add_argument("--year", type=parse_year, help="the layout as it stood (or is planned) in this year")
+    filt.add_argument("--within", type=parse_km, metavar="KM", help="only venues within KM km (straight line) of --of")
+    filt.add_argument("--of", metavar="ID", help="a venue, core, axis or area id (see `python -m geo check --ids`)")
+    filt.add_argument("--select", metavar="ID", help="highlight this venue (and measure --within from it)")
+    chk = sub.add_parser("check", help="validate the shipped data and print a summary")
+    chk.add_argument("--ids", action="store_true", help="also list every feature id (for --of and --select)")
     val = sub.add_parser("validate", help="check a file before importing it (exit 0 clean, 1 problems, 2 unreadable)",
                          description="Validate GeoJSON, GeoPackage, KML, CSV or XLSX for import. Exit 0 when clean, "
                                      "1 when it has problems, 2 when it cannot be read.")
@@ -107,51 +140,78 @@ def build_parser() -> Parser:
     return parser
 
 
-def run_snapshot(args: argparse.Namespace) -> int:
-    from geo import io as gio
-    from geo import snapshot
-    from geo.data import load_layers
+def spec_from_args(args: argparse.Namespace, layers) -> MapSpec:
+    """The map spec the arguments describe; unknown filter values are bad arguments (exit 2)."""
+    from geo import mapspec
 
-    fmt = EXTENSIONS.get(args.out.suffix.lower())
-    if fmt is None:
-        raise CliError(f"cannot tell the format from {args.out.name!r}; use one of {', '.join(EXTENSIONS)}")
-    hide = {h.strip() for h in args.hide.split(",") if h.strip()}
+    hide = set(split_values(args.hide))
     if hide - set(FURNITURE):
         raise CliError(f"--hide: unknown item(s) {', '.join(sorted(hide - set(FURNITURE)))}; use {', '.join(FURNITURE)}")
-    if not args.out.parent.exists():
-        raise CliError(f"folder {args.out.parent} does not exist")
+    vocab = mapspec.filter_vocabulary(layers)
+    chosen = {}
+    for name in ("category", "district", "action", "status"):
+        values = split_values(getattr(args, name))
+        bad = [v for v in values if v not in vocab[name]]
+        if bad:
+            raise CliError(f"--{name}: unknown value(s) {', '.join(bad)}; use {', '.join(vocab[name])}")
+        chosen[name] = values
+    ids = mapspec.reference_ids(layers)
+    venue_ids = tuple(layers.venues["id"])
+    if args.select and args.select not in venue_ids:
+        raise CliError(f"--select: unknown venue {args.select!r}; use one of {', '.join(venue_ids)}")
+    if args.of and args.of not in ids:
+        raise CliError(f"--of: unknown id {args.of!r}; use a venue, core, axis or area id ({', '.join(ids)})")
+    if args.within and not (args.of or args.select):
+        raise CliError("--within needs --of ID (or --select ID) to measure from")
+    if args.of and not args.within:
+        raise CliError("--of needs --within KM")
     dpi = args.dpi or 150
     if args.paper:
-        width, height = snapshot.paper_size(args.paper, dpi)
+        width, height = paper_px(args.paper, dpi)
     else:
         width, height = args.size or (1920, 1080)
-    bbox = args.bbox or VIEWS[args.view].bbox
+    filters = mapspec.FilterSpec(categories=chosen["category"], districts=chosen["district"],
+                                 actions=chosen["action"], statuses=chosen["status"], year=args.year,
+                                 within_km=args.within, of=args.of or "venue")
+    return mapspec.MapSpec(
+        bbox=args.bbox or VIEWS[args.view].bbox, view="" if args.bbox else args.view,
+        lang="en" if args.lang == "en" else "zh", label_lang=args.lang, basemap=args.basemap, layers=args.layers,
+        filters=filters, selection=args.select, title=args.title, subtitle=args.subtitle,
+        furniture=mapspec.Furniture(**{FURNITURE[k]: k not in hide for k in FURNITURE}),
+        page=mapspec.Page(width, height, dpi), token=basemaps.tianditu_key())
+
+
+def paper_px(paper: str, dpi: int) -> tuple[int, int]:
+    from geo.presets import paper_size
+
+    return paper_size(paper, dpi)
+
+
+def run_snapshot(args: argparse.Namespace) -> int:
+    from geo.data import load_layers
+    from geo.mapspec import SpecError
+
+    try:
+        fmt = formats.by_extension(args.out.name).key
+    except formats.FormatError as exc:
+        raise CliError(str(exc)) from None
+    if not args.out.parent.exists():
+        raise CliError(f"folder {args.out.parent} does not exist")
     layers = load_layers()
-    token = basemaps.tianditu_key()
-    if fmt in ("geojson", "gpkg", "kml", "csv"):
-        data = gio.export_data(layers, args.layers, fmt, bbox=bbox, lang="en" if args.lang == "en" else "zh")
-    elif fmt == "html":
-        hidden = tuple(k for k in style.STYLES if k not in args.layers)
-        data = gio.export_html(layers, "en" if args.lang == "en" else "zh", args.basemap, hidden, bbox,
-                               token).encode("utf-8")
-    else:
-        furniture = snapshot.Furniture(legend="legend" not in hide, scale_bar="scale" not in hide,
-                                       north_arrow="north" not in hide, attribution="attribution" not in hide,
-                                       date="date" not in hide, source="source" not in hide,
-                                       labels="labels" not in hide)
-        spec = replace(snapshot.SnapshotSpec(), bbox=bbox, width_px=width, height_px=height, dpi=dpi,
-                       layers=args.layers, basemap=args.basemap, lang=args.lang, title=args.title,
-                       subtitle=args.subtitle, furniture=furniture, token=token)
-        try:
-            spec.validated()
-        except snapshot.SnapshotError as exc:  # an impossible request is a bad argument
-            raise CliError(str(exc)) from None
-        result = snapshot.render(layers, spec, fmt)
-        data = result.data
-        for note in result.notes:
-            print(f"note: {note}", file=sys.stderr)
-    args.out.write_bytes(data)
-    print(f"wrote {args.out} ({len(data) / 1024:.0f} KB)")
+    spec = spec_from_args(args, layers)
+    try:
+        spec.validated()
+    except SpecError as exc:  # an impossible request is a bad argument
+        raise CliError(str(exc)) from None
+    try:
+        result = formats.export(layers, spec, fmt)
+    except formats.MissingPart as exc:
+        print(f"error: {exc.message(spec.lang)}", file=sys.stderr)
+        return 1
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    args.out.write_bytes(result.data)
+    print(f"wrote {args.out} ({len(result.data) / 1024:.0f} KB): {result.description}")
     return 0
 
 
@@ -178,12 +238,15 @@ def run_validate(args: argparse.Namespace) -> int:
     return 1 if result.problems else 0
 
 
-def run_check() -> int:
+def run_check(args: argparse.Namespace) -> int:
     from geo.data import load_layers
 
     layers = load_layers()
     for key in ("core", "axes", "areas", "venues", "districts", "boundary"):
         print(f"{key:10s} {len(getattr(layers, key)):3d} features")
+        if args.ids and key in ("core", "axes", "areas", "venues"):
+            for fid, zh, en in zip(layers.get(key)["id"], layers.get(key)["name_zh"], layers.get(key)["name_en"]):
+                print(f"    {fid:28s} {zh} · {en}")
     print("data OK")
     return 0
 
@@ -210,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(join_negative_values(list(sys.argv[1:] if argv is None else argv)))
         if args.command == "validate":
             return run_validate(args)
-        return run_snapshot(args) if args.command == "snapshot" else run_check()
+        return run_snapshot(args) if args.command == "snapshot" else run_check(args)
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

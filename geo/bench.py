@@ -28,15 +28,14 @@ def median_time(fn: Callable[[], object], runs: int) -> tuple[float, list[float]
 def bench_snapshots(runs: int) -> list[dict]:
     from geo import snapshot
     from geo.data import load_layers
+    from geo.mapspec import MapSpec, Page
 
     layers = load_layers()
     cases = [
-        ("snapshot 1920x1080 PNG (city, offline)", replace(snapshot.SnapshotSpec(), width_px=1920, height_px=1080,
-                                                            dpi=150), "png", 2.0),
+        ("snapshot 1920x1080 PNG (city, offline)", MapSpec(page=Page(1920, 1080, 150)), "png", 2.0),
         ("snapshot A4 300 dpi PDF (central axis)", replace(snapshot.view_spec("central-axis"),
-                                                           width_px=3508, height_px=2480, dpi=300), "pdf", 4.0),
-        ("snapshot A4 300 dpi PNG (city)", replace(snapshot.SnapshotSpec(), width_px=3508, height_px=2480, dpi=300),
-         "png", None),
+                                                           page=Page(3508, 2480, 300)), "pdf", 4.0),
+        ("snapshot A4 300 dpi PNG (city)", MapSpec(page=Page(3508, 2480, 300)), "png", None),
     ]
     rows = []
     snapshot.render(layers, cases[0][1], "png")  # warm fonts and caches once
@@ -49,14 +48,15 @@ def bench_snapshots(runs: int) -> list[dict]:
 def bench_map(runs: int) -> list[dict]:
     from geo import webmap
     from geo.data import load_layers
+    from geo.mapspec import MapSpec
 
     rows = []
     med, times = median_time(load_layers, runs)
     rows.append({"figure": "load + validate layers (cold, per process)", "median_s": med, "runs": times,
                  "target_s": None, "baseline": None})
     layers = load_layers()
-    med, times = median_time(lambda: webmap.build_map(layers, "zh", "offline").get_root().render(), runs)
-    html = webmap.build_map(layers, "zh", "offline").get_root().render()
+    med, times = median_time(lambda: webmap.build_map(layers, MapSpec()).get_root().render(), runs)
+    html = webmap.build_map(layers, MapSpec()).get_root().render()
     rows.append({"figure": "build + render folium map (server, per rerun)", "median_s": med, "runs": times,
                  "target_s": None, "baseline": None, "bytes": len(html.encode())})
     return rows
@@ -73,12 +73,14 @@ def bench_payload() -> list[dict]:
 
     from geo import style, webmap
     from geo.data import load_layers
+    from geo.mapspec import MapSpec, shown
 
     layers = load_layers()
-    m = webmap.build_base_map(layers, "zh", "offline")
+    spec = MapSpec()
+    m = webmap.build_base_map(layers, spec)
     m.get_root().render()
     ours = len(_get_map_string(m).encode())
-    groups = webmap.venue_groups(layers.venues, "zh", "offline")
+    groups = webmap.venue_groups(shown(layers, spec), spec)
     ours += sum(len(_get_feature_group_string(g, m, i).encode()) for i, g in enumerate(groups))
     naive = 0
     for s in style.LAYERS:  # unsimplified, full precision, default JSON, every popup in full
@@ -216,7 +218,7 @@ def bench_no_reload(browser) -> list[dict]:
         frame = page.locator('iframe[src*="streamlit_folium"]').element_handle(timeout=60_000).content_frame()
         frame.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length > 20", timeout=60_000)
         frame.evaluate("window.__bemStill = 1")
-        page.get_by_text("Filters").click()
+        page.get_by_text("Filters", exact=True).click()
         page.get_by_test_id("stMultiSelect").first.click()
         page.get_by_role("option", name="Aviation hubs").click()
         frame.wait_for_function("document.querySelectorAll('.leaflet-marker-icon.bem-icon').length === 2",
@@ -253,7 +255,9 @@ def _points_page(n: int, plain_markers: bool) -> str:
         return inline_assets_html(m.get_root().render(), "bem-leaflet", "bem-vendor")
     gdf = gpd.GeoDataFrame({"_name": [f"point {x:.3f}" for x in lon]}, geometry=gpd.points_from_xy(lon, lat), crs=4326)
     layer = ImportedLayer(style.imported_style(0, f"{n} points", "point", "#D55E00", "circle"), gdf, "bench")
-    return gio.export_html(load_layers(), "en", "offline", imported=(layer,))
+    from geo.mapspec import ALL_LAYERS, MapSpec
+
+    return gio.export_html(load_layers(), MapSpec(lang="en", layers=(*ALL_LAYERS, layer.key), imported=(layer,)))
 
 
 def _draw_and_pan(browser, html: str, timeout_s: float) -> tuple[float | None, float | None]:

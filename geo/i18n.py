@@ -99,8 +99,20 @@ _STRINGS: dict[str, dict[str, str]] = {
     "import_download": {"zh": "下载该图层（GeoJSON）", "en": "Download this layer (GeoJSON)"},
     "import_remove": {"zh": "移除该图层", "en": "Remove this layer"},
     "export_title": {"zh": "导出当前视图（幻灯片、打印、数据）", "en": "Export this view (slides, print, data)"},
-    "export_hint": {"zh": "按地图当前的范围、已打开的图层、底图和语言导出。",
-                    "en": "Exports the map's current extent, the layers switched on, the basemap and the language."},
+    "export_hint": {"zh": "导出的就是地图上看到的：当前范围、打开的图层、筛选、选中的场所、距离圈、底图和语言。",
+                    "en": "Exports what the map shows: its extent, the layers switched on, the filters, the selected "
+                          "venue, the distance ring, the basemap and the language."},
+    "export_contains": {"zh": "文件内容", "en": "The file will hold"},
+    "extent_current": {"zh": "当前地图范围", "en": "current map extent"},
+    "within_phrase": {"zh": "距{of} {km} 公里以内", "en": "within {km} km of {of}"},
+    "describe_venues": {"zh": "{n} 个场所", "en": "{n} venues"},
+    "describe_layers": {"zh": "{n} 个图层", "en": "{n} layers"},
+    "describe_filter": {"zh": "筛选：", "en": "filter: "},
+    "describe_selection": {"zh": "选中：", "en": "selected: "},
+    "describe_extent": {"zh": "范围：", "en": "extent: "},
+    "missing_part": {"zh": "此格式需要未安装的组件 {package}。请在本程序的环境中运行：{command}",
+                     "en": "This format needs {package}, which is not installed. In the app's environment, run: "
+                           "{command}"},
     "export_format": {"zh": "格式", "en": "Format"},
     "export_preset": {"zh": "尺寸", "en": "Size"},
     "export_width": {"zh": "自定义宽度（像素）", "en": "Custom width (px)"},
@@ -195,6 +207,59 @@ _TERMS: dict[str, dict[str, dict[str, str]]] = {
         "core": {"zh": "核心区", "en": "Core"},
     },
 }
+
+
+#: messages of the importer (geo.imports): (Chinese, English), with {placeholders}
+IMPORT_MESSAGES: dict[str, tuple[str, str]] = {
+    "empty": ("文件是空的", "the file is empty"),
+    "too_big": ("文件过大（{size}），上限为 {limit}", "the file is too large ({size}); the limit is {limit}"),
+    "unknown_type": ("无法识别文件类型“{ext}”，支持 GeoJSON、GeoPackage、KML、CSV、XLSX",
+                     "unknown file type {ext!r}; use GeoJSON, GeoPackage, KML, CSV or XLSX"),
+    "not_type": ("文件内容不是 {fmt}（看起来是 {looks}）", "the content is not {fmt} (it looks like {looks})"),
+    "encoding": ("无法识别文本编码（已尝试 UTF-8、GB18030）", "unreadable text encoding (tried UTF-8 and GB18030)"),
+    "bad_json": ("JSON 格式错误：{detail}", "invalid JSON: {detail}"),
+    "too_deep": ("JSON 嵌套过深（超过 {limit} 层）", "JSON nested too deeply (more than {limit} levels)"),
+    "not_geojson": ("不是 GeoJSON（缺少 FeatureCollection/Feature）", "not GeoJSON (no FeatureCollection or Feature)"),
+    "zip_bomb": ("压缩内容异常（解压后 {size}，压缩比 {ratio}），拒绝读取",
+                 "suspicious compressed content ({size} unpacked, ratio {ratio}); refused"),
+    "entities": ("XML 含有 DOCTYPE/实体声明，出于安全原因拒绝读取", "the XML declares a DOCTYPE or entities; refused for safety"),
+    "unreadable": ("无法读取：{detail}", "cannot be read: {detail}"),
+    "no_rows": ("没有数据行", "there are no data rows"),
+    "too_many": ("要素过多（{count}），上限为 {limit}", "too many features ({count}); the limit is {limit}"),
+    "no_coord_columns": ("找不到经纬度列（可用列名：经度/纬度、lng/lat、lon/lat、x/y）；现有列：{columns}",
+                         "no longitude/latitude columns (use 经度/纬度, lng/lat, lon/lat or x/y); columns found: {columns}"),
+    "missing_value": ("缺少数值", "the value is missing"),
+    "not_number": ("“{value}”不是数字", "{value!r} is not a number"),
+    "out_of_range": ("{value} 超出范围（经度 -180~180，纬度 -90~90）",
+                     "{value} is out of range (longitude -180..180, latitude -90..90)"),
+    "no_geometry": ("缺少几何", "has no geometry"),
+    "empty_geometry": ("几何为空", "the geometry is empty"),
+    "bad_geometry": ("几何无法解析：{detail}", "unreadable geometry: {detail}"),
+    "repaired": ("几何无效（{reason}），已自动修复", "invalid geometry ({reason}) was repaired"),
+    "outside_beijing": ("位于北京市域之外（已保留并标记）", "lies outside Beijing (kept, flagged)"),
+    "duplicate_id": ("编号“{value}”重复（已保留）", "duplicate id {value!r} (kept)"),
+    "truncated": ("文本过长，已截断为 {limit} 个字符", "text too long, cut to {limit} characters"),
+    "looks_swapped": ("坐标看起来经纬度颠倒了（纬度列中是约 116 的数值）",
+                      "the coordinates look swapped (the latitude column holds values near 116)"),
+    "looks_projected": ("坐标看起来是投影坐标（米），而不是经纬度", "the coordinates look projected (metres), not degrees"),
+    "looks_gcj02": ("与已知场所相比，点位整体偏移约 {metres} 米，像是 GCJ-02（高德）坐标；请选择 GCJ-02 重新导入",
+                    "compared with known venues the points are offset by about {metres} m, as GCJ-02 (Gaode) data are;"
+                    " import again with GCJ-02"),
+    "looks_bd09": ("与已知场所相比，点位整体偏移约 {metres} 米，像是 BD-09（百度）坐标；请选择 BD-09 重新导入",
+                   "compared with known venues the points are offset by about {metres} m, as BD-09 (Baidu) data are;"
+                   " import again with BD-09"),
+    "summary": ("{name}：读取 {read} 条，载入 {loaded} 条；{errors} 个错误，{warnings} 个提示",
+                "{name}: {read} read, {loaded} loaded; {errors} errors, {warnings} warnings"),
+}
+
+
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every user-visible string by key, each with its languages (for the completeness test)."""
+    out = {f"ui.{k}": v for k, v in _STRINGS.items()}
+    for kind, values in _TERMS.items():
+        out.update({f"term.{kind}.{k}": v for k, v in values.items()})
+    out.update({f"import.{k}": {"zh": zh, "en": en} for k, (zh, en) in IMPORT_MESSAGES.items()})
+    return out
 
 
 def normalize_lang(value: str | None) -> str:

@@ -9,6 +9,7 @@ private temporary folder, so an import can never touch ``data/``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -96,51 +97,10 @@ class ImportResult:
                        errors=len(self.errors), warnings=len(self.warnings))
 
 
-_MESSAGES = {
-    "empty": ("文件是空的", "the file is empty"),
-    "too_big": ("文件过大（{size}），上限为 {limit}", "the file is too large ({size}); the limit is {limit}"),
-    "unknown_type": ("无法识别文件类型“{ext}”，支持 GeoJSON、GeoPackage、KML、CSV、XLSX",
-                     "unknown file type {ext!r}; use GeoJSON, GeoPackage, KML, CSV or XLSX"),
-    "not_type": ("文件内容不是 {fmt}（看起来是 {looks}）", "the content is not {fmt} (it looks like {looks})"),
-    "encoding": ("无法识别文本编码（已尝试 UTF-8、GB18030）", "unreadable text encoding (tried UTF-8 and GB18030)"),
-    "bad_json": ("JSON 格式错误：{detail}", "invalid JSON: {detail}"),
-    "too_deep": ("JSON 嵌套过深（超过 {limit} 层）", "JSON nested too deeply (more than {limit} levels)"),
-    "not_geojson": ("不是 GeoJSON（缺少 FeatureCollection/Feature）", "not GeoJSON (no FeatureCollection or Feature)"),
-    "zip_bomb": ("压缩内容异常（解压后 {size}，压缩比 {ratio}），拒绝读取",
-                 "suspicious compressed content ({size} unpacked, ratio {ratio}); refused"),
-    "entities": ("XML 含有 DOCTYPE/实体声明，出于安全原因拒绝读取", "the XML declares a DOCTYPE or entities; refused for safety"),
-    "unreadable": ("无法读取：{detail}", "cannot be read: {detail}"),
-    "no_rows": ("没有数据行", "there are no data rows"),
-    "too_many": ("要素过多（{count}），上限为 {limit}", "too many features ({count}); the limit is {limit}"),
-    "no_coord_columns": ("找不到经纬度列（可用列名：经度/纬度、lng/lat、lon/lat、x/y）；现有列：{columns}",
-                         "no longitude/latitude columns (use 经度/纬度, lng/lat, lon/lat or x/y); columns found: {columns}"),
-    "missing_value": ("缺少数值", "the value is missing"),
-    "not_number": ("“{value}”不是数字", "{value!r} is not a number"),
-    "out_of_range": ("{value} 超出范围（经度 -180~180，纬度 -90~90）",
-                     "{value} is out of range (longitude -180..180, latitude -90..90)"),
-    "no_geometry": ("缺少几何", "has no geometry"),
-    "empty_geometry": ("几何为空", "the geometry is empty"),
-    "bad_geometry": ("几何无法解析：{detail}", "unreadable geometry: {detail}"),
-    "repaired": ("几何无效（{reason}），已自动修复", "invalid geometry ({reason}) was repaired"),
-    "outside_beijing": ("位于北京市域之外（已保留并标记）", "lies outside Beijing (kept, flagged)"),
-    "duplicate_id": ("编号“{value}”重复（已保留）", "duplicate id {value!r} (kept)"),
-    "truncated": ("文本过长，已截断为 {limit} 个字符", "text too long, cut to {limit} characters"),
-    "looks_swapped": ("坐标看起来经纬度颠倒了（纬度列中是约 116 的数值）",
-                      "the coordinates look swapped (the latitude column holds values near 116)"),
-    "looks_projected": ("坐标看起来是投影坐标（米），而不是经纬度", "the coordinates look projected (metres), not degrees"),
-    "looks_gcj02": ("与已知场所相比，点位整体偏移约 {metres} 米，像是 GCJ-02（高德）坐标；请选择 GCJ-02 重新导入",
-                    "compared with known venues the points are offset by about {metres} m, as GCJ-02 (Gaode) data are;"
-                    " import again with GCJ-02"),
-    "looks_bd09": ("与已知场所相比，点位整体偏移约 {metres} 米，像是 BD-09（百度）坐标；请选择 BD-09 重新导入",
-                   "compared with known venues the points are offset by about {metres} m, as BD-09 (Baidu) data are;"
-                   " import again with BD-09"),
-    "summary": ("{name}：读取 {read} 条，载入 {loaded} 条；{errors} 个错误，{warnings} 个提示",
-                "{name}: {read} read, {loaded} loaded; {errors} errors, {warnings} warnings"),
-}
 
 
 def message(code: str, lang: str, **kw) -> str:
-    zh, en = _MESSAGES[code]
+    zh, en = i18n.IMPORT_MESSAGES[code]
     return (zh if i18n.normalize_lang(lang) == "zh" else en).format(**kw)
 
 
@@ -523,9 +483,13 @@ def _notice_datum_offset(gdf: gpd.GeoDataFrame, known: gpd.GeoDataFrame, problem
             return
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class ImportedLayer:
-    """An imported file ready to draw: its features (WGS-84) and the planner's style."""
+    """An imported file ready to draw: its features (WGS-84) and the planner's style.
+
+    Equal and hashable by content (style, file name, a digest of the features), so a map
+    spec holding imported layers can key a cache.
+    """
 
     style: object  # geo.style.LayerStyle
     gdf: gpd.GeoDataFrame
@@ -534,6 +498,27 @@ class ImportedLayer:
     @property
     def key(self) -> str:
         return self.style.key
+
+    @property
+    def digest(self) -> str:
+        cached = self.__dict__.get("_digest")
+        if cached is None:
+            h = hashlib.sha256()
+            h.update(b"".join(shapely.to_wkb(self.gdf.geometry.values, output_dimension=2)))
+            h.update(pd.util.hash_pandas_object(self.gdf.drop(columns="geometry").astype(str), index=True).values.tobytes())
+            cached = h.hexdigest()
+            object.__setattr__(self, "_digest", cached)
+        return cached
+
+    def __repr__(self) -> str:
+        return f"ImportedLayer({self.key!r}, {self.source!r}, {len(self.gdf)} features, {self.digest[:16]})"
+
+    def __hash__(self) -> int:
+        return hash((repr(self.style), self.source, self.digest))  # LayerStyle holds a dict: hash its repr
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ImportedLayer) and (repr(self.style), self.source, self.digest) == (
+            repr(other.style), other.source, other.digest)
 
 
 def geometry_kind(gdf: gpd.GeoDataFrame) -> str:

@@ -15,69 +15,104 @@ from geo import style, webmap
 from geo.assets import inline_assets_html
 from geo.data import CRS, Layers
 from geo.errors import GeoError
+from geo.mapspec import MapSpec, Shown, shown
 
-DATA_FORMATS = {
-    "geojson": ("application/geo+json", ".geojson"),
-    "gpkg": ("application/geopackage+sqlite3", ".gpkg"),
-    "kml": ("application/vnd.google-earth.kml+xml", ".kml"),
-    "csv": ("text/csv", ".csv"),
-}
-EXPORT_COLUMNS = ["layer", "id", "name_zh", "name_en", "category", "role", "plan_action", "precision",
-                  "district_zh", "district_en", "plan_sentence", "coord_source"]
+EXPORT_COLUMNS = ["layer", "id", "name_zh", "name_en", "category", "role", "plan_action", "status", "year_open",
+                  "year_target", "precision", "district_zh", "district_en", "plan_sentence", "coord_source",
+                  "dates_source", "border_note"]
 _ASSET_BASE = "bem-leaflet"
 _VENDOR_BASE = "bem-vendor"
 
 
 class ExportError(GeoError):
-    """An export that cannot be produced (unknown format, nothing to export...)."""
+    """An export that cannot be produced (nothing to export...)."""
 
 
-def shown_features(layers: Layers, keys: tuple[str, ...] | list[str],
-                   bbox: tuple[float, float, float, float] | None = None, imported: tuple = ()) -> gpd.GeoDataFrame:
-    """The features of the visible layers (curated and imported), those intersecting ``bbox``, in one frame."""
-    parts = []
-    for key in style.legend_order([k for k in keys if k in style.STYLES and k not in ("boundary", "districts")]):
-        gdf = layers.get(key).copy()
-        gdf["layer"] = key
-        parts.append(gdf[[c for c in EXPORT_COLUMNS if c in gdf] + ["geometry"]])
+def imported_layer_names(imported: tuple) -> dict[str, str]:
+    """Each imported layer's name in exports: its file name without the extension, unique."""
+    names: dict[str, str] = {}
     for layer in imported:
-        if layer.key in keys:
-            gdf = layer.gdf[["_name", "geometry"]].rename(columns={"_name": "name_zh"})
-            parts.append(gdf.assign(layer=layer.key, name_en=gdf["name_zh"], role="imported"))
+        base = Path(layer.source).stem or "imported"
+        name, n = base, 2
+        while name in names.values():
+            name, n = f"{base}-{n}", n + 1
+        names[layer.key] = name
+    return names
+
+
+def shown_features(layers: Layers, spec: MapSpec, result: Shown | None = None) -> gpd.GeoDataFrame:
+    """What the spec shows inside its extent, every layer in one frame with every field.
+
+    Venues pass the spec's filters; imported layers are named by their file; the district
+    and boundary outlines (context) are left out.
+    """
+    result = result or shown(layers, spec)
+    frames = {layer.key: layer for layer in result.imported}
+    names = imported_layer_names(result.imported)
+    parts = []
+    for key in style.legend_order([k for k in result.visible if k not in ("boundary", "districts")], spec.extra_styles):
+        if key in frames:
+            gdf = frames[key].gdf
+            part = gpd.GeoDataFrame({"layer": names[key], "name_zh": gdf["_name"].astype(str),
+                                     "name_en": gdf["_name"].astype(str), "role": "imported",
+                                     "coord_source": f"imported: {frames[key].source}"},
+                                    geometry=gdf.geometry.values, crs=CRS, index=gdf.index)
+            for col in ("district_zh", "district_en"):
+                if col in gdf:
+                    part[col] = gdf[col].values
+        elif key in style.VENUE_CATEGORIES:
+            part = result.venues[result.venues["category"] == key].copy()
+            part["layer"] = key
+        elif key in style.STYLES:
+            part = layers.get(key).copy()
+            part["layer"] = key
+        else:
+            continue
+        parts.append(part[[c for c in EXPORT_COLUMNS if c in part] + ["geometry"]])
     if not parts:
         raise ExportError("no data layer is switched on: nothing to export")
     out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=CRS)
-    if bbox is not None:
-        out = out[out.intersects(shapely.box(*bbox))]
+    for col in ("year_open", "year_target"):
+        if col in out:
+            out[col] = out[col].astype("Int64")
+    out = out[out.intersects(shapely.box(*spec.bbox))]
     return out.reset_index(drop=True)
 
 
-def export_data(layers: Layers, keys, fmt: str, bbox=None, lang: str = "zh", imported: tuple = ()) -> bytes:
+def write_data(layers: Layers, spec: MapSpec, fmt: str, progress=None) -> tuple[bytes, list[str]]:
+    """The shown features as GeoJSON, GeoPackage, KML or CSV (a writer of geo.formats)."""
+    return export_data(layers, spec, fmt), []
+
+
+def export_data(layers: Layers, spec: MapSpec, fmt: str) -> bytes:
     """Bytes of the shown features in ``fmt`` (geojson, gpkg, kml, csv)."""
-    if fmt not in DATA_FORMATS:
-        raise ExportError(f"unknown data format {fmt!r}; use {', '.join(DATA_FORMATS)}")
-    gdf = shown_features(layers, keys, bbox, imported)
+    if fmt not in ("geojson", "gpkg", "kml", "csv"):
+        raise ExportError(f"unknown data format {fmt!r}; use geojson, gpkg, kml or csv")
+    gdf = shown_features(layers, spec)
+    lang = "en" if spec.labels == "en" else "zh"
     if fmt == "geojson":
         return gdf.to_json(ensure_ascii=False, drop_id=True).encode("utf-8")
     if fmt == "csv":
         table = pd.DataFrame(gdf.drop(columns="geometry"))
         points = gdf.geometry.representative_point()
-        table.insert(3, "lon", points.x.round(6))
-        table.insert(4, "lat", points.y.round(6))
+        table.insert(4, "lon", points.x.round(6))
+        table.insert(5, "lat", points.y.round(6))
         table["wkt"] = gdf.geometry.to_wkt(rounding_precision=6)
         table = table.map(neutralize_formula)
         buf = io.StringIO()
         table.to_csv(buf, index=False)
         return buf.getvalue().encode("utf-8-sig")  # BOM: Excel opens Chinese CSV correctly
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"export{DATA_FORMATS[fmt][1]}"
+        path = Path(tmp) / f"export.{fmt}"
         if fmt == "gpkg":
             for key, part in gdf.groupby("layer", sort=False):
                 pyogrio.write_dataframe(part.reset_index(drop=True), path, layer=key, driver="GPKG")
+            if gdf.empty:
+                pyogrio.write_dataframe(gdf, path, layer="empty", driver="GPKG")
         else:  # KML: Google Earth shows Name and Description
             kml = gdf.copy()
             kml.insert(0, "Name", kml[f"name_{lang}"])
-            kml.insert(1, "Description", kml["plan_sentence"])
+            kml.insert(1, "Description", kml["plan_sentence"] if "plan_sentence" in kml else "")
             pyogrio.write_dataframe(kml, path, driver="KML")
         return path.read_bytes()
 
@@ -89,20 +124,26 @@ def neutralize_formula(value):
     return value
 
 
-def export_html(layers: Layers, lang: str, basemap: str, hidden: tuple[str, ...] = (),
-                bbox: tuple[float, float, float, float] | None = None, token: str | None = None,
-                imported: tuple = ()) -> str:
-    """A standalone interactive map: Leaflet and every asset inlined, so it opens from a file with no server.
+def write_html(layers: Layers, spec: MapSpec, fmt: str = "html", progress=None) -> tuple[bytes, list[str]]:
+    """The standalone interactive map (a writer of geo.formats)."""
+    return export_html(layers, spec).encode("utf-8"), []
+
+
+def export_html(layers: Layers, spec: MapSpec) -> str:
+    """A standalone interactive map of ``spec``: Leaflet and every asset inlined, so it opens from a file.
 
     With the offline basemap it needs no network at all; tile basemaps fetch tiles when online.
+    The Tianditu key is never written into the file: a Tianditu map falls back to offline.
     """
-    m = webmap.build_map(layers, lang=lang, basemap=basemap, asset_base=_ASSET_BASE, hidden=hidden, token=token,
-                         vendor_base=_VENDOR_BASE, imported=imported)
-    if bbox is not None:
-        m.fit_bounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]])
+    from dataclasses import replace
+
+    if webmap.effective_basemap(spec.basemap, spec.token).key.startswith("tianditu"):
+        spec = replace(spec, token=None)
+    m = webmap.build_map(layers, spec, asset_base=_ASSET_BASE, vendor_base=_VENDOR_BASE)
+    bbox = spec.bbox
+    m.fit_bounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]])
     page = m.get_root().render()
     page = inline_assets_html(page, _ASSET_BASE, _VENDOR_BASE)
     if "bem-leaflet/" in page or "bem-vendor/" in page:
         raise ExportError("an asset of the map could not be inlined")
     return page
-

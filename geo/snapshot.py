@@ -15,7 +15,7 @@ import logging
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import matplotlib
@@ -32,60 +32,11 @@ from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
 from geo import basemaps, datum, i18n, style, tiles  # noqa: E402
 from geo.data import Layers  # noqa: E402
 from geo.fonts import font_families  # noqa: E402
+from geo.mapspec import MAX_PIXELS, Furniture, MapSpec, Page, SpecError, drawn_layers, shown  # noqa: E402,F401
 from geo.presets import FORMATS, PAPER_MM, PRESETS, SnapshotError, paper_size  # noqa: E402,F401 (re-exported)
 from geo.views import VIEWS  # noqa: E402
 
 MERCATOR = "EPSG:3857"
-MAX_PIXELS = 60_000_000  # ~ A3 at 600 dpi; beyond that a render would exhaust memory
-
-
-@dataclass(frozen=True)
-class Furniture:
-    legend: bool = True
-    scale_bar: bool = True
-    north_arrow: bool = True
-    attribution: bool = True
-    date: bool = True
-    source: bool = True
-    labels: bool = True
-
-
-@dataclass(frozen=True)
-class SnapshotSpec:
-    """Everything that defines a snapshot. ``bbox`` is WGS-84 (minlon, minlat, maxlon, maxlat)."""
-
-    bbox: tuple[float, float, float, float] = VIEWS["city"].bbox
-    width_px: int = 1920
-    height_px: int = 1080
-    dpi: int = 150
-    layers: tuple[str, ...] = tuple(s.key for s in style.LAYERS)
-    basemap: str = "offline"
-    lang: str = "zh"  # "zh", "en" or "both"
-    title: str | None = None
-    subtitle: str | None = None
-    furniture: Furniture = field(default_factory=Furniture)
-    token: str | None = None  # Tianditu key
-    today: dt.date | None = None  # fixed in tests
-
-    def validated(self, extra_keys: tuple[str, ...] = ()) -> SnapshotSpec:
-        """Raise SnapshotError for impossible requests (``extra_keys``: imported layers' keys)."""
-        if self.width_px < 200 or self.height_px < 200:
-            raise SnapshotError(f"size {self.width_px}x{self.height_px} is too small: at least 200x200 px")
-        if self.width_px * self.height_px > MAX_PIXELS:
-            raise SnapshotError(f"size {self.width_px}x{self.height_px} is too large: at most {MAX_PIXELS:,} pixels")
-        if not 50 <= self.dpi <= 1200:
-            raise SnapshotError(f"dpi {self.dpi} is out of range 50-1200")
-        if self.lang not in ("zh", "en", "both"):
-            raise SnapshotError(f"lang must be zh, en or both, not {self.lang!r}")
-        unknown = [k for k in self.layers if k not in style.STYLES and k not in extra_keys]
-        if unknown:
-            raise SnapshotError(f"unknown layer(s) {', '.join(unknown)}; known: {', '.join(style.STYLES)}")
-        if self.basemap not in basemaps.BASEMAPS:
-            raise SnapshotError(f"unknown basemap {self.basemap!r}; known: {', '.join(basemaps.BASEMAPS)}")
-        minlon, minlat, maxlon, maxlat = self.bbox
-        if not (minlon < maxlon and minlat < maxlat):
-            raise SnapshotError(f"empty bbox {self.bbox}")
-        return self
 
 
 @dataclass
@@ -103,9 +54,7 @@ class Snapshot:
 
 
 def label_of(row: dict, lang: str) -> str:
-    if lang == "both" and row["name_zh"] != row["name_en"]:
-        return f"{row['name_zh']}\n{row['name_en']}"
-    return row["name_zh" if lang == "both" else f"name_{lang}"]
+    return style.label_text(str(row["name_zh"]), str(row["name_en"]), lang)
 
 
 def ui_lang(lang: str) -> str:
@@ -117,10 +66,6 @@ def text_of(key: str, lang: str) -> str:
     if lang == "both":
         return f"{i18n.t(key, 'zh')} / {i18n.t(key, 'en')}"
     return i18n.t(key, lang)
-
-
-def layer_label(s: style.LayerStyle, lang: str) -> str:
-    return f"{s.label_zh} / {s.label_en}" if lang == "both" else s.label(lang)
 
 
 def fit_aspect(bounds: tuple[float, float, float, float], aspect: float) -> tuple[float, float, float, float]:
@@ -146,43 +91,55 @@ def nice_length(max_m: float) -> float:
     return max(m * exp for m in (1, 2, 5) if m * exp <= max_m)
 
 
-def render(layers: Layers, spec: SnapshotSpec, fmt: str = "png",
-           progress: Callable[[float, str], None] | None = None, imported: tuple = ()) -> Snapshot:
-    """Render ``spec`` to PNG, SVG or PDF bytes; ``imported`` adds the planner's own layers."""
+def write(layers: Layers, spec: MapSpec, fmt: str, progress=None) -> tuple[bytes, list[str]]:
+    """PNG, SVG or PDF bytes of ``spec`` and the notes for the reader (a writer of geo.formats)."""
+    snap = render(layers, spec, fmt, progress)
+    return snap.data, snap.notes
+
+
+def render(layers: Layers, spec: MapSpec, fmt: str = "png",
+           progress: Callable[[float, str], None] | None = None) -> Snapshot:
+    """Render ``spec`` (filters, selection, ring, hidden and imported layers included) to PNG, SVG or PDF."""
     if fmt not in FORMATS:
         raise SnapshotError(f"unknown format {fmt!r}; use png, svg, pdf (or html through geo.io)")
-    extra = {layer.key: layer.style for layer in imported}
-    frames = {layer.key: layer.gdf for layer in imported}
-    spec = spec.validated(tuple(extra))
+    try:
+        spec = spec.validated()
+    except SpecError as exc:
+        raise SnapshotError(str(exc)) from None
+    result = shown(layers, spec)
+    extra = spec.extra_styles
+    frames = {layer.key: layer.gdf for layer in result.imported}
+    page = spec.page
+    lang = spec.labels
     report = progress or (lambda _f, _m: None)
     halo = halo_for(fmt in ("svg", "pdf"))
     families = font_families()
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # the subset has no bold: fine
     bm = basemaps.get_basemap(spec.basemap)
     notes: list[str] = []
-    lang_ui = ui_lang(spec.lang)
+    lang_ui = ui_lang(lang)
     if not bm.available(spec.token):
         notes.append(i18n.t("tianditu_needs_key", lang_ui))
         bm = basemaps.BASEMAPS["offline"]
 
-    if spec.lang == "en":  # Latin punctuation (’ “) from a Latin font, CJK glyphs still found by fallback
+    if lang == "en":  # Latin punctuation (’ “) from a Latin font, CJK glyphs still found by fallback
         families = ("DejaVu Sans", *[f for f in families if f != "DejaVu Sans"])
     rc = {"font.family": list(families), "svg.fonttype": "none", "pdf.fonttype": 42, "lines.scale_dashes": False,
-          "axes.unicode_minus": False}
+          "axes.unicode_minus": False, "text.parse_math": False}
     with plt.rc_context(rc):
-        fig = Figure(figsize=(spec.width_px / spec.dpi, spec.height_px / spec.dpi), dpi=spec.dpi)
+        fig = Figure(figsize=(page.width_px / page.dpi, page.height_px / page.dpi), dpi=page.dpi)
         FigureCanvasAgg(fig)  # text extents for label placement
         ax = fig.add_axes((0, 0, 1, 1))
         ax.set_axis_off()
         # one CSS pixel of the web map, in points: paper keeps physical sizes, slides scale with width
-        css_px = max(1.0, spec.width_px / 1600) * 72 / spec.dpi if spec.dpi <= 160 else 72 / 96
+        css_px = max(1.0, page.width_px / 1600) * 72 / page.dpi if page.dpi <= 160 else 72 / 96
         bbox_geom = gpd.GeoSeries([shapely.box(*spec.bbox)], crs="EPSG:4326")
         view = to_mercator(gpd.GeoDataFrame(geometry=bbox_geom), bm.datum).total_bounds
-        minx, miny, maxx, maxy = fit_aspect(tuple(view), spec.width_px / spec.height_px)
+        minx, miny, maxx, maxy = fit_aspect(tuple(view), page.width_px / page.height_px)
         ax.set_xlim(minx, maxx)
         ax.set_ylim(miny, maxy)
         # the web-map zoom showing the same metres per CSS pixel: labels follow the map's rules
-        css_width = spec.width_px * 72 / spec.dpi / css_px
+        css_width = page.width_px * 72 / page.dpi / css_px
         zoom = math.log2(2 * tiles.ORIGIN * css_width / (256 * (maxx - minx)))
         ax.set_facecolor("#f4f3ef")
         fig.patch.set_facecolor("#f4f3ef")
@@ -194,10 +151,10 @@ def render(layers: Layers, spec: SnapshotSpec, fmt: str = "png",
             for url in (bm.url(spec.token), bm.labels_url(spec.token)):
                 if url is None:
                     continue
-                mosaic = tiles.fetch_mosaic(url, (minx, miny, maxx, maxy), spec.width_px, bm.subdomains, bm.max_zoom)
+                mosaic = tiles.fetch_mosaic(url, (minx, miny, maxx, maxy), page.width_px, bm.subdomains, bm.max_zoom)
                 if not mosaic.ok:
                     basemap_ok = False
-                    notes.append(text_of("tiles_unreachable", spec.lang))
+                    notes.append(text_of("tiles_unreachable", lang))
                     break
                 ax.imshow(np.asarray(mosaic.image), extent=mosaic.extent, interpolation="lanczos", zorder=0)
                 if mosaic.failed:
@@ -206,17 +163,23 @@ def render(layers: Layers, spec: SnapshotSpec, fmt: str = "png",
             ax.set_ylim(miny, maxy)
 
         report(0.5, "layers")
-        visible = style.ordered(list(spec.layers), extra)
+        visible = list(result.visible)
         markers: list[tuple[float, float]] = []
         label_rows: list[tuple[float, float, str, float, int]] = []
         for key in visible:
             s = style.get_style(key, extra)
-            gdf = to_mercator(frames[key] if key in frames else layers.get(key), bm.datum)
+            if key in frames:
+                source = frames[key]
+            elif key in extra:  # an imported layer the filters emptied
+                continue
+            elif key in style.VENUE_CATEGORIES:
+                source = result.venues[result.venues["category"] == key]
+            else:
+                source = layers.get(key)
+            gdf = style.with_names(to_mercator(source, bm.datum), key in extra)
             if gdf.empty:
                 continue
-            if key in frames:  # imported: labels from the chosen name field
-                gdf = gdf.assign(name_zh=gdf["_name"], name_en=gdf["_name"])
-            if s.kind == "point":
+            if s.kind == "point" or (key in extra and gdf.geom_type.isin(["Point", "MultiPoint"]).all()):
                 gdf = gdf[gdf.geom_type == "Point"]
                 size_pt = s.size * css_px
                 ax.scatter(gdf.geometry.x, gdf.geometry.y, marker=style.MPL_MARKERS[s.marker or "circle"],
@@ -225,29 +188,36 @@ def render(layers: Layers, spec: SnapshotSpec, fmt: str = "png",
                 markers.extend(zip(gdf.geometry.x, gdf.geometry.y))
                 if zoom >= s.label_min_zoom:
                     for (_, row), x, y in zip(gdf.iterrows(), gdf.geometry.x, gdf.geometry.y):
-                        label_rows.append((x, y, label_of(row, spec.lang), size_pt / 2, s.z))
+                        label_rows.append((x, y, label_of(row, lang), size_pt / 2, s.z))
             else:
                 for variant_key, part in _variants(gdf, s):
-                    variant = s.variants.get(variant_key) if variant_key else None
-                    dash = (variant.dash if variant else None) or s.dash
-                    weight = ((variant.weight if variant and variant.weight else None) or s.weight) * css_px
-                    ls = (0, tuple(float(v) * css_px for v in dash.split())) if dash else "solid"
-                    if s.kind == "line":
-                        part.plot(ax=ax, color=s.color, linewidth=weight, linestyle=ls, zorder=s.z, alpha=0.95)
-                    else:
-                        if s.fill_color and s.fill_opacity:
-                            part.plot(ax=ax, color=s.fill_color, alpha=s.fill_opacity, linewidth=0, zorder=s.z)
-                        part.boundary.plot(ax=ax, color=s.color, linewidth=weight, linestyle=ls, zorder=s.z)
+                    st = style.stroke(s, variant_key)
+                    ls = (0, tuple(float(v) * css_px for v in st.dash.split())) if st.dash else "solid"
+                    lines = part[part.geom_type.isin(["LineString", "MultiLineString"])]
+                    polys = part[part.geom_type.isin(["Polygon", "MultiPolygon"])]
+                    points = part[part.geom_type == "Point"]
+                    if len(lines):
+                        lines.plot(ax=ax, color=st.color, linewidth=st.weight * css_px, linestyle=ls, zorder=s.z,
+                                   alpha=st.opacity)
+                    if len(polys):
+                        if st.fill_color and st.fill_opacity:
+                            polys.plot(ax=ax, color=st.fill_color, alpha=st.fill_opacity, linewidth=0, zorder=s.z)
+                        polys.boundary.plot(ax=ax, color=st.color, linewidth=st.weight * css_px, linestyle=ls,
+                                            zorder=s.z)
+                    if len(points):
+                        ax.scatter(points.geometry.x, points.geometry.y, s=(6 * css_px) ** 2, c=st.color, zorder=10 + s.z)
             if key == "areas" and spec.furniture.labels and zoom >= s.label_min_zoom:
                 for (_, row), pt in zip(gdf.iterrows(), gdf.geometry.representative_point()):
-                    label_rows.append((pt.x, pt.y, label_of(row, spec.lang), 0, 3))
+                    label_rows.append((pt.x, pt.y, label_of(row, lang), 0, 3))
+        _draw_selection(ax, result, bm.datum, css_px)
         ax.set_xlim(minx, maxx)
         ax.set_ylim(miny, maxy)
 
         report(0.7, "labels")
         # furniture first, so labels can keep clear of the legend, title, notes and scale bar
         before = set(map(id, _furniture_artists(fig, ax)))
-        _draw_furniture(fig, ax, spec, bm, visible, css_px, notes, basemap_ok, halo, extra)
+        _draw_furniture(fig, ax, spec, bm, list(drawn_layers(layers, spec, result)), css_px, notes, basemap_ok, halo,
+                        extra)
         renderer = fig.canvas.get_renderer()
         furniture = [a.get_window_extent(renderer) for a in _furniture_artists(fig, ax) if id(a) not in before]
         if spec.furniture.labels:
@@ -257,16 +227,31 @@ def render(layers: Layers, spec: SnapshotSpec, fmt: str = "png",
         buf = io.BytesIO()
         meta = {"Title": spec.title or i18n.t("app_title", lang_ui)} if fmt != "png" else {
             "Title": spec.title or i18n.t("app_title", lang_ui), "Software": "Beijing Exchange Map"}
-        fig.savefig(buf, format=fmt, dpi=spec.dpi, metadata=meta, facecolor=fig.get_facecolor())
+        fig.savefig(buf, format=fmt, dpi=page.dpi, metadata=meta, facecolor=fig.get_facecolor())
         width_m, height_m = maxx - minx, maxy - miny
 
     def transform(lon: float, lat: float) -> tuple[float, float]:
         g = to_mercator(gpd.GeoDataFrame(geometry=gpd.points_from_xy([lon], [lat]), crs="EPSG:4326"), bm.datum)
         x, y = g.geometry.x.iloc[0], g.geometry.y.iloc[0]
-        return (x - minx) / width_m * spec.width_px, (maxy - y) / height_m * spec.height_px
+        return (x - minx) / width_m * page.width_px, (maxy - y) / height_m * page.height_px
 
     report(1.0, "done")
-    return Snapshot(buf.getvalue(), FORMATS[fmt], spec.width_px, spec.height_px, spec.dpi, basemap_ok, notes, transform)
+    return Snapshot(buf.getvalue(), FORMATS[fmt], page.width_px, page.height_px, page.dpi, basemap_ok, notes, transform)
+
+
+def _draw_selection(ax, result, display_datum: str, css_px: float) -> None:
+    """The "within N km" ring and the highlight of the selected venue, as on the live map."""
+    if result.ring is not None:
+        r = style.RING
+        ring = to_mercator(gpd.GeoDataFrame(geometry=[result.ring], crs="EPSG:4326"), display_datum)
+        ring.plot(ax=ax, color=r.fill_color, alpha=r.fill_opacity, linewidth=0, zorder=9)
+        ring.boundary.plot(ax=ax, color=r.color, linewidth=r.weight * css_px,
+                           linestyle=(0, tuple(float(v) * css_px for v in r.dash.split())), zorder=9)
+    if result.selected is not None:
+        sel = style.SELECTION
+        pts = to_mercator(result.selected, display_datum)
+        ax.scatter(pts.geometry.x, pts.geometry.y, s=(2 * style.SELECTION_RADIUS * css_px) ** 2, facecolors="none",
+                   edgecolors=sel.color, linewidths=sel.weight * css_px, zorder=30)
 
 
 def _variants(gdf: gpd.GeoDataFrame, s: style.LayerStyle):
@@ -337,38 +322,33 @@ def halo_for(vector: bool) -> Callable[[float], dict]:
 
 
 def _legend_handles(visible: list[str], lang: str, css_px: float, extra: dict | None = None):
+    """matplotlib handles for ``style.legend_rows`` (the rows the live map's legend shows too)."""
     handles, labels = [], []
-    for key in style.legend_order(visible, extra):
-        s = style.get_style(key, extra)
+    for row in style.legend_rows(visible, extra):
+        s = style.get_style(row.key, extra)
+        st = style.stroke(s, row.variant)
+        ls = (0, tuple(float(d) * css_px for d in st.dash.split())) if st.dash else "solid"
         if s.kind == "point":
             handles.append(Line2D([], [], linestyle="none", marker=style.MPL_MARKERS[s.marker or "circle"],
                                   markersize=s.size * css_px * (1.1 if s.marker == "star" else 0.8),
                                   markerfacecolor=s.fill_color, markeredgecolor=s.color,
                                   markeredgewidth=s.weight * css_px))
-            labels.append(layer_label(s, lang))
         elif s.kind == "line":
-            for v in s.variants.values() or [None]:
-                dash = (v.dash if v else None) or s.dash
-                ls = (0, tuple(float(d) * css_px for d in dash.split())) if dash else "solid"
-                handles.append(Line2D([], [], color=s.color, linewidth=((v.weight if v and v.weight else None)
-                                                                        or s.weight) * css_px, linestyle=ls))
-                labels.append((f"{v.label_zh} / {v.label_en}" if lang == "both" else
-                               (v.label_zh if lang == "zh" else v.label_en)) if v else layer_label(s, lang))
+            handles.append(Line2D([], [], color=st.color, linewidth=st.weight * css_px, linestyle=ls))
         else:
-            ls = (0, tuple(float(d) * css_px for d in s.dash.split())) if s.dash else "solid"
-            handles.append(Patch(facecolor=s.fill_color or "none", alpha=None, edgecolor=s.color,
-                                 linewidth=min(s.weight, 3) * css_px, linestyle=ls,
-                                 fill=bool(s.fill_color)))
-            if s.fill_color:
-                handles[-1].set_facecolor(matplotlib.colors.to_rgba(s.fill_color, s.fill_opacity))
-            labels.append(layer_label(s, lang))
+            patch = Patch(edgecolor=st.color, linewidth=min(st.weight, 3) * css_px, linestyle=ls,
+                          fill=bool(st.fill_color))
+            if st.fill_color:
+                patch.set_facecolor(matplotlib.colors.to_rgba(st.fill_color, st.fill_opacity))
+            handles.append(patch)
+        labels.append(row.label(lang))
     return handles, labels
 
 
-def _draw_furniture(fig: Figure, ax, spec: SnapshotSpec, bm: basemaps.Basemap, visible: list[str],
+def _draw_furniture(fig: Figure, ax, spec: MapSpec, bm: basemaps.Basemap, visible: list[str],
                     css_px: float, notes: list[str], basemap_ok: bool | None, halo: Callable[[float], dict],
                     extra: dict | None = None) -> None:
-    lang = spec.lang
+    lang = spec.labels
     base_pt = 11 * css_px
     pad = 0.012
     title = spec.title if spec.title is not None else text_of("app_title", lang)
@@ -442,8 +422,8 @@ def _scale_bar(fig: Figure, ax, base_pt: float, halo: Callable[[float], dict]) -
                 **halo(base_pt))
 
 
-def view_spec(view: str, **kwargs) -> SnapshotSpec:
+def view_spec(view: str, **kwargs) -> MapSpec:
     """A spec for a named view (``city``, ``core``, ``central-axis``...)."""
     if view not in VIEWS:
         raise SnapshotError(f"unknown view {view!r}; known: {', '.join(VIEWS)}")
-    return replace(SnapshotSpec(bbox=VIEWS[view].bbox), **kwargs)
+    return replace(MapSpec(bbox=VIEWS[view].bbox, view=view), **kwargs)

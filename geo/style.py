@@ -117,6 +117,84 @@ def legend_order(keys: list[str] | tuple[str, ...], extra: dict[str, LayerStyle]
     return sorted(keys, key=lambda k: (GROUPS.index(get_style(k, extra).group), -get_style(k, extra).z))
 
 
+@dataclass(frozen=True)
+class Stroke:
+    """How a line or outline is drawn, in CSS pixels; both renderers read it."""
+
+    color: str
+    weight: float
+    dash: str | None = None  # SVG dash array
+    opacity: float = 0.95
+    fill_color: str | None = None
+    fill_opacity: float = 0.0
+
+
+STATES = ("normal", "selected", "dimmed")
+
+
+def stroke(s: LayerStyle, variant: str | None = None, state: str = "normal") -> Stroke:
+    """The stroke of layer ``s`` for a feature of ``variant`` (e.g. an axis "extension") in ``state``."""
+    v = s.variants.get(variant) if variant and s.variants else None
+    dash = (v.dash if v else None) or s.dash
+    weight = (v.weight if v and v.weight else None) or s.weight
+    opacity, fill_opacity = 0.95, s.fill_opacity
+    if state == "dimmed":
+        opacity, fill_opacity = opacity * 0.35, fill_opacity * 0.35
+    elif state == "selected":
+        weight += 2
+    return Stroke(s.color, weight, dash, opacity, s.fill_color or (s.color if s.kind == "polygon" else None),
+                  fill_opacity)
+
+
+#: the highlight around a selected venue (a circle of SELECTION_RADIUS CSS px) and the "within N km" ring
+SELECTION = Stroke(VERMILLION, 3.0, None, 1.0, None, 0.0)
+SELECTION_RADIUS = 16
+RING = Stroke(BLACK, 2.0, "4 4", 1.0, YELLOW, 0.12)
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    """One row of a legend: a layer, or one variant of it (the axes' main line and extensions)."""
+
+    key: str
+    variant: str | None
+    label_zh: str
+    label_en: str
+    kind: str
+
+    def label(self, lang: str) -> str:
+        """zh, en, or both ("中文 / English")."""
+        if lang == "both":
+            return f"{self.label_zh} / {self.label_en}"
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+def legend_rows(keys: list[str] | tuple[str, ...], extra: dict[str, LayerStyle] | None = None) -> list[LegendRow]:
+    """The legend of ``keys``, one row per symbol, in reading order (core first)."""
+    rows = []
+    for key in legend_order(keys, extra):
+        s = get_style(key, extra)
+        if s.variants:
+            rows.extend(LegendRow(key, vk, v.label_zh, v.label_en, s.kind) for vk, v in s.variants.items())
+        else:
+            rows.append(LegendRow(key, None, s.label_zh, s.label_en, s.kind))
+    return rows
+
+
+def with_names(gdf, imported: bool):
+    """Imported features carry their name in ``_name``: give them name_zh/name_en like curated ones."""
+    if imported and "_name" in gdf:
+        return gdf.assign(name_zh=gdf["_name"].astype(str), name_en=gdf["_name"].astype(str))
+    return gdf
+
+
+def label_text(name_zh: str, name_en: str, lang: str) -> str:
+    """A map label in zh, en or both (two lines)."""
+    if lang == "both":
+        return name_zh if name_zh == name_en else f"{name_zh}\n{name_en}"
+    return name_en if lang == "en" else name_zh
+
+
 IMPORT_COLOURS: tuple[str, ...] = (VERMILLION, BLUE, GREEN, PURPLE, ORANGE, SKY_BLUE, BLACK)
 IMPORT_MARKERS: tuple[str, ...] = ("circle", "square", "diamond", "triangle", "star")
 

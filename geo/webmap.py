@@ -15,6 +15,7 @@ from folium.utilities import JsCode
 from geo import basemaps, datum, i18n, style
 from geo.assets import VENDOR_SCHEME, check_no_remote_assets, localize_assets
 from geo.data import Layers
+from geo.mapspec import MapSpec, Shown, shown
 
 BEIJING_CENTER = (40.05, 116.40)
 BEIJING_ZOOM = 9
@@ -256,38 +257,30 @@ def add_tools(m: folium.Map, layers: Layers, lang: str, display_datum: str) -> N
             {"hideText": i18n.t("minimap_hide", lang), "showText": i18n.t("minimap_show", lang)}).add_to(m)
 
 
-def legend_symbol_svg(s: style.LayerStyle, variant: style.Variant | None = None) -> str:
+def legend_symbol_svg(s: style.LayerStyle, variant: str | None = None) -> str:
     """A 28x16 SVG swatch for a legend row, drawn from the layer style."""
     if s.kind == "point":
         return style.marker_svg(s)
-    dash = (variant.dash if variant else None) or s.dash
-    weight = (variant.weight if variant and variant.weight else None) or s.weight
-    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    st = style.stroke(s, variant)
+    dash_attr = f' stroke-dasharray="{st.dash}"' if st.dash else ""
     if s.kind == "line":
-        return (f'<svg width="28" height="16"><line x1="1" y1="8" x2="27" y2="8" stroke="{s.color}" '
-                f'stroke-width="{weight}"{dash_attr}/></svg>')
-    fill = s.fill_color or "none"
-    return (f'<svg width="28" height="16"><rect x="2" y="2" width="24" height="12" fill="{fill}" '
-            f'fill-opacity="{s.fill_opacity}" stroke="{s.color}" stroke-width="{min(weight, 3)}"{dash_attr}/></svg>')
+        return (f'<svg width="28" height="16"><line x1="1" y1="8" x2="27" y2="8" stroke="{st.color}" '
+                f'stroke-width="{st.weight}"{dash_attr}/></svg>')
+    return (f'<svg width="28" height="16"><rect x="2" y="2" width="24" height="12" fill="{st.fill_color or "none"}" '
+            f'fill-opacity="{st.fill_opacity}" stroke="{st.color}" stroke-width="{min(st.weight, 3)}"{dash_attr}/></svg>')
 
 
 def legend_spec(keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: list[str],
                 extra: dict[str, style.LayerStyle] | None = None) -> dict:
-    """The legend's rows (one per symbol) for the given layers, top of the hierarchy first.
+    """The legend's rows (``style.legend_rows``, one per symbol) for the given layers, top of the hierarchy first.
 
     ``layer`` is the name the layer control uses (escaped), ``label`` the text shown
     (set as text, never HTML). On a GCJ-02 basemap a last row says the overlays are shifted.
     """
     rows = []
-    for key in style.legend_order(keys, extra):
-        s = style.get_style(key, extra)
-        label, name = s.label(lang), layer_name(s, lang)
-        if s.variants:
-            for variant in s.variants.values():
-                rows.append({"layer": name, "svg": legend_symbol_svg(s, variant),
-                             "label": variant.label_zh if lang == "zh" else variant.label_en})
-        else:
-            rows.append({"layer": name, "svg": legend_symbol_svg(s), "label": label})
+    for row in style.legend_rows(keys, extra):
+        s = style.get_style(row.key, extra)
+        rows.append({"layer": layer_name(s, lang), "svg": legend_symbol_svg(s, row.variant), "label": row.label(lang)})
     if basemap.datum == "gcj02":
         rows.append({"layer": "", "svg": "", "label": i18n.t("gcj_note", lang)})
     attribution = [html.escape(i18n.t("attribution_data", lang))]
@@ -364,16 +357,9 @@ def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool
 
 def _style_function(s: style.LayerStyle):
     def fn(feature: dict) -> dict:
-        variant = s.variants.get(feature["properties"].get("segment", "")) if s.variants else None
-        dash = (variant.dash if variant else None) or s.dash
-        return {
-            "color": s.color,
-            "weight": (variant.weight if variant and variant.weight else None) or s.weight,
-            "fillColor": s.fill_color or s.color,
-            "fillOpacity": s.fill_opacity,
-            "dashArray": dash,
-            "opacity": 0.95,
-        }
+        st = style.stroke(s, feature["properties"].get("segment"))
+        return {"color": st.color, "weight": st.weight, "fillColor": st.fill_color or st.color,
+                "fillOpacity": st.fill_opacity, "dashArray": st.dash, "opacity": st.opacity}
     return fn
 
 
@@ -465,24 +451,27 @@ def add_layer(m: folium.Map, layers: Layers, key: str, lang: str, show: bool, di
     make_layer(layers.get(key), key, lang, show, display_datum).add_to(m)
 
 
-def venue_groups(venues: gpd.GeoDataFrame, lang: str, basemap: str, token: str | None = None,
-                 selected: gpd.GeoDataFrame | None = None, ring: shapely.Geometry | None = None,
-                 hidden: tuple[str, ...] = (), imported: tuple = ()) -> list[folium.FeatureGroup]:
-    """The venue layers and imported layers (already filtered) plus the selection, as dynamic feature groups.
+def venue_groups(result: Shown, spec: MapSpec) -> list[folium.FeatureGroup]:
+    """The venue layers and imported layers of ``spec`` (filtered) plus the selection, as dynamic feature groups.
 
     Sent apart from the static base map, so a filter change redraws them without reloading the map.
     A layer the planner switched off in the layer control stays off across reruns.
     """
-    display = effective_basemap(basemap, token).datum
+    display = effective_basemap(spec.basemap, spec.token).datum
+    lang = spec.lang
+    hidden = spec.hidden()
     groups = []
     for key in style.VENUE_CATEGORIES:
-        groups.append(make_layer(venues[venues["category"] == key], key, lang, True, display, detail=False))
-    for layer in imported:
-        groups.append(make_layer(layer.gdf, layer.key, lang, True, display, s=layer.style))
-    for group, key in zip(groups, [*style.VENUE_CATEGORIES, *(layer.key for layer in imported)]):
+        groups.append(make_layer(result.venues[result.venues["category"] == key], key, lang, True, display,
+                                 detail=False))
+    shown_imported = {layer.key: layer for layer in result.imported}
+    for layer in spec.imported:  # a hidden or filtered-out imported layer keeps its group (empty) in the control
+        gdf = shown_imported[layer.key].gdf if layer.key in shown_imported else layer.gdf.iloc[0:0]
+        groups.append(make_layer(gdf, layer.key, lang, True, display, s=layer.style))
+    for group, key in zip(groups, [*style.VENUE_CATEGORIES, *(layer.key for layer in spec.imported)]):
         if key in hidden:
             group.add_child(_RemoveAfterAdd())
-    groups.append(selection_group(selected, ring, lang, display))
+    groups.append(selection_group(result.selected, result.ring, lang, display))
     return groups
 
 
@@ -502,14 +491,16 @@ def selection_group(selected: gpd.GeoDataFrame | None, ring: shapely.Geometry | 
     group = folium.FeatureGroup(name=i18n.t("selection", lang), overlay=True, control=False)
     if ring is not None:
         shifted = datum.transform_geometry(ring, "wgs84", display_datum)
+        r = style.RING
         folium.GeoJson(shifted.__geo_interface__, style_function=lambda _f: {
-            "color": style.BLACK, "weight": 2, "dashArray": "4 4", "fillColor": style.YELLOW, "fillOpacity": 0.12},
-            interactive=False).add_to(group)
+            "color": r.color, "weight": r.weight, "dashArray": r.dash, "fillColor": r.fill_color,
+            "fillOpacity": r.fill_opacity, "opacity": r.opacity}, interactive=False).add_to(group)
     if selected is not None and not selected.empty:
         points = datum.transform_geometry(selected.geometry.values, "wgs84", display_datum)
+        sel = style.SELECTION
         for pt in points:
-            folium.CircleMarker((pt.y, pt.x), radius=16, color=style.VERMILLION, weight=3, fill=False,
-                                interactive=False, class_name="bem-selected").add_to(group)
+            folium.CircleMarker((pt.y, pt.x), radius=style.SELECTION_RADIUS, color=sel.color, weight=sel.weight,
+                                fill=False, interactive=False, class_name="bem-selected").add_to(group)
     return group
 
 
@@ -551,36 +542,26 @@ def add_basemap(m: folium.Map, bm: basemaps.Basemap, token: str | None = None) -
                          max_zoom=18, max_native_zoom=bm.max_zoom, overlay=False, control=False).add_to(m)
 
 
-def build_base_map(
-    layers: Layers,
-    lang: str = i18n.DEFAULT_LANG,
-    basemap: str = basemaps.DEFAULT_BASEMAP,
-    asset_base: str = "leaflet",
-    hidden: tuple[str, ...] = (),
-    height: str = "100%",
-    token: str | None = None,
-    view: tuple[float, float, int] | None = None,
-    vendor_base: str = "vendor",
-    imported: tuple = (),
-) -> folium.Map:
-    """The static part of the map: basemap, context, core, axes and areas, imports, legend and readout.
+def build_base_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", vendor_base: str = "vendor",
+                   view: tuple[float, float, int] | None = None, height: str = "100%") -> folium.Map:
+    """The static part of the map of ``spec``: basemap, context, core, axes and areas, legend, readout, tools.
 
     ``view`` (lat, lon, zoom; WGS-84) opens the map there instead of fitting Beijing.
 
-    It depends only on the language, basemap and hidden layers, so streamlit-folium keeps the
-    same map (no reload) while the venue layers change. ``asset_base`` is the URL (relative to
-    the page showing the map) where Leaflet is served; ``token`` the key of a basemap that
-    needs one (Tianditu).
+    It depends only on the spec's language, basemap, hidden layers and imported layers, so
+    streamlit-folium keeps the same map (no reload) while the venue layers change.
+    ``asset_base`` is the URL (relative to the page showing the map) where Leaflet is served.
     """
-    lang = i18n.normalize_lang(lang)
-    bm = effective_basemap(basemap, token)
+    lang = i18n.normalize_lang(spec.lang)
+    hidden = spec.hidden()
+    bm = effective_basemap(spec.basemap, spec.token)
     m = folium.Map(location=BEIJING_CENTER, zoom_start=BEIJING_ZOOM, tiles=None, control_scale=True,
                    prefer_canvas=False, height=height, min_zoom=7, max_zoom=18)
-    add_basemap(m, bm, token)
+    add_basemap(m, bm, spec.token)
     keys = [s.key for s in style.LAYERS]
     for key in style.ordered([k for k in keys if k not in style.VENUE_CATEGORIES]):
         add_layer(m, layers, key, lang, show=key not in hidden, display_datum=bm.datum)
-    extra = {layer.key: layer.style for layer in imported}  # drawn as dynamic groups; here in the legend only
+    extra = spec.extra_styles  # drawn as dynamic groups; here in the legend only
     hidden_labels = [layer_name(style.get_style(k, extra), lang) for k in hidden]
     Legend(legend_spec(keys + list(extra), lang, bm, hidden_labels, extra)).add_to(m)
     MousePosition(bm.datum, lang).add_to(m)
@@ -595,28 +576,26 @@ def build_base_map(
     return localize_assets(m, asset_base, vendor_base)
 
 
-def build_map(
-    layers: Layers,
-    lang: str = i18n.DEFAULT_LANG,
-    basemap: str = basemaps.DEFAULT_BASEMAP,
-    asset_base: str = "leaflet",
-    hidden: tuple[str, ...] = (),
-    height: str = "100%",
-    token: str | None = None,
-    venues: gpd.GeoDataFrame | None = None,
-    vendor_base: str = "vendor",
-    imported: tuple = (),
-) -> folium.Map:
-    """The whole interactive map in one document (exports, tests): base map, venues, layer control."""
-    m = build_base_map(layers, lang, basemap, asset_base, hidden, height, token, vendor_base=vendor_base,
-                       imported=imported)
-    display = effective_basemap(basemap, token).datum
-    chosen = layers.venues if venues is None else venues
+def build_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", vendor_base: str = "vendor",
+              height: str = "100%") -> folium.Map:
+    """The whole interactive map of ``spec`` in one document (exports, tests): base map, venues, layer control.
+
+    Venues and imported layers pass the spec's filters; the selection and the distance ring are drawn.
+    """
+    m = build_base_map(layers, spec, asset_base, vendor_base, height=height)
+    display = effective_basemap(spec.basemap, spec.token).datum
+    result = shown(layers, spec)
+    hidden = spec.hidden()
+    lang = spec.lang
     for key in style.VENUE_CATEGORIES:
-        make_layer(chosen[chosen["category"] == key], key, lang, key not in hidden, display).add_to(m)
-    for layer in imported:
-        make_layer(layer.gdf, layer.key, lang, layer.key not in hidden, display, s=layer.style).add_to(m)
-    layer_control(lang, imported).add_to(m)
+        make_layer(result.venues[result.venues["category"] == key], key, lang, key not in hidden, display).add_to(m)
+    by_key = {layer.key: layer for layer in result.imported}
+    for layer in spec.imported:
+        gdf = by_key[layer.key].gdf if layer.key in by_key else layer.gdf.iloc[0:0]
+        make_layer(gdf, layer.key, lang, layer.key not in hidden, display, s=layer.style).add_to(m)
+    if result.selected is not None or result.ring is not None:
+        selection_group(result.selected, result.ring, lang, display).add_to(m)
+    layer_control(lang, spec.imported).add_to(m)
     check_no_remote_assets(m)
     return m
 

@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 import pytest
 
 from geo import style
+from geo.mapspec import MapSpec
 
 pytestmark = pytest.mark.browser
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -156,7 +157,7 @@ def test_standalone_html_export_works_from_a_file_with_no_network(browser, layer
     from geo import io as gio
 
     path = tmp_path / "map.html"
-    path.write_text(gio.export_html(layers, "zh", "offline"), encoding="utf-8")
+    path.write_text(gio.export_html(layers, MapSpec()), encoding="utf-8")
     page = browser.new_page(viewport={"width": 1200, "height": 800})
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
@@ -262,3 +263,28 @@ def test_upload_with_script_like_names_shows_them_as_text(browser, app_url, arti
         page.close()
     assert dialogs == []
     assert not [u for u in requests if urlparse(u).hostname not in LOCAL_HOSTS and urlparse(u).scheme in ("http", "https")]
+
+
+# --- one map spec: the live map draws exactly the spec's venues ---------------------------------------------
+
+@pytest.mark.parametrize("case", ["category", "status", "year", "within"])
+def test_live_map_draws_the_specs_venues(browser, app_url, layers, case):
+    """The venues drawn in Chromium (their labels and symbols) are the MapSpec's, for each kind of filter."""
+    from geo import mapspec
+    from tests.test_mapspec import CASES, city_spec
+
+    filters, _args, query = CASES[case]
+    expected = set(mapspec.shown(layers, city_spec(filters)).venues["id"])
+    url = f"{app_url}/?basemap=offline&lang=en&" + "&".join(f"{k}={v}" for k, v in query.items())
+    page, _ = open_app(browser, url)
+    try:
+        frame = map_frame(page)
+        frame.wait_for_function(f"document.querySelectorAll('.leaflet-marker-icon.bem-icon').length === {len(expected)}",
+                                timeout=30_000)
+        labels = set(frame.locator(".bem-label").all_inner_texts()) | set(
+            frame.locator(".bem-label").evaluate_all("els => els.map(e => e.textContent)"))
+    finally:
+        page.close()
+    names = dict(zip(layers.venues["name_en"], layers.venues["id"]))
+    drawn = {names[t] for t in labels if t in names}
+    assert drawn == expected

@@ -17,14 +17,21 @@ from streamlit.testing.v1 import AppTest
 
 from geo import io as gio
 from geo import style
+from geo.mapspec import MapSpec
 from geo.views import VIEWS
 from tests.conftest import ROOT
 
 ALL = tuple(s.key for s in style.LAYERS)
 
 
+def spec(keys=ALL, bbox=None, lang="zh", imported=(), **kw) -> MapSpec:
+    """A map spec showing ``keys`` (and ``imported``) in ``bbox`` (default: the whole city)."""
+    keys = tuple(keys) + tuple(layer.key for layer in imported if layer.key not in keys)
+    return MapSpec(bbox=bbox or VIEWS["city"].bbox, layers=keys, lang=lang, imported=tuple(imported), **kw)
+
+
 def test_geojson_export_holds_what_is_shown(layers):
-    data = gio.export_data(layers, ("heritage", "core"), "geojson", bbox=VIEWS["central-axis"].bbox)
+    data = gio.export_data(layers, spec(("heritage", "core"), VIEWS["central-axis"].bbox), "geojson")
     doc = json.loads(data)
     kinds = {f["properties"]["layer"] for f in doc["features"]}
     assert kinds == {"heritage", "core"}
@@ -33,13 +40,13 @@ def test_geojson_export_holds_what_is_shown(layers):
 
 
 def test_bbox_filters_the_export(layers):
-    doc = json.loads(gio.export_data(layers, ("aviation",), "geojson", bbox=VIEWS["central-axis"].bbox))
+    doc = json.loads(gio.export_data(layers, spec(("aviation",), VIEWS["central-axis"].bbox), "geojson"))
     assert doc["features"] == []
 
 
 def test_geopackage_has_a_table_per_layer(layers, tmp_path):
     path = tmp_path / "x.gpkg"
-    path.write_bytes(gio.export_data(layers, ALL, "gpkg"))
+    path.write_bytes(gio.export_data(layers, spec(), "gpkg"))
     with sqlite3.connect(path) as db:
         tables = {r[0] for r in db.execute("select table_name from gpkg_contents")}
         assert {"core", "axes", "areas", "heritage", "aviation"} <= tables
@@ -47,7 +54,7 @@ def test_geopackage_has_a_table_per_layer(layers, tmp_path):
 
 
 def test_kml_is_valid_xml_with_names_in_the_language(layers):
-    data = gio.export_data(layers, ("diplomacy",), "kml", lang="zh")
+    data = gio.export_data(layers, spec(("diplomacy",)), "kml")
     root = ET.fromstring(data)
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     names = [e.text for e in root.iterfind(".//k:Placemark/k:name", ns)]
@@ -55,7 +62,7 @@ def test_kml_is_valid_xml_with_names_in_the_language(layers):
 
 
 def test_csv_has_coordinates_and_opens_in_excel(layers):
-    data = gio.export_data(layers, ("heritage",), "csv")
+    data = gio.export_data(layers, spec(("heritage",)), "csv")
     assert data.startswith("\ufeff".encode())
     table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     row = table.set_index("id").loc["forbidden_city"]
@@ -64,18 +71,18 @@ def test_csv_has_coordinates_and_opens_in_excel(layers):
 
 
 def test_standalone_html_needs_no_server_or_cdn(layers):
-    page = gio.export_html(layers, "zh", "offline")
+    page = gio.export_html(layers, spec())
     assert not re.findall(r'<script[^>]+src=', page) and not re.findall(r'<link[^>]+href=', page)
     assert "L.map(" in page
-    assert "Forbidden City" in gio.export_html(layers, "en", "offline")
+    assert "Forbidden City" in gio.export_html(layers, spec(lang="en"))
     assert "data:image/png;base64" in page  # Leaflet's layer-control icon, inlined
 
 
 def test_unknown_format_is_refused(layers):
     with pytest.raises(gio.ExportError, match="unknown data format"):
-        gio.export_data(layers, ALL, "shp")
+        gio.export_data(layers, spec(), "shp")
     with pytest.raises(gio.ExportError, match="nothing to export"):
-        gio.export_data(layers, ("districts",), "geojson")
+        gio.export_data(layers, spec(("districts",)), "geojson")
 
 
 # --- the command line ---------------------------------------------------------------------------------
@@ -163,9 +170,10 @@ def test_app_export_panel_renders_a_download(lang, fmt, mime):
     at.run()
     assert not at.exception and not at.error
     result = at.session_state["export_result"]
-    assert result["mime"] == mime and len(result["data"]) > 1000
+    assert result.mime == mime and len(result.data) > 1000
+    assert result.name.startswith("beijing-exchange-map_") and lang in result.name
     if fmt == "png":
-        assert Image.open(io.BytesIO(result["data"])).size == (1600, 1200)
+        assert Image.open(io.BytesIO(result.data)).size == (1600, 1200)
 
 
 # --- imported layers in exports: names are text everywhere ---------------------------------------------
@@ -182,13 +190,13 @@ def hostile_layer(layers):
 def test_imported_names_stay_text_in_every_export(layers, hostile_layer):
     xss = "<img src=x onerror=alert(1)>"
     keys = ("core", hostile_layer.key)
-    kml = gio.export_data(layers, keys, "kml", imported=(hostile_layer,))
+    kml = gio.export_data(layers, spec(keys, imported=(hostile_layer,)), "kml")
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     names = [e.text for e in ET.fromstring(kml).iterfind(".//k:Placemark/k:name", ns)]
     assert xss in names and b"<img" not in kml
-    doc = json.loads(gio.export_data(layers, keys, "geojson", imported=(hostile_layer,)))
+    doc = json.loads(gio.export_data(layers, spec(keys, imported=(hostile_layer,)), "geojson"))
     assert xss in [f["properties"]["name_zh"] for f in doc["features"]]
-    page = gio.export_html(layers, "en", "offline", imported=(hostile_layer,))
+    page = gio.export_html(layers, spec(keys, lang="en", imported=(hostile_layer,)))
     assert "<img src=x" not in page
     assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page  # HTML-escaped, then JSON-escaped
     assert "</script><script>alert" not in page
@@ -199,6 +207,6 @@ def test_csv_export_neutralises_formulas(layers):
 
     data = (ROOT / "tests" / "corpus" / "files" / "formula-injection.csv").read_bytes()
     layer = imports.as_layer(imports.read_file("f.csv", data), 1, "#0072B2", "circle")
-    table = pd.read_csv(io.BytesIO(gio.export_data(layers, (layer.key,), "csv", imported=(layer,))),
+    table = pd.read_csv(io.BytesIO(gio.export_data(layers, spec((layer.key,), imported=(layer,)), "csv")),
                         encoding="utf-8-sig")
     assert set(table["name_zh"]) == {"'=HYPERLINK(\"http://x\")", "'+cmd"}

@@ -13,14 +13,19 @@ import pytest
 from PIL import Image
 
 from geo import fonts, snapshot, style, tiles
+from geo.mapspec import MapSpec, Page
 from geo.views import VIEWS
 from tests.tileserver import tile_server
 
 TODAY = dt.date(2026, 11, 27)
 
 
-def spec(**kw) -> snapshot.SnapshotSpec:
-    return replace(snapshot.SnapshotSpec(today=TODAY), **kw)
+def spec(**kw) -> MapSpec:
+    """A map spec; ``width_px``/``height_px``/``dpi`` set its page, ``lang`` its label language."""
+    page = replace(Page(), **{k: kw.pop(k) for k in ("width_px", "height_px", "dpi") if k in kw})
+    if "lang" in kw:
+        kw["label_lang"] = kw.pop("lang")
+    return replace(MapSpec(today=TODAY), page=page, **kw)
 
 
 @pytest.fixture(autouse=True)

@@ -10,20 +10,21 @@ import pytest
 
 from geo import assets, basemaps, datum, style, webmap
 from geo.errors import AssetError
+from geo.mapspec import MapSpec
 
 
 @pytest.fixture(scope="module")
 def rendered(layers):
     out = {}
     for lang in ("zh", "en"):
-        m = webmap.build_map(layers, lang=lang, basemap="offline", asset_base="assets/leaflet")
+        m = webmap.build_map(layers, MapSpec(lang=lang, basemap="offline"), asset_base="assets/leaflet")
         out[lang] = m.get_root().render()
     return out
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_layer_is_toggleable_and_in_the_legend(layers, lang):
-    m = webmap.build_map(layers, lang=lang, basemap="offline")
+    m = webmap.build_map(layers, MapSpec(lang=lang, basemap="offline"))
     labels = {s.label(lang) for s in style.LAYERS}
     groups = {c.layer_name for c in m._children.values() if isinstance(c, folium.FeatureGroup)}
     assert groups == labels
@@ -57,7 +58,7 @@ def test_only_local_assets(rendered):
 
 
 def test_a_cdn_plugin_is_refused(layers):
-    m = webmap.build_map(layers, lang="en", basemap="offline")
+    m = webmap.build_map(layers, MapSpec(lang="en", basemap="offline"))
     from folium.plugins import MarkerCluster
 
     MarkerCluster().add_to(m)  # not vendored: its CDN URLs must be refused
@@ -72,7 +73,7 @@ def tile_layers(m: folium.Map) -> list[folium.TileLayer]:
 @pytest.mark.parametrize("key", [k for k in basemaps.BASEMAPS if k != "offline"])
 def test_tile_basemaps_carry_attribution_and_labels(layers, key):
     bm = basemaps.BASEMAPS[key]
-    m = webmap.build_map(layers, lang="en", basemap=key, token="KEY123")
+    m = webmap.build_map(layers, MapSpec(lang="en", basemap=key, token="KEY123"))
     tiles = tile_layers(m)
     assert [t.tiles for t in tiles] == [u for u in (bm.url("KEY123"), bm.labels_url("KEY123")) if u]
     assert all(t.options["attribution"] == bm.attribution and bm.attribution for t in tiles)
@@ -81,8 +82,8 @@ def test_tile_basemaps_carry_attribution_and_labels(layers, key):
 
 def test_tianditu_without_a_key_shows_no_broken_tiles(layers, monkeypatch):
     monkeypatch.delenv(basemaps.TIANDITU_ENV, raising=False)
-    assert not tile_layers(webmap.build_map(layers, lang="en", basemap="tianditu"))
-    with_key = tile_layers(webmap.build_map(layers, lang="en", basemap="tianditu", token="abc"))
+    assert not tile_layers(webmap.build_map(layers, MapSpec(lang="en", basemap="tianditu")))
+    with_key = tile_layers(webmap.build_map(layers, MapSpec(lang="en", basemap="tianditu", token="abc")))
     assert len(with_key) == 2 and all("tk=abc" in t.tiles for t in with_key)
     monkeypatch.setenv(basemaps.TIANDITU_ENV, "fromenv")
     assert basemaps.tianditu_key() == "fromenv" and basemaps.tianditu_key("secret") == "secret"
@@ -90,7 +91,7 @@ def test_tianditu_without_a_key_shows_no_broken_tiles(layers, monkeypatch):
 
 def test_tile_mirror_replaces_every_tile_server(layers, monkeypatch):
     monkeypatch.setenv(basemaps.MIRROR_ENV, "http://127.0.0.1:9/tiles/")
-    tiles = tile_layers(webmap.build_map(layers, lang="en", basemap="gaode_satellite"))
+    tiles = tile_layers(webmap.build_map(layers, MapSpec(lang="en", basemap="gaode_satellite")))
     assert [t.tiles for t in tiles] == ["http://127.0.0.1:9/tiles/gaode_satellite/{z}/{x}/{y}.png",
                                         "http://127.0.0.1:9/tiles/gaode_satellite-labels/{z}/{x}/{y}.png"]
 
@@ -104,8 +105,8 @@ def overlay_coords(m: folium.Map, key: str, lang: str = "en") -> dict[str, list]
 
 @pytest.mark.parametrize("key", ["heritage", "axes", "areas", "core"])
 def test_overlays_shift_by_the_gcj_offset_on_gaode_only(layers, key):
-    wgs = overlay_coords(webmap.build_map(layers, lang="en", basemap="osm"), key)
-    gcj = overlay_coords(webmap.build_map(layers, lang="en", basemap="gaode"), key)
+    wgs = overlay_coords(webmap.build_map(layers, MapSpec(lang="en", basemap="osm")), key)
+    gcj = overlay_coords(webmap.build_map(layers, MapSpec(lang="en", basemap="gaode")), key)
     for name, coords in wgs.items():
         a = np.array(list(_flatten(coords)))
         b = np.array(list(_flatten(gcj[name])))
@@ -131,13 +132,13 @@ def _flatten(coords):
 
 def test_the_mouse_readout_is_wgs84_on_every_basemap(layers):
     for key, expect in (("gaode", True), ("osm", False)):
-        m = webmap.build_map(layers, lang="en", basemap=key)
+        m = webmap.build_map(layers, MapSpec(lang="en", basemap=key))
         mouse = next(c for c in m._children.values() if isinstance(c, webmap.MousePosition))
         assert mouse.gcj is expect
 
 
 def test_offline_basemap_has_no_tiles(layers):
-    m = webmap.build_map(layers, lang="en", basemap="offline")
+    m = webmap.build_map(layers, MapSpec(lang="en", basemap="offline"))
     assert not [c for c in m._children.values() if isinstance(c, folium.TileLayer)]
 
 
@@ -160,7 +161,7 @@ def test_popup_card_carries_the_plan_sentence_and_district(layers):
 
 
 def test_point_symbols_follow_the_style(layers):
-    m = webmap.build_map(layers, lang="en", basemap="offline")
+    m = webmap.build_map(layers, MapSpec(lang="en", basemap="offline"))
     groups = {c.layer_name: c for c in m._children.values() if isinstance(c, folium.FeatureGroup)}
     for s in style.LAYERS:
         geojson = next(c for c in groups[s.label("en")]._children.values() if isinstance(c, folium.GeoJson))

@@ -1,13 +1,33 @@
-"""Every st.cache_data / st.cache_resource wrapper of the app lives here."""
+"""Every st.cache_data / st.cache_resource wrapper of the app lives here (and in ui/fastmap.py,
+which caches the rendered map strings beside its copy of streamlit-folium's internals)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-from geo import data
+from geo import data, explore, imports, mapspec
 
 
 @st.cache_resource(show_spinner=False)
 def get_layers() -> data.Layers:
     """The validated layers, loaded once per server process (shared, read-only)."""
     return data.load_layers()
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def shown(spec_key: str, _layers: data.Layers, _spec: mapspec.MapSpec) -> mapspec.Shown:
+    """The spec applied to the layers, once per spec (``spec_key`` = ``spec.key()`` keys the cache)."""
+    return mapspec.shown(_layers, _spec)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def counts(ids: str, by: str, lang: str, _shown, _layers) -> pd.Series:
+    """Venues per district or area for the shown venues (``ids`` keys the cache)."""
+    return explore.counts_by(_shown, _layers, by, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def read_import(name: str, data_: bytes, crs: str, _layers: data.Layers, digest: str) -> imports.ImportResult:
+    """Read an upload once per (file, datum); ``digest`` keys the cache, ``_layers`` is not hashed."""
+    return imports.read_file(name, data_, crs=crs, known=_layers.venues, boundary=_layers.boundary.union_all())

@@ -9,14 +9,9 @@ import streamlit as st
 
 from geo import i18n, imports, style
 from geo.data import Layers
+from ui import cache
 
 FORMATS = ["geojson", "json", "gpkg", "kml", "csv", "txt", "xlsx"]
-
-
-@st.cache_data(show_spinner=False, max_entries=20)
-def read_cached(name: str, data: bytes, crs: str, _layers: Layers, digest: str) -> imports.ImportResult:
-    """Read an upload once per (file, datum); ``digest`` keys the cache, ``_layers`` is not hashed."""
-    return imports.read_file(name, data, crs=crs, known=_layers.venues, boundary=_layers.boundary.union_all())
 
 
 def imported_layers() -> tuple[imports.ImportedLayer, ...]:
@@ -34,7 +29,7 @@ def import_panel(layers: Layers, lang: str) -> None:
         if upload is not None:
             data = upload.getvalue()
             try:
-                result = read_cached(upload.name, data, crs, layers, hashlib.sha256(data).hexdigest())
+                result = cache.read_import(upload.name, data, crs, layers, hashlib.sha256(data).hexdigest())
             except imports.ImportFailed as exc:
                 st.error(f"{upload.name}: {imports.message(exc.code, lang, **exc.kw)}")
                 result = None

@@ -1,74 +1,68 @@
-"""The page's state: read from the URL once, kept in st.session_state, written back to the URL.
+"""The page's state in Streamlit: a :class:`ui.pagestate.PageState` kept in session state.
 
-Everything a planner sets (language, basemap, view, search, selected venue, filters, the
-map's centre and zoom) is in the URL, so copying it reproduces the view.
+It is read from the URL once (``init_from_url``), the widgets' callbacks change it
+(``changed``), and ``write_url`` writes it back; ``map_spec`` turns it into the one
+:class:`geo.mapspec.MapSpec` the live map, the snapshots and the exports all draw.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import math
 
 import pandas as pd
-import shapely
 import streamlit as st
 
-from geo import basemaps, datum, explore, i18n, style, webmap
+from geo import datum, i18n, mapspec, style, webmap
 from geo.views import VIEWS
+from ui.pagestate import YEAR_MAX, YEAR_MIN, PageState  # noqa: F401 (re-exported for the page)
 
-YEAR_MIN, YEAR_MAX = 1950, 2035
-LIST_KEYS = ("cat", "district", "action", "status")
 VENUE_ZOOM = 15
+#: fields of PageState that are widgets (the widget's key is the field's name)
+WIDGETS = ("lang", "basemap", "view", "q", "cat", "district", "action", "status", "year", "km", "of")
+
+
+def page() -> PageState:
+    """This session's page state."""
+    ss = st.session_state
+    if "page" not in ss:
+        ss["page"] = PageState()
+    return ss["page"]
 
 
 def init_from_url() -> None:
-    """First run of a session: fill the widgets' state from the query string (bad values are ignored)."""
+    """First run of a session: the page state from the query string (bad values are ignored)."""
     ss = st.session_state
     if ss.get("_bem_init"):
         return
-    q = st.query_params
     ss["_bem_init"] = True
-    ss["lang"] = i18n.normalize_lang(q.get("lang") or getattr(st.context, "locale", None))
-    ss["basemap"] = basemaps.normalize_basemap(q.get("basemap"))
-    ss["view"] = q.get("view") if q.get("view") in VIEWS else ""
-    ss["q"] = (q.get("q") or "")[:80]
-    ss["venue"] = q.get("venue") or ""
-    vocab = {"cat": style.VENUE_CATEGORIES, "action": i18n.terms("plan_action"), "status": i18n.terms("status")}
-    for key in LIST_KEYS:
-        values = [v for v in (q.get(key) or "").split(",") if v]
-        ss[key] = [v for v in values if key == "district" or v in vocab[key]]
-    ss["year"] = _int(q.get("year"), dt.date.today().year, YEAR_MIN, YEAR_MAX)
-    try:
-        ss["km"] = max(0.0, min(100.0, float(q.get("km") or 0)))
-    except ValueError:
-        ss["km"] = 0.0
-    ss["of"] = q.get("of") or "venue"
-    if q.get("pt"):
-        ss["pt"] = q.get("pt")[:40]
-    try:
-        lat, lon = (float(v) for v in (q.get("c") or "").split(","))
-        zoom = _int(q.get("z"), 12, 3, 18)
-        if -90 <= lat <= 90 and -180 <= lon <= 180:
-            ss["c"], ss["z"] = f"{lat:.5f},{lon:.5f}", str(zoom)
-    except ValueError:
-        pass
-    if ss["view"] and "c" not in ss:
+    state = PageState.from_query(st.query_params, getattr(st.context, "locale", None))
+    ss["page"] = state
+    for name in WIDGETS:  # the widgets start from the state
+        value = getattr(state, name)
+        ss[name] = list(value) if isinstance(value, list) else value
+    if state.view and not state.c:
         go_to_view()
-    if ss["venue"] and "c" not in ss:
-        ss["target_venue"] = ss["venue"]
+    if state.venue and not state.c:
+        ss["target_venue"] = state.venue
 
 
-def _int(value, default: int, lo: int, hi: int) -> int:
-    try:
-        return max(lo, min(hi, int(float(value))))
-    except (TypeError, ValueError):
-        return default
+def changed(name: str) -> None:
+    """Callback of every widget: copy its value into the page state."""
+    value = st.session_state.get(name)
+    setattr(page(), name, list(value) if isinstance(value, list) else value)
+
+
+def set_widget(name: str, value) -> None:
+    """Change a widget's value and the page state together (outside the widget's own callback)."""
+    st.session_state[name] = value
+    setattr(page(), name, list(value) if isinstance(value, list) else value)
 
 
 def go_to_view() -> None:
     """Callback of the view picker: aim the map at the named view."""
-    key = st.session_state.get("view")
+    changed("view")
+    key = page().view
     if key in VIEWS:
         minlon, minlat, maxlon, maxlat = VIEWS[key].bbox
         zoom = math.floor(min(math.log2(360 / (maxlon - minlon) * 900 / 256),
@@ -83,47 +77,46 @@ def go_to_point(lat: float, lon: float, zoom: int = 16) -> None:
 
 def select_venue(venue_id: str | None, zoom_to: bool) -> None:
     """Select a venue (search result, table row, map click); optionally fly the map to it."""
-    st.session_state["venue"] = venue_id or ""
+    page().venue = venue_id or ""
     if venue_id and zoom_to:
         st.session_state["target_venue"] = venue_id
 
 
 def filters_active() -> bool:
-    ss = st.session_state
-    return any(ss.get(k) for k in LIST_KEYS) or bool(ss.get("km")) or ss.get("year", YEAR_MAX) != dt.date.today().year
+    return page().filters_active()
 
 
 def reference_options(layers) -> list[str]:
-    """What "within N km of" can refer to: the selected venue, the clicked point, or any layout feature."""
-    return ["venue", "point", *layers.core["id"], *layers.axes["id"], *layers.areas["id"]]
+    """What "within N km of" can refer to: the selected venue, the clicked point, any layout feature or venue."""
+    return ["venue", "point", *layers.core["id"], *layers.axes["id"], *layers.areas["id"], *layers.venues["id"]]
 
 
-def reference_geometry(layers, selected_id: str | None):
-    """The geometry (WGS-84) the "within N km" question is asked about, or None."""
-    ss = st.session_state
-    ref = ss.get("of") or "venue"
-    if ref == "venue":
-        return layers.venues.set_index("id").loc[selected_id].geometry if selected_id else None
-    if ref == "point":
-        try:
-            lat, lon = (float(v) for v in (ss.get("pt") or "").split(","))
-        except ValueError:
-            return None
-        return shapely.Point(lon, lat)
-    for gdf in (layers.core, layers.axes, layers.areas):
-        hit = gdf[gdf["id"] == ref]
-        if len(hit):
-            return hit.geometry.iloc[0]
-    return None
+def selected_id(layers) -> str | None:
+    """The selected venue's id, if it names a venue."""
+    venue = page().venue or None
+    return venue if venue in set(layers.venues["id"]) else None
 
 
-def current_filters(layers, selected_id: str | None) -> explore.Filters:
-    ss = st.session_state
-    ref = reference_geometry(layers, selected_id)
-    km = float(ss.get("km") or 0)
-    return explore.Filters(categories=tuple(ss.get("cat") or ()), districts=tuple(ss.get("district") or ()),
-                           actions=tuple(ss.get("action") or ()), statuses=tuple(ss.get("status") or ()),
-                           year=ss.get("year"), within_km=km if km > 0 and ref is not None else None, centre=ref)
+def map_spec(layers, imported: tuple, token: str | None, bbox=None) -> mapspec.MapSpec:
+    """The one map spec of this run, from the page state and the layers the planner switched on."""
+    state = page()
+    point = None
+    if state.pt:
+        lat, lon = (float(v) for v in state.pt.split(","))
+        point = (lon, lat)
+    of = state.of if state.of in reference_options(layers) else "venue"
+    filters = mapspec.FilterSpec(categories=tuple(state.cat), districts=tuple(state.district),
+                                 actions=tuple(state.action), statuses=tuple(state.status), year=state.year,
+                                 within_km=float(state.km) if state.km else None, of=of, point=point)
+    visible = webmap.visible_layers(st.session_state.get("_selected_layers"), tuple(layer.key for layer in imported))
+    view = state.view if state.view in VIEWS else ""
+    if bbox is None:
+        bbox = VIEWS[view or "city"].bbox
+    if view and not mapspec.similar_extent(bbox, VIEWS[view].bbox):
+        view = ""  # the planner has panned away from the named view
+    return mapspec.MapSpec(bbox=bbox, view=view, lang=state.lang,
+                           basemap=state.basemap, layers=visible, filters=filters, selection=selected_id(layers),
+                           imported=tuple(imported), token=token)
 
 
 def venue_view(venue_id: str | None) -> tuple[float, float, int] | None:
@@ -164,9 +157,9 @@ def base_view(lang: str, basemap: str) -> tuple[float, float, int] | None:
         view = None
         if ss.get("target_venue"):
             view = venue_view(ss["target_venue"])
-        elif ss.get("c") and ss.get("z"):
-            lat, lon = (float(v) for v in ss["c"].split(","))
-            view = (lat, lon, int(ss["z"]))
+        elif page().c and page().z:
+            lat, lon = (float(v) for v in page().c.split(","))
+            view = (lat, lon, int(page().z))
         elif ss.get("target"):
             view = ss["target"]
         ss["_base_view"] = view
@@ -179,31 +172,25 @@ def remember_map(out: dict, display_datum: str, layers, lang: str) -> None:
     centre = out.get("center")
     if isinstance(centre, dict) and "lat" in centre and out.get("zoom"):
         lon, lat = datum.to_wgs84(float(centre["lng"]), float(centre["lat"]), display_datum)
-        ss["c"] = f"{lat:.5f},{lon:.5f}"
-        ss["z"] = str(int(out["zoom"]))
+        page().c = f"{lat:.5f},{lon:.5f}"
+        page().z = str(int(out["zoom"]))
     if out.get("selected_layers") is not None:
         ss["_selected_layers"] = out["selected_layers"]
     clicked = out.get("last_clicked")
     if isinstance(clicked, dict) and "lat" in clicked and clicked != ss.get("_last_click"):
         ss["_last_click"] = clicked
         lon, lat = datum.to_wgs84(float(clicked["lng"]), float(clicked["lat"]), display_datum)
-        ss["pt"] = f"{lat:.5f},{lon:.5f}"
-        if ss.get("of") == "point" and ss.get("km"):
+        page().pt = f"{lat:.5f},{lon:.5f}"
+        if page().of == "point" and page().km:
             st.rerun()
     tip = out.get("last_object_clicked_tooltip")
     if tip and tip != ss.get("_last_tip"):
         ss["_last_tip"] = tip
         name = html.unescape(tip).strip()
         hit = layers.venues[layers.venues[f"name_{lang}"] == name]
-        if len(hit) == 1 and hit.iloc[0]["id"] != ss.get("venue"):
+        if len(hit) == 1 and hit.iloc[0]["id"] != page().venue:
             select_venue(hit.iloc[0]["id"], False)
             st.rerun()
-
-
-def hidden_categories(extra_keys: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """Venue categories and imported layers the planner switched off in the map's layer control."""
-    on = webmap.visible_layers(st.session_state.get("_selected_layers"), extra_keys)
-    return tuple(k for k in (*style.VENUE_CATEGORIES, *extra_keys) if k not in on)
 
 
 def venue_table(venues, lang: str) -> pd.DataFrame:
@@ -221,20 +208,11 @@ def venue_table(venues, lang: str) -> pd.DataFrame:
 
 
 def write_url() -> None:
-    """Mirror the state in the query string (only what differs from the defaults)."""
-    ss = st.session_state
-    wanted = {"lang": ss.get("lang"), "basemap": ss.get("basemap"), "view": ss.get("view"), "q": ss.get("q"),
-              "venue": ss.get("venue")}
-    for key in LIST_KEYS:
-        wanted[key] = ",".join(ss.get(key) or [])
-    wanted["year"] = str(ss["year"]) if ss.get("year") and ss["year"] != dt.date.today().year else ""
-    wanted["km"] = f"{ss['km']:g}" if ss.get("km") else ""
-    wanted["c"], wanted["z"] = ss.get("c", ""), ss.get("z", "")
-    wanted["of"] = ss.get("of") if ss.get("km") and ss.get("of") != "venue" else ""
-    wanted["pt"] = ss.get("pt", "") if wanted["of"] == "point" else ""
+    """Mirror the page state in the query string (only what differs from the defaults)."""
+    wanted = page().to_query()
     for key, value in wanted.items():
-        if value:
-            if st.query_params.get(key) != value:
-                st.query_params[key] = value
-        elif key in st.query_params and key not in ("lang", "basemap"):
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+    for key in list(st.query_params):
+        if key in PageState.field_names() and key not in wanted:
             del st.query_params[key]

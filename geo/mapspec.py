@@ -1,0 +1,307 @@
+"""One map spec: what the planner sees, drawn alike by the live map, every snapshot and every export.
+
+A :class:`MapSpec` is built once per run (from the page state and the map's last bounds, or
+from the command line) and is the only description of "what is shown" that the folium map,
+the snapshot renderer, the standalone HTML and the data exports read. It is frozen and
+hashable, so caches key on it. :func:`shown` applies it to the layers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+
+import geopandas as gpd
+import shapely
+
+from geo import basemaps, i18n, style
+from geo.data import Layers
+from geo.errors import GeoError
+from geo.views import VIEWS
+
+LABEL_LANGS = ("zh", "en", "both")
+MAX_PIXELS = 60_000_000  # ~ A3 at 600 dpi; beyond that a render would exhaust memory
+ALL_LAYERS: tuple[str, ...] = tuple(s.key for s in style.LAYERS)
+
+
+class SpecError(GeoError):
+    """A map spec that cannot be drawn: unknown layer, filter value, reference, size..."""
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """The cartographic furniture of a snapshot (the live map has its own controls)."""
+
+    legend: bool = True
+    scale_bar: bool = True
+    north_arrow: bool = True
+    attribution: bool = True
+    date: bool = True
+    source: bool = True
+    labels: bool = True
+
+
+FURNITURE_ITEMS: tuple[str, ...] = tuple(f.name for f in fields(Furniture))
+
+
+@dataclass(frozen=True)
+class Page:
+    """The output frame of a snapshot: pixels and dots per inch."""
+
+    width_px: int = 1920
+    height_px: int = 1080
+    dpi: int = 150
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """The planner's filters. Empty tuples mean "everything".
+
+    ``of`` names what "within ``within_km`` km" is measured from: ``venue`` (the selected
+    venue), ``point`` (the clicked ``point``, lon/lat), or the id of a venue, the core, an
+    axis or an area.
+    """
+
+    categories: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()  # English district names
+    actions: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    year: int | None = None
+    within_km: float | None = None
+    of: str = "venue"
+    point: tuple[float, float] | None = None
+
+    def active(self, today: dt.date | None = None) -> bool:
+        """Any filter beyond the default (this year's layout)."""
+        year = (today or dt.date.today()).year
+        return bool(self.categories or self.districts or self.actions or self.statuses or self.within_km
+                    or (self.year is not None and self.year != year))
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """Everything that decides what a map shows. ``bbox`` is WGS-84 (minlon, minlat, maxlon, maxlat)."""
+
+    bbox: tuple[float, float, float, float] = VIEWS["city"].bbox
+    view: str = ""  # the named view the extent came from ("" for the planner's own extent)
+    lang: str = "zh"  # the language of the page and of the furniture
+    label_lang: str = ""  # map labels: zh, en or both ("" follows ``lang``)
+    basemap: str = "offline"
+    layers: tuple[str, ...] = ALL_LAYERS  # visible layers: curated keys and imported layers' keys
+    filters: FilterSpec = field(default_factory=FilterSpec)
+    selection: str | None = None  # the selected venue's id
+    imported: tuple = ()  # geo.imports.ImportedLayer, each with its style (hashable by content)
+    title: str | None = None  # None: the app's title; "": none
+    subtitle: str | None = None
+    furniture: Furniture = field(default_factory=Furniture)
+    page: Page = field(default_factory=Page)
+    today: dt.date | None = None  # fixed in tests; None: today
+    token: str | None = field(default=None, compare=False, repr=False)  # the Tianditu key: never in a file
+
+    @property
+    def labels(self) -> str:
+        """The language of map labels: zh, en or both."""
+        return self.label_lang or self.lang
+
+    @property
+    def extra_styles(self) -> dict[str, style.LayerStyle]:
+        """The imported layers' styles by key."""
+        return {layer.key: layer.style for layer in self.imported}
+
+    def key(self) -> str:
+        """A stable text key of everything drawn (imported layers by content; the token only as present or not)."""
+        import hashlib
+
+        text = repr(self) + repr([(repr(layer.style), layer.digest) for layer in self.imported]) + str(bool(self.token))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def hidden(self) -> tuple[str, ...]:
+        """Layers (curated and imported) that are switched off."""
+        return tuple(k for k in (*ALL_LAYERS, *self.extra_styles) if k not in self.layers)
+
+    def validated(self) -> MapSpec:
+        """Raise SpecError for what cannot be drawn; return self."""
+        if self.lang not in i18n.LANGS:
+            raise SpecError(f"language must be zh or en, not {self.lang!r}")
+        if self.labels not in LABEL_LANGS:
+            raise SpecError(f"label language must be zh, en or both, not {self.labels!r}")
+        if self.basemap not in basemaps.BASEMAPS:
+            raise SpecError(f"unknown basemap {self.basemap!r}; known: {', '.join(basemaps.BASEMAPS)}")
+        unknown = [k for k in self.layers if k not in style.STYLES and k not in self.extra_styles]
+        if unknown:
+            raise SpecError(f"unknown layer(s) {', '.join(unknown)}; known: {', '.join(style.STYLES)}")
+        minlon, minlat, maxlon, maxlat = self.bbox
+        if not (minlon < maxlon and minlat < maxlat):
+            raise SpecError(f"empty bbox {self.bbox}: each minimum must be below its maximum")
+        p = self.page
+        if p.width_px < 200 or p.height_px < 200:
+            raise SpecError(f"size {p.width_px}x{p.height_px} is too small: at least 200x200 px")
+        if p.width_px * p.height_px > MAX_PIXELS:
+            raise SpecError(f"size {p.width_px}x{p.height_px} is too large: at most {MAX_PIXELS:,} pixels")
+        if not 50 <= p.dpi <= 1200:
+            raise SpecError(f"dpi {p.dpi} is out of range 50-1200")
+        f = self.filters
+        for name, values, allowed in (("category", f.categories, (*style.VENUE_CATEGORIES, *self.extra_styles)),
+                                      ("plan action", f.actions, i18n.terms("plan_action")),
+                                      ("status", f.statuses, i18n.terms("status"))):
+            bad = [v for v in values if v not in allowed]
+            if bad:
+                raise SpecError(f"unknown {name} {', '.join(map(repr, bad))}; use {', '.join(allowed)}")
+        if f.within_km is not None and not 0 < f.within_km <= 500:
+            raise SpecError(f"within must be more than 0 and at most 500 km, not {f.within_km:g}")
+        return self
+
+
+def filter_vocabulary(layers: Layers) -> dict[str, tuple[str, ...]]:
+    """The values each filter accepts (districts by English name)."""
+    return {"category": style.VENUE_CATEGORIES, "district": tuple(layers.districts["name_en"]),
+            "action": i18n.terms("plan_action"), "status": i18n.terms("status")}
+
+
+def reference_ids(layers: Layers) -> tuple[str, ...]:
+    """What "within N km of" can name: every venue, the core, each axis and area."""
+    return (*layers.venues["id"], *layers.core["id"], *layers.axes["id"], *layers.areas["id"])
+
+
+def reference_geometry(layers: Layers, spec: MapSpec) -> shapely.Geometry | None:
+    """The WGS-84 geometry "within N km" is measured from, or None (nothing selected, no point)."""
+    f = spec.filters
+    if f.of == "point":
+        return shapely.Point(f.point) if f.point else None
+    ref = spec.selection if f.of == "venue" else f.of
+    if not ref:
+        return None
+    for gdf in (layers.venues, layers.core, layers.axes, layers.areas):
+        hit = gdf[gdf["id"] == ref]
+        if len(hit):
+            return hit.geometry.iloc[0]
+    raise SpecError(f"unknown reference {ref!r} for 'within'; use a venue, core, axis or area id")
+
+
+@dataclass(frozen=True, eq=False)
+class Shown:
+    """The spec applied to the layers: exactly what every renderer draws."""
+
+    venues: gpd.GeoDataFrame  # passing every filter, in a visible category
+    imported: tuple  # imported layers, filtered, visible ones only
+    ring: shapely.Geometry | None  # the "within N km" buffer, WGS-84
+    selected: gpd.GeoDataFrame | None  # the selected venue (drawn highlighted), if shown
+    visible: tuple[str, ...]  # visible layer keys, draw order
+    reference: shapely.Geometry | None
+
+
+def shown(layers: Layers, spec: MapSpec) -> Shown:
+    """Apply ``spec``'s filters, selection and visible layers to ``layers``."""
+    from geo import explore
+
+    f = spec.filters
+    ref = reference_geometry(layers, spec) if f.within_km else None
+    filters = explore.Filters(categories=f.categories, districts=f.districts, actions=f.actions,
+                              statuses=f.statuses, year=f.year, within_km=f.within_km if ref is not None else None,
+                              centre=ref)
+    venues = explore.filter_venues(layers.venues, filters)
+    venues = venues[venues["category"].isin([k for k in style.VENUE_CATEGORIES if k in spec.layers])]
+    imported = tuple(layer for layer in explore.filter_imported(spec.imported, filters) if layer.key in spec.layers)
+    ring = explore.buffer_polygon(ref, f.within_km) if ref is not None and f.within_km else None
+    selected = venues[venues["id"] == spec.selection] if spec.selection else None
+    if selected is not None and selected.empty:
+        selected = None
+    visible = tuple(style.ordered([k for k in spec.layers], spec.extra_styles))
+    return Shown(venues, imported, ring, selected, visible, ref)
+
+
+def in_extent(gdf: gpd.GeoDataFrame, bbox) -> gpd.GeoDataFrame:
+    """The features of ``gdf`` that touch the extent."""
+    return gdf[gdf.intersects(shapely.box(*bbox))] if len(gdf) else gdf
+
+
+def drawn_layers(layers: Layers, spec: MapSpec, result: Shown | None = None) -> tuple[str, ...]:
+    """Visible layers with at least one feature inside the extent: what a legend should list."""
+    result = result or shown(layers, spec)
+    frames = {layer.key: layer.gdf for layer in result.imported}
+    out = []
+    for key in result.visible:
+        if key in frames:
+            gdf = frames[key]
+        elif key in style.VENUE_CATEGORIES:
+            gdf = result.venues[result.venues["category"] == key]
+        else:
+            gdf = layers.get(key)
+        if len(in_extent(gdf, spec.bbox)):
+            out.append(key)
+    return tuple(out)
+
+
+def similar_extent(a, b, share: float = 0.6) -> bool:
+    """True when two extents overlap by at least ``share`` of their union (a map showing about that view)."""
+    ba, bb = shapely.box(*a), shapely.box(*b)
+    union = ba.union(bb).area
+    return bool(union) and ba.intersection(bb).area / union >= share
+
+
+def extent_name(spec: MapSpec, lang: str) -> str:
+    """The view's name, or "current map extent"."""
+    if spec.view in VIEWS:
+        return VIEWS[spec.view].name(lang)
+    return i18n.t("extent_current", lang)
+
+
+def filter_phrases(layers: Layers, spec: MapSpec, lang: str) -> list[str]:
+    """Each active filter as "field = value, value", in ``lang``."""
+    f = spec.filters
+    extra = spec.extra_styles
+    districts = dict(zip(layers.districts["name_en"], layers.districts[f"name_{lang}"]))
+    parts = []
+    for key, values, name in (("field_category", f.categories, lambda v: style.get_style(v, extra).label(lang)),
+                              ("field_district", f.districts, lambda v: districts.get(v, v)),
+                              ("field_action", f.actions, lambda v: i18n.term("plan_action", v, lang)),
+                              ("field_status", f.statuses, lambda v: i18n.term("status", v, lang))):
+        if values:
+            parts.append(f"{i18n.t(key, lang)} = {', '.join(name(v) for v in values)}")
+    if f.year is not None and f.year != (spec.today or dt.date.today()).year:
+        parts.append(f"{i18n.t('field_year', lang)} = {f.year}")
+    if f.within_km:
+        parts.append(i18n.t("within_phrase", lang).format(km=f"{f.within_km:g}", of=reference_name(layers, spec, lang)))
+    return parts
+
+
+def name_of(layers: Layers, feature_id: str | None, lang: str) -> str | None:
+    """The name of a venue, the core, an axis or an area by id (None when unknown)."""
+    for gdf in (layers.venues, layers.core, layers.axes, layers.areas):
+        hit = gdf[gdf["id"] == feature_id]
+        if len(hit):
+            return str(hit.iloc[0][f"name_{lang}"])
+    return None
+
+
+def reference_name(layers: Layers, spec: MapSpec, lang: str) -> str:
+    """What "within N km" is measured from, named in ``lang``."""
+    f = spec.filters
+    if f.of == "point":
+        return i18n.t("of_point", lang)
+    return name_of(layers, spec.selection if f.of == "venue" else f.of, lang) or i18n.t("of_venue", lang)
+
+
+def describe(layers: Layers, spec: MapSpec, lang: str, result: Shown | None = None) -> str:
+    """What a file of this spec holds, e.g. "3 venues · 4 layers · filter: category = … · extent: One Core"."""
+    result = result or shown(layers, spec)
+    venues = len(in_extent(result.venues, spec.bbox))
+    drawn = drawn_layers(layers, spec, result)
+    parts = [i18n.t("describe_venues", lang).format(n=venues), i18n.t("describe_layers", lang).format(n=len(drawn))]
+    phrases = filter_phrases(layers, spec, lang)
+    if phrases:
+        parts.append(f"{i18n.t('describe_filter', lang)}{'; '.join(phrases)}")
+    if spec.selection:
+        parts.append(f"{i18n.t('describe_selection', lang)}{name_of(layers, spec.selection, lang)}")
+    parts.append(f"{i18n.t('describe_extent', lang)}{extent_name(spec, lang)}")
+    return " · ".join(parts)
+
+
+def file_name(spec: MapSpec, extension: str) -> str:
+    """``beijing-exchange-map_core_zh_filtered_2026-11-29.png``: view, language, filters, date."""
+    view = spec.view if spec.view in VIEWS else "current-view"
+    parts = ["beijing-exchange-map", view, spec.labels]
+    if spec.filters.active(spec.today):
+        parts.append("filtered")
+    parts.append((spec.today or dt.date.today()).isoformat())
+    return "_".join(parts) + "." + extension.lstrip(".")
