@@ -42,9 +42,29 @@ def basemap_label(key: str, lang: str, token: str | None) -> str:
     return label
 
 
-def sidebar(layers, token: str | None) -> tuple[str, str]:
-    """Language, basemap, view, search and filters; all mirrored in the URL."""
+PAGE_CSS = """
+<style>
+/* map first: a compact header, the map filling the width and most of the window's height */
+header[data-testid="stHeader"] { height: 2.25rem; background: transparent; }
+.block-container { padding: 0.6rem 1rem 1rem 1rem !important; max-width: none !important; }
+iframe[src*="streamlit_folium"] { height: calc(100vh - 92px) !important; min-height: 380px; }
+.bem-head { display: flex; align-items: baseline; gap: .9rem; flex-wrap: wrap; margin: 0 2.5rem 0 0; }
+.bem-head h1 { font-size: 1.3rem; line-height: 1.6rem; margin: 0; padding: 0; font-weight: 700; }
+.bem-head span { color: #555; font-size: .82rem; line-height: 1.1rem; }
+</style>
+"""
+
+
+def header(lang: str) -> None:
+    """A compact header: the title and the caption on one line."""
+    st.html(PAGE_CSS + f'<div class="bem-head"><h1>{html.escape(i18n.t("app_title", lang))}</h1>'
+            f'<span>{html.escape(i18n.t("app_caption", lang))}</span></div>')
+
+
+def sidebar(layers, token: str | None) -> tuple[str, str, object]:
+    """Language, basemap, view, search and filters; all mirrored in the URL. Returns a slot for the venue card."""
     sb = st.sidebar
+    card_slot = sb.container()
     on = {"on_change": state.changed}  # every widget's callback copies its value into the page state
     lang = sb.radio("语言 / Language", i18n.LANGS, format_func=lambda v: {"zh": "中文", "en": "English"}[v],
                     horizontal=True, key="lang", **on, args=("lang",))
@@ -103,8 +123,13 @@ def sidebar(layers, token: str | None) -> tuple[str, str]:
         if state.page().of not in refs:
             state.set_widget("of", "venue")
         st.selectbox(t("within_of"), refs, format_func=names.get, key="of", **on, args=("of",))
+        page = state.page()
+        if page.km and page.of == "venue" and not state.selected_id(layers):
+            st.info(t("within_pick_venue"))
+        elif page.km and page.of == "point" and not page.pt:
+            st.info(t("within_pick_point"))
     sb.caption(t("share_hint"))
-    return lang, basemap
+    return lang, basemap, card_slot
 
 
 def venue_card(layers, venue_id: str, lang: str) -> None:
@@ -149,12 +174,11 @@ def main() -> None:
         lang = st.session_state.get("lang", "zh")
         st.error(f"**{i18n.t('data_error', lang)}**\n\n`{exc}`\n\n{i18n.t('data_error_next', lang)}")
         return
-    lang, basemap = sidebar(layers, token)
+    lang, basemap, card_slot = sidebar(layers, token)
     import_panel(layers, lang)
     imported = imported_layers()
     t = lambda k: i18n.t(k, lang)  # noqa: E731
-    st.title(t("app_title"))
-    st.caption(t("app_caption"))
+    header(lang)
 
     selected_id = state.selected_id(layers)
     spec = state.map_spec(layers, imported, token, bbox=st.session_state.get("_bbox"))
@@ -163,7 +187,7 @@ def main() -> None:
     table_spec = replace(spec, layers=mapspec.ALL_LAYERS + tuple(layer.key for layer in imported))
     shown = cache.shown(table_spec.key(), layers, table_spec).venues
 
-    map_col, card_col = st.columns([3, 1])
+    map_col = st.container()
     with map_col:
         view = state.base_view(lang, basemap)
         leaflet_url, vendor_url = serve_leaflet(), serve_vendor()
@@ -176,18 +200,23 @@ def main() -> None:
         display = webmap.effective_basemap(basemap, token).datum
         center, zoom = state.map_target(display)
         groups_spec = replace(spec, bbox=mapspec.MapSpec().bbox, view="")  # the extent does not change the layers
+        fit = st.session_state.pop("fit", None)  # a named view or a search hit asks to be fitted, once
+        note = t("empty_map") if result.venues.empty and spec.filters.active() else None
         groups, control = fastmap.groups_payload(
-            groups_spec.key(), lambda: (webmap.venue_groups(result, spec), webmap.layer_control(lang, imported)), base)
+            f"{groups_spec.key()}|{fit}|{note}",
+            lambda: (webmap.venue_groups(result, spec, fit=fit[0] if fit else None, note=note),
+                     webmap.layer_control(lang, imported)), base)
         out = fastmap.show_map(base, groups, control, key="map", height=680, center=center, zoom=zoom,
                                returned_objects=["bounds", "zoom", "center", "selected_layers",
                                                  "last_object_clicked_tooltip", "last_clicked"]) or {}
         state.remember_map(out, display, layers, lang)
-    with card_col:
+    with card_slot:  # the card opens at the top of the sidebar, so it never shrinks the map
         if selected_id:
-            venue_card(layers, selected_id, lang)
-            st.button(t("clear_selection"), on_click=state.select_venue, args=(None, False))
+            with st.container(border=True):
+                venue_card(layers, selected_id, lang)
+                st.button(t("clear_selection"), on_click=state.select_venue, args=(None, False))
         else:
-            st.info(t("card_hint"))
+            st.caption(t("card_hint"))
 
     tab_table, tab_stats = st.tabs([f"{t('venues_table')} · {len(shown)}", t("stats")])
     with tab_table:

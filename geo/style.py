@@ -54,7 +54,7 @@ class LayerStyle:
     z: int = 0  # draw order: higher draws on top
     show: bool = True
     variants: dict[str, Variant] = field(default_factory=dict)
-    label_min_zoom: int = 9  # map labels appear from this web-map zoom on (snapshots use the same scale)
+    label_min_zoom: int = 8  # map labels may appear from this web-map zoom on, where they fit (snapshots alike)
 
     def label(self, lang: str) -> str:
         """The layer's name in ``lang`` ("zh" or "en")."""

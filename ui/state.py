@@ -8,7 +8,6 @@ It is read from the URL once (``init_from_url``), the widgets' callbacks change 
 from __future__ import annotations
 
 import html
-import math
 
 import pandas as pd
 import streamlit as st
@@ -64,10 +63,15 @@ def go_to_view() -> None:
     changed("view")
     key = page().view
     if key in VIEWS:
-        minlon, minlat, maxlon, maxlat = VIEWS[key].bbox
-        zoom = math.floor(min(math.log2(360 / (maxlon - minlon) * 900 / 256),
-                              math.log2(170 / (maxlat - minlat) * 680 / 256)))
-        st.session_state["target"] = ((minlat + maxlat) / 2, (minlon + maxlon) / 2, max(7, min(17, zoom)))
+        fit_to(VIEWS[key].bbox)
+
+
+def fit_to(bbox: tuple[float, float, float, float]) -> None:
+    """Fit the map to a WGS-84 bbox at its real size, once (a counter makes a repeat fit a new request)."""
+    ss = st.session_state
+    ss["_fit_n"] = ss.get("_fit_n", 0) + 1
+    ss["fit"] = (tuple(bbox), ss["_fit_n"])
+    ss.pop("target", None)
 
 
 def go_to_point(lat: float, lon: float, zoom: int = 16) -> None:
