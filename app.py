@@ -79,15 +79,18 @@ def sidebar(layers, token: str | None) -> tuple[str, str, object]:
         sb.caption(t("gcj_note"))
     sb.selectbox(t("view"), ["", *VIEWS], format_func=lambda v: VIEWS[v].name(lang) if v else "—", key="view",
                  on_change=state.go_to_view)
-    sb.text_input(t("search"), key="q", placeholder=t("search_hint"), **on, args=("q",))
+    places = cache.places(layers)
+    sb.text_input(t("search"), key="q", placeholder=t("search_hint"), on_change=state.search_entered,
+                  args=(places,), help=t("search_help"))
     query = state.page().q
-    hits = explore.search(layers.venues, query)
+    hits = explore.search(places, query)
     if query:
         if hits.empty:
             sb.caption(t("search_none"))
         for _, row in hits.iterrows():
-            sb.button(row[f"name_{lang}"], key=f"hit_{row['id']}", on_click=state.select_venue,
-                      args=(row["id"], True), width="stretch")
+            kind = "" if row["kind"] == "venue" else f" · {i18n.term('kind', row['kind'], lang)}"
+            sb.button(f"{row[f'name_{lang}']}{kind}", key=f"hit_{row['id']}", on_click=state.go_to_place,
+                      args=(row["id"], row["kind"], tuple(row.geometry.bounds)), width="stretch")
     for layer in imported_layers():  # the planner's own layers are searchable too
         rows = layer.gdf.assign(name_zh=layer.gdf["_name"], name_en=layer.gdf["_name"])
         for idx, row in explore.search(rows, query, limit=5).iterrows():

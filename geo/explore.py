@@ -17,6 +17,7 @@ import shapely
 from geo.data import CRS, METRIC_CRS, Layers
 
 AIRPORTS = ("capital_airport", "daxing_airport")
+PLAN_YEAR = 2025  # the Leading Group meeting that names the places
 
 
 @dataclass(frozen=True)
@@ -47,33 +48,66 @@ def pinyin_forms(text: str) -> tuple[str, str]:
     return fold("".join(syllables)), "".join(s[0] for s in syllables if s)
 
 
-def search(venues: gpd.GeoDataFrame, query: str, limit: int = 10) -> pd.DataFrame:
-    """Venues whose name matches ``query``: Chinese, English, pinyin or pinyin initials; partial matches allowed.
+@lru_cache(maxsize=1)
+def aliases() -> dict[str, tuple[str, ...]]:
+    """Short names planners type, by feature id (``geo/resources/aliases.json``)."""
+    import json
 
-    Best matches first: exact > prefix > substring, Chinese/English names before pinyin.
+    from geo.paths import RESOURCES_DIR
+
+    raw = json.loads((RESOURCES_DIR / "aliases.json").read_text(encoding="utf-8"))
+    return {k: tuple(v) for k, v in raw.items() if not k.startswith("_")}
+
+
+def places(layers: Layers) -> gpd.GeoDataFrame:
+    """Everything search can find: venues, the core, the axes and the areas, with their aliases."""
+    parts = []
+    for kind, gdf in (("venue", layers.venues), ("core", layers.core), ("axis", layers.axes), ("area", layers.areas)):
+        parts.append(gdf[["id", "name_zh", "name_en", "geometry"]].assign(kind=kind))
+    out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=CRS)
+    table = aliases()
+    out["aliases"] = [table.get(i, ()) for i in out["id"]]
+    return out
+
+
+def _match_rank(text: str, q: str, initials: bool) -> int | None:
+    if not text:
+        return None
+    if text == q:
+        return 0
+    if text.startswith(q):
+        return 1
+    if q in text and not initials:  # initials match from the start only ("gg", not "cgg")
+        return 2
+    return None
+
+
+def search(venues: gpd.GeoDataFrame, query: str, limit: int = 10) -> pd.DataFrame:
+    """Places whose name or alias matches ``query``: Chinese, English, pinyin or pinyin initials; partial allowed.
+
+    Best matches first: exact > prefix > substring, names and aliases before pinyin, venues before
+    larger features on a tie. ``venues`` may be :func:`places` (with ``kind`` and ``aliases``).
     """
     q = fold(query or "")
     if not q:
         return venues.iloc[0:0]
+    kinds = venues["kind"] if "kind" in venues else pd.Series("venue", index=venues.index)
+    alias_lists = venues["aliases"] if "aliases" in venues else pd.Series([()] * len(venues), index=venues.index)
     scores = []
-    for _, row in venues.iterrows():
-        full, initials = pinyin_forms(row["name_zh"])
-        candidates = [(fold(row["name_zh"]), 0), (fold(row["name_en"]), 0), (full, 1), (initials, 2)]
+    for (_, row), kind, extra in zip(venues.iterrows(), kinds, alias_lists):
+        names = [str(row["name_zh"]), str(row["name_en"]), *extra]
+        candidates = []
+        for name in names:
+            full, initials = pinyin_forms(name)
+            candidates += [(fold(name), 0, False), (full, 1, False), (initials, 2, True)]
         best = None
-        for text, penalty in candidates:
-            if not text:
-                continue
-            if text == q:
-                rank = 0
-            elif text.startswith(q):
-                rank = 1
-            elif q in text and penalty < 2:  # initials match from the start only ("gg", not "cgg")
-                rank = 2
-            else:
+        for text, penalty, is_initials in candidates:
+            rank = _match_rank(text, q, is_initials)
+            if rank is None:
                 continue
             score = rank * 3 + penalty
             best = score if best is None else min(best, score)
-        scores.append(best)
+        scores.append(None if best is None else best + (0 if kind == "venue" else 0.5))
     out = venues.assign(_score=scores).dropna(subset=["_score"]).sort_values(["_score", "name_en"])
     return out.drop(columns="_score").head(limit)
 
@@ -90,10 +124,13 @@ def filter_venues(venues: gpd.GeoDataFrame, f: Filters) -> gpd.GeoDataFrame:
     if f.statuses:
         keep &= venues["status"].isin(f.statuses)
     if f.year is not None:
-        opened = venues["year_open"].isna() | (venues["year_open"] <= f.year)
         planned_by = venues["year_target"].notna() & (venues["year_target"] <= f.year)
-        undated_plan = venues["status"].isin(["planned", "under_construction"]) & venues["year_open"].isna()
-        keep &= opened | planned_by | undated_plan
+        # an undated plan exists from the plan's own year (the meeting of 2025) on, not before it
+        undated_plan = (venues["status"].isin(["planned", "under_construction"]) & venues["year_open"].isna()
+                        & venues["year_target"].isna() & (f.year >= PLAN_YEAR))
+        opened = venues["year_open"].notna() & (venues["year_open"] <= f.year)
+        undated_built = venues["year_open"].isna() & ~venues["status"].isin(["planned", "under_construction"])
+        keep &= opened | undated_built | planned_by | undated_plan
     if f.within_km is not None and f.centre is not None:
         keep &= within(venues, f.centre, f.within_km)
     return venues[keep]

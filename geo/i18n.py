@@ -42,6 +42,10 @@ _STRINGS: dict[str, dict[str, str]] = {
     "mouse_hint": {"zh": "鼠标位置（WGS-84 纬度, 经度）：点击此处或在地图上右击即可复制",
                    "en": "Pointer position (WGS-84 lat, lon): click here, or right-click the map, to copy it"},
     "copied": {"zh": "已复制", "en": "Copied"},
+    "search_help": {"zh": "可搜场所、中轴线与长安街、重点地区；支持简称（如 新国展、首都机场）、拼音及首字母"
+                          "（如 yqh），回车直达第一个结果。",
+                    "en": "Finds venues, the axes and the key areas; short names (e.g. 新国展, Capital Airport), pinyin and "
+                          "initials (e.g. yqh). Enter goes to the best hit."},
     "layers_panel": {"zh": "图层与图例", "en": "Layers & legend"},
     "layers_panel_hint": {"zh": "展开或收起图层与图例", "en": "Show or hide the layers and legend"},
     "layer_row_hint": {"zh": "点击显示或隐藏该图层", "en": "Click to show or hide this layer"},
@@ -73,8 +77,8 @@ _STRINGS: dict[str, dict[str, str]] = {
     "fullscreen_exit": {"zh": "退出全屏", "en": "Exit full screen"},
     "minimap_hide": {"zh": "隐藏鹰眼图", "en": "Hide overview"},
     "minimap_show": {"zh": "显示鹰眼图", "en": "Show overview"},
-    "search": {"zh": "搜索场所", "en": "Search venues"},
-    "search_hint": {"zh": "中文、英文或拼音，如 故宫 / gugong / Forbidden", "en": "Chinese, English or pinyin, e.g. gugong"},
+    "search": {"zh": "搜索场所、轴线、地区", "en": "Search places, axes, areas"},
+    "search_hint": {"zh": "如 故宫 / 中轴线 / 新国展 / yqh", "en": "e.g. gugong, Central Axis, yqh"},
     "search_none": {"zh": "没有匹配的场所", "en": "No venue matches"},
     "filters": {"zh": "筛选", "en": "Filters"},
     "field_status": {"zh": "建设状态", "en": "Status"},
@@ -217,6 +221,8 @@ _TERMS: dict[str, dict[str, dict[str, str]]] = {
         "source": {"zh": "来源说明", "en": "Source line"},
         "labels": {"zh": "场所注记", "en": "Venue labels"},
     },
+    "kind": {"venue": {"zh": "场所", "en": "venue"}, "core": {"zh": "一核", "en": "core"},
+             "axis": {"zh": "轴线", "en": "axis"}, "area": {"zh": "重点地区", "en": "area"}},
     "region": {
         "east": {"zh": "东部", "en": "East"},
         "north": {"zh": "北部", "en": "North"},

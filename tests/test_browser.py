@@ -37,12 +37,12 @@ def test_offline_map_draws_every_layer_with_zero_external_requests(browser, app_
     page, requests = open_app(browser, f"{app_url}/?basemap=offline&lang={lang}")
     try:
         frame = map_frame(page)
-        control = frame.locator(".leaflet-control-layers-overlays").inner_text()
+        control = frame.locator(".leaflet-control-layers-overlays").text_content()
         for s in style.LAYERS:
             assert s.label(lang) in control
         assert frame.locator(".leaflet-marker-icon.bem-icon").count() == len(layers.venues)
         assert frame.locator(".leaflet-tile").count() == 0
-        legend = frame.locator(".bem-legend").inner_text()
+        legend = frame.locator(".bem-panel").text_content()
         assert style.get_style("core").label(lang) in legend
         # the tools load from the app too: minimap (vector, offline), measuring, fullscreen
         assert frame.locator(".leaflet-control-minimap path").count() >= 2
@@ -76,9 +76,9 @@ def test_hiding_a_layer_dims_its_legend_row(browser, app_url):
         frame = map_frame(page)
         before = frame.locator(".leaflet-overlay-pane path").count()
         label = style.get_style("districts").label("en")
-        frame.locator(".leaflet-control-layers-overlays label", has_text=label).locator("input").click()
+        frame.locator(".bem-panel .row", has_text=label).click()  # a legend row is its layer's switch
         frame.wait_for_function(f"document.querySelectorAll('.leaflet-overlay-pane path').length < {before}")
-        row = frame.locator(".bem-legend .row.off")
+        row = frame.locator(".bem-panel .row.off")
         assert row.count() == 1 and label in row.inner_text()
     finally:
         page.close()
@@ -165,7 +165,7 @@ def test_standalone_html_export_works_from_a_file_with_no_network(browser, layer
         page.goto(path.as_uri())
         page.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length > 20")
         assert page.locator(".leaflet-marker-icon.bem-icon").count() == len(layers.venues)
-        assert "一核" in page.locator(".bem-legend").inner_text()
+        assert "一核" in page.locator(".bem-panel").text_content()
         page.screenshot(path=str(artifacts / "export-standalone.png"))
     finally:
         page.close()
@@ -194,10 +194,9 @@ def test_search_zooms_to_the_place_and_opens_its_card(browser, app_url, artifact
     page, _ = open_app(browser, f"{app_url}/?basemap=offline&lang=zh")
     try:
         frame = map_frame(page)
-        box = page.get_by_label("搜索场所")
-        box.fill("yanqi")
-        box.press("Enter")
-        page.get_by_role("button", name="北京雁栖湖国际会都（雁栖湖国际会议中心）").click()
+        box = page.get_by_role("textbox", name="搜索场所、轴线、地区")
+        box.fill("yqh")  # pinyin initials of the short name 雁栖湖
+        box.press("Enter")  # Enter goes straight to the best hit and opens its card
         page.get_by_role("heading", name="北京雁栖湖国际会都（雁栖湖国际会议中心）").wait_for(timeout=30000)
         frame.wait_for_function("map_div.getZoom() === 15", timeout=30000)
         lat, lon, _ = map_view(frame)
@@ -240,11 +239,11 @@ def test_upload_with_script_like_names_shows_them_as_text(browser, app_url, arti
             page.wait_for_timeout(500)
             try:
                 frame = map_frame(page, timeout=5)
-                if "Imported: script-names.geojson" in frame.locator(".bem-legend").inner_text():
+                if "Imported: script-names.geojson" in frame.locator(".bem-panel").text_content():
                     break
             except Exception:
                 continue
-        control = frame.locator(".leaflet-control-layers-overlays").inner_text()
+        control = frame.locator(".leaflet-control-layers-overlays").text_content()
         assert "Imported: script-names.geojson" in control
         # open every imported feature's tooltip and popup, as a planner hovering and clicking would
         js_find = "l => l.feature && l.feature.properties._popup && l.feature.properties._popup.indexOf('onerror') >= 0"

@@ -29,7 +29,7 @@ def test_every_layer_is_toggleable_and_in_the_legend(layers, lang):
     groups = {c.layer_name for c in m._children.values() if isinstance(c, folium.FeatureGroup)}
     assert groups == labels
     assert any(isinstance(c, folium.LayerControl) for c in m._children.values())
-    legend = next(c for c in m._children.values() if isinstance(c, webmap.Legend))
+    legend = next(c for c in m._children.values() if isinstance(c, webmap.LayerPanel))
     assert {row["layer"] for row in legend.spec["rows"]} == labels
     # two rows for the axes (axis, extension), one for every other layer
     assert len(legend.spec["rows"]) == len(labels) + 1

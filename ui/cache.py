@@ -15,6 +15,12 @@ def get_layers() -> data.Layers:
     return data.load_layers()
 
 
+@st.cache_resource(show_spinner=False)
+def places(_layers: data.Layers):
+    """Everything search can find (venues, core, axes, areas with aliases), built once per process."""
+    return explore.places(_layers)
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
 def shown(spec_key: str, _layers: data.Layers, _spec: mapspec.MapSpec) -> mapspec.Shown:
     """The spec applied to the layers, once per spec (``spec_key`` = ``spec.key()`` keys the cache)."""

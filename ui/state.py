@@ -74,6 +74,25 @@ def fit_to(bbox: tuple[float, float, float, float]) -> None:
     ss.pop("target", None)
 
 
+def go_to_place(place_id: str, kind: str, bounds: tuple[float, float, float, float]) -> None:
+    """A search hit: a venue opens its card and the map flies to it; an axis, area or the core is fitted."""
+    if kind == "venue":
+        select_venue(place_id, True)
+    else:
+        fit_to(bounds)
+
+
+def search_entered(places) -> None:
+    """Enter in the search box: go to the best hit."""
+    from geo import explore
+
+    changed("q")
+    hits = explore.search(places, page().q, limit=1)
+    if len(hits):
+        row = hits.iloc[0]
+        go_to_place(row["id"], row["kind"], tuple(row.geometry.bounds))
+
+
 def go_to_point(lat: float, lon: float, zoom: int = 16) -> None:
     """Fly the map to a point (a search hit in an imported layer)."""
     st.session_state["target"] = (lat, lon, zoom)
@@ -101,6 +120,15 @@ def selected_id(layers) -> str | None:
     return venue if venue in set(layers.venues["id"]) else None
 
 
+def reported_layers() -> list | None:
+    """The layers the browser last reported as switched on: the map component's latest value (its
+    on_change callback stores it before this run), else what the last run remembered."""
+    latest = st.session_state.get("map")
+    if isinstance(latest, dict) and latest.get("selected_layers") is not None:
+        return latest["selected_layers"]
+    return st.session_state.get("_selected_layers")
+
+
 def map_spec(layers, imported: tuple, token: str | None, bbox=None) -> mapspec.MapSpec:
     """The one map spec of this run, from the page state and the layers the planner switched on."""
     state = page()
@@ -112,7 +140,7 @@ def map_spec(layers, imported: tuple, token: str | None, bbox=None) -> mapspec.M
     filters = mapspec.FilterSpec(categories=tuple(state.cat), districts=tuple(state.district),
                                  actions=tuple(state.action), statuses=tuple(state.status), year=state.year,
                                  within_km=float(state.km) if state.km else None, of=of, point=point)
-    visible = webmap.visible_layers(st.session_state.get("_selected_layers"), tuple(layer.key for layer in imported))
+    visible = webmap.visible_layers(reported_layers(), tuple(layer.key for layer in imported))
     view = state.view if state.view in VIEWS else ""
     if bbox is None:
         bbox = VIEWS[view or "city"].bbox
