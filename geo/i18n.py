@@ -42,6 +42,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     "mouse_hint": {"zh": "鼠标位置（WGS-84 纬度, 经度）：点击此处或在地图上右击即可复制",
                    "en": "Pointer position (WGS-84 lat, lon): click here, or right-click the map, to copy it"},
     "copied": {"zh": "已复制", "en": "Copied"},
+    "label_key": {"zh": "编号注记", "en": "Numbered labels"},
     "search_help": {"zh": "可搜场所、中轴线与长安街、重点地区；支持简称（如 新国展、首都机场）、拼音及首字母"
                           "（如 yqh），回车直达第一个结果。",
                     "en": "Finds venues, the axes and the key areas; short names (e.g. 新国展, Capital Airport), pinyin and "
@@ -220,6 +221,8 @@ _TERMS: dict[str, dict[str, dict[str, str]]] = {
         "date": {"zh": "日期", "en": "Date"},
         "source": {"zh": "来源说明", "en": "Source line"},
         "labels": {"zh": "场所注记", "en": "Venue labels"},
+        "inset": {"zh": "核心区放大图（全市图）", "en": "Core inset (city maps)"},
+        "locator": {"zh": "位置示意图（局部图）", "en": "Locator map (close-ups)"},
     },
     "kind": {"venue": {"zh": "场所", "en": "venue"}, "core": {"zh": "一核", "en": "core"},
              "axis": {"zh": "轴线", "en": "axis"}, "area": {"zh": "重点地区", "en": "area"}},

@@ -39,6 +39,8 @@ class Furniture:
     date: bool = True
     source: bool = True
     labels: bool = True
+    inset: bool = True  # city-wide maps: an enlarged inset of the core and the Central Axis
+    locator: bool = True  # close-up maps: a small locator of the municipality with the frame marked
 
 
 FURNITURE_ITEMS: tuple[str, ...] = tuple(f.name for f in fields(Furniture))
@@ -51,6 +53,7 @@ class Page:
     width_px: int = 1920
     height_px: int = 1080
     dpi: int = 150
+    svg_text: bool = False  # SVG: keep text as text (needs the fonts where it is opened) instead of outlines
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,9 @@ def drawn_layers(layers: Layers, spec: MapSpec, result: Shown | None = None) -> 
             gdf = result.venues[result.venues["category"] == key]
         else:
             gdf = layers.get(key)
+            st = style.STYLES[key]
+            if st.kind == "polygon" and not st.fill_opacity:  # an outline: drawn only where its line is
+                gdf = gdf.set_geometry(gdf.boundary)
         if len(in_extent(gdf, spec.bbox)):
             out.append(key)
     return tuple(out)

@@ -65,7 +65,7 @@ def test_spec_csv_geojson_kml_and_png_agree(layers, case):
     venue_names = dict(zip(layers.venues["name_zh"], layers.venues["id"]))
     assert {venue_names[n] for n in names if n in venue_names} == expected
     # the PNG: every category's fill colour appears exactly when a venue of it is shown
-    bare = replace(spec, furniture=mapspec.Furniture(*(False,) * 7), title="",
+    bare = replace(spec, furniture=mapspec.Furniture(*(False,) * 9), title="",
                    layers=tuple(style.VENUE_CATEGORIES))
     img = np.asarray(Image.open(io.BytesIO(snapshot.render(layers, bare, "png").data)).convert("RGB")).astype(int)
     shown_cats = set(layers.venues.set_index("id").loc[sorted(expected), "category"])
@@ -126,7 +126,7 @@ def test_data_exports_keep_every_field_and_name_imported_layers_by_file(layers):
 
 def test_selection_and_ring_are_drawn_in_snapshots_and_html(layers):
     spec = MapSpec(bbox=VIEWS["core"].bbox, selection="forbidden_city", page=Page(1000, 800, 100),
-                   filters=FilterSpec(within_km=2.0, year=THIS_YEAR), furniture=mapspec.Furniture(*(False,) * 7))
+                   filters=FilterSpec(within_km=2.0, year=THIS_YEAR), furniture=mapspec.Furniture(*(False,) * 9))
     result = mapspec.shown(layers, spec)
     assert result.ring is not None and result.selected is not None
     assert set(result.venues["id"]) < set(layers.venues["id"])
@@ -143,7 +143,7 @@ def test_selection_and_ring_are_drawn_in_snapshots_and_html(layers):
 
 
 def test_legend_lists_only_layers_drawn_in_the_frame(layers):
-    spec = MapSpec(bbox=VIEWS["central-axis"].bbox, label_lang="en", page=Page(1200, 900, 100))
+    spec = MapSpec(bbox=VIEWS["central-axis"].bbox, label_lang="en", page=Page(1200, 900, 100, svg_text=True))
     drawn = mapspec.drawn_layers(layers, spec)
     assert "heritage" in drawn and "aviation" not in drawn
     svg = snapshot.render(layers, spec, "svg").data.decode("utf-8")

@@ -62,10 +62,13 @@ def test_pdf_and_svg_keep_text_as_text(layers):
     pdf = snapshot.render(layers, s, "pdf").data
     assert b"/Type0" in pdf and b"/FontFile" in pdf  # embedded, subsetted fonts: text, not outlines
     assert re.search(rb"/BaseFont\s*/\w+\+(NotoSansCJK|BEMSansSC)", pdf)
-    svg = snapshot.render(layers, s, "svg").data.decode("utf-8")
+    svg = snapshot.render(layers, replace(s, page=replace(s.page, svg_text=True)), "svg").data.decode("utf-8")
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert title in texts
     assert any("故宫" in t for t in texts) and any("Forbidden City" in t for t in texts)
+    # by default an SVG is self-contained: text as outlines, no font needed where it is opened
+    portable = snapshot.render(layers, s, "svg").data.decode("utf-8")
+    assert "<text" not in portable and "font-family" not in portable
 
 
 def test_chinese_glyphs_come_from_a_cjk_font():
@@ -100,7 +103,8 @@ def test_venue_symbols_land_where_their_coordinates_project(layers, basemap, mon
     monkeypatch.setenv("BEM_TILE_MIRROR", "http://127.0.0.1:9")  # unreachable: vector only
     s = spec(width_px=1000, height_px=800, layers=("aviation",), basemap=basemap, bbox=VIEWS["airports"].bbox,
              furniture=snapshot.Furniture(legend=False, scale_bar=False, north_arrow=False, attribution=False,
-                                          date=False, source=False, labels=False), title="")
+                                          date=False, source=False, labels=False, inset=False,
+                                          locator=False), title="")
     snap = snapshot.render(layers, s, "png")
     img = np.asarray(Image.open(io.BytesIO(snap.data)).convert("RGB")).astype(int)
     dark = img.sum(axis=2) < 60
@@ -124,7 +128,8 @@ def test_tiles_from_a_local_server_are_drawn_and_cached(layers, monkeypatch):
         monkeypatch.setenv("BEM_TILE_MIRROR", url)
         s = spec(width_px=800, height_px=600, basemap="osm", bbox=VIEWS["central-axis"].bbox, layers=(),
                  furniture=snapshot.Furniture(legend=False, scale_bar=False, north_arrow=False, attribution=False,
-                                              date=False, source=False, labels=False), title="")
+                                              date=False, source=False, labels=False, inset=False,
+                                          locator=False), title="")
         first = snapshot.render(layers, s, "png")
         n = len(requests)
         second = snapshot.render(layers, s, "png")
@@ -177,7 +182,7 @@ def test_impossible_requests_are_refused(layers, kwargs, message):
 
 def test_legend_lists_only_visible_layers(layers):
     s = spec(width_px=1000, height_px=700, layers=("core", "aviation"), lang="en")
-    svg = snapshot.render(layers, s, "svg").data.decode("utf-8")
+    svg = snapshot.render(layers, replace(s, page=replace(s.page, svg_text=True)), "svg").data.decode("utf-8")
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert style.get_style("core").label_en in texts and style.get_style("aviation").label_en in texts
     assert style.get_style("heritage").label_en not in texts
