@@ -128,6 +128,21 @@ def build_parser() -> Parser:
     filt.add_argument("--within", type=parse_km, metavar="KM", help="only venues within KM km (straight line) of --of")
     filt.add_argument("--of", metavar="ID", help="a venue, core, axis or area id (see `python -m geo check --ids`)")
     filt.add_argument("--select", metavar="ID", help="highlight this venue (and measure --within from it)")
+    deck = sub.add_parser("deck", help="a PowerPoint deck: one slide per view, with speaker notes",
+                          description="Write a .pptx deck: for each view a slide with its title, the map (legend on "
+                                      "the image) and speaker notes carrying the plan's sentences for the places on it.")
+    deck.add_argument("--out", required=True, type=Path, help="the .pptx file to write")
+    deck.add_argument("--views", default="city,core,central-axis", help=f"comma-separated views: {', '.join(VIEWS)}")
+    atlas = sub.add_parser("atlas", help="a multi-page PDF: one page per named view, or per venue",
+                           description="Write a PDF atlas: one page per named view (--per view) or per venue with its "
+                                       "card facts (--per venue). Text stays selectable.")
+    atlas.add_argument("--out", required=True, type=Path, help="the .pdf file to write")
+    atlas.add_argument("--per", choices=["view", "venue"], default="view", help="a page per view (default) or venue")
+    for p in (deck, atlas):
+        p.add_argument("--lang", choices=["zh", "en", "both"], default="zh", help="language of titles and labels")
+        p.add_argument("--aspect", choices=["16:9", "4:3"], default="16:9", help="page shape (default 16:9)")
+        p.add_argument("--basemap", choices=list(basemaps.BASEMAPS), default="offline", help="basemap (default offline)")
+        p.add_argument("--title", help="the deck's or atlas's title")
     chk = sub.add_parser("check", help="validate the shipped data and print a summary")
     chk.add_argument("--ids", action="store_true", help="also list every feature id (for --of and --select)")
     val = sub.add_parser("validate", help="check a file before importing it (exit 0 clean, 1 problems, 2 unreadable)",
@@ -210,9 +225,56 @@ def run_snapshot(args: argparse.Namespace) -> int:
         return 1
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
-    args.out.write_bytes(result.data)
+    write_atomically(args.out, result.data)
     print(f"wrote {args.out} ({len(result.data) / 1024:.0f} KB): {result.description}")
     return 0
+
+
+def run_deck_or_atlas(args: argparse.Namespace) -> int:
+    from geo import deck
+    from geo.data import load_layers
+
+    suffix = ".pptx" if args.command == "deck" else ".pdf"
+    if args.out.suffix.lower() != suffix:
+        raise CliError(f"--out must end in {suffix}, not {args.out.name!r}")
+    if not args.out.parent.exists():
+        raise CliError(f"folder {args.out.parent} does not exist")
+    base = MapSpec(lang="en" if args.lang == "en" else "zh", label_lang=args.lang, basemap=args.basemap,
+                   title=args.title, token=basemaps.tianditu_key())
+    layers = load_layers()
+
+    def progress(fraction: float, what: str) -> None:
+        print(f"  {fraction:4.0%} {what}", file=sys.stderr)
+
+    if args.command == "deck":
+        views = split_values(args.views)
+        unknown = [v for v in views if v not in VIEWS]
+        if unknown or not views:
+            raise CliError(f"--views: unknown view(s) {', '.join(unknown) or '(none)'}; use {', '.join(VIEWS)}")
+        data = deck.build_deck(layers, base, views, args.aspect, progress)
+    else:
+        data = deck.build_atlas(layers, base, args.per, args.aspect, progress)
+    write_atomically(args.out, data)
+    print(f"wrote {args.out} ({len(data) / 1024:.0f} KB)")
+    return 0
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write next to the target and rename over it: a failure never leaves a truncated or emptied file,
+    and a symlink at ``path`` is replaced, never written through."""
+    import os
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -273,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(join_negative_values(list(sys.argv[1:] if argv is None else argv)))
         if args.command == "validate":
             return run_validate(args)
+        if args.command in ("deck", "atlas"):
+            return run_deck_or_atlas(args)
         return run_snapshot(args) if args.command == "snapshot" else run_check(args)
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)

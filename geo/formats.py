@@ -24,7 +24,7 @@ class ExportFormat:
     extensions: tuple[str, ...]  # the first is the one written
     mime: str
     writer: str  # "module:function", called as function(layers, spec, fmt, progress) -> (bytes, notes)
-    kind: str  # "image", "html" or "data"
+    kind: str  # "image", "deck", "html" or "data"
     needs_renderer: bool = False  # needs the snapshot renderer (matplotlib)
     label: dict[str, str] = field(default_factory=dict)
 
@@ -36,6 +36,9 @@ FORMATS: dict[str, ExportFormat] = {f.key: f for f in (
                  {"zh": "PDF（打印，文字可选）", "en": "PDF (print, selectable text)"}),
     ExportFormat("svg", (".svg",), "image/svg+xml", "geo.snapshot:write", "image", True,
                  {"zh": "SVG 矢量图", "en": "SVG vector image"}),
+    ExportFormat("pptx", (".pptx",), "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                 "geo.deck:write_deck", "deck", True, {"zh": "PPTX 幻灯片（每个视图一页，含讲稿）",
+                                                       "en": "PPTX slides (a slide per view, with notes)"}),
     ExportFormat("html", (".html", ".htm"), "text/html", "geo.io:write_html", "html", False,
                  {"zh": "HTML 交互地图（单文件）", "en": "HTML interactive map (one file)"}),
     ExportFormat("geojson", (".geojson", ".json"), "application/geo+json", "geo.io:write_data", "data", False,
@@ -101,10 +104,13 @@ class Export:
     description: str  # what the file holds, e.g. "3 venues · 4 layers · …"
 
 
-def export(layers: Layers, spec: MapSpec, fmt: str, progress: Callable[[float, str], None] | None = None) -> Export:
-    """Write ``spec`` in ``fmt``: the one entry point of the app and the command line."""
+def export(layers: Layers, spec: MapSpec, fmt: str, progress: Callable[[float, str], None] | None = None,
+           **options) -> Export:
+    """Write ``spec`` in ``fmt``: the one entry point of the app and the command line.
+
+    ``options`` go to writers that take them (a deck's ``views`` and ``aspect``)."""
     spec = spec.validated()
     write = writer_of(fmt)
-    data, notes = write(layers, spec, fmt, progress)
+    data, notes = write(layers, spec, fmt, progress, **options) if options else write(layers, spec, fmt, progress)
     f = FORMATS[fmt]
     return Export(data, f.mime, file_name(spec, f.extensions[0]), notes, describe(layers, spec, spec.lang))

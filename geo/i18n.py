@@ -43,6 +43,10 @@ _STRINGS: dict[str, dict[str, str]] = {
                    "en": "Pointer position (WGS-84 lat, lon): click here, or right-click the map, to copy it"},
     "copied": {"zh": "已复制", "en": "Copied"},
     "label_key": {"zh": "编号注记", "en": "Numbered labels"},
+    "notes_intro": {"zh": "本页地点及会议中提及它们的原文（英文发布稿）：",
+                    "en": "The places on this slide, and the plan's words that put them on the map:"},
+    "deck_views": {"zh": "幻灯片包含的视图（PPTX）", "en": "Views in the deck (PPTX)"},
+    "deck_current": {"zh": "当前视图", "en": "Current view"},
     "search_help": {"zh": "可搜场所、中轴线与长安街、重点地区；支持简称（如 新国展、首都机场）、拼音及首字母"
                           "（如 yqh），回车直达第一个结果。",
                     "en": "Finds venues, the axes and the key areas; short names (e.g. 新国展, Capital Airport), pinyin and "

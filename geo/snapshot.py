@@ -244,8 +244,12 @@ def draw(layers: Layers, spec: MapSpec, fmt: str, report: Callable[[float, str],
     title = spec.title if spec.title is not None else text_of("app_title", lang)
     title_pt, sub_pt = base_pt * 2.0, base_pt * 1.25
     top = 1 - pad
-    if title:
-        top -= (title_pt * 1.35 + (sub_pt * 1.5 if spec.subtitle else 0)) * px_per_pt / page.height_px + pad
+    if spec.subtitle:  # typeset to the page's width (about half an em per unit of _wrap's width)
+        units = int(page.width_px * (1 - 2 * pad) / (sub_pt * px_per_pt * 0.52))
+        spec = replace(spec, subtitle="\n".join(_wrap(line, units) for line in spec.subtitle.split("\n")))
+    if title or spec.subtitle:
+        n_sub = spec.subtitle.count("\n") + 1 if spec.subtitle else 0
+        top -= ((title_pt * 1.35 if title else 0) + sub_pt * 1.45 * n_sub) * px_per_pt / page.height_px + pad
     f = spec.furniture
     footer_lines = int(f.attribution) + int(f.source or f.date)
     bottom = pad + (footer_lines * base_pt * 0.7 * 1.45 * px_per_pt / page.height_px if footer_lines else 0)
@@ -621,13 +625,14 @@ def _draw_furniture(fig: Figure, ax, spec: MapSpec, bm: basemaps.Basemap, visibl
     pad = 0.014
     f = spec.furniture
     renderer = fig.canvas.get_renderer()
+    y = 1 - pad
     if title:
-        t = ink.text(fig, pad, 1 - pad, title, base_pt * 2.0, weight="bold", va="top", ha="left", zorder=50)
+        t = ink.text(fig, pad, y, title, base_pt * 2.0, weight="bold", va="top", ha="left", zorder=50)
         furniture.append(t)
-        if spec.subtitle:
-            y = t.get_window_extent(renderer).y0 / fig.bbox.height - 0.006
-            furniture.append(ink.text(fig, pad, y, spec.subtitle, base_pt * 1.25, va="top", ha="left",
-                                      color="#333333", zorder=50))
+        y = t.get_window_extent(renderer).y0 / fig.bbox.height - 0.006
+    if spec.subtitle:
+        furniture.append(ink.text(fig, pad, y, spec.subtitle, base_pt * 1.25, va="top", ha="left", color="#333333",
+                                  zorder=50, linespacing=1.3))
     if f.legend and visible:
         leg = _make_legend(fig, visible, lang, base_pt, css_px, extra, bm)
         footer_h = _footer_height(spec, base_pt, fig)
