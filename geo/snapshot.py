@@ -247,9 +247,12 @@ def draw(layers: Layers, spec: MapSpec, fmt: str, report: Callable[[float, str],
     if spec.subtitle:  # typeset to the page's width (about half an em per unit of _wrap's width)
         units = int(page.width_px * (1 - 2 * pad) / (sub_pt * px_per_pt * 0.52))
         spec = replace(spec, subtitle="\n".join(_wrap(line, units) for line in spec.subtitle.split("\n")))
+    if title:  # the title fits beside the north arrow: a smaller size, then two lines
+        title, title_pt = fit_title(fig, title, title_pt, page.width_px * (1 - 3 * pad) - base_pt * 4 * px_per_pt)
     if title or spec.subtitle:
         n_sub = spec.subtitle.count("\n") + 1 if spec.subtitle else 0
-        top -= ((title_pt * 1.35 if title else 0) + sub_pt * 1.45 * n_sub) * px_per_pt / page.height_px + pad
+        n_title = title.count("\n") + 1 if title else 0
+        top -= (title_pt * 1.3 * n_title + sub_pt * 1.45 * n_sub) * px_per_pt / page.height_px + pad
     f = spec.furniture
     footer_lines = int(f.attribution) + int(f.source or f.date)
     bottom = pad + (footer_lines * base_pt * 0.7 * 1.45 * px_per_pt / page.height_px if footer_lines else 0)
@@ -302,7 +305,8 @@ def draw(layers: Layers, spec: MapSpec, fmt: str, report: Callable[[float, str],
 
     report(0.6, "furniture")
     furniture: list = []
-    _draw_furniture(fig, ax, spec, bm, drawn_keys, css_px, notes, basemap_ok, ink, extra, title, top, furniture)
+    _draw_furniture(fig, ax, spec, bm, drawn_keys, css_px, notes, basemap_ok, ink, extra, (title, title_pt), top,
+                    furniture)
     inset_ax = None
     if f.inset and not close_up and _core_in(content, layers, bm.datum):
         inset_ax = _draw_inset(fig, ax, layers, result, extra, frames, bm.datum, css_px, bottom, pad, furniture)
@@ -506,7 +510,11 @@ def place_labels(fig: Figure, ax, rows: list[PointRow], symbols: list[PointRow],
         if placed is None:
             n = len(report.numbered) + 1
             report.numbered.append((n, text))
-            nb = _candidate(px, py, 1, 1, r + 1, font_pt * 1.2 * px_per_pt, font_pt * 1.2 * px_per_pt)
+            side = font_pt * 1.2 * px_per_pt
+            nb = next((box for dist in (r + 1, r + side, r + 2 * side) for dx, dy in DIRECTIONS
+                       for box in [_candidate(px, py, dx, dy, dist, side, side)]
+                       if _inside(box, _box(frame)) and not any(_overlap(box, t) for t in taken)),
+                      (px - side / 2, py - side / 2, px + side / 2, py + side / 2))  # else on its own symbol
             inv = ax.transData.inverted()
             cx, cy = inv.transform(((nb[0] + nb[2]) / 2, (nb[1] + nb[3]) / 2))
             ink.text(ax, cx, cy, str(n), font_pt * 0.85, ha="center", va="center", weight="bold", zorder=45)
@@ -617,9 +625,37 @@ def _legend_width(fig, visible, lang, base_pt, css_px, extra) -> float:
     return width
 
 
+def fit_title(fig: Figure, title: str, size: float, max_px: float) -> tuple[str, float]:
+    """Shrink the title to fit ``max_px`` (down to 70 %), then break it in two (at " / " or the middle)."""
+    renderer = fig.canvas.get_renderer()
+
+    def width(text: str, pt: float) -> float:
+        probe = fig.text(0, 0, text, fontsize=pt, weight="bold")
+        w = probe.get_window_extent(renderer).width
+        probe.remove()
+        return w
+
+    full = width(title, size)
+    if full <= max_px:
+        return title, size
+    if full * 0.7 <= max_px:
+        return title, size * max_px / full
+    if " / " in title:
+        head, tail = title.split(" / ", 1)
+        two = f"{head} /\n{tail}"
+    else:
+        words = title.split(" ")
+        half = len(words) // 2 if len(words) > 1 else None
+        two = " ".join(words[:half]) + "\n" + " ".join(words[half:]) if half else title[:len(title) // 2] + "\n" + \
+            title[len(title) // 2:]
+    longest = max(width(line, size) for line in two.split("\n"))
+    return two, size * min(1.0, max_px / longest)
+
+
 def _draw_furniture(fig: Figure, ax, spec: MapSpec, bm: basemaps.Basemap, visible: list[str], css_px: float,
-                    notes: list[str], basemap_ok: bool | None, ink: Ink, extra: dict, title: str, top: float,
-                    furniture: list) -> None:
+                    notes: list[str], basemap_ok: bool | None, ink: Ink, extra: dict, title_fit: tuple[str, float],
+                    top: float, furniture: list) -> None:
+    title, title_pt = title_fit
     lang = spec.labels
     base_pt = 11 * css_px
     pad = 0.014
@@ -627,7 +663,7 @@ def _draw_furniture(fig: Figure, ax, spec: MapSpec, bm: basemaps.Basemap, visibl
     renderer = fig.canvas.get_renderer()
     y = 1 - pad
     if title:
-        t = ink.text(fig, pad, y, title, base_pt * 2.0, weight="bold", va="top", ha="left", zorder=50)
+        t = ink.text(fig, pad, y, title, title_pt, weight="bold", va="top", ha="left", zorder=50, linespacing=1.15)
         furniture.append(t)
         y = t.get_window_extent(renderer).y0 / fig.bbox.height - 0.006
     if spec.subtitle:

@@ -9,6 +9,7 @@ import streamlit as st
 from geo import formats, i18n, mapspec, presets
 from geo.data import Layers
 from geo.errors import GeoError
+from geo.views import VIEWS
 
 PRESETS = ("slide-1080", "slide-4k", "slide-4x3", "a4-landscape", "a4-portrait", "a3-landscape", "a3-portrait",
            "custom")
@@ -48,6 +49,9 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
             label_lang = st.radio(t("export_label_lang"), mapspec.LABEL_LANGS, index=("zh", "en").index(lang),
                                   format_func=lambda v: i18n.term("label_lang", v, lang), horizontal=True,
                                   key="exp_label_lang")
+            deck_views = st.multiselect(t("deck_views"), ["current", *VIEWS], default=["current"], key="exp_deck_views",
+                                        format_func=lambda v: t("deck_current") if v == "current" else
+                                        VIEWS[v].name(lang))
             items = st.multiselect(t("export_furniture"), mapspec.FURNITURE_ITEMS,
                                    default=list(mapspec.FURNITURE_ITEMS),
                                    format_func=lambda f: i18n.term("furniture", f, lang), key="exp_furniture")
@@ -56,7 +60,7 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
             full = replace(spec, page=size_of(preset, dpi, (int(width), int(height))), title=title,
                            subtitle=subtitle or None, label_lang=label_lang,
                            furniture=mapspec.Furniture(**{f: f in items for f in mapspec.FURNITURE_ITEMS}))
-            render_export(layers, full, fmt)
+            render_export(layers, full, fmt, tuple(deck_views))
         result = st.session_state.get("export_result")
         if result:
             st.caption(escape_md(result.description))
@@ -71,13 +75,14 @@ def escape_md(text: str) -> str:
     return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|~<>:$" else c for c in text)
 
 
-def render_export(layers: Layers, spec: mapspec.MapSpec, fmt: str) -> None:
+def render_export(layers: Layers, spec: mapspec.MapSpec, fmt: str, deck_views: tuple[str, ...] = ("current",)) -> None:
     """Render with a progress bar; errors become one message in the page's language."""
     lang = spec.lang
     bar = st.progress(0.0, text=i18n.t("export_rendering", lang))
+    options = {"views": deck_views} if formats.FORMATS[fmt].kind == "deck" else {}
     try:
-        result = formats.export(layers, spec, fmt,
-                                progress=lambda f, _m: bar.progress(f, text=i18n.t("export_rendering", lang)))
+        result = formats.export(layers, spec, fmt, progress=lambda f, _m: bar.progress(
+            min(1.0, f), text=i18n.t("export_rendering", lang)), **options)
     except formats.MissingPart as exc:
         bar.empty()
         st.error(exc.message(lang))
