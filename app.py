@@ -11,7 +11,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from geo import basemaps, explore, i18n, mapspec, style, webmap
+from geo import basemaps, explore, i18n, mapspec, safe, style, webmap
 from geo.errors import GeoError
 from geo.views import VIEWS
 from ui import cache, fastmap, state
@@ -89,13 +89,13 @@ def sidebar(layers, token: str | None) -> tuple[str, str, object]:
             sb.caption(t("search_none"))
         for _, row in hits.iterrows():
             kind = "" if row["kind"] == "venue" else f" · {i18n.term('kind', row['kind'], lang)}"
-            sb.button(f"{row[f'name_{lang}']}{kind}", key=f"hit_{row['id']}", on_click=state.go_to_place,
+            sb.button(safe.md(f"{row[f'name_{lang}']}{kind}"), key=f"hit_{row['id']}", on_click=state.go_to_place,
                       args=(row["id"], row["kind"], tuple(row.geometry.bounds)), width="stretch")
     for layer in imported_layers():  # the planner's own layers are searchable too
         rows = layer.gdf.assign(name_zh=layer.gdf["_name"], name_en=layer.gdf["_name"])
         for idx, row in explore.search(rows, query, limit=5).iterrows():
             pt = row.geometry.representative_point()
-            sb.button(f"{row['_name']} · {layer.style.label(lang)}", key=f"hit_{layer.key}_{idx}",
+            sb.button(safe.md(f"{row['_name']} · {layer.style.label(lang)}"), key=f"hit_{layer.key}_{idx}",
                       on_click=state.go_to_point, args=(pt.y, pt.x), width="stretch")
     with sb.expander(t("filters"), expanded=state.filters_active()):
         v = layers.venues
@@ -140,8 +140,8 @@ def venue_card(layers, venue_id: str, lang: str) -> None:
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     row = layers.venues.set_index("id").loc[venue_id]
     other = "en" if lang == "zh" else "zh"
-    st.markdown(f"#### {html.escape(row[f'name_{lang}'])}")
-    st.caption(row[f"name_{other}"])
+    st.markdown(f"#### {safe.md(row[f'name_{lang}'])}")
+    st.caption(safe.md(row[f"name_{other}"]))
     facts = {
         t("field_category"): style.get_style(row["category"]).label(lang),
         t("field_district"): row[f"district_{lang}"],
@@ -151,9 +151,9 @@ def venue_card(layers, venue_id: str, lang: str) -> None:
         + (f" → {int(row['year_target'])}" if pd.notna(row["year_target"]) else ""),
         t("field_precision"): i18n.term("precision", row["precision"], lang),
     }
-    st.markdown("\n".join(f"- **{k}**: {html.escape(str(v))}" for k, v in facts.items()))
+    st.markdown("\n".join(f"- **{k}**: {safe.md(v)}" for k, v in facts.items()))
     st.markdown(f"**{t('field_sentence')}**")
-    st.caption(row["plan_sentence"])
+    st.caption(safe.md(row["plan_sentence"]))
     d = explore.distances(layers, venue_id)
     axis_name = layers.axes.set_index("id").loc[d["axis_id"], f"name_{lang}"]
     km = t("km")
@@ -161,21 +161,26 @@ def venue_card(layers, venue_id: str, lang: str) -> None:
                 f"**{t('distances')}** ({t('distance_km')})")
     st.markdown("\n".join([
         f"- {t('to_core')}: {d['core']:.1f} {km}",
-        f"- {t('to_axis')} · {html.escape(axis_name)}: {d['axis']:.1f} {km}",
+        f"- {t('to_axis')} · {safe.md(axis_name)}: {d['axis']:.1f} {km}",
         f"- {t('to_pek')}: {d['capital_airport']:.1f} {km}",
         f"- {t('to_pkx')}: {d['daxing_airport']:.1f} {km}",
     ]))
-    st.caption(f"{t('field_coords')}: {row['coord_source']}")
+    st.caption(f"{t('field_coords')}: {safe.md(row['coord_source'])}")
 
 
 def main() -> None:
+    try:
+        basemaps.mirror_url()  # a bad BEM_TILE_MIRROR is refused at start, in one line
+    except basemaps.MirrorError as exc:
+        st.error(safe.md(exc))
+        return
     token = secret_tianditu_key()
     state.init_from_url()
     try:
         layers = get_layers()
     except GeoError as exc:
         lang = st.session_state.get("lang", "zh")
-        st.error(f"**{i18n.t('data_error', lang)}**\n\n`{exc}`\n\n{i18n.t('data_error_next', lang)}")
+        st.error(f"**{i18n.t('data_error', lang)}**\n\n{safe.md(exc)}\n\n{i18n.t('data_error_next', lang)}")
         return
     lang, basemap, card_slot = sidebar(layers, token)
     import_panel(layers, lang)
@@ -265,4 +270,5 @@ try:
 except Exception as exc:  # last line of defence: a message, never a traceback
     log.exception("unexpected error")
     lang = i18n.normalize_lang(st.query_params.get("lang"))
-    st.error(f"**{i18n.t('unexpected_error', lang)}**: {type(exc).__name__}: {exc}\n\n{i18n.t('unexpected_next', lang)}")
+    st.error(f"**{i18n.t('unexpected_error', lang)}**: {type(exc).__name__}: {safe.md(exc)}\n\n"
+             f"{i18n.t('unexpected_next', lang)}")

@@ -281,15 +281,14 @@ def run_validate(args: argparse.Namespace) -> int:
     from geo import imports
     from geo.data import load_layers
 
+    layers = load_layers()
     try:
-        data = args.file.read_bytes()
+        data = imports.read_path(args.file)  # a regular file of at most the limit, checked before reading
+        result = imports.read_bounded(args.file.name, data, crs=args.crs, known=layers.venues,
+                                      boundary=layers.boundary.union_all())
     except OSError as exc:
         print(f"error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    layers = load_layers()
-    try:
-        result = imports.read_file(args.file.name, data, crs=args.crs, known=layers.venues,
-                                   boundary=layers.boundary.union_all())
     except imports.ImportFailed as exc:
         print(f"{args.file.name}: {imports.message(exc.code, args.lang, **exc.kw)}", file=sys.stderr)
         return 2
@@ -333,6 +332,10 @@ def join_negative_values(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(join_negative_values(list(sys.argv[1:] if argv is None else argv)))
+        try:
+            basemaps.mirror_url()  # a bad BEM_TILE_MIRROR is refused at start, in one line
+        except basemaps.MirrorError as exc:
+            raise CliError(str(exc)) from None
         if args.command == "validate":
             return run_validate(args)
         if args.command in ("deck", "atlas"):

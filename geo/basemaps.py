@@ -24,6 +24,26 @@ _GAODE_ATTR = "© 高德地图 AutoNavi (GCJ-02)"
 _TIANDITU_ATTR = "© 天地图 Tianditu, 国家地理信息公共服务平台"
 
 
+class MirrorError(ValueError):
+    """BEM_TILE_MIRROR is not an http(s) URL with a host."""
+
+
+def mirror_url() -> str | None:
+    """The intranet tile mirror (``BEM_TILE_MIRROR``), checked: only http(s) with a host, nothing that could
+    make the server read local paths (``file://``) or carry markup into a page."""
+    import re
+    from urllib.parse import urlparse
+
+    value = os.environ.get(MIRROR_ENV, "").strip()
+    if not value:
+        return None
+    parts = urlparse(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"[\s<>\"'`{}|\\^]", value):
+        raise MirrorError(f"{MIRROR_ENV} must be an http(s) URL with a host, like http://tiles.intranet/osm; "
+                          f"got {value[:80]!r}")
+    return value
+
+
 def _gaode(name: str, style: int, host: str) -> TileProvider:
     # xyzservices ships Gaode over http; the same servers answer over https.
     return TileProvider(
@@ -55,7 +75,7 @@ class Basemap:
     def _url(self, provider: TileProvider | None, suffix: str, token: str | None) -> str | None:
         if provider is None:
             return None
-        mirror = os.environ.get(MIRROR_ENV)
+        mirror = mirror_url()
         if mirror:
             return f"{mirror.rstrip('/')}/{self.key}{suffix}/{{z}}/{{x}}/{{y}}.png"
         if self.needs_key:
@@ -71,7 +91,7 @@ class Basemap:
 
     @property
     def subdomains(self) -> str:
-        return self.provider.get("subdomains", "abc") if self.provider and not os.environ.get(MIRROR_ENV) else "abc"
+        return self.provider.get("subdomains", "abc") if self.provider and not mirror_url() else "abc"
 
     @property
     def attribution(self) -> str:
@@ -83,7 +103,7 @@ class Basemap:
 
     def available(self, token: str | None) -> bool:
         """False when the basemap needs a key that is not configured (and no mirror stands in)."""
-        return not self.needs_key or bool(token) or bool(os.environ.get(MIRROR_ENV))
+        return not self.needs_key or bool(token) or bool(mirror_url())
 
 
 BASEMAPS: dict[str, Basemap] = {

@@ -34,6 +34,13 @@ MAX_JSON_DEPTH = 64
 MAX_UNZIPPED = 100 * 1024 * 1024
 MAX_ZIP_RATIO = 100
 MAX_TEXT = 500  # characters kept of any name or description
+MAX_COLUMNS = 200  # columns of a table, or fields of a layer
+MAX_KEYS = 500  # distinct property keys across a GeoJSON's features
+MAX_VERTICES = 20_000  # per geometry: beyond, validation and repair take seconds
+MAX_TOTAL_VERTICES = 2_000_000
+MAX_OFFSET_CHECKS = 500  # named points compared with the venues for a datum offset
+IMPORT_TIMEOUT_S = 30.0  # wall clock of one import in its worker process
+IMPORT_MEMORY_MB = 3072  # address space of that worker
 FORMATS = ("geojson", "gpkg", "kml", "csv", "xlsx")
 EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".kml": "kml", ".csv": "csv",
               ".txt": "csv", ".xlsx": "xlsx"}
@@ -140,7 +147,8 @@ EXPECTED = {"geojson": "json", "gpkg": "sqlite", "kml": "xml", "csv": "text", "x
 
 
 def read_file(name: str, data: bytes, crs: str = "wgs84", fmt: str | None = None,
-              known: gpd.GeoDataFrame | None = None, boundary: shapely.Geometry | None = None) -> ImportResult:
+              known: gpd.GeoDataFrame | None = None, boundary: shapely.Geometry | None = None,
+              workdir: str | None = None) -> ImportResult:
     """Read and validate an uploaded file; raise ImportFailed when it cannot be read at all.
 
     ``crs`` is the datum the user states (wgs84, gcj02, bd09); ``known`` the curated venues
@@ -171,7 +179,7 @@ def read_file(name: str, data: bytes, crs: str = "wgs84", fmt: str | None = None
         rows, geoms = _points_from_table(_read_xlsx(data), problems)
         wheres = [f"row {i}" for i in range(2, len(rows) + 2)]
     else:
-        rows, geoms = _read_with_gdal(data, fmt, problems)
+        rows, geoms = _read_with_gdal(data, fmt, problems, workdir)
         wheres = [f"feature {i}" for i in range(1, len(rows) + 1)]
     read = len(rows)
     if read == 0 and not problems:
@@ -235,10 +243,14 @@ def _read_geojson(data: bytes, problems: list[Problem]) -> tuple[list[dict], lis
     if len(doc["features"]) > MAX_FEATURES:
         raise ImportFailed("too_many", count=len(doc["features"]), limit=MAX_FEATURES)
     rows, geoms = [], []
+    keys: set = set()
     for i, feature in enumerate(doc["features"], start=1):
         where = f"feature {i}"
         props = feature.get("properties") if isinstance(feature, dict) else None
         rows.append(dict(props) if isinstance(props, dict) else {})
+        keys.update(rows[-1])
+        if len(keys) > MAX_KEYS:  # each feature with keys of its own would make a table of millions of cells
+            raise ImportFailed("too_many_keys", count=len(keys), limit=MAX_KEYS)
         raw = feature.get("geometry") if isinstance(feature, dict) else None
         if not isinstance(raw, dict):
             problems.append(Problem("no_geometry", where, "geometry"))
@@ -272,7 +284,9 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
 
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         ws = wb.worksheets[0]
-        values = list(ws.iter_rows(values_only=True, max_row=MAX_FEATURES + 2))
+        if (ws.max_column or 0) > MAX_COLUMNS:  # the sheet's own claim, read before any cell
+            raise ImportFailed("too_many_columns", count=ws.max_column, limit=MAX_COLUMNS)
+        values = list(ws.iter_rows(values_only=True, max_row=MAX_FEATURES + 2, max_col=MAX_COLUMNS))
         wb.close()
     except ImportFailed:
         raise
@@ -291,6 +305,9 @@ def _read_csv(text: str) -> pd.DataFrame:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    first = text[:text.find("\n")] if "\n" in text else text
+    if first.count(delimiter) + 1 > MAX_COLUMNS:  # before building any row
+        raise ImportFailed("too_many_columns", count=first.count(delimiter) + 1, limit=MAX_COLUMNS)
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         rows = list(row for _, row in zip(range(MAX_FEATURES + 2), reader))
@@ -365,27 +382,55 @@ def _notice_swaps_and_metres(table: pd.DataFrame, lon_col, lat_col, problems: li
         problems.append(Problem("looks_projected", severity="warning"))
 
 
-def _read_with_gdal(data: bytes, fmt: str, problems: list[Problem]) -> tuple[list[dict], list]:
+def gpkg_tables_only(path: Path) -> None:
+    """A GeoPackage's layers must be plain tables: a view runs SQL from the file (it can recurse forever)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+            db.execute("PRAGMA trusted_schema = OFF")
+            kinds = dict(db.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')"))
+            names = [r[0] for r in db.execute("SELECT table_name FROM gpkg_contents")]
+    except sqlite3.DatabaseError as exc:
+        raise ImportFailed("unreadable", detail=f"GeoPackage: {str(exc)[:100]}") from None
+    views = [n for n in names if kinds.get(n) != "table"]
+    if views:
+        raise ImportFailed("gpkg_view", name=views[0][:60])
+
+
+def _read_with_gdal(data: bytes, fmt: str, problems: list[Problem], workdir: str | None = None
+                    ) -> tuple[list[dict], list]:
     import pyogrio
 
     if fmt == "kml" and re.search(rb"<!(DOCTYPE|ENTITY)", data[:65536], re.IGNORECASE):
         raise ImportFailed("entities")
-    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+    with tempfile.TemporaryDirectory(dir=workdir) as tmp, warnings.catch_warnings():
         path = Path(tmp) / f"upload.{fmt}"
         path.write_bytes(data)
+        if fmt == "gpkg":
+            gpkg_tables_only(path)
         try:
             warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on odd files; errors still raise
             layers = pyogrio.list_layers(path)
+            for name, _ in layers[:20]:
+                fields = pyogrio.read_info(path, layer=str(name))["fields"]
+                if len(fields) > MAX_COLUMNS:
+                    raise ImportFailed("too_many_columns", count=len(fields), limit=MAX_COLUMNS)
             frames = [pyogrio.read_dataframe(path, layer=str(name), max_features=MAX_FEATURES + 1)
                       for name, _ in layers[:20]]
+        except ImportFailed:
+            raise
         except Exception as exc:  # GDAL raises DataSourceError and friends
             raise ImportFailed("unreadable", detail=f"{type(exc).__name__}: {str(exc)[:100]}") from None
     if not frames:
         raise ImportFailed("no_rows")
     gdf = pd.concat(frames, ignore_index=True)
     crs = frames[0].crs
-    if crs is not None and not crs.equals("EPSG:4326") and crs.is_projected:
-        gdf = gpd.GeoDataFrame(gdf, geometry="geometry", crs=crs).to_crs(CRS)
+    if crs is not None and not crs.equals("EPSG:4326"):
+        try:
+            gdf = gpd.GeoDataFrame(gdf, geometry="geometry", crs=crs).to_crs(CRS)
+        except Exception as exc:  # a CRS PROJ cannot turn into WGS-84 (another planet's, say)
+            raise ImportFailed("bad_crs", detail=f"{type(exc).__name__}: {str(exc)[:100]}") from None
     rows, geoms = [], []
     for i, (rec, geom) in enumerate(zip(gdf.drop(columns="geometry").to_dict("records"), gdf.geometry), start=1):
         rows.append(rec)
@@ -408,8 +453,19 @@ def _clean_text(value, where: str, key: str, problems: list[Problem]):
     return value
 
 
+def check_vertices(geoms: list, wheres: list[str]) -> None:
+    """Refuse geometries too big to validate and repair quickly (counted before any GEOS work)."""
+    counts = shapely.get_num_coordinates(np.array([g for g in geoms if g is not None], dtype=object))
+    if len(counts) and counts.max() > MAX_VERTICES:
+        where = [w for g, w in zip(geoms, wheres) if g is not None][int(counts.argmax())]
+        raise ImportFailed("too_many_vertices", where=where, count=int(counts.max()), limit=MAX_VERTICES)
+    if counts.sum() > MAX_TOTAL_VERTICES:
+        raise ImportFailed("too_many_total_vertices", count=int(counts.sum()), limit=MAX_TOTAL_VERTICES)
+
+
 def _finish(rows: list[dict], geoms: list, wheres: list[str], crs: str, problems: list[Problem], known,
             boundary) -> gpd.GeoDataFrame:
+    check_vertices(geoms, wheres)
     keep_rows, keep_geoms = [], []
     name_key = id_key = None
     if rows:
@@ -472,6 +528,8 @@ def _notice_datum_offset(gdf: gpd.GeoDataFrame, known: gpd.GeoDataFrame, problem
             ref = names.get(fold(str(name)))
             if ref is None or geom.geom_type != "Point":
                 continue
+            if total >= MAX_OFFSET_CHECKS:  # a sample is enough to tell a datum offset
+                break
             total += 1
             ex, ey = datum.from_wgs84(ref.x, ref.y, target)
             shifted = gpd.GeoSeries([shapely.Point(ex, ey), geom, ref], crs=CRS).to_crs(METRIC_CRS)
@@ -547,3 +605,103 @@ def as_layer(result: ImportResult, index: int, colour: str, marker: str, label_f
         gdf["district_en"] = joined["name_en"].fillna("").values
         gdf["district_zh"] = joined["name_zh"].fillna("").values
     return ImportedLayer(style.imported_style(index, result.name, geometry_kind(gdf), colour, marker), gdf, result.name)
+
+
+# --- bounded reading: a worker process with a deadline and a memory limit ---------------------------------
+
+def _worker(conn, name: str, data: bytes, crs: str, known, boundary, workdir: str, memory_mb: int) -> None:
+    """Runs in a child process: read the file under an address-space limit, send back the result."""
+    import resource
+
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        result = read_file(name, data, crs=crs, known=known, boundary=boundary, workdir=workdir)
+        conn.send(("ok", result))
+    except ImportFailed as exc:
+        conn.send(("failed", exc.code, exc.kw))
+    except MemoryError:
+        conn.send(("failed", "memory", {"limit": _size(limit)}))
+    except Exception as exc:  # anything else is this file's problem, reported as unreadable
+        conn.send(("failed", "unreadable", {"detail": f"{type(exc).__name__}: {str(exc)[:100]}"}))
+    finally:
+        conn.close()
+
+
+def _context():
+    """Worker processes fork from a small server that has already imported the readers (fast starts)."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["geo.imports", "pyogrio", "openpyxl"])
+    return ctx
+
+
+def read_bounded(name: str, data: bytes, crs: str = "wgs84", known: gpd.GeoDataFrame | None = None,
+                 boundary: shapely.Geometry | None = None, timeout_s: float = IMPORT_TIMEOUT_S,
+                 memory_mb: int = IMPORT_MEMORY_MB) -> ImportResult:
+    """``read_file`` in a worker process, killed past ``timeout_s`` or ``memory_mb``: one upload can neither
+    stall nor starve the server. Its scratch folder is removed whatever happens."""
+    import shutil
+
+    if not data:
+        raise ImportFailed("empty")
+    if len(data) > MAX_BYTES:  # before any work
+        raise ImportFailed("too_big", size=_size(len(data)), limit=_size(MAX_BYTES))
+    ctx = _context()
+    workdir = tempfile.mkdtemp(prefix="bem-import-")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_worker, args=(child, name, data, crs, known, boundary, workdir, memory_mb), daemon=True)
+    try:
+        proc.start()
+        child.close()
+        if not parent.poll(timeout_s):
+            raise ImportFailed("timeout", seconds=f"{timeout_s:g}")
+        try:
+            message = parent.recv()
+        except (EOFError, OSError):
+            proc.join(5)
+            code = proc.exitcode
+            if code is not None and code < 0 and -code in (9, 6):  # killed by the kernel or aborted: out of memory
+                raise ImportFailed("memory", limit=_size(memory_mb * 1024 * 1024)) from None
+            raise ImportFailed("worker_died", detail=f"exit code {code}") from None
+        if message[0] == "ok":
+            return message[1]
+        raise ImportFailed(message[1], **message[2])
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join(5)
+        parent.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def clean_stale_workdirs(max_age_s: float = 3600) -> int:
+    """Remove scratch folders left by a server killed mid-import (run at start); returns how many."""
+    import shutil
+    import time
+
+    removed = 0
+    for path in Path(tempfile.gettempdir()).glob("bem-import-*"):
+        try:
+            if time.time() - path.stat().st_mtime > max_age_s:
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def read_path(path: Path) -> bytes:
+    """The bytes of a regular file, checked before reading: no symlink to a device, no FIFO, not too big."""
+    import stat
+
+    st = path.stat()  # follows a symlink: what matters is what would be read
+    if not stat.S_ISREG(st.st_mode):
+        kind = "FIFO" if stat.S_ISFIFO(st.st_mode) else "device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(
+            st.st_mode) else "directory" if stat.S_ISDIR(st.st_mode) else "special file"
+        raise ImportFailed("not_regular", kind=kind)
+    if st.st_size > MAX_BYTES:
+        raise ImportFailed("too_big", size=_size(st.st_size), limit=_size(MAX_BYTES))
+    with open(path, "rb") as fh:
+        return fh.read(MAX_BYTES + 1)

@@ -125,8 +125,12 @@ def neutralize_formula(value):
 
 
 def write_html(layers: Layers, spec: MapSpec, fmt: str = "html", progress=None) -> tuple[bytes, list[str]]:
-    """The standalone interactive map (a writer of geo.formats)."""
-    return export_html(layers, spec).encode("utf-8"), []
+    """The standalone interactive map (a writer of geo.formats); says so when the key kept Tianditu out."""
+    from geo import i18n
+
+    keyed = webmap.effective_basemap(spec.basemap, spec.token).needs_key
+    notes = [i18n.t("html_no_key", spec.lang)] if keyed and spec.token else []
+    return export_html(layers, spec).encode("utf-8"), notes
 
 
 def export_html(layers: Layers, spec: MapSpec) -> str:
@@ -137,8 +141,8 @@ def export_html(layers: Layers, spec: MapSpec) -> str:
     """
     from dataclasses import replace
 
-    if webmap.effective_basemap(spec.basemap, spec.token).key.startswith("tianditu"):
-        spec = replace(spec, token=None)
+    if webmap.effective_basemap(spec.basemap, spec.token).needs_key:  # the key stays on the server
+        spec = replace(spec, token=None, basemap="offline")
     m = webmap.build_map(layers, spec, asset_base=_ASSET_BASE, vendor_base=_VENDOR_BASE)
     bbox = spec.bbox
     m.fit_bounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]])

@@ -34,7 +34,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
-from geo import basemaps, datum, i18n, style, tiles  # noqa: E402
+from geo import basemaps, datum, i18n, safe, style, tiles  # noqa: E402
 from geo.data import Layers  # noqa: E402
 from geo.fonts import font_families  # noqa: E402
 from geo.mapspec import MAX_PIXELS, Furniture, MapSpec, Page, SpecError, drawn_layers, shown  # noqa: E402,F401
@@ -196,6 +196,7 @@ class Ink:
     def text(self, where, x, y, s: str, size: float, halo: bool = True, **kw):
         from matplotlib import patheffects
 
+        s = safe.mpl(s)
         kw.setdefault("color", INK)
         kw.setdefault("zorder", 40)
         if not halo:
@@ -595,7 +596,7 @@ def _make_legend(fig, visible, lang, base_pt, css_px, extra, bm=None):
     if bm is not None and bm.datum == "gcj02":
         handles.append(Patch(visible=False))
         labels.append(text_of("gcj_note", lang))
-    labels = [_wrap(label, 34 if lang != "en" else 46) for label in labels]
+    labels = [_wrap(safe.mpl(label), 34 if lang != "en" else 46) for label in labels]
     return fig.legend(handles, labels, loc="lower right", fontsize=base_pt * 0.85, title=text_of("legend", lang),
                       title_fontsize=base_pt, frameon=True, framealpha=0.95, borderpad=0.6, labelspacing=0.45,
                       handlelength=2.2, edgecolor="#999999")
@@ -801,7 +802,7 @@ def _draw_locator(fig: Figure, layers: Layers, extent, display_datum, css_px, bo
 def _draw_key(fig: Figure, numbered: list[tuple[int, str]], base_pt: float, ink: Ink, pad: float, top: float,
               lang: str, report: LabelReport, height: float) -> None:
     """The numbered key for labels that could not sit on the map: top right, under the north arrow."""
-    lines = [text_of("label_key", lang)] + [f"{n}  {text.replace(chr(10), ' / ')}" for n, text in numbered]
+    lines = [text_of("label_key", lang)] + [f"{n}  {safe.mpl(text).replace(chr(10), ' / ')}" for n, text in numbered]
     t = fig.text(1 - pad, top - 0.07, "\n".join(lines), fontsize=base_pt * 0.8, ha="right", va="top", zorder=65,
                  color=INK, linespacing=1.35,
                  bbox={"facecolor": "white", "alpha": 0.95, "edgecolor": "#999999", "boxstyle": "round,pad=0.4"})

@@ -7,6 +7,7 @@ When the tile server cannot be reached the caller gets ``TileResult.ok = False``
 from __future__ import annotations
 
 import hashlib
+import http.client
 import io
 import math
 import os
@@ -24,8 +25,11 @@ ORIGIN = 20037508.342789244  # half the Web-Mercator world width, metres
 USER_AGENT = "BeijingExchangeMap/0.1 (snapshot renderer)"
 PROBE_TIMEOUT_S = 3.0
 TILE_TIMEOUT_S = 8.0
-DEADLINE_S = 30.0
+DEADLINE_S = 30.0  # all the tiles of one snapshot, the probe included
 MAX_TILES = 400
+MAX_TILE_BYTES = 4 * 1024 * 1024
+#: what a failed tile raises: unreachable, refused, cut off mid-body (IncompleteRead), not an image, too slow
+TILE_ERRORS = (OSError, urllib.error.URLError, ValueError, TimeoutError, http.client.HTTPException)
 
 
 @dataclass
@@ -70,15 +74,34 @@ def _cache_path(template: str, z: int, x: int, y: int) -> Path:
     return cache_dir() / key / str(z) / str(x) / f"{y}.tile"
 
 
-def fetch_tile(template: str, z: int, x: int, y: int, subdomains: str, timeout: float) -> tuple[bytes, bool]:
-    """One tile's bytes, from the cache or the server; returns (bytes, came_from_cache)."""
+def fetch_tile(template: str, z: int, x: int, y: int, subdomains: str, timeout: float,
+               deadline: float | None = None) -> tuple[bytes, bool]:
+    """One tile's bytes, from the cache or the server; returns (bytes, came_from_cache).
+
+    ``deadline`` (time.monotonic) bounds the whole download: a server that drips a byte at a time
+    never outlasts it. A short or damaged body raises, and is never cached.
+    """
     path = _cache_path(template, z, x, y)
     if path.exists():
         return path.read_bytes(), True
+    deadline = deadline or time.monotonic() + timeout
     req = urllib.request.Request(tile_url(template, z, x, y, subdomains), headers={"User-Agent": USER_AGENT})
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        data = resp.read()
-    Image.open(io.BytesIO(data)).verify()  # never cache an error page
+    with urllib.request.urlopen(req, timeout=max(0.1, min(timeout, deadline - time.monotonic()))) as resp:
+        chunks, size = [], 0
+        while True:
+            if time.monotonic() > deadline:
+                raise TimeoutError("tile download passed the snapshot's deadline")
+            chunk = resp.read1(65536) if hasattr(resp, "read1") else resp.read(65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > MAX_TILE_BYTES:
+                raise ValueError("tile larger than 4 MB")
+            chunks.append(chunk)
+        data = b"".join(chunks)
+    image = Image.open(io.BytesIO(data))
+    image.verify()  # never cache an error page
+    Image.open(io.BytesIO(data)).load()  # a truncated image fails here, not in the mosaic
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".part")
     tmp.write_bytes(data)
@@ -105,35 +128,39 @@ def fetch_mosaic(template: str, bounds: tuple[float, float, float, float], width
         tile = Image.open(io.BytesIO(data)).convert("RGBA")
         mosaic.paste(tile, ((xy[0] - x0) * TILE, (xy[1] - y0) * TILE))
 
+    deadline = time.monotonic() + DEADLINE_S  # one total deadline for every tile of this snapshot
     # probe one tile first: an unreachable server costs one short timeout, not hundreds
     try:
-        data, cached = fetch_tile(template, z, *coords[0], subdomains, PROBE_TIMEOUT_S)
-    except (OSError, urllib.error.URLError, ValueError) as exc:
+        data, cached = fetch_tile(template, z, *coords[0], subdomains, PROBE_TIMEOUT_S,
+                                  min(deadline, time.monotonic() + PROBE_TIMEOUT_S))
+        place(coords[0], data)
+    except TILE_ERRORS as exc:
         return TileResult(ok=False, zoom=z, errors=[f"{type(exc).__name__}: {exc}"])
-    place(coords[0], data)
     result.cached += cached
     result.fetched += not cached
-    deadline = time.monotonic() + DEADLINE_S
 
     def get(xy):
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError("snapshot tile deadline reached")
-        return xy, fetch_tile(template, z, *xy, subdomains, min(TILE_TIMEOUT_S, remaining))
+        return xy, fetch_tile(template, z, *xy, subdomains, min(TILE_TIMEOUT_S, remaining), deadline)
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    pool = ThreadPoolExecutor(max_workers=8)
+    try:
         futures = [pool.submit(get, xy) for xy in coords[1:]]
         for fut in futures:
             try:
-                xy, (data, cached) = fut.result()
-            except (OSError, urllib.error.URLError, ValueError, TimeoutError) as exc:
+                xy, (data, cached) = fut.result(timeout=max(0.0, deadline - time.monotonic()) + 1.0)
+                place(xy, data)
+            except TILE_ERRORS as exc:  # concurrent.futures.TimeoutError is TimeoutError since 3.11
                 result.failed += 1
                 if len(result.errors) < 3:
                     result.errors.append(f"{type(exc).__name__}: {exc}")
                 continue
-            place(xy, data)
             result.cached += cached
             result.fetched += not cached
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)  # a stuck download ends at its own deadline
     size = 2 * ORIGIN / 2**z
     result.image = mosaic
     result.extent = (-ORIGIN + x0 * size, -ORIGIN + (x1 + 1) * size, ORIGIN - (y1 + 1) * size, ORIGIN - y0 * size)

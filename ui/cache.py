@@ -35,5 +35,6 @@ def counts(ids: str, by: str, lang: str, _shown, _layers) -> pd.Series:
 
 @st.cache_data(show_spinner=False, max_entries=20)
 def read_import(name: str, data_: bytes, crs: str, _layers: data.Layers, digest: str) -> imports.ImportResult:
-    """Read an upload once per (file, datum); ``digest`` keys the cache, ``_layers`` is not hashed."""
-    return imports.read_file(name, data_, crs=crs, known=_layers.venues, boundary=_layers.boundary.union_all())
+    """Read an upload once per (file, datum) in a bounded worker process (deadline, memory limit);
+    ``digest`` keys the cache, ``_layers`` is not hashed."""
+    return imports.read_bounded(name, data_, crs=crs, known=_layers.venues, boundary=_layers.boundary.union_all())

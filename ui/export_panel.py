@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from geo import formats, i18n, mapspec, presets
+from geo import formats, i18n, mapspec, presets, safe
 from geo.data import Layers
 from geo.errors import GeoError
 from geo.views import VIEWS
@@ -31,9 +31,9 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
     with st.expander(t("export_title"), expanded=False):
         st.caption(t("export_hint"))
         try:
-            st.markdown(f"**{t('export_contains')}**: {escape_md(mapspec.describe(layers, spec, lang))}")
+            st.markdown(f"**{t('export_contains')}**: {safe.md(mapspec.describe(layers, spec, lang))}")
         except GeoError as exc:
-            st.warning(str(exc))
+            st.warning(safe.md(exc))
         with st.form("export"):
             c1, c2, c3 = st.columns(3)
             fmt = c1.selectbox(t("export_format"), list(formats.FORMATS), key="exp_fmt",
@@ -63,16 +63,11 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
             render_export(layers, full, fmt, tuple(deck_views))
         result = st.session_state.get("export_result")
         if result:
-            st.caption(escape_md(result.description))
+            st.caption(safe.md(result.description))
             for note in result.notes:
-                st.warning(escape_md(note))
+                st.warning(safe.md(note))
             st.download_button(f"⬇ {result.name} ({len(result.data) / 1024:.0f} KB)", result.data,
                                file_name=result.name, mime=result.mime, key="exp_download")
-
-
-def escape_md(text: str) -> str:
-    """Names are text, never markdown: escape what Streamlit's markdown would interpret."""
-    return "".join("\\" + c if c in "\\`*_{}[]()#+-.!|~<>:$" else c for c in text)
 
 
 def render_export(layers: Layers, spec: mapspec.MapSpec, fmt: str, deck_views: tuple[str, ...] = ("current",)) -> None:
@@ -85,11 +80,11 @@ def render_export(layers: Layers, spec: mapspec.MapSpec, fmt: str, deck_views: t
             min(1.0, f), text=i18n.t("export_rendering", lang)), **options)
     except formats.MissingPart as exc:
         bar.empty()
-        st.error(exc.message(lang))
+        st.error(safe.md(exc.message(lang)))
         return
     except GeoError as exc:
         bar.empty()
-        st.error(f"{i18n.t('export_failed', lang)}: {exc}")
+        st.error(f"{i18n.t('export_failed', lang)}: {safe.md(exc)}")
         return
     bar.progress(1.0, text=i18n.t("export_done", lang))
     st.session_state["export_result"] = result

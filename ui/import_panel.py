@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from geo import i18n, imports, style
+from geo import i18n, imports, safe, style
 from geo.data import Layers
 from ui import cache
 
@@ -31,7 +31,7 @@ def import_panel(layers: Layers, lang: str) -> None:
             try:
                 result = cache.read_import(upload.name, data, crs, layers, hashlib.sha256(data).hexdigest())
             except imports.ImportFailed as exc:
-                st.error(f"{upload.name}: {imports.message(exc.code, lang, **exc.kw)}")
+                st.error(safe.md(f"{upload.name}: {imports.message(exc.code, lang, **exc.kw)}"))
                 result = None
             if result is not None:
                 show_result(result, lang)
@@ -47,7 +47,7 @@ def import_panel(layers: Layers, lang: str) -> None:
 
 
 def show_result(result: imports.ImportResult, lang: str) -> None:
-    (st.success if not result.problems else st.warning)(result.summary(lang))
+    (st.success if not result.problems else st.warning)(safe.md(result.summary(lang)))
     if result.problems:
         st.dataframe(pd.DataFrame({
             i18n.t("import_severity", lang): [i18n.term("severity", p.severity, lang) for p in result.problems],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import sqlite3
 import struct
 import sys
@@ -24,6 +25,8 @@ OUT = Path(__file__).with_name("files")
 FC = {"type": "FeatureCollection"}
 XSS = '<img src=x onerror=alert(1)>'
 SCRIPT = "</script><script>alert('x')</script>"
+MD_IMAGE = "![beacon](http://192.0.2.7/beacon.png)"  # markdown that would make a browser fetch (a TEST-NET address)
+MATH = r"$\undefinedmacro$ and $x^2$"  # matplotlib math text that would break a snapshot
 
 
 def gj(features: list) -> bytes:
@@ -44,7 +47,7 @@ def fixed_zip(entries: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
-def xlsx(rows: list[list]) -> bytes:
+def xlsx(rows: list[list], dimension: str | None = None) -> bytes:
     """A minimal valid .xlsx (inline strings), built by hand so the bytes are fixed."""
     def cell(ref, v):
         if isinstance(v, (int, float)):
@@ -54,6 +57,7 @@ def xlsx(rows: list[list]) -> bytes:
     sheet_rows = "".join(
         f'<row r="{r + 1}">' + "".join(cell(f"{chr(65 + c)}{r + 1}", v) for c, v in enumerate(row)) + "</row>"
         for r, row in enumerate(rows))
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     rel = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
     return fixed_zip({
@@ -74,7 +78,7 @@ def xlsx(rows: list[list]) -> bytes:
                                        b'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="'
                                        b'http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
                                        b'Target="worksheets/sheet1.xml"/></Relationships>'),
-        "xl/worksheets/sheet1.xml": (f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}><sheetData>{sheet_rows}'
+        "xl/worksheets/sheet1.xml": (f'<?xml version="1.0" encoding="UTF-8"?><worksheet {ns}>{dim}<sheetData>{sheet_rows}'
                                      '</sheetData></worksheet>').encode(),
     })
 
@@ -189,11 +193,30 @@ def cases() -> dict[str, tuple[bytes, dict]]:
     c["script-names.xlsx"] = (xlsx([["名称", "经度", "纬度"], [XSS, 116.39, 39.91], ["正常", 116.4, 39.92]]),
                               {"loaded": 2, "names": [XSS, "正常"]})
     c["valid.gpkg"] = (gpkg_bytes(), {"loaded": 2})
+    # bounded imports (issue 14): each limit fires before the expensive work
+    c["recursive-view.gpkg"] = (gpkg_bytes(view=True), {"fatal": "gpkg_view"})
+    c["mars-crs.gpkg"] = (gpkg_bytes(crs="IAU_2015:49900"), {"fatal": "bad_crs"})
+    c["wide-sheet.xlsx"] = (xlsx([["名称", "经度", "纬度"], ["甲", 116.39, 39.91]], dimension="A1:XFD2"),
+                            {"fatal": "too_many_columns"})
+    c["wide-header.csv"] = ((",".join(f"c{i}" for i in range(5000)) + "\n1,2\n").encode(), {"fatal": "too_many_columns"})
+    c["a-key-per-feature.geojson"] = (gj([point(116.4, 39.9, **{f"k{i}": i}) for i in range(600)]),
+                                      {"fatal": "too_many_keys"})
+    ring = [[round(116.3 + 0.1 * math.cos(2 * math.pi * i / 25_000), 6),
+             round(39.9 + 0.1 * math.sin(4 * math.pi * i / 25_000), 6)] for i in range(25_000)]  # a figure of eight
+    c["huge-self-crossing-polygon.geojson"] = (gj([{"type": "Feature", "properties": {"name": "big"}, "geometry": {
+        "type": "Polygon", "coordinates": [[*ring, ring[0]]]}}]),
+        {"fatal": "too_many_vertices"})
+    c["markup-names.geojson"] = (gj([point(116.39, 39.91, name=MD_IMAGE), point(116.40, 39.92, name="**bold** :red[red]"),
+                                     point(116.41, 39.93, name=MATH)]),
+                                 {"loaded": 3, "names": [MD_IMAGE, "**bold** :red[red]", MATH]})
     return c
 
 
-def gpkg_bytes() -> bytes:
-    """A small valid GeoPackage written through GDAL, then read back as bytes."""
+def gpkg_bytes(view: bool = False, crs: str = "EPSG:4326") -> bytes:
+    """A small valid GeoPackage written through GDAL, then read back as bytes.
+
+    ``view``: its layer is a view whose query recurses without end (reading it would pin a core).
+    """
     import tempfile
 
     import geopandas as gpd
@@ -202,9 +225,16 @@ def gpkg_bytes() -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "v.gpkg"
         gpd.GeoDataFrame({"name": ["甲", "乙"]}, geometry=[shapely.Point(116.39, 39.91), shapely.Point(116.4, 39.92)],
-                         crs=4326).to_file(path, driver="GPKG")
+                         crs=crs).to_file(path, driver="GPKG")
         with sqlite3.connect(path) as db:  # strip timestamps so the bytes are reproducible
             db.execute("UPDATE gpkg_contents SET last_change = '2025-03-17T00:00:00.000Z'")
+            if view:
+                db.execute("CREATE VIEW endless AS WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) "
+                           "SELECT n AS fid, v.geom AS geom, v.name AS name FROM r, v")
+                db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, last_change, srs_id) "
+                           "VALUES ('endless', 'features', 'endless', '2025-03-17T00:00:00.000Z', 4326)")
+                db.execute("INSERT INTO gpkg_geometry_columns VALUES ('endless', 'geom', 'POINT', 4326, 0, 0)")
+                db.execute("DELETE FROM gpkg_contents WHERE table_name = 'v'")
         return path.read_bytes()
 
 
