@@ -287,3 +287,33 @@ def test_live_map_draws_the_specs_venues(browser, app_url, layers, case):
     names = dict(zip(layers.venues["name_en"], layers.venues["id"]))
     drawn = {names[t] for t in labels if t in names}
     assert drawn == expected
+
+
+def test_markup_in_imported_names_stays_text_in_the_sidebar(browser, app_url, artifacts):
+    """Markdown image syntax in an imported name, found through search, must not make the browser fetch."""
+    from tests.conftest import ROOT
+
+    page, requests = open_app(browser, f"{app_url}/?basemap=offline&lang=en")
+    try:
+        map_frame(page)
+        page.get_by_text("Import your own data").click()
+        page.locator('section[data-testid="stFileUploaderDropzone"] input[type="file"]').set_input_files(
+            str(ROOT / "tests" / "corpus" / "files" / "markup-names.geojson"))
+        page.get_by_text("3 read, 3 loaded").wait_for(timeout=30000)
+        page.get_by_role("button", name="Add to the map").click()
+        page.wait_for_timeout(2000)
+        box = page.get_by_role("textbox", name="Search places, axes, areas")
+        box.fill("beacon")
+        box.press("Tab")
+        hit = page.locator('[data-testid="stSidebar"] button', has_text="beacon")
+        hit.first.wait_for(timeout=30000)
+        assert "![beacon](http://192.0.2.7/beacon.png)" in hit.first.inner_text()
+        box.fill("bold")
+        box.press("Tab")
+        page.locator('[data-testid="stSidebar"] button', has_text="**bold**").first.wait_for(timeout=30000)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        assert sidebar.locator("img").count() == 0 and sidebar.locator("strong").count() == 0
+        page.screenshot(path=str(artifacts / "import-markup-en.png"))
+    finally:
+        page.close()
+    assert not [u for u in requests if "192.0.2.7" in u]
