@@ -294,6 +294,8 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
         raise ImportFailed("unreadable", detail=f"{type(exc).__name__}: {str(exc)[:100]}") from None
     if not values:
         raise ImportFailed("no_rows")
+    if len(values) > MAX_FEATURES + 1:
+        raise ImportFailed("too_many", count=f"more than {MAX_FEATURES:,}", limit=f"{MAX_FEATURES:,}")
     header = _unique([str(h).strip() if h is not None else f"column{i + 1}" for i, h in enumerate(values[0])])
     return pd.DataFrame(values[1:], columns=header, dtype=object)
 
@@ -313,6 +315,9 @@ def _read_csv(text: str) -> pd.DataFrame:
         rows = list(row for _, row in zip(range(MAX_FEATURES + 2), reader))
     except csv.Error as exc:
         raise ImportFailed("unreadable", detail=str(exc)[:120]) from None
+    if len(rows) > MAX_FEATURES + 1:  # refused before any row is turned into a point
+        more = sum(1 for _ in reader)
+        raise ImportFailed("too_many", count=f"{len(rows) - 1 + more:,}", limit=f"{MAX_FEATURES:,}")
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
         raise ImportFailed("no_rows")

@@ -363,33 +363,18 @@ def layer_name(s: style.LayerStyle, lang: str) -> str:
 
 
 class FastPoints(folium.MacroElement):
-    """Many points (an imported list of thousands) as circles on one shared canvas.
+    """Many points (an imported list of thousands) on one canvas (``BEM.PointCloud`` in bem-map.js).
 
-    One DOM element per point (folium Markers, DivIcons) stalls a browser at a few thousand;
-    canvas circles draw 100,000 in about a second. Names arrive pre-escaped and show in a
-    popup on click; coordinates go as a flat [lat, lon, ...] array to keep the page small.
+    One DOM element per point stalls a browser at a few thousand. Below zoom CLUSTER_BELOW the points
+    are aggregated into a screen grid of counts; from it on, the points in view are drawn. Names arrive
+    pre-escaped and show in a popup on click; coordinates go as a flat [lat, lon, ...] array.
     """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function() {
-            var group = {{ this._parent.get_name() }};
-            var flat = {{ this.flat | tojson }}, names = {{ this.names | tojson }}, s = {{ this.style | tojson }};
-            var renderer = L.canvas({padding: 0.5});
-            for (var i = 0, n = names.length; i < n; i++) {
-                var c = L.circleMarker([flat[2 * i], flat[2 * i + 1]], {renderer: renderer, radius: s.radius,
-                    color: s.color, weight: s.weight, fillColor: s.fill, fillOpacity: 0.85, bubblingMouseEvents: true});
-                c.bemIndex = i;
-                group.addLayer(c);
-            }
-            group.on("click", function(e) {
-                if (e.layer && e.layer.bemIndex !== undefined) {
-                    L.popup().setLatLng(e.layer.getLatLng()).setContent(names[e.layer.bemIndex])
-                        .openOn({{ this._parent._parent.get_name() }});
-                }
-            });
-        })();
+        {{ this._parent.get_name() }}.addLayer(new BEM.PointCloud({{ this.flat | tojson }}, {{ this.names | tojson }},
+            {{ this.style | tojson }}));
         {% endmacro %}
         """
     )
@@ -402,7 +387,12 @@ class FastPoints(folium.MacroElement):
         xy = shapely.get_coordinates(geoms)
         self.flat = [round(float(v), 5) for pair in xy[:, ::-1] for v in pair]
         self.names = [html.escape(str(n)) for n in points["_name"]]
-        self.style = {"radius": max(3, s.size // 3), "color": s.color, "weight": 0.6, "fill": s.fill_color or s.color}
+        self.style = {"radius": max(3, s.size // 3), "color": s.color, "weight": 0.6, "fill": s.fill_color or s.color,
+                      "clusterBelow": CLUSTER_BELOW, "cell": 44}
+
+
+#: below this zoom a large imported point layer is drawn as a grid of counts
+CLUSTER_BELOW = 13
 
 
 #: imported point layers larger than this are drawn on a canvas (FastPoints) instead of as DOM markers

@@ -241,3 +241,13 @@ def test_the_tianditu_key_never_reaches_an_exported_page(layers):
     data, notes = gio.write_html(layers, spec)
     assert b"SECRET-KEY-123" not in data and notes and "Tianditu" in gio.write_html(
         layers, replace(spec, lang="en"))[1][0]
+
+
+def test_a_million_points_are_refused_with_the_limit_named():
+    data = b"name,lon,lat\n" + b"p,116.4,39.9\n" * 1_000_000
+    start = time.monotonic()
+    with pytest.raises(imports.ImportFailed) as err:
+        imports.read_file("million.csv", data)
+    print(f"refused in {time.monotonic() - start:.2f} s")
+    assert err.value.code == "too_many" and f"{imports.MAX_FEATURES:,}" in str(err.value)
+    assert "1,000,000" in str(err.value)

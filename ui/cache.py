@@ -11,8 +11,9 @@ from geo import data, explore, imports, mapspec
 
 @st.cache_resource(show_spinner=False)
 def get_layers() -> data.Layers:
-    """The validated layers, loaded once per server process (shared, read-only)."""
-    return data.load_layers()
+    """The validated layers, loaded once per server process (shared, read-only), from the disk cache keyed
+    by the data's hash when a previous process already validated this version of the data."""
+    return data.load_layers_cached()
 
 
 @st.cache_resource(show_spinner=False)

@@ -205,3 +205,103 @@
     onRemove: function () {}
   });
 })();
+
+/* BEM.PointCloud: many points (an imported list of thousands) on one canvas.
+ * Positions are projected once to Web Mercator world units; each redraw is arithmetic only. Below
+ * ``clusterBelow`` zoom the points are aggregated into a screen grid (a circle sized by its count, the
+ * count written in it); from that zoom on, the points in view are drawn themselves. Pan and zoom redraw
+ * in milliseconds for 100,000 points. A click opens the nearest point's name (pre-escaped text). */
+(function () {
+  "use strict";
+  var BEM = window.BEM;
+  BEM.PointCloud = L.Layer.extend({
+    initialize: function (flat, names, style) {
+      var n = names.length, xy = new Float64Array(2 * n);
+      for (var i = 0; i < n; i++) {  // lat, lon -> world units (0..1) of Web Mercator
+        var lat = flat[2 * i], lon = flat[2 * i + 1];
+        var s = Math.sin(lat * Math.PI / 180);
+        xy[2 * i] = (lon + 180) / 360;
+        xy[2 * i + 1] = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+      }
+      this._xy = xy; this._names = names; this._style = style; this._n = n;
+    },
+    onAdd: function (map) {
+      this._map = map;
+      this._canvas = L.DomUtil.create("canvas", "bem-cloud leaflet-zoom-hide");
+      map.getPanes().overlayPane.appendChild(this._canvas);
+      map.on("moveend zoomend resize viewreset", this._redraw, this);
+      map.on("click", this._click, this);
+      this._redraw();
+    },
+    onRemove: function (map) {
+      L.DomUtil.remove(this._canvas);
+      map.off("moveend zoomend resize viewreset", this._redraw, this);
+      map.off("click", this._click, this);
+    },
+    _redraw: function () {
+      var map = this._map, size = map.getSize(), ratio = window.devicePixelRatio || 1;
+      var topLeft = map.containerPointToLayerPoint([0, 0]);
+      L.DomUtil.setPosition(this._canvas, topLeft);
+      var c = this._canvas;
+      c.width = size.x * ratio; c.height = size.y * ratio;
+      c.style.width = size.x + "px"; c.style.height = size.y + "px";
+      var ctx = c.getContext("2d");
+      ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+      var z = map.getZoom(), scale = 256 * Math.pow(2, z);
+      var origin = map.getPixelOrigin().add(topLeft);  // world pixels of the canvas's top left
+      var xy = this._xy, n = this._n, st = this._style, w = size.x, h = size.y;
+      this._visible = [];
+      if (z < st.clusterBelow) {
+        var cell = st.cell, cols = Math.ceil(w / cell) + 1, counts = new Map(), sums = new Map();
+        for (var i = 0; i < n; i++) {
+          var px = xy[2 * i] * scale - origin.x, py = xy[2 * i + 1] * scale - origin.y;
+          if (px < 0 || py < 0 || px >= w || py >= h) continue;
+          var k = Math.floor(py / cell) * cols + Math.floor(px / cell);
+          counts.set(k, (counts.get(k) || 0) + 1);
+          var sxy = sums.get(k);
+          if (sxy) { sxy[0] += px; sxy[1] += py; } else { sums.set(k, [px, py]); }
+        }
+        ctx.font = "bold 11px sans-serif"; ctx.textAlign = "center"; ctx.textBaseline = "middle";
+        ctx.lineJoin = "round"; ctx.miterLimit = 2;  // no spikes on the halo of the digits
+        counts.forEach(function (count, key) {
+          var sxy = sums.get(key), cx = sxy[0] / count, cy = sxy[1] / count;
+          var r = count === 1 ? st.radius : Math.min(cell / 2, 6 + 3 * Math.log(count));
+          ctx.beginPath(); ctx.arc(cx, cy, r, 0, 2 * Math.PI);
+          ctx.fillStyle = st.fill; ctx.globalAlpha = count === 1 ? 0.9 : 0.75; ctx.fill();
+          ctx.globalAlpha = 1; ctx.lineWidth = 1; ctx.strokeStyle = st.color; ctx.stroke();
+          if (count > 1) {
+            ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,.9)";
+            ctx.strokeText(String(count), cx, cy); ctx.fillStyle = "#111"; ctx.fillText(String(count), cx, cy);
+          }
+        });
+        this._clusters = counts.size;
+        return;
+      }
+      ctx.fillStyle = st.fill; ctx.strokeStyle = st.color; ctx.lineWidth = st.weight;
+      ctx.beginPath();
+      for (var j = 0; j < n; j++) {
+        var x = xy[2 * j] * scale - origin.x, y = xy[2 * j + 1] * scale - origin.y;
+        if (x < -10 || y < -10 || x > w + 10 || y > h + 10) continue;
+        ctx.moveTo(x + st.radius, y); ctx.arc(x, y, st.radius, 0, 2 * Math.PI);
+        this._visible.push(j);
+      }
+      ctx.globalAlpha = 0.85; ctx.fill(); ctx.globalAlpha = 1; ctx.stroke();
+      this._clusters = 0;
+    },
+    _click: function (e) {
+      var map = this._map, z = map.getZoom();
+      if (z < this._style.clusterBelow) return;
+      var scale = 256 * Math.pow(2, z), p = map.project(e.latlng, z), best = -1, bestD = 64;
+      for (var i = 0; i < this._visible.length; i++) {
+        var j = this._visible[i], dx = this._xy[2 * j] * scale - p.x, dy = this._xy[2 * j + 1] * scale - p.y;
+        var d = dx * dx + dy * dy;
+        if (d < bestD) { bestD = d; best = j; }
+      }
+      if (best >= 0) {
+        var lat = 90 - 360 * Math.atan(Math.exp((this._xy[2 * best + 1] - 0.5) * 2 * Math.PI)) / Math.PI;
+        var lon = this._xy[2 * best] * 360 - 180;
+        L.popup().setLatLng([lat, lon]).setContent(this._names[best]).openOn(map);  // names arrive escaped
+      }
+    }
+  });
+})();
