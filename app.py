@@ -204,7 +204,8 @@ def main() -> None:
                             bbox=mapspec.MapSpec().bbox, view="")
         base = fastmap.base_payload(
             f"{base_spec.key()}|{view}|{leaflet_url}|{vendor_url}",
-            lambda: webmap.build_base_map(layers, base_spec, asset_base=leaflet_url, vendor_base=vendor_url, view=view))
+            lambda: webmap.build_base_map(layers, base_spec, asset_base=leaflet_url, vendor_base=vendor_url, view=view,
+                                          lazy_tools=True))
         display = webmap.effective_basemap(basemap, token).datum
         center, zoom = state.map_target(display)
         groups_spec = replace(spec, bbox=mapspec.MapSpec().bbox, view="")  # the extent does not change the layers

@@ -143,6 +143,29 @@ def build_parser() -> Parser:
         p.add_argument("--aspect", choices=["16:9", "4:3"], default="16:9", help="page shape (default 16:9)")
         p.add_argument("--basemap", choices=list(basemaps.BASEMAPS), default="offline", help="basemap (default offline)")
         p.add_argument("--title", help="the deck's or atlas's title")
+    ws = sub.add_parser("workspace", help="shared workspaces: create, add layers, show, export, restore",
+                        description="Workspaces keep layers and sketches on the server (SQLite under BEM_WORKSPACE_DIR, "
+                                    "or PostgreSQL at BEM_DATABASE_URL). A wrong or view-only token is refused with "
+                                    "exit 1; nothing changes.")
+    wsub = ws.add_subparsers(dest="ws_command", required=True, parser_class=Parser)
+    w_new = wsub.add_parser("new", help="create a workspace; prints JSON with id, view_token, edit_token")
+    w_new.add_argument("--name", required=True)
+    w_add = wsub.add_parser("add-layer", help="import a file (validated like any import) as a new version")
+    w_add.add_argument("id")
+    w_add.add_argument("file", type=Path)
+    w_add.add_argument("--token", required=True, help="the edit token")
+    w_add.add_argument("--crs", choices=["wgs84", "gcj02", "bd09"], default="wgs84")
+    w_show = wsub.add_parser("show", help="print JSON: layers (name, feature count) and versions (oldest first)")
+    w_show.add_argument("id")
+    w_show.add_argument("--token", required=True, help="the view (or edit) token")
+    w_exp = wsub.add_parser("export", help="write the layers and sketches (.gpkg .geojson .kml .csv)")
+    w_exp.add_argument("id")
+    w_exp.add_argument("--token", required=True)
+    w_exp.add_argument("--out", required=True, type=Path)
+    w_res = wsub.add_parser("restore", help="make an old version the newest again (history stays whole)")
+    w_res.add_argument("id")
+    w_res.add_argument("version", type=int)
+    w_res.add_argument("--token", required=True, help="the edit token")
     chk = sub.add_parser("check", help="validate the shipped data and print a summary")
     chk.add_argument("--ids", action="store_true", help="also list every feature id (for --of and --select)")
     val = sub.add_parser("validate", help="check a file before importing it (exit 0 clean, 1 problems, 2 unreadable)",
@@ -277,6 +300,60 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def run_workspace(args: argparse.Namespace) -> int:
+    import json
+
+    from geo import workspace
+
+    store = workspace.Store()
+    cmd = args.ws_command
+    if cmd == "new":
+        print(json.dumps(store.create(args.name)))
+        return 0
+    if cmd == "add-layer":
+        from geo import imports
+        from geo.data import load_layers
+
+        store.authorize(args.id, args.token, edit=True)  # refused before any work
+        layers = load_layers()
+        try:
+            data = imports.read_path(args.file)
+            current = store.load(args.id, args.token)
+            result = imports.read_bounded(args.file.name, data, crs=args.crs, known=layers.venues,
+                                          boundary=layers.boundary.union_all())
+        except imports.ImportFailed as exc:
+            raise CliError(f"{args.file.name}: {exc}") from None
+        if result.gdf.empty:
+            raise CliError(f"{args.file.name}: no feature could be read ({result.summary('en')})")
+        content = current.content
+        content["layers"] = [*content["layers"], workspace.layer_from_import(result)]
+        version = store.save(args.id, args.token, content, current.version, f"added layer {result.name}")
+        print(json.dumps({"id": args.id, "version": version, "layer": result.name, "features": len(result.gdf)}))
+        return 0
+    if cmd == "show":
+        ws = store.load(args.id, args.token)
+        print(json.dumps({"id": ws.id, "name": ws.name, "version": ws.version,
+                          "layers": [{"name": layer["name"], "features": workspace.feature_count(layer)}
+                                     for layer in ws.content["layers"]],
+                          "sketches": len(ws.content.get("sketches", [])),
+                          "versions": store.history(args.id, args.token)}, ensure_ascii=False))
+        return 0
+    if cmd == "export":
+        fmt = {".gpkg": "gpkg", ".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".csv": "csv"}.get(
+            args.out.suffix.lower())
+        if fmt is None:
+            raise CliError(f"--out must end in .gpkg, .geojson, .kml or .csv, not {args.out.name!r}")
+        if not args.out.parent.exists():
+            raise CliError(f"folder {args.out.parent} does not exist")
+        data = workspace.export_bytes(store.load(args.id, args.token), fmt)
+        write_atomically(args.out, data)
+        print(f"wrote {args.out} ({len(data) / 1024:.0f} KB)")
+        return 0
+    version = store.restore(args.id, args.token, args.version)
+    print(json.dumps({"id": args.id, "version": version, "restored": args.version}))
+    return 0
+
+
 def run_validate(args: argparse.Namespace) -> int:
     from geo import imports
     from geo.data import load_layers
@@ -340,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_validate(args)
         if args.command in ("deck", "atlas"):
             return run_deck_or_atlas(args)
+        if args.command == "workspace":
+            return run_workspace(args)
         return run_snapshot(args) if args.command == "snapshot" else run_check(args)
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)

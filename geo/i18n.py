@@ -42,6 +42,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     "mouse_hint": {"zh": "鼠标位置（WGS-84 纬度, 经度）：点击此处或在地图上右击即可复制",
                    "en": "Pointer position (WGS-84 lat, lon): click here, or right-click the map, to copy it"},
     "copied": {"zh": "已复制", "en": "Copied"},
+    "measure": {"zh": "测量距离与面积", "en": "Measure distances and areas"},
     "label_key": {"zh": "编号注记", "en": "Numbered labels"},
     "html_no_key": {"zh": "天地图密钥不写入导出的网页：该 HTML 使用离线底图。",
                     "en": "The Tianditu key is never written into an exported page: this HTML uses the offline basemap."},

@@ -221,8 +221,29 @@ class MiniMap(JSCSSMixin, folium.MacroElement):
         self.strings = strings
 
 
-def add_tools(m: folium.Map, layers: Layers, lang: str, display_datum: str) -> None:
-    """Fullscreen, a distance/area measuring tool and an overview minimap, all served locally."""
+class LazyMeasure(folium.MacroElement):
+    """The measuring tool's button; leaflet-measure (237 KB) loads on the first click (BEM.lazyMeasure)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        BEM.lazyMeasure({{ this._parent.get_name() }}, {{ this.js | tojson }}, {{ this.css | tojson }},
+            {{ this.options | tojson }}, {{ this.title | tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, vendor_base: str, options: dict, title: str):
+        super().__init__()
+        self._name = "LazyMeasure"
+        base = f"{vendor_base.rstrip('/')}/leaflet-measure@2.1.7"
+        self.js, self.css = f"{base}/leaflet-measure.js", f"{base}/leaflet-measure.css"
+        self.options, self.title = options, title
+
+
+def add_tools(m: folium.Map, layers: Layers, lang: str, display_datum: str, lazy_base: str | None = None) -> None:
+    """Fullscreen, a distance/area measuring tool and an overview minimap, all served locally.
+
+    ``lazy_base``: where the app serves the vendored plugins; the measuring tool then loads on first
+    use (a standalone export inlines it instead)."""
     from folium.plugins import Fullscreen, MeasureControl
 
     Fullscreen(position="topleft", title=i18n.t("fullscreen", lang), title_cancel=i18n.t("fullscreen_exit", lang),
@@ -232,9 +253,15 @@ def add_tools(m: folium.Map, layers: Layers, lang: str, display_datum: str) -> N
              "meters": {"factor": 1, "display": i18n.t("unit_m", lang), "decimals": 0},
              "sqkilometers": {"factor": 1e-6, "display": i18n.t("unit_km2", lang), "decimals": 2},
              "hectares": {"factor": 1e-4, "display": i18n.t("unit_ha", lang), "decimals": 1}}
-    MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
-                   primary_area_unit="sqkilometers", secondary_area_unit="hectares", units=units,
-                   localization="cn" if lang == "zh" else "en").add_to(m)
+    options = {"position": "topleft", "primaryLengthUnit": "kilometers", "secondaryLengthUnit": "meters",
+               "primaryAreaUnit": "sqkilometers", "secondaryAreaUnit": "hectares", "units": units,
+               "localization": "cn" if lang == "zh" else "en"}
+    if lazy_base:
+        LazyMeasure(lazy_base, options, i18n.t("measure", lang)).add_to(m)
+    else:
+        MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
+                       primary_area_unit="sqkilometers", secondary_area_unit="hectares", units=units,
+                       localization="cn" if lang == "zh" else "en").add_to(m)
     outline = []
     for geom, core in ((layers.boundary.union_all(), False), (layers.core.union_all(), True)):
         shifted = datum.transform_geometry(geom.simplify(0.01), "wgs84", display_datum)
@@ -580,7 +607,8 @@ def add_basemap(m: folium.Map, bm: basemaps.Basemap, token: str | None = None) -
 
 
 def build_base_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", vendor_base: str = "vendor",
-                   view: tuple[float, float, int] | None = None, height: str = "100%") -> folium.Map:
+                   view: tuple[float, float, int] | None = None, height: str = "100%",
+                   lazy_tools: bool = False) -> folium.Map:
     """The static part of the map of ``spec``: basemap, context, core, axes and areas, legend, readout, tools.
 
     ``view`` (lat, lon, zoom; WGS-84) opens the map there instead of fitting Beijing.
@@ -606,7 +634,7 @@ def build_base_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", v
         panel["fit"] = _bounds(layers.boundary, bm.datum)
     LayerPanel(panel).add_to(m)
     MousePosition(bm.datum, lang).add_to(m)
-    add_tools(m, layers, lang, bm.datum)
+    add_tools(m, layers, lang, bm.datum, vendor_base if lazy_tools else None)
     if view is None:
         m.fit_bounds(_bounds(layers.boundary, bm.datum))
     else:

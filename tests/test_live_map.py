@@ -148,3 +148,22 @@ def test_the_readout_copies_and_says_copied(browser, app_url):
         assert 39.4 < lat < 41.1 and 115.4 < lon < 117.6  # the point under the pointer: Beijing
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(("lang", "units"), [("zh", ("平方公里", "公顷")), ("en", ("km²", "ha"))])
+def test_the_measuring_tool_loads_on_first_use_and_shows_units(browser, app_url, lang, units):
+    page, frame = open_map(browser, app_url, (1400, 900), f"basemap=offline&lang={lang}")
+    try:
+        assert frame.evaluate("() => !(L.Control && L.Control.Measure)"), "leaflet-measure loaded before use"
+        frame.locator(".bem-measure-button").click()
+        frame.wait_for_function("() => !!(L.Control && L.Control.Measure)", timeout=15_000)
+        frame.locator(".leaflet-control-measure .js-start").first.click()
+        box = frame.locator("#map_div").bounding_box()
+        for dx, dy in ((0.45, 0.45), (0.6, 0.45), (0.6, 0.6), (0.45, 0.6)):
+            page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
+            page.wait_for_timeout(150)
+        frame.locator(".leaflet-control-measure .js-finish").first.click()
+        text = frame.locator(".leaflet-popup-content").inner_text(timeout=10_000)
+        assert all(u in text for u in units), text
+    finally:
+        page.close()

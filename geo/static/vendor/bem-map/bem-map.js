@@ -305,3 +305,47 @@
     }
   });
 })();
+
+/* BEM.lazyMeasure: the measuring tool's button, loading leaflet-measure (237 KB) on first use only. */
+(function () {
+  "use strict";
+  var BEM = window.BEM;
+  var ICON = '<svg width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="#333" stroke-width="1.3">' +
+    '<rect x="1.5" y="5" width="13" height="6" rx="1"/><path d="M4 5v2.5M6.5 5v3.5M9 5v2.5M11.5 5v3.5"/></svg>';
+  BEM.lazyMeasure = function (map, js, css, options, title, patch) {
+    var ctl = L.control({position: options.position || "topleft"});
+    ctl.onAdd = function () {
+      var div = L.DomUtil.create("div", "leaflet-control-measure leaflet-bar leaflet-control bem-measure-lazy");
+      var a = L.DomUtil.create("a", "bem-measure-button", div);
+      a.href = "#"; a.title = title; a.setAttribute("role", "button"); a.innerHTML = ICON;
+      L.DomEvent.on(a, "click", function (e) { L.DomEvent.stop(e); load(); });
+      L.DomEvent.disableClickPropagation(div);
+      return div;
+    };
+    ctl.addTo(map);
+    function load() {
+      var link = document.createElement("link");
+      link.rel = "stylesheet"; link.href = css;
+      document.head.appendChild(link);
+      var s = document.createElement("script");
+      s.src = js;
+      s.onload = function () {
+        // as folium's MeasureControl: leaflet-measure with Leaflet >= 1.8 (ljagis/leaflet-measure#171)
+        L.Control.Measure.include({
+          _setCaptureMarkerIcon: function () {
+            this._captureMarker.options.autoPanOnFocus = false;
+            this._captureMarker.setIcon(L.divIcon({iconSize: this._map.getSize().multiplyBy(2)}));
+          }
+        });
+        if (patch) { patch(); }
+        map.removeControl(ctl);
+        var real = new L.Control.Measure(options);
+        real.addTo(map);
+        if (real._expand) { real._expand(); }
+        if (real._startMeasure) { real._startMeasure(); }
+      };
+      document.head.appendChild(s);
+    }
+    return ctl;
+  };
+})();

@@ -1,0 +1,346 @@
+"""Shared workspaces: a planner's imported layers, sketches, named views and venue status notes, kept on the
+server and shared by link, like uMap: a view token reads, a secret edit token changes.
+
+Storage: SQLite under ``BEM_WORKSPACE_DIR`` (default ~/.local/share/beijing-exchange-map) with no set-up, or
+PostgreSQL + PostGIS for shared deployments (``BEM_DATABASE_URL=postgresql://...``), the same schema and the
+same migrations (``MIGRATIONS``, applied in order, recorded in ``schema_version``; a small runner instead of
+Alembic because the schema is a handful of tables, and the runner is the same for both stores).
+
+Nothing is ever overwritten: every change is a new version (append-only history) holding the whole
+workspace; any version can be restored (as a new version). Two editors saving at once: the second gets a
+``Conflict`` (optimistic concurrency on the head version), and nothing is lost. Each save is one
+transaction, so a process killed mid-save leaves the previous version whole. Tokens (192 bits) are stored
+only as SHA-256 hashes and never appear in exports, snapshots or logs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from geo.errors import GeoError
+
+MAX_LAYERS = 50
+MAX_SKETCHES = 2000
+MAX_CONTENT_BYTES = 60 * 1024 * 1024
+TOKEN_BYTES = 24  # 192 bits
+
+MIGRATIONS: list[str] = [
+    # 1: workspaces and their append-only history
+    """
+    CREATE TABLE workspaces (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        view_hash TEXT NOT NULL,
+        edit_hash TEXT NOT NULL,
+        created TEXT NOT NULL,
+        head INTEGER NOT NULL
+    );
+    CREATE TABLE versions (
+        workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+        version INTEGER NOT NULL,
+        created TEXT NOT NULL,
+        change TEXT NOT NULL,
+        content TEXT NOT NULL,
+        PRIMARY KEY (workspace_id, version)
+    );
+    """,
+]
+
+
+class WorkspaceError(GeoError):
+    """A workspace request that cannot be served (unknown id, too large...)."""
+
+
+class Forbidden(WorkspaceError):
+    """The token does not grant this (wrong, or view-only where an edit is asked)."""
+
+
+class Conflict(WorkspaceError):
+    """Someone saved a newer version first; reload, then apply the change again."""
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def default_dir() -> Path:
+    """Where the embedded store lives: ``BEM_WORKSPACE_DIR``, else the per-user data folder."""
+    base = os.environ.get("BEM_WORKSPACE_DIR") or os.environ.get("XDG_DATA_HOME")
+    if os.environ.get("BEM_WORKSPACE_DIR"):
+        return Path(base)
+    return (Path(base) if base else Path.home() / ".local" / "share") / "beijing-exchange-map"
+
+
+def empty_content() -> dict:
+    return {"layers": [], "sketches": [], "views": [], "notes": []}
+
+
+@dataclass
+class Workspace:
+    id: str
+    name: str
+    version: int
+    content: dict
+
+
+class Store:
+    """One database: SQLite (a file path) or PostgreSQL (a URL)."""
+
+    def __init__(self, url: str | None = None):
+        url = url or os.environ.get("BEM_DATABASE_URL") or f"sqlite:///{default_dir() / 'workspaces.sqlite'}"
+        self.url = url
+        self.postgres = url.startswith(("postgresql://", "postgres://"))
+        if not self.postgres and not url.startswith("sqlite:///"):
+            raise WorkspaceError("BEM_DATABASE_URL must start with postgresql:// (or sqlite:/// for a file)")
+        self.migrate()
+
+    # --- connections --------------------------------------------------------------------------------
+    def connect(self):
+        if self.postgres:
+            import psycopg
+
+            return psycopg.connect(self.url, autocommit=False)
+        import sqlite3
+
+        path = Path(self.url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")  # readers never block the writer; a killed writer rolls back
+        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA foreign_keys=ON")
+        return db
+
+    def q(self, sql: str) -> str:
+        """Placeholders: sqlite's ``?`` becomes psycopg's ``%s``."""
+        return sql.replace("?", "%s") if self.postgres else sql
+
+    def transaction(self, db):
+        """BEGIN ... COMMIT as one unit (IMMEDIATE on SQLite: the write lock is taken up front)."""
+        return _Transaction(db, self.postgres)
+
+    def migrate(self) -> None:
+        db = self.connect()
+        try:
+            with self.transaction(db):
+                cur = db.cursor()
+                cur.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+                cur.execute("SELECT MAX(version) FROM schema_version")
+                current = cur.fetchone()[0] or 0
+                for number, script in enumerate(MIGRATIONS, start=1):
+                    if number <= current:
+                        continue
+                    for statement in (s.strip() for s in script.split(";")):
+                        if statement:
+                            cur.execute(statement)
+                    if self.postgres and number == 1:
+                        cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+                    cur.execute(self.q("INSERT INTO schema_version (version) VALUES (?)"), (number,))
+        finally:
+            db.close()
+
+    def schema_version(self) -> int:
+        db = self.connect()
+        try:
+            cur = db.cursor()
+            cur.execute("SELECT MAX(version) FROM schema_version")
+            return cur.fetchone()[0] or 0
+        finally:
+            db.close()
+
+    # --- workspaces ---------------------------------------------------------------------------------
+    def create(self, name: str) -> dict:
+        """A new, empty workspace; returns its id and both tokens (shown once, stored only as hashes)."""
+        name = str(name).strip()[:120]
+        if not name:
+            raise WorkspaceError("a workspace needs a name")
+        wid = secrets.token_hex(8)
+        view, edit = secrets.token_urlsafe(TOKEN_BYTES), secrets.token_urlsafe(TOKEN_BYTES)
+        db = self.connect()
+        try:
+            with self.transaction(db):
+                cur = db.cursor()
+                cur.execute(self.q("INSERT INTO workspaces (id, name, view_hash, edit_hash, created, head) "
+                                   "VALUES (?, ?, ?, ?, ?, 1)"), (wid, name, token_hash(view), token_hash(edit), now()))
+                cur.execute(self.q("INSERT INTO versions (workspace_id, version, created, change, content) "
+                                   "VALUES (?, 1, ?, ?, ?)"), (wid, now(), "created", json.dumps(empty_content())))
+        finally:
+            db.close()
+        return {"id": wid, "name": name, "view_token": view, "edit_token": edit}
+
+    def _check(self, cur, wid: str, token: str, edit: bool) -> tuple[str, int]:
+        cur.execute(self.q("SELECT name, view_hash, edit_hash, head FROM workspaces WHERE id = ?"), (wid,))
+        row = cur.fetchone()
+        given = token_hash(token or "")
+        if row is None:  # the same answer as a wrong token: ids are not an oracle
+            raise Forbidden("no workspace with that id and token")
+        name, view_hash, edit_hash, head = row
+        if hmac.compare_digest(given, edit_hash):
+            return name, head
+        if hmac.compare_digest(given, view_hash):
+            if edit:
+                raise Forbidden("this is a view token: editing needs the workspace's edit token")
+            return name, head
+        raise Forbidden("no workspace with that id and token")
+
+    def authorize(self, wid: str, token: str, edit: bool) -> None:
+        """Raise Forbidden unless ``token`` grants reading (or, with ``edit``, changing) the workspace."""
+        db = self.connect()
+        try:
+            self._check(db.cursor(), wid, token, edit)
+        finally:
+            db.close()
+
+    def load(self, wid: str, token: str, version: int | None = None) -> Workspace:
+        db = self.connect()
+        try:
+            cur = db.cursor()
+            name, head = self._check(cur, wid, token, edit=False)
+            cur.execute(self.q("SELECT version, content FROM versions WHERE workspace_id = ? AND version = ?"),
+                        (wid, version or head))
+            row = cur.fetchone()
+            if row is None:
+                raise WorkspaceError(f"workspace {wid} has no version {version}")
+            return Workspace(wid, name, row[0], json.loads(row[1]))
+        finally:
+            db.close()
+
+    def history(self, wid: str, token: str) -> list[dict]:
+        db = self.connect()
+        try:
+            cur = db.cursor()
+            self._check(cur, wid, token, edit=False)
+            cur.execute(self.q("SELECT version, created, change FROM versions WHERE workspace_id = ? ORDER BY version"),
+                        (wid,))
+            return [{"version": v, "time": t, "change": c} for v, t, c in cur.fetchall()]
+        finally:
+            db.close()
+
+    def save(self, wid: str, token: str, content: dict, expected: int, change: str) -> int:
+        """Store ``content`` as the next version, if the head is still ``expected``; else Conflict."""
+        check_content(content)
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        if len(text.encode("utf-8")) > MAX_CONTENT_BYTES:
+            raise WorkspaceError(f"the workspace would exceed {MAX_CONTENT_BYTES // 1024 // 1024} MB")
+        db = self.connect()
+        try:
+            with self.transaction(db):
+                cur = db.cursor()
+                _, head = self._check(cur, wid, token, edit=True)
+                if head != expected:
+                    raise Conflict(f"version {head} was saved after version {expected}: reload and apply the "
+                                   "change again (nothing was overwritten)")
+                cur.execute(self.q("UPDATE workspaces SET head = ? WHERE id = ? AND head = ?"), (expected + 1, wid, expected))
+                if cur.rowcount != 1:
+                    raise Conflict("another save came first: reload and apply the change again")
+                cur.execute(self.q("INSERT INTO versions (workspace_id, version, created, change, content) "
+                                   "VALUES (?, ?, ?, ?, ?)"), (wid, expected + 1, now(), change[:200], text))
+            return expected + 1
+        finally:
+            db.close()
+
+    def restore(self, wid: str, token: str, version: int) -> int:
+        """Make ``version`` the newest again (as a new version: history stays whole)."""
+        old = self.load(wid, token, version)
+        current = self.load(wid, token)
+        return self.save(wid, token, old.content, current.version, f"restored version {version}")
+
+
+class _Transaction:
+    def __init__(self, db, postgres: bool):
+        self.db, self.postgres = db, postgres
+
+    def __enter__(self):
+        if not self.postgres:
+            self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, kind, exc, tb):
+        if kind is None:
+            self.db.commit() if self.postgres else self.db.execute("COMMIT")
+        else:
+            self.db.rollback() if self.postgres else self.db.execute("ROLLBACK")
+        return False
+
+
+def check_content(content: dict) -> None:
+    """The shape and limits of a workspace document; every feature is GeoJSON with a geometry."""
+    if not isinstance(content, dict) or set(content) - {"layers", "sketches", "views", "notes"}:
+        raise WorkspaceError("a workspace holds layers, sketches, views and notes only")
+    layers = content.get("layers", [])
+    if len(layers) > MAX_LAYERS:
+        raise WorkspaceError(f"at most {MAX_LAYERS} layers in a workspace")
+    if len(content.get("sketches", [])) > MAX_SKETCHES:
+        raise WorkspaceError(f"at most {MAX_SKETCHES} sketches in a workspace")
+    for layer in layers:
+        if not isinstance(layer.get("name"), str) or layer.get("features", {}).get("type") != "FeatureCollection":
+            raise WorkspaceError("a layer needs a name and a GeoJSON FeatureCollection")
+
+
+def layer_from_import(result, style: dict | None = None) -> dict:
+    """An imported file (``geo.imports.ImportResult``, already validated) as a workspace layer."""
+    gdf = result.gdf.drop(columns=[c for c in ("_where", "_outside") if c in result.gdf])
+    return {"name": result.name, "style": style or {}, "features": json.loads(gdf.to_json(drop_id=True))}
+
+
+def feature_count(layer: dict) -> int:
+    return len(layer.get("features", {}).get("features", []))
+
+
+def export_bytes(ws: Workspace, fmt: str) -> bytes:
+    """The workspace's layers and sketches as GeoJSON, GeoPackage (a table per layer), KML or CSV."""
+    import io
+    import tempfile
+
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+
+    from geo.io import neutralize_formula
+
+    parts = []
+    for layer in ws.content.get("layers", []):
+        feats = layer["features"]["features"]
+        if feats:
+            gdf = gpd.GeoDataFrame.from_features(feats, crs="EPSG:4326")
+            parts.append(gdf.assign(layer=layer["name"]))
+    sketches = [s for s in ws.content.get("sketches", []) if s.get("geometry")]
+    if sketches:
+        gdf = gpd.GeoDataFrame.from_features([{"type": "Feature", "geometry": s["geometry"],
+                                               "properties": {"_name": s.get("title", ""), "note": s.get("note", "")}}
+                                              for s in sketches], crs="EPSG:4326")
+        parts.append(gdf.assign(layer="sketches"))
+    if not parts:
+        raise WorkspaceError("the workspace has no layer or sketch to export yet")
+    out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+    out = out[[c for c in out.columns if not str(c).startswith("_") or c == "_name"]].rename(columns={"_name": "name"})
+    if fmt == "geojson":
+        return out.to_json(ensure_ascii=False, drop_id=True).encode("utf-8")
+    if fmt == "csv":
+        table = pd.DataFrame(out.drop(columns="geometry"))
+        table["wkt"] = out.geometry.to_wkt(rounding_precision=6)
+        buf = io.StringIO()
+        table.map(neutralize_formula).to_csv(buf, index=False)
+        return buf.getvalue().encode("utf-8-sig")
+    if fmt not in ("gpkg", "kml"):
+        raise WorkspaceError(f"unknown format {fmt!r}; use .gpkg, .geojson, .kml or .csv")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"workspace.{fmt}"
+        if fmt == "gpkg":
+            for name, part in out.groupby("layer", sort=False):
+                pyogrio.write_dataframe(part.reset_index(drop=True), path, layer=str(name)[:60], driver="GPKG")
+        else:
+            kml = out.copy()
+            kml.insert(0, "Name", kml["name"] if "name" in kml else kml["layer"])
+            pyogrio.write_dataframe(kml, path, driver="KML")
+        return path.read_bytes()
