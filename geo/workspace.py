@@ -274,17 +274,54 @@ class _Transaction:
 
 
 def check_content(content: dict) -> None:
-    """The shape and limits of a workspace document; every feature is GeoJSON with a geometry."""
+    """The shape and limits of a workspace document. Every feature and sketch must be GeoJSON whose geometry
+    parses, lies in lon/lat range and is within the import limits (the importer's own checks)."""
+    import shapely
+
+    from geo import imports
+
     if not isinstance(content, dict) or set(content) - {"layers", "sketches", "views", "notes"}:
         raise WorkspaceError("a workspace holds layers, sketches, views and notes only")
-    layers = content.get("layers", [])
+    layers, sketches = content.get("layers", []), content.get("sketches", [])
+    if not isinstance(layers, list) or not isinstance(sketches, list):
+        raise WorkspaceError("layers and sketches must be lists")
     if len(layers) > MAX_LAYERS:
         raise WorkspaceError(f"at most {MAX_LAYERS} layers in a workspace")
-    if len(content.get("sketches", [])) > MAX_SKETCHES:
+    if len(sketches) > MAX_SKETCHES:
         raise WorkspaceError(f"at most {MAX_SKETCHES} sketches in a workspace")
-    for layer in layers:
-        if not isinstance(layer.get("name"), str) or layer.get("features", {}).get("type") != "FeatureCollection":
-            raise WorkspaceError("a layer needs a name and a GeoJSON FeatureCollection")
+    geometries, wheres = [], []
+    for i, layer in enumerate(layers, start=1):
+        fc = layer.get("features") if isinstance(layer, dict) else None
+        if not isinstance(layer, dict) or not isinstance(layer.get("name"), str) or not isinstance(fc, dict) \
+                or fc.get("type") != "FeatureCollection" or not isinstance(fc.get("features"), list):
+            raise WorkspaceError(f"layer {i} needs a name and a GeoJSON FeatureCollection")
+        if len(fc["features"]) > imports.MAX_FEATURES:
+            raise WorkspaceError(f"layer {i} has more than {imports.MAX_FEATURES:,} features")
+        for j, feature in enumerate(fc["features"], start=1):
+            geometries.append(feature.get("geometry") if isinstance(feature, dict) else None)
+            wheres.append(f"layer {i}, feature {j}")
+    for k, sketch in enumerate(sketches, start=1):
+        if not isinstance(sketch, dict) or len(str(sketch.get("title", ""))) > imports.MAX_TEXT \
+                or len(str(sketch.get("note", ""))) > 5000:
+            raise WorkspaceError(f"sketch {k} needs a geometry, a title and a note of sensible length")
+        geometries.append(sketch.get("geometry"))
+        wheres.append(f"sketch {k}")
+    parsed = []
+    for geometry, where in zip(geometries, wheres):
+        try:
+            geom = shapely.from_geojson(json.dumps(geometry)) if isinstance(geometry, dict) else None
+        except (shapely.errors.GEOSException, ValueError, TypeError):
+            geom = None
+        if geom is None or geom.is_empty:
+            raise WorkspaceError(f"{where}: not a GeoJSON geometry")
+        xmin, ymin, xmax, ymax = geom.bounds
+        if not (-180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90):
+            raise WorkspaceError(f"{where}: coordinates out of range (WGS-84 lon/lat expected)")
+        parsed.append(geom)
+    try:
+        imports.check_vertices(parsed, wheres)
+    except imports.ImportFailed as exc:
+        raise WorkspaceError(str(exc)) from None
 
 
 def layer_from_import(result, style: dict | None = None) -> dict:
@@ -323,7 +360,11 @@ def export_bytes(ws: Workspace, fmt: str) -> bytes:
     if not parts:
         raise WorkspaceError("the workspace has no layer or sketch to export yet")
     out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
-    out = out[[c for c in out.columns if not str(c).startswith("_") or c == "_name"]].rename(columns={"_name": "name"})
+    if "name" in out and "_name" in out:
+        out["name"] = out["name"].where(out["name"].notna(), out["_name"])
+    elif "_name" in out:
+        out = out.rename(columns={"_name": "name"})
+    out = out[[c for c in out.columns if not str(c).startswith("_")]]
     if fmt == "geojson":
         return out.to_json(ensure_ascii=False, drop_id=True).encode("utf-8")
     if fmt == "csv":

@@ -1,0 +1,154 @@
+"""Workspaces on SQLite: the command line, tokens, append-only history, concurrent saves, a killed save."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from geo import workspace
+from tests.conftest import ROOT
+
+VALID = ROOT / "tests" / "corpus" / "files" / "valid.gpkg"
+
+
+@pytest.fixture
+def env(tmp_path):
+    return {**os.environ, "BEM_WORKSPACE_DIR": str(tmp_path / "ws")}
+
+
+def ws(env, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "geo", "workspace", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def new(env, name="候选场地") -> dict:
+    res = ws(env, "new", "--name", name)
+    assert res.returncode == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def test_the_command_line_round_trip(env, tmp_path):
+    created = new(env)
+    assert {"id", "view_token", "edit_token"} <= set(created)
+    assert len(created["edit_token"]) >= 32 and created["edit_token"] != created["view_token"]  # >= 128 bits
+    added = ws(env, "add-layer", created["id"], str(VALID), "--token", created["edit_token"])
+    assert added.returncode == 0, added.stderr
+    shown = json.loads(ws(env, "show", created["id"], "--token", created["view_token"]).stdout)
+    assert shown["layers"] == [{"name": "valid.gpkg", "features": 2}]
+    assert [v["version"] for v in shown["versions"]] == [1, 2]
+    assert all(isinstance(v["version"], int) and v["time"] and v["change"] for v in shown["versions"])
+    for ext in ("gpkg", "geojson", "kml", "csv"):
+        out = tmp_path / f"ws.{ext}"
+        res = ws(env, "export", created["id"], "--token", created["view_token"], "--out", str(out))
+        assert res.returncode == 0, res.stderr
+        data = out.read_bytes()
+        assert created["view_token"].encode() not in data and created["edit_token"].encode() not in data
+    restored = ws(env, "restore", created["id"], "1", "--token", created["edit_token"])
+    assert restored.returncode == 0, restored.stderr
+    shown = json.loads(ws(env, "show", created["id"], "--token", created["view_token"]).stdout)
+    assert shown["layers"] == [] and [v["version"] for v in shown["versions"]] == [1, 2, 3]  # nothing lost
+
+
+@pytest.mark.parametrize("which", ["view", "guess", "other"])
+def test_a_wrong_or_view_only_token_changes_nothing(env, which):
+    created, other = new(env), new(env, "other")
+    token = {"view": created["view_token"], "guess": "x" * 32, "other": other["edit_token"]}[which]
+    for args in (("add-layer", created["id"], str(VALID), "--token", token),
+                 ("restore", created["id"], "1", "--token", token)):
+        res = ws(env, *args)
+        assert res.returncode == 1 and res.stderr.count("\n") == 1 and res.stderr.startswith("error: ")
+        assert token not in res.stderr
+    if which != "view":
+        assert ws(env, "show", created["id"], "--token", token).returncode == 1
+    shown = json.loads(ws(env, "show", created["id"], "--token", created["edit_token"]).stdout)
+    assert [v["version"] for v in shown["versions"]] == [1]
+
+
+def test_tokens_are_stored_only_as_hashes(env, tmp_path):
+    created = new(env)
+    db = (tmp_path / "ws" / "workspaces.sqlite").read_bytes()
+    wal = tmp_path / "ws" / "workspaces.sqlite-wal"
+    blob = db + (wal.read_bytes() if wal.exists() else b"")
+    assert created["edit_token"].encode() not in blob and created["view_token"].encode() not in blob
+
+
+def test_concurrent_saves_keep_both_or_report_a_conflict(tmp_path):
+    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    store = workspace.Store(url)
+    created = store.create("race")
+    code = f"""
+import sys
+from geo import workspace
+store = workspace.Store({url!r})
+ws = store.load({created['id']!r}, {created['edit_token']!r})
+content = ws.content
+content["sketches"].append({{"title": sys.argv[1], "note": "", "geometry": {{"type": "Point", "coordinates": [116.4, 39.9]}}}})
+import time; time.sleep(0.5)  # both have read version 1 before either saves
+try:
+    print(store.save({created['id']!r}, {created['edit_token']!r}, content, ws.version, "sketch " + sys.argv[1]))
+except workspace.Conflict as exc:
+    print("conflict", exc)
+"""
+    procs = [subprocess.Popen([sys.executable, "-c", code, name], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+             for name in ("A", "B")]
+    outs = [p.communicate(timeout=120)[0].strip() for p in procs]
+    assert sorted(o.split()[0] for o in outs) == ["2", "conflict"], outs
+    history = store.history(created["id"], created["view_token"])
+    assert [v["version"] for v in history] == [1, 2]
+    latest = store.load(created["id"], created["view_token"])
+    assert len(latest.content["sketches"]) == 1  # the winner's sketch; the loser was told, nothing overwritten
+
+
+def test_a_save_killed_mid_write_leaves_the_previous_version_whole(tmp_path):
+    url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
+    store = workspace.Store(url)
+    created = store.create("killed")
+    big = {"layers": [{"name": f"layer {i}", "style": {}, "features": {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "x" * 200}, "geometry": {"type": "Point", "coordinates": [116.4, 39.9]}}
+        for _ in range(3000)]}} for i in range(40)], "sketches": [], "views": [], "notes": []}
+    store.save(created["id"], created["edit_token"], {**big, "layers": big["layers"][:1]}, 1, "first")
+    code = f"""
+import json, sys
+from geo import workspace
+store = workspace.Store({url!r})
+big = json.loads(sys.stdin.read())
+v = 2
+print("saving", flush=True)
+while True:
+    v = store.save({created['id']!r}, {created['edit_token']!r}, big, v, "big")
+"""
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            text=True)
+    proc.stdin.write(json.dumps(big))
+    proc.stdin.close()
+    assert proc.stdout.readline().strip() == "saving"
+    time.sleep(1.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    history = store.history(created["id"], created["view_token"])
+    latest = store.load(created["id"], created["view_token"])
+    assert latest.version == history[-1]["version"] >= 2
+    assert len(latest.content["layers"]) in (1, 40)  # a whole version, never a half-written one
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "ws.sqlite") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_limits_and_validation(tmp_path):
+    store = workspace.Store(f"sqlite:///{tmp_path / 'ws.sqlite'}")
+    created = store.create("limits")
+    with pytest.raises(workspace.WorkspaceError, match="at most"):
+        store.save(created["id"], created["edit_token"], {"layers": [{"name": str(i), "features": {
+            "type": "FeatureCollection", "features": []}} for i in range(51)]}, 1, "too many")
+    with pytest.raises(workspace.WorkspaceError):
+        store.save(created["id"], created["edit_token"], {"layers": [{"name": "x", "features": "not geojson"}]}, 1, "bad")
+    with pytest.raises(workspace.WorkspaceError):
+        store.save(created["id"], created["edit_token"], {"secrets": []}, 1, "bad")
+    assert store.schema_version() == len(workspace.MIGRATIONS)
