@@ -2,7 +2,8 @@
 # The whole test suite, as a new user would run it: a fresh virtual environment outside the
 # repository gets exactly `pip install -e ".[test]"`, and ruff and pytest run inside it, so a
 # package that happens to be on the machine but is not declared by the project fails here.
-# Debian/Ubuntu: Chromium and a CJK font come from apt; elsewhere Playwright downloads Chromium.
+# Debian/Ubuntu: Chromium, a CJK font, rsvg-convert, poppler and PostgreSQL + PostGIS come from apt
+# (the tests start their own PostgreSQL in a temporary folder); elsewhere Playwright downloads Chromium.
 #   BEM_VENV=DIR  reuse (or create) that environment instead of a new temporary one
 #   extra arguments go to pytest, e.g. `bash scripts/test.sh -k snapshot`
 set -euo pipefail
@@ -14,6 +15,8 @@ need_apt=()
 fc-list :lang=zh 2>/dev/null | grep -q . || need_apt+=(fonts-noto-cjk)
 command -v rsvg-convert >/dev/null 2>&1 || need_apt+=(librsvg2-bin)
 command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || need_apt+=(postgis)
 if [ ${#need_apt[@]} -gt 0 ] && command -v apt-get >/dev/null 2>&1; then
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq

@@ -98,3 +98,42 @@ def browser():
         )
         yield b
         b.close()
+
+
+def _pg_bindir() -> Path | None:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    return found[-1].parent if found else None
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory):
+    """A real PostgreSQL + PostGIS started for the tests (Debian's packages, a temporary data directory, a
+    free local port), stopped afterwards. As root it runs as the ``postgres`` system user."""
+    import shutil
+
+    bindir = _pg_bindir()
+    if bindir is None:
+        pytest.fail("PostgreSQL is not installed: scripts/test.sh installs the Debian packages postgresql and postgis")
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="bem-pg-"))  # not under pytest's 0700 folder: the postgres user enters it
+    data, sock = root / "data", root / "sock"
+    sock.mkdir()
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses to run as root
+        as_user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(root, "postgres")
+        shutil.chown(sock, "postgres")
+    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "--auth=trust", "--username=postgres",
+                    "--encoding=UTF8", "--no-locale"], check=True, capture_output=True)
+    port = free_port()
+    log = root / "postgres.log"
+    subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o",
+                    f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=on", "start"], check=True,
+                   capture_output=True)
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True)
+        shutil.rmtree(root, ignore_errors=True)

@@ -21,7 +21,8 @@ from tests.conftest import ROOT, free_port, wait_http
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 FIRST_PARTY = {"geo", "ui", "scripts", "tests", "app"}
 # which extras a file may draw on, besides the main dependencies
-EXTRAS_FOR = {"scripts/": ("build",), "geo/bench.py": ("bench",), "tests/": ("test", "build", "bench")}
+EXTRAS_FOR = {"scripts/": ("build",), "geo/bench.py": ("bench",), "geo/workspace.py": ("postgres",),
+              "tests/": ("test", "build", "bench", "postgres")}
 
 
 def requirement_name(req: str) -> str:

@@ -152,3 +152,51 @@ def test_limits_and_validation(tmp_path):
     with pytest.raises(workspace.WorkspaceError):
         store.save(created["id"], created["edit_token"], {"secrets": []}, 1, "bad")
     assert store.schema_version() == len(workspace.MIGRATIONS)
+
+
+# --- PostgreSQL + PostGIS (started by the tests themselves) ------------------------------------------------
+
+def test_the_same_schema_and_history_on_postgresql(postgres_url):
+    store = workspace.Store(postgres_url)
+    assert store.schema_version() == len(workspace.MIGRATIONS)
+    workspace.Store(postgres_url)  # migrating twice is harmless
+    import psycopg
+
+    with psycopg.connect(postgres_url) as db:
+        assert db.execute("SELECT extname FROM pg_extension WHERE extname = 'postgis'").fetchone()
+    created = store.create("共享")
+    content = store.load(created["id"], created["view_token"]).content
+    content["sketches"].append({"title": "site", "note": "", "geometry": {"type": "Point", "coordinates": [116.4, 39.9]}})
+    assert store.save(created["id"], created["edit_token"], content, 1, "sketch") == 2
+    with pytest.raises(workspace.Conflict):
+        store.save(created["id"], created["edit_token"], content, 1, "stale")
+    with pytest.raises(workspace.Forbidden):
+        store.save(created["id"], created["view_token"], content, 2, "view token")
+    assert store.restore(created["id"], created["edit_token"], 1) == 3
+    assert [v["version"] for v in store.history(created["id"], created["view_token"])] == [1, 2, 3]
+
+
+def test_two_app_servers_on_one_postgresql_share_a_sketch(postgres_url, env):
+    """What one app server saves, another app server (its own process) reads: one store for both."""
+    created = workspace.Store(postgres_url).create("two servers")
+    code = """
+import json, sys
+from geo import workspace
+store = workspace.Store()
+ws = store.load(sys.argv[1], sys.argv[2])
+if sys.argv[3] == "save":
+    ws.content["sketches"].append({"title": "from server A", "note": "",
+                                   "geometry": {"type": "Point", "coordinates": [116.39, 39.91]}})
+    print(store.save(sys.argv[1], sys.argv[2], ws.content, ws.version, "sketch"))
+else:
+    print(json.dumps([s["title"] for s in ws.content["sketches"]]))
+"""
+    pg_env = {**env, "BEM_DATABASE_URL": postgres_url}
+    a = subprocess.run([sys.executable, "-c", code, created["id"], created["edit_token"], "save"], cwd=ROOT,
+                       env=pg_env, capture_output=True, text=True, timeout=120)
+    assert a.returncode == 0, a.stderr
+    b = subprocess.run([sys.executable, "-c", code, created["id"], created["view_token"], "read"], cwd=ROOT,
+                       env=pg_env, capture_output=True, text=True, timeout=120)
+    assert json.loads(b.stdout) == ["from server A"]
+    res = ws(pg_env, "show", created["id"], "--token", created["view_token"])
+    assert res.returncode == 0 and json.loads(res.stdout)["sketches"] == 1
