@@ -19,6 +19,7 @@ from ui.assets import serve_leaflet, serve_vendor
 from ui.cache import get_layers
 from ui.export_panel import export_panel
 from ui.import_panel import import_panel, imported_layers
+from ui.workspace_panel import workspace_panel
 
 _STARTED = time.perf_counter()  # server time of this run, kept for the benchmark (geo.bench)
 log = logging.getLogger("beijing_exchange_map")
@@ -184,7 +185,9 @@ def main() -> None:
         return
     lang, basemap, card_slot = sidebar(layers, token)
     import_panel(layers, lang)
-    imported = imported_layers()
+    display = webmap.effective_basemap(basemap, token).datum
+    ws_layers, can_edit = workspace_panel(layers, lang, imported_layers(), display)
+    imported = imported_layers() + ws_layers
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     header(lang)
 
@@ -203,10 +206,9 @@ def main() -> None:
         base_spec = replace(spec, layers=table_spec.layers, filters=mapspec.FilterSpec(), selection=None,
                             bbox=mapspec.MapSpec().bbox, view="")
         base = fastmap.base_payload(
-            f"{base_spec.key()}|{view}|{leaflet_url}|{vendor_url}",
+            f"{base_spec.key()}|{view}|{leaflet_url}|{vendor_url}|draw={can_edit}",
             lambda: webmap.build_base_map(layers, base_spec, asset_base=leaflet_url, vendor_base=vendor_url, view=view,
-                                          lazy_tools=True))
-        display = webmap.effective_basemap(basemap, token).datum
+                                          lazy_tools=True, draw=can_edit))
         center, zoom = state.map_target(display)
         groups_spec = replace(spec, bbox=mapspec.MapSpec().bbox, view="")  # the extent does not change the layers
         fit = st.session_state.pop("fit", None)  # a named view or a search hit asks to be fitted, once
@@ -217,7 +219,8 @@ def main() -> None:
                      webmap.layer_control(lang, imported)), base)
         out = fastmap.show_map(base, groups, control, key="map", height=680, center=center, zoom=zoom,
                                returned_objects=["bounds", "zoom", "center", "selected_layers",
-                                                 "last_object_clicked_tooltip", "last_clicked"]) or {}
+                                                 "last_object_clicked_tooltip", "last_clicked",
+                                                 "last_active_drawing"]) or {}
         state.remember_map(out, display, layers, lang)
     with card_slot:  # the card opens at the top of the sidebar, so it never shrinks the map
         if selected_id:

@@ -37,6 +37,9 @@ PLUGIN_FILES: dict[str, str] = {
         "leaflet-measure@2.1.7/leaflet-measure.js",
     "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.css":
         "leaflet-measure@2.1.7/leaflet-measure.css",
+    # folium's Draw asks for 1.0.2; 1.0.4 is the same API with fixes (vendored from npm)
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js": "leaflet-draw@1.0.4/leaflet.draw.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css": "leaflet-draw@1.0.4/leaflet.draw.css",
 }
 
 

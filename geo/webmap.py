@@ -608,7 +608,7 @@ def add_basemap(m: folium.Map, bm: basemaps.Basemap, token: str | None = None) -
 
 def build_base_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", vendor_base: str = "vendor",
                    view: tuple[float, float, int] | None = None, height: str = "100%",
-                   lazy_tools: bool = False) -> folium.Map:
+                   lazy_tools: bool = False, draw: bool = False) -> folium.Map:
     """The static part of the map of ``spec``: basemap, context, core, axes and areas, legend, readout, tools.
 
     ``view`` (lat, lon, zoom; WGS-84) opens the map there instead of fitting Beijing.
@@ -635,6 +635,11 @@ def build_base_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", v
     LayerPanel(panel).add_to(m)
     MousePosition(bm.datum, lang).add_to(m)
     add_tools(m, layers, lang, bm.datum, vendor_base if lazy_tools else None)
+    if draw:  # a workspace open for editing: sketch points, lines and areas (leaflet-draw, served locally)
+        from folium.plugins import Draw
+
+        Draw(export=False, position="topleft", draw_options={"circle": False, "circlemarker": False},
+             edit_options={"edit": False, "remove": True}).add_to(m)
     if view is None:
         m.fit_bounds(_bounds(layers.boundary, bm.datum))
     else:

@@ -48,8 +48,9 @@ def test_an_import_past_its_deadline_is_stopped_and_its_scratch_folder_removed(l
 
 
 def test_an_import_past_its_memory_limit_is_stopped(layers):
+    data = ("name,lon,lat\n" + "故宫,116.3907,39.9166\n" * 150_000).encode()  # needs far more than 64 MB to read
     with pytest.raises(imports.ImportFailed) as err:
-        imports.read_bounded("small.csv", b"name,lon,lat\nA,116.4,39.9\n", memory_mb=64)
+        imports.read_bounded("big.csv", data, memory_mb=64, timeout_s=120)
     assert err.value.code == "memory" and "64.0 MB" in str(err.value)
     for lang in ("zh", "en"):
         assert imports.message("memory", lang, **err.value.kw)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo import data, explore, imports, mapspec
+from geo import data, explore, imports, mapspec, workspace
 
 
 @st.cache_resource(show_spinner=False)
@@ -39,3 +39,9 @@ def read_import(name: str, data_: bytes, crs: str, _layers: data.Layers, digest:
     """Read an upload once per (file, datum) in a bounded worker process (deadline, memory limit);
     ``digest`` keys the cache, ``_layers`` is not hashed."""
     return imports.read_bounded(name, data_, crs=crs, known=_layers.venues, boundary=_layers.boundary.union_all())
+
+
+@st.cache_resource(show_spinner=False)
+def workspace_store() -> workspace.Store:
+    """The workspace store (SQLite by default, PostgreSQL with BEM_DATABASE_URL), migrated once per process."""
+    return workspace.Store()

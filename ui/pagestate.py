@@ -9,6 +9,7 @@ change it, and ``geo.mapspec`` turns it into the map spec every renderer reads.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
@@ -40,6 +41,8 @@ class PageState:
     pt: str = ""  # "lat,lon" of the last click on the map
     c: str = ""  # map centre "lat,lon" (WGS-84)
     z: str = ""  # map zoom
+    ws: str = ""  # an open workspace's id
+    wt: str = ""  # its token (view, or the secret edit token)
 
     @classmethod
     def from_query(cls, q: Mapping[str, str], locale: str | None = None) -> PageState:
@@ -64,6 +67,9 @@ class PageState:
         s.of = (q.get("of") or "venue")[:80]
         s.pt = _latlon(q.get("pt"))
         s.c = _latlon(q.get("c"))
+        ws, wt = q.get("ws") or "", q.get("wt") or ""
+        if re.fullmatch(r"[0-9a-f]{8,32}", ws) and re.fullmatch(r"[A-Za-z0-9_\-]{16,64}", wt):
+            s.ws, s.wt = ws, wt
         if s.c:
             s.z = str(_int(q.get("z"), 12, 3, 18))
         return s
@@ -78,6 +84,7 @@ class PageState:
         out["of"] = self.of if self.km and self.of != "venue" else ""
         out["pt"] = self.pt if out["of"] == "point" else ""
         out["c"], out["z"] = self.c, self.z
+        out["ws"], out["wt"] = self.ws, self.wt
         return {k: v for k, v in out.items() if v or k in ("lang", "basemap")}
 
     def filters_active(self) -> bool:

@@ -1,0 +1,166 @@
+"""The workspace panel: keep imported layers, sketches, named views and venue status notes on the server,
+shared by a view link and a secret edit link (uMap's model). Every change is a new version."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import geopandas as gpd
+import streamlit as st
+
+from geo import i18n, imports, safe, style, workspace
+from geo.data import CRS, Layers
+from ui import cache, state
+
+SKETCH_COLOUR = "#7B3294"
+
+
+def layers_of(ws: workspace.Workspace, lang: str) -> tuple[imports.ImportedLayer, ...]:
+    """The workspace's layers and its sketches as drawable layers (keys ``ws-N`` and ``ws-sketches``)."""
+    out = []
+    for i, layer in enumerate(ws.content.get("layers", [])):
+        feats = layer["features"]["features"]
+        if not feats:
+            continue
+        gdf = gpd.GeoDataFrame.from_features(feats, crs=CRS)
+        if "_name" not in gdf:
+            gdf["_name"] = [f"#{k + 1}" for k in range(len(gdf))]
+        gdf["_name"] = gdf["_name"].astype(str)
+        st_ = layer.get("style") or {}
+        kind = imports.geometry_kind(gdf)
+        s = style.imported_style(i, layer["name"], kind, st_.get("colour", style.IMPORT_COLOURS[i % 7]),
+                                 st_.get("marker", "circle"))
+        out.append(imports.ImportedLayer(replace(s, key=f"ws-{i}"), gdf, layer["name"]))
+    sketches = [s for s in ws.content.get("sketches", []) if s.get("geometry")]
+    if sketches:
+        gdf = gpd.GeoDataFrame.from_features([{"type": "Feature", "geometry": s["geometry"], "properties": {
+            "_name": s.get("title") or "—", "note": s.get("note", "")}} for s in sketches], crs=CRS)
+        label = i18n.t("ws_sketches", lang)
+        s = style.imported_style(99, label, "point", SKETCH_COLOUR, "diamond")
+        s = replace(s, key="ws-sketches", label_zh=f"草图：{ws.name}", label_en=f"Sketches: {ws.name}")
+        out.append(imports.ImportedLayer(s, gdf, "sketches"))
+    return tuple(out)
+
+
+def latest_drawing(display_datum: str) -> dict | None:
+    """The shape the planner last drew (the map component's latest value), as WGS-84 GeoJSON."""
+    import json
+
+    import shapely
+
+    from geo import datum
+
+    latest = st.session_state.get("map")
+    drawing = latest.get("last_active_drawing") if isinstance(latest, dict) else None
+    if not isinstance(drawing, dict) or not isinstance(drawing.get("geometry"), dict):
+        return None
+    try:
+        geom = shapely.from_geojson(json.dumps(drawing["geometry"]))
+    except (shapely.errors.GEOSException, ValueError, TypeError):
+        return None
+    return json.loads(shapely.to_geojson(datum.transform_geometry(geom, display_datum, "wgs84")))
+
+
+def workspace_panel(layers: Layers, lang: str, session_imports: tuple, display_datum: str = "wgs84"
+                    ) -> tuple[tuple, bool]:
+    """The sidebar panel; returns the workspace's drawable layers and whether this session may edit."""
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    page = state.page()
+    store = cache.workspace_store()
+    with st.sidebar.expander(t("ws_title"), expanded=bool(page.ws)):
+        if not page.ws:
+            st.caption(t("ws_hint"))
+            name = st.text_input(t("ws_name"), key="ws_new_name", max_chars=120)
+            if st.button(t("ws_create"), key="ws_create"):
+                created = store.create(name or t("ws_default_name"))
+                page.ws, page.wt = created["id"], created["edit_token"]
+                st.session_state["ws_links"] = created
+                st.rerun()
+            return (), False
+        try:
+            ws = store.load(page.ws, page.wt)
+            store.authorize(page.ws, page.wt, edit=True)
+            can_edit = True
+        except workspace.Forbidden:
+            can_edit = False
+            try:
+                ws = store.load(page.ws, page.wt)
+            except workspace.Forbidden:
+                st.error(t("ws_forbidden"))
+                st.button(t("ws_leave"), on_click=leave, key="ws_leave_bad")
+                return (), False
+        st.markdown(f"**{safe.md(ws.name)}** · {t('ws_version')} {ws.version}"
+                    + ("" if can_edit else f" · {t('ws_view_only')}"))
+        links = st.session_state.get("ws_links")
+        if links and links.get("id") == ws.id:
+            st.caption(t("ws_links_hint"))
+            st.code(f"?ws={ws.id}&wt={links['view_token']}", language=None)
+            st.caption(t("ws_edit_link"))
+            st.code(f"?ws={ws.id}&wt={links['edit_token']}", language=None)
+        for view in ws.content.get("views", []):
+            st.button(f"⌖ {safe.md(view['name'])}", key=f"ws_view_{view['name']}", on_click=state.fit_to,
+                      args=(tuple(view["bbox"]),))
+        if can_edit:
+            edit_forms(store, ws, lang, session_imports, latest_drawing(display_datum))
+        st.button(t("ws_leave"), on_click=leave, key="ws_leave")
+    return layers_of(ws, lang), can_edit
+
+
+def leave() -> None:
+    page = state.page()
+    page.ws, page.wt = "", ""
+
+
+def save(store, ws, content: dict, change: str, lang: str) -> None:
+    """One save = one new version; a conflict is a message, nothing is overwritten."""
+    try:
+        store.save(ws.id, state.page().wt, content, ws.version, change)
+    except workspace.Conflict as exc:
+        st.warning(f"{i18n.t('ws_conflict', lang)} {safe.md(exc)}")
+        return
+    except workspace.WorkspaceError as exc:
+        st.error(safe.md(exc))
+        return
+    st.rerun()
+
+
+def edit_forms(store, ws, lang: str, session_imports: tuple, drawing: dict | None) -> None:
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    if session_imports and st.button(t("ws_save_imports"), key="ws_save_imports"):
+        content = ws.content
+        for layer in session_imports:
+            gdf = layer.gdf.drop(columns=[c for c in ("_where", "_outside") if c in layer.gdf])
+            colour = layer.style.fill_color or layer.style.color
+            content["layers"].append({"name": layer.source, "style": {"colour": colour, "marker": layer.style.marker},
+                                      "features": __import__("json").loads(gdf.to_json(drop_id=True))})
+        save(store, ws, content, f"added {len(session_imports)} imported layer(s)", lang)
+    with st.form("ws_sketch", clear_on_submit=True):
+        st.caption(t("ws_sketch_hint") if not drawing else t("ws_sketch_ready"))
+        title = st.text_input(t("ws_sketch_title"), max_chars=120)
+        note = st.text_area(t("ws_sketch_note"), max_chars=2000, height=68)
+        if st.form_submit_button(t("ws_sketch_save"), disabled=not drawing):
+            content = ws.content
+            content["sketches"].append({"title": title or t("ws_sketch_untitled"), "note": note,
+                                        "geometry": drawing, "created": dt.date.today().isoformat()})
+            save(store, ws, content, f"sketch: {title or '—'}", lang)
+    with st.form("ws_view", clear_on_submit=True):
+        name = st.text_input(t("ws_view_name"), max_chars=80)
+        if st.form_submit_button(t("ws_view_save")) and name and st.session_state.get("_bbox"):
+            content = ws.content
+            content["views"] = [v for v in content["views"] if v["name"] != name] + [
+                {"name": name, "bbox": list(st.session_state["_bbox"])}]
+            save(store, ws, content, f"view: {name}", lang)
+    history = store.history(ws.id, state.page().wt)
+    if len(history) > 1:
+        options = [h["version"] for h in reversed(history)]
+        pick = st.selectbox(t("ws_history"), options, key="ws_restore_pick",
+                            format_func=lambda v: next(f"{h['version']} · {h['time'][:16]} · {h['change']}"
+                                                       for h in history if h["version"] == v))
+        if st.button(t("ws_restore"), key="ws_restore") and pick != ws.version:
+            try:
+                store.restore(ws.id, state.page().wt, pick)
+            except workspace.Conflict as exc:
+                st.warning(safe.md(exc))
+            else:
+                st.rerun()
