@@ -72,9 +72,9 @@ def serve_app(log_path: Path, **env: str):
 
 
 @pytest.fixture(scope="session")
-def app_url(artifacts):
-    """The app as a planner runs it."""
-    with serve_app(artifacts / "streamlit.log") as url:
+def app_url(artifacts, tmp_path_factory):
+    """The app as a planner runs it (its workspaces in a temporary folder)."""
+    with serve_app(artifacts / "streamlit.log", BEM_WORKSPACE_DIR=str(tmp_path_factory.mktemp("workspaces"))) as url:
         yield url
 
 

@@ -317,3 +317,51 @@ def test_markup_in_imported_names_stays_text_in_the_sidebar(browser, app_url, ar
     finally:
         page.close()
     assert not [u for u in requests if "192.0.2.7" in u]
+
+
+# --- workspaces: draw, save, reload; the view link is read-only --------------------------------------------
+
+def test_a_sketch_survives_a_reload_and_the_view_link_is_read_only(browser, app_url, artifacts):
+    page, _ = open_app(browser, f"{app_url}/?basemap=offline&lang=en")
+    try:
+        map_frame(page)
+        page.get_by_text("Workspace (save and share)").click()
+        page.get_by_role("textbox", name="Name").fill("Candidate sites")
+        page.get_by_role("button", name="Create a workspace").click()
+        page.wait_for_url("**ws=**", timeout=30_000)
+        codes = page.locator('[data-testid="stSidebar"] code')
+        codes.first.wait_for(timeout=30_000)
+        view_link, edit_link = codes.nth(0).inner_text(), codes.nth(1).inner_text()
+        frame = map_frame(page)
+        frame.locator(".leaflet-draw-draw-marker").click()
+        box = frame.locator("#map_div").bounding_box()
+        page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.45)
+        page.get_by_text("A sketch is drawn").wait_for(timeout=30_000)
+        page.get_by_role("textbox", name="Sketch title").fill("New exhibition hall")
+        page.get_by_role("button", name="Save the sketch").click()
+        page.get_by_text("version 2").wait_for(timeout=30_000)
+        url = page.url
+    finally:
+        page.close()
+    assert "wt=" in url and edit_link.split("wt=")[1] in url
+    page, _ = open_app(browser, url)  # the same link again: the sketch is still there
+    try:
+        frame = map_frame(page)
+        frame.wait_for_function("document.querySelector('.bem-panel').textContent.indexOf('Sketches') >= 0",
+                                timeout=30_000)
+        assert frame.locator(".leaflet-draw").count() == 1
+    finally:
+        page.close()
+    context = browser.new_context(viewport={"width": 1400, "height": 900})  # a colleague with the view link
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/{view_link}&basemap=offline&lang=en")
+        frame = map_frame(page)
+        frame.wait_for_function("document.querySelector('.bem-panel').textContent.indexOf('Sketches') >= 0",
+                                timeout=30_000)
+        assert frame.locator(".leaflet-draw").count() == 0  # no drawing tool
+        page.get_by_text("view only").first.wait_for(timeout=30_000)
+        assert page.get_by_role("button", name="Save the sketch").count() == 0
+        page.screenshot(path=str(artifacts / "workspace-view-link-en.png"))
+    finally:
+        context.close()
