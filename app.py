@@ -19,7 +19,7 @@ from ui.assets import serve_leaflet, serve_vendor
 from ui.cache import get_layers
 from ui.export_panel import export_panel
 from ui.import_panel import import_panel, imported_layers
-from ui.workspace_panel import workspace_panel
+from ui.workspace_panel import venue_notes, workspace_panel
 
 _STARTED = time.perf_counter()  # server time of this run, kept for the benchmark (geo.bench)
 log = logging.getLogger("beijing_exchange_map")
@@ -186,7 +186,7 @@ def main() -> None:
     lang, basemap, card_slot = sidebar(layers, token)
     import_panel(layers, lang)
     display = webmap.effective_basemap(basemap, token).datum
-    ws_layers, can_edit = workspace_panel(layers, lang, imported_layers(), display)
+    ws_layers, can_edit, ws = workspace_panel(layers, lang, imported_layers(), display)
     imported = imported_layers() + ws_layers
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     header(lang)
@@ -226,6 +226,7 @@ def main() -> None:
         if selected_id:
             with st.container(border=True):
                 venue_card(layers, selected_id, lang)
+                venue_notes(ws, can_edit, selected_id, lang)
                 st.button(t("clear_selection"), on_click=state.select_venue, args=(None, False))
         else:
             st.caption(t("card_hint"))

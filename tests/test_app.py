@@ -171,3 +171,27 @@ def test_within_km_of_an_axis_and_of_a_clicked_point():
     assert at.query_params["of"] == "central_axis"
     at = run_app(lang="en", basemap="offline", km="5", of="point", pt="40.40,116.67")
     assert table_names(at, "en") == ["Beijing Yanqi Lake International Conference Resort (International Convention Center)"]
+
+
+def test_workspace_status_notes_show_on_the_venue_card(tmp_path, monkeypatch):
+    from geo import workspace
+
+    monkeypatch.setenv("BEM_WORKSPACE_DIR", str(tmp_path))
+    cache.workspace_store.clear()
+    store = workspace.Store()
+    created = store.create("notes")
+    content = store.load(created["id"], created["edit_token"]).content
+    content["notes"].append({"venue": "ciec_new_venue", "status": "under_construction", "date": "2026-05-01",
+                             "source": "Shunyi district notice", "note": "phase II started"})
+    store.save(created["id"], created["edit_token"], content, 1, "note")
+    try:
+        at = run_app(lang="en", basemap="offline", venue="ciec_new_venue", ws=created["id"], wt=created["view_token"])
+        assert not at.exception and not at.error
+        text = " ".join(m.value for m in at.sidebar.markdown).replace("\\", "")
+        assert "phase II started" in text and "2026-05-01" in text
+        assert "Add a status note" not in [b.label for b in at.sidebar.button]  # a view token cannot add one
+        editor = run_app(lang="en", basemap="offline", venue="ciec_new_venue", ws=created["id"],
+                         wt=created["edit_token"])
+        assert "Add a status note" in [b.label for b in editor.sidebar.button]
+    finally:
+        cache.workspace_store.clear()

@@ -63,8 +63,9 @@ def latest_drawing(display_datum: str) -> dict | None:
 
 
 def workspace_panel(layers: Layers, lang: str, session_imports: tuple, display_datum: str = "wgs84"
-                    ) -> tuple[tuple, bool]:
-    """The sidebar panel; returns the workspace's drawable layers and whether this session may edit."""
+                    ) -> tuple[tuple, bool, workspace.Workspace | None]:
+    """The sidebar panel; returns the workspace's drawable layers, whether this session may edit, and the
+    workspace (None when none is open)."""
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     page = state.page()
     store = cache.workspace_store()
@@ -77,7 +78,7 @@ def workspace_panel(layers: Layers, lang: str, session_imports: tuple, display_d
                 page.ws, page.wt = created["id"], created["edit_token"]
                 st.session_state["ws_links"] = created
                 st.rerun()
-            return (), False
+            return (), False, None
         try:
             ws = store.load(page.ws, page.wt)
             store.authorize(page.ws, page.wt, edit=True)
@@ -89,7 +90,7 @@ def workspace_panel(layers: Layers, lang: str, session_imports: tuple, display_d
             except workspace.Forbidden:
                 st.error(t("ws_forbidden"))
                 st.button(t("ws_leave"), on_click=leave, key="ws_leave_bad")
-                return (), False
+                return (), False, None
         st.markdown(f"**{safe.md(ws.name)}** · {t('ws_version')} {ws.version}"
                     + ("" if can_edit else f" · {t('ws_view_only')}"))
         links = st.session_state.get("ws_links")
@@ -104,7 +105,34 @@ def workspace_panel(layers: Layers, lang: str, session_imports: tuple, display_d
         if can_edit:
             edit_forms(store, ws, lang, session_imports, latest_drawing(display_datum))
         st.button(t("ws_leave"), on_click=leave, key="ws_leave")
-    return layers_of(ws, lang), can_edit
+    return layers_of(ws, lang), can_edit, ws
+
+
+def venue_notes(ws: workspace.Workspace | None, can_edit: bool, venue_id: str, lang: str) -> None:
+    """A venue's dated status notes from the workspace, on its card; an editor can add one."""
+    if ws is None:
+        return
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    notes = sorted((n for n in ws.content.get("notes", []) if n.get("venue") == venue_id), key=lambda n: n["date"])
+    if notes:
+        st.markdown(f"**{t('ws_notes')}**")
+        st.markdown("\n".join(f"- {safe.md(n['date'])} · {safe.md(i18n.term('status', n['status'], lang))}"
+                               f" · {safe.md(n.get('note', ''))} ({safe.md(n.get('source', ''))})" for n in notes))
+    if not can_edit:
+        return
+    with st.form(f"ws_note_{venue_id}", clear_on_submit=True):
+        st.caption(t("ws_note_add"))
+        status = st.selectbox(i18n.t("field_status", lang), i18n.terms("status"),
+                              format_func=lambda v: i18n.term("status", v, lang))
+        date = st.date_input(t("ws_note_date"), value=dt.date.today())
+        source = st.text_input(t("ws_note_source"), max_chars=300)
+        note = st.text_input(t("ws_note_text"), max_chars=500)
+        if st.form_submit_button(t("ws_note_add")):
+            store = cache.workspace_store()
+            content = ws.content
+            content["notes"].append({"venue": venue_id, "status": status, "date": date.isoformat(),
+                                     "source": source, "note": note})
+            save(store, ws, content, f"status note: {venue_id}", lang)
 
 
 def leave() -> None:
