@@ -193,10 +193,10 @@ def main() -> None:
 
     selected_id = state.selected_id(layers)
     spec = state.map_spec(layers, imported, token, bbox=st.session_state.get("_bbox"))
-    result = cache.shown(spec.key(), layers, spec)
+    result = cache.shown(layers, spec)
     # the table and charts list every venue passing the filters, whether or not its layer is switched on
     table_spec = replace(spec, layers=mapspec.ALL_LAYERS + tuple(layer.key for layer in imported))
-    shown = cache.shown(table_spec.key(), layers, table_spec).venues
+    shown = cache.shown(layers, table_spec).venues
 
     map_col = st.container()
     with map_col:
@@ -208,7 +208,8 @@ def main() -> None:
         base = fastmap.base_payload(
             f"{base_spec.key()}|{view}|{leaflet_url}|{vendor_url}|draw={can_edit}",
             lambda: webmap.build_base_map(layers, base_spec, asset_base=leaflet_url, vendor_base=vendor_url, view=view,
-                                          lazy_tools=True, draw=can_edit))
+                                          lazy_tools=True, draw=can_edit),
+            persist=not imported and view is None)  # the default views: kept on disk for the next cold start
         center, zoom = state.map_target(display)
         groups_spec = replace(spec, bbox=mapspec.MapSpec().bbox, view="")  # the extent does not change the layers
         fit = st.session_state.pop("fit", None)  # a named view or a search hit asks to be fitted, once
@@ -216,7 +217,7 @@ def main() -> None:
         groups, control = fastmap.groups_payload(
             f"{groups_spec.key()}|{fit}|{note}",
             lambda: (webmap.venue_groups(result, spec, fit=fit[0] if fit else None, note=note),
-                     webmap.layer_control(lang, imported)), base)
+                     webmap.layer_control(lang, imported)), base, persist=not imported and not spec.filters.active())
         out = fastmap.show_map(base, groups, control, key="map", height=680, center=center, zoom=zoom,
                                returned_objects=["bounds", "zoom", "center", "selected_layers",
                                                  "last_object_clicked_tooltip", "last_clicked",

@@ -229,10 +229,9 @@ def drawn_layers(layers: Layers, spec: MapSpec, result: Shown | None = None) -> 
         elif key in style.VENUE_CATEGORIES:
             gdf = result.venues[result.venues["category"] == key]
         else:
-            gdf = layers.get(key)
-            st = style.STYLES[key]
-            if st.kind == "polygon" and not st.fill_opacity:  # an outline: drawn only where its line is
-                gdf = gdf.set_geometry(gdf.boundary)
+            if _context_in_extent(layers, key, tuple(spec.bbox)):
+                out.append(key)
+            continue
         if len(in_extent(gdf, spec.bbox)):
             out.append(key)
     return tuple(out)
@@ -243,6 +242,25 @@ def similar_extent(a, b, share: float = 0.6) -> bool:
     ba, bb = shapely.box(*a), shapely.box(*b)
     union = ba.union(bb).area
     return bool(union) and ba.intersection(bb).area / union >= share
+
+
+_CONTEXT_CACHE: dict[tuple, bool] = {}
+
+
+def _context_in_extent(layers: Layers, key: str, bbox: tuple) -> bool:
+    """A curated layer (not a venue category) has something drawn in ``bbox`` (outlines: their line).
+    Remembered per layer set and extent (a plain dict: Layers holds frames, which do not hash)."""
+    memo = (id(layers), key, bbox)
+    if memo in _CONTEXT_CACHE:
+        return _CONTEXT_CACHE[memo]
+    if len(_CONTEXT_CACHE) > 2048:
+        _CONTEXT_CACHE.clear()
+    gdf = layers.get(key)
+    st = style.STYLES[key]
+    if st.kind == "polygon" and not st.fill_opacity:  # an outline: drawn only where its line is
+        gdf = gdf.set_geometry(gdf.boundary)
+    _CONTEXT_CACHE[memo] = bool(len(in_extent(gdf, bbox)))
+    return _CONTEXT_CACHE[memo]
 
 
 def extent_name(spec: MapSpec, lang: str) -> str:

@@ -49,6 +49,9 @@ def wait_http(url: str, timeout: float = 60.0) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
+SERVER_PIDS: dict[str, int] = {}  # url -> the streamlit server's process id
+
+
 @contextlib.contextmanager
 def serve_app(log_path: Path, **env: str):
     """Run the real app with `streamlit run` on a free localhost port; yield its URL."""
@@ -62,6 +65,7 @@ def serve_app(log_path: Path, **env: str):
         )
         try:
             wait_http(f"http://127.0.0.1:{port}/_stcore/health")
+            SERVER_PIDS[f"http://127.0.0.1:{port}"] = proc.pid
             yield f"http://127.0.0.1:{port}"
         finally:
             proc.terminate()

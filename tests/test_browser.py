@@ -365,3 +365,43 @@ def test_a_sketch_survives_a_reload_and_the_view_link_is_read_only(browser, app_
         page.screenshot(path=str(artifacts / "workspace-view-link-en.png"))
     finally:
         context.close()
+
+
+def _rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (the import workers), in MB."""
+    from pathlib import Path
+
+    total = 0.0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if status.parent.name == str(pid) or fields.get("PPid", "").strip() == str(pid):
+            total += int(fields.get("VmRSS", "0 kB").split()[0]) / 1024
+    return total
+
+
+@pytest.mark.parametrize("name", ["recursive-view.gpkg", "wide-sheet.xlsx", "a-key-per-feature.geojson"])
+def test_a_hostile_upload_hurts_nobody_else(browser, app_url, name):
+    """After a hostile upload the uploader sees one message, another session's map loads, and the server's
+    memory stays below 1.5 GB (bound measured here: a fresh server uses about 0.35 GB)."""
+    from tests.conftest import ROOT, SERVER_PIDS
+
+    pid = SERVER_PIDS[app_url]
+    page, _ = open_app(browser, f"{app_url}/?basemap=offline&lang=en")
+    try:
+        map_frame(page)
+        page.get_by_text("Import your own data").click()
+        page.locator('section[data-testid="stFileUploaderDropzone"] input[type="file"]').set_input_files(
+            str(ROOT / "tests" / "corpus" / "files" / name))
+        page.locator('[data-testid="stSidebar"] [data-testid="stAlertContentError"]').wait_for(timeout=60_000)
+        other, _ = open_app(browser, f"{app_url}/?basemap=offline&lang=zh")
+        try:
+            map_frame(other, timeout=60)  # another planner's map still loads
+        finally:
+            other.close()
+    finally:
+        page.close()
+    assert _rss_mb(pid) < 1500

@@ -98,3 +98,14 @@ def test_counts(layers):
     assert per_district.sum() == len(layers.venues) and per_district["Dongcheng"] == 11
     per_area = explore.counts_by(layers.venues, layers, "area", "en")
     assert per_area["Olympic central area"] == 2
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ("中轴线", "central_axis"), ("奥运", "olympic_park_central_area"), ("首都机场", "capital_airport"),
+    ("大兴机场", "daxing_airport"), ("新国展", "ciec_new_venue"), ("使馆区", "fourth_embassy_area"),
+    ("yqh", "yanqi_lake_resort"), ("Capital Airport", "capital_airport"), ("长安街", "changan_avenue"),
+    ("Central Axis", "central_axis"), ("olympic", "olympic_park_central_area"), ("一核", "one_core"),
+])
+def test_search_finds_what_planners_type(layers, query, first):
+    hits = explore.search(explore.places(layers), query)
+    assert hits.iloc[0]["id"] == first, list(hits["id"])

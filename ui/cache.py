@@ -22,10 +22,27 @@ def places(_layers: data.Layers):
     return explore.places(_layers)
 
 
+def extent_free_key(spec: mapspec.MapSpec) -> str:
+    """What ``shown`` depends on: everything but the extent (a pan never recomputes the filters)."""
+    from dataclasses import replace
+
+    return replace(spec, bbox=mapspec.MapSpec().bbox, view="", page=mapspec.Page()).key()
+
+
+def shown(_layers: data.Layers, spec: mapspec.MapSpec) -> mapspec.Shown:
+    """The spec applied to the layers, once per filter set (the extent does not change it)."""
+    return _shown(extent_free_key(spec), _layers, spec)
+
+
 @st.cache_resource(show_spinner=False, max_entries=256)
-def shown(spec_key: str, _layers: data.Layers, _spec: mapspec.MapSpec) -> mapspec.Shown:
-    """The spec applied to the layers, once per spec (``spec_key`` = ``spec.key()`` keys the cache)."""
+def _shown(key: str, _layers: data.Layers, _spec: mapspec.MapSpec) -> mapspec.Shown:
     return mapspec.shown(_layers, _spec)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def describe(spec_key: str, lang: str, _layers: data.Layers, _spec: mapspec.MapSpec) -> str:
+    """What an export of the spec holds, once per spec and language (``spec_key`` = ``spec.key()``)."""
+    return mapspec.describe(_layers, _spec, lang, shown(_layers, _spec))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

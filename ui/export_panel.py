@@ -10,6 +10,7 @@ from geo import formats, i18n, mapspec, presets, safe
 from geo.data import Layers
 from geo.errors import GeoError
 from geo.views import VIEWS
+from ui import cache
 
 PRESETS = ("slide-1080", "slide-4k", "slide-4x3", "a4-landscape", "a4-portrait", "a3-landscape", "a3-portrait",
            "custom")
@@ -31,7 +32,7 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
     with st.expander(t("export_title"), expanded=False):
         st.caption(t("export_hint"))
         try:
-            st.markdown(f"**{t('export_contains')}**: {safe.md(mapspec.describe(layers, spec, lang))}")
+            st.markdown(f"**{t('export_contains')}**: {safe.md(cache.describe(spec.key(), lang, layers, spec))}")
         except GeoError as exc:
             st.warning(safe.md(exc))
         with st.form("export"):

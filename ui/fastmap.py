@@ -10,16 +10,81 @@ in a real browser, so a change in streamlit-folium's internals shows up as a fai
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+from functools import lru_cache
+from pathlib import Path
+
 import streamlit as st
 import streamlit_folium as sf
 
 from geo.assets import iter_asset_urls
+from geo.data import cache_root, data_fingerprint
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """What the rendered strings depend on besides their key: the data, our map code, folium's version."""
+    import folium
+
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(f"{data_fingerprint()}|{folium.__version__}|{sf.__version__ if hasattr(sf, '__version__') else ''}"
+                       .encode())
+    for rel in ("geo/webmap.py", "geo/style.py", "geo/i18n.py", "geo/assets.py", "ui/fastmap.py"):
+        h.update((root / rel).read_bytes())
+    return h.hexdigest()[:20]
+
+
+def _disk(kind: str, key: str) -> Path:
+    digest = hashlib.sha256(f"{code_fingerprint()}|{kind}|{key}".encode()).hexdigest()[:32]
+    return cache_root() / "payload" / f"{kind}-{digest}.pickle"
+
+
+def _read(path: Path):
+    try:
+        with open(path, "rb") as fh:  # our own cache folder, written by _write only
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None
+
+
+def _write(path: Path, value) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.part")
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+    except OSError:
+        pass
+
+
+def _stand_in_map(base: dict):
+    """A folium.Map with the cached base map's id: the feature-group strings only refer to it by name."""
+    import folium
+
+    m = folium.Map(tiles=None)
+    m._id = base["map_id"]
+    return m
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def base_payload(cache_key: str, _build) -> dict:
-    """Render the base map once per ``cache_key``; ``_build()`` makes the folium.Map."""
-    m = _build()
+def base_payload(cache_key: str, _build, persist: bool = False) -> dict:
+    """Render the base map once per ``cache_key``; ``_build()`` makes the folium.Map.
+
+    ``persist``: also keep the rendered strings on disk (keyed by the data's and the code's hash), so a new
+    server process opens the default views without rendering the map again (the cold open)."""
+    path = _disk("base", cache_key) if persist else None
+    cached = _read(path) if path else None
+    if cached is not None:
+        return cached
+    payload = _render_base(_build())
+    if path:
+        _write(path, {k: v for k, v in payload.items() if k != "m"})
+    return payload
+
+
+def _render_base(m) -> dict:
     m.get_root().render()
     m.render()
     html = sf._get_html(m)
@@ -33,22 +98,29 @@ def base_payload(cache_key: str, _build) -> dict:
     css = [u for u in urls if u.endswith(".css")]
     js = [u for u in urls if not u.endswith(".css")]
     return {"m": m, "html": html, "header": header, "leaflet": leaflet, "bounds": bounds, "zoom": m.options.get("zoom"),
-            "id": sf.get_full_id(m), "css": list(dict.fromkeys(css)), "js": list(dict.fromkeys(js))}
+            "id": sf.get_full_id(m), "map_id": m._id, "css": list(dict.fromkeys(css)), "js": list(dict.fromkeys(js))}
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def groups_payload(cache_key: str, _build, _base: dict) -> tuple[str, str]:
+def groups_payload(cache_key: str, _build, _base: dict, persist: bool = False) -> tuple[str, str]:
     """The JS of the dynamic venue layers and of the layer control, once per ``cache_key``.
 
-    ``_build()`` returns (feature groups, layer control); it runs only on a cache miss.
+    ``_build()`` returns (feature groups, layer control); it runs only on a cache miss. ``persist`` keeps
+    the strings on disk too (see ``base_payload``).
     """
+    path = _disk("groups", f"{_base['id']}|{cache_key}") if persist else None
+    cached = _read(path) if path else None
+    if cached is not None:
+        return cached
     _groups, _control = _build()
-    m = _base["m"]
+    m = _base.get("m") or _stand_in_map(_base)
     strings = "".join(sf._get_feature_group_string(g, map=m, idx=i) for i, g in enumerate(_groups))
     control = sf._get_layer_control_string(_control, m)
     for g in _groups:  # leave the cached base map as it was
         m._children.pop(g.get_name(), None)
     m._children.pop(_control.get_name(), None)
+    if path:
+        _write(path, (strings, control))
     return strings, control
 
 
