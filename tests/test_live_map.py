@@ -157,11 +157,15 @@ def test_the_measuring_tool_loads_on_first_use_and_shows_units(browser, app_url,
         assert frame.evaluate("() => !(L.Control && L.Control.Measure)"), "leaflet-measure loaded before use"
         frame.locator(".bem-measure-button").click()
         frame.wait_for_function("() => !!(L.Control && L.Control.Measure)", timeout=15_000)
-        frame.locator(".leaflet-control-measure .js-start").first.click()
+        # the first click loaded the tool and started a measurement: the planner clicks points straight away
+        frame.wait_for_function("() => document.querySelector('.leaflet-control-measure .js-measuringprompt') &&"
+                                " document.querySelector('.leaflet-control-measure .js-measuringprompt').offsetParent",
+                                timeout=15_000)
         box = frame.locator("#map_div").bounding_box()
         for dx, dy in ((0.45, 0.45), (0.6, 0.45), (0.6, 0.6), (0.45, 0.6)):
             page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
             page.wait_for_timeout(150)
+        frame.locator(".leaflet-control-measure").hover()
         frame.locator(".leaflet-control-measure .js-finish").first.click()
         text = frame.locator(".leaflet-popup-content").inner_text(timeout=10_000)
         assert all(u in text for u in units), text
