@@ -264,25 +264,37 @@ def data_fingerprint(data_dir: Path | None = None) -> str:
     return h.hexdigest()[:24]
 
 
-def load_layers_cached(data_dir: Path | None = None) -> Layers:
-    """``load_layers``, validated once per version of the data: the result is kept on disk keyed by the data's
-    hash, so a new server process starts without validating and joining again (~0.2 s)."""
+def read_pickle(path: Path):
+    """A value from our own cache folder, or None when it is missing or unreadable (then it is rebuilt)."""
     import pickle
 
-    path = cache_root() / "layers" / f"{data_fingerprint(data_dir)}.pickle"
     try:
-        with open(path, "rb") as fh:  # our own cache folder, written below by this function only
-            cached = pickle.load(fh)
-        if isinstance(cached, Layers):
-            return cached
+        with open(path, "rb") as fh:  # written by write_pickle only, in the user's own cache folder
+            return pickle.load(fh)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        pass
-    layers = load_layers(data_dir)
+        return None
+
+
+def write_pickle(path: Path, value) -> None:
+    """Keep ``value`` in the cache, written next to its place and renamed over it; a read-only home is fine."""
+    import pickle
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.part")
-        tmp.write_bytes(pickle.dumps(layers, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         tmp.replace(path)
     except OSError:
-        pass  # a read-only home: validate on every start instead
+        pass
+
+
+def load_layers_cached(data_dir: Path | None = None) -> Layers:
+    """``load_layers``, validated once per version of the data: the result is kept on disk keyed by the data's
+    hash, so a new server process starts without validating and joining again (~0.2 s)."""
+    path = cache_root() / "layers" / f"{data_fingerprint(data_dir)}.pickle"
+    cached = read_pickle(path)
+    if isinstance(cached, Layers):
+        return cached
+    layers = load_layers(data_dir)
+    write_pickle(path, layers)
     return layers

@@ -11,8 +11,6 @@ in a real browser, so a change in streamlit-folium's internals shows up as a fai
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,7 +18,7 @@ import streamlit as st
 import streamlit_folium as sf
 
 from geo.assets import iter_asset_urls
-from geo.data import cache_root, data_fingerprint
+from geo.data import cache_root, data_fingerprint, read_pickle, write_pickle
 
 
 @lru_cache(maxsize=1)
@@ -41,24 +39,6 @@ def _disk(kind: str, key: str) -> Path:
     return cache_root() / "payload" / f"{kind}-{digest}.pickle"
 
 
-def _read(path: Path):
-    try:
-        with open(path, "rb") as fh:  # our own cache folder, written by _write only
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        return None
-
-
-def _write(path: Path, value) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.part")
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(path)
-    except OSError:
-        pass
-
-
 def _stand_in_map(base: dict):
     """A folium.Map with the cached base map's id: the feature-group strings only refer to it by name."""
     import folium
@@ -75,12 +55,12 @@ def base_payload(cache_key: str, _build, persist: bool = False) -> dict:
     ``persist``: also keep the rendered strings on disk (keyed by the data's and the code's hash), so a new
     server process opens the default views without rendering the map again (the cold open)."""
     path = _disk("base", cache_key) if persist else None
-    cached = _read(path) if path else None
+    cached = read_pickle(path) if path else None
     if cached is not None:
         return cached
     payload = _render_base(_build())
     if path:
-        _write(path, {k: v for k, v in payload.items() if k != "m"})
+        write_pickle(path, {k: v for k, v in payload.items() if k != "m"})
     return payload
 
 
@@ -109,7 +89,7 @@ def groups_payload(cache_key: str, _build, _base: dict, persist: bool = False) -
     the strings on disk too (see ``base_payload``).
     """
     path = _disk("groups", f"{_base['id']}|{cache_key}") if persist else None
-    cached = _read(path) if path else None
+    cached = read_pickle(path) if path else None
     if cached is not None:
         return cached
     _groups, _control = _build()
@@ -120,7 +100,7 @@ def groups_payload(cache_key: str, _build, _base: dict, persist: bool = False) -
         m._children.pop(g.get_name(), None)
     m._children.pop(_control.get_name(), None)
     if path:
-        _write(path, (strings, control))
+        write_pickle(path, (strings, control))
     return strings, control
 
 
