@@ -286,6 +286,8 @@ IMPORT_MESSAGES: dict[str, tuple[str, str]] = {
                      "unknown file type {ext!r}; use GeoJSON, GeoPackage, KML, CSV or XLSX"),
     "not_type": ("文件内容不是 {fmt}（看起来是 {looks}）", "the content is not {fmt} (it looks like {looks})"),
     "encoding": ("无法识别文本编码（已尝试 UTF-8、GB18030）", "unreadable text encoding (tried UTF-8 and GB18030)"),
+    "mixed_encoding": ("文件是 UTF-8 编码，但第 {row} 行不是（可能是 GBK）：请把该行另存为 UTF-8 后重试",
+                       "the file is UTF-8 but line {row} is not (GBK, perhaps): save that line as UTF-8 and try again"),
     "bad_json": ("JSON 格式错误：{detail}", "invalid JSON: {detail}"),
     "too_deep": ("JSON 嵌套过深（超过 {limit} 层）", "JSON nested too deeply (more than {limit} levels)"),
     "not_geojson": ("不是 GeoJSON（缺少 FeatureCollection/Feature）", "not GeoJSON (no FeatureCollection or Feature)"),

@@ -198,12 +198,16 @@ def _decode(data: bytes) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise ImportFailed("encoding") from None
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc), enc
-        except UnicodeDecodeError:
-            continue
-    raise ImportFailed("encoding")
+    try:
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    except UnicodeDecodeError as exc:
+        before = data[:exc.start]
+        if any(b > 0x7F for b in before):  # UTF-8 text up to here: one row in another encoding (GBK, say)
+            raise ImportFailed("mixed_encoding", row=before.count(b"\n") + 1) from None
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        raise ImportFailed("encoding") from None
 
 
 def _json_depth_ok(text: str) -> bool:
@@ -261,6 +265,10 @@ def _read_geojson(data: bytes, problems: list[Problem]) -> tuple[list[dict], lis
         except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
             problems.append(Problem("bad_geometry", where, "geometry", kw={"detail": str(exc)[:120]}))
             geoms.append(None)
+    points = [g for g in geoms if g is not None and g.geom_type == "Point"]
+    if points:  # GeoJSON is lon, lat: lat, lon written the other way round lands in the Indian Ocean
+        xy = pd.DataFrame({"x": [g.x for g in points], "y": [g.y for g in points]})
+        _notice_swaps_and_metres(xy, "x", "y", problems)
     return rows, geoms
 
 

@@ -85,14 +85,19 @@ def test_validate_reads_only_regular_files(tmp_path):
         assert res.returncode == 2 and kind in res.stderr, res.stderr
 
 
-def test_a_gbk_row_in_utf8_is_a_problem_but_not_a_crash():
+def test_a_gbk_row_in_a_utf8_file_is_named():
     data = "名称,经度,纬度\n甲,116.39,39.91\n".encode() + "乙,116.40,39.92\n".encode("gbk")
-    try:
-        result = imports.read_file("mixed.csv", data)
-    except imports.ImportFailed as exc:
-        assert exc.code == "encoding"  # the whole file is one encoding: said so in one line
-        return
-    assert len(result.gdf) >= 1
+    with pytest.raises(imports.ImportFailed) as err:
+        imports.read_file("mixed.csv", data)
+    assert err.value.code == "mixed_encoding" and "line 3" in str(err.value)
+    assert "第 3 行" in imports.message(err.value.code, "zh", **err.value.kw)
+
+
+def test_swapped_lat_lon_in_geojson_gets_a_hint():
+    features = ",".join(f'{{"type":"Feature","properties":{{}},"geometry":{{"type":"Point","coordinates":[{39.9 + i / 100},'
+                        f'{116.4 + i / 100}]}}}}' for i in range(5))
+    result = imports.read_file("swapped.geojson", f'{{"type":"FeatureCollection","features":[{features}]}}'.encode())
+    assert "looks_swapped" in [p.code for p in result.problems]
 
 
 # --- text stays text -----------------------------------------------------------------------------------

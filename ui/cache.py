@@ -12,7 +12,9 @@ from geo import data, explore, imports, mapspec, workspace
 @st.cache_resource(show_spinner=False)
 def get_layers() -> data.Layers:
     """The validated layers, loaded once per server process (shared, read-only), from the disk cache keyed
-    by the data's hash when a previous process already validated this version of the data."""
+    by the data's hash when a previous process already validated this version of the data. Scratch folders
+    a killed server left behind (an import cut off mid-way) are removed here, once per process."""
+    imports.clean_stale_workdirs()
     return data.load_layers_cached()
 
 
