@@ -31,7 +31,10 @@ MAX_SKETCHES = 2000
 MAX_CONTENT_BYTES = 60 * 1024 * 1024
 TOKEN_BYTES = 24  # 192 bits
 
-MIGRATIONS: list[str] = [
+#: each migration: SQL run once, in order, on both stores (a dict gives each its own dialect). 2 keeps the newest
+#: version's features as real geometries: a GeoPackage table on SQLite (QGIS opens workspaces.gpkg as is),
+#: a PostGIS geometry column with a spatial index on PostgreSQL.
+MIGRATIONS: list[str | dict[str, str]] = [
     # 1: workspaces and their append-only history
     """
     CREATE TABLE workspaces (
@@ -51,6 +54,41 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (workspace_id, version)
     );
     """,
+    {
+        "sqlite": """
+        PRAGMA application_id = 1196444487;
+        PRAGMA user_version = 10300;
+        CREATE TABLE IF NOT EXISTS gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY,
+            organization TEXT NOT NULL, organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL,
+            description TEXT);
+        INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES ('Undefined cartesian SRS', -1, 'NONE', -1, 'undefined', '');
+        INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES ('Undefined geographic SRS', 0, 'NONE', 0, 'undefined', '');
+        INSERT OR IGNORE INTO gpkg_spatial_ref_sys VALUES ('WGS 84 geodetic', 4326, 'EPSG', 4326,
+            'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563]],' ||
+            'PRIMEM["Greenwich",0],UNIT["degree",0.0174532925199433]]',
+            'longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid');
+        CREATE TABLE IF NOT EXISTS gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL,
+            identifier TEXT UNIQUE, description TEXT DEFAULT '', last_change DATETIME NOT NULL
+            DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE,
+            srs_id INTEGER);
+        CREATE TABLE IF NOT EXISTS gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,
+            geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL,
+            PRIMARY KEY (table_name, column_name));
+        CREATE TABLE features (fid INTEGER PRIMARY KEY AUTOINCREMENT, workspace_id TEXT NOT NULL, layer TEXT NOT NULL,
+            name TEXT, properties TEXT, geom BLOB);
+        CREATE INDEX features_ws ON features (workspace_id);
+        INSERT INTO gpkg_contents (table_name, data_type, identifier, srs_id)
+            VALUES ('features', 'features', 'workspace features (newest versions)', 4326);
+        INSERT INTO gpkg_geometry_columns VALUES ('features', 'geom', 'GEOMETRY', 4326, 0, 0)
+        """,
+        "postgresql": """
+        CREATE EXTENSION IF NOT EXISTS postgis;
+        CREATE TABLE features (fid SERIAL PRIMARY KEY, workspace_id TEXT NOT NULL, layer TEXT NOT NULL,
+            name TEXT, properties TEXT, geom geometry(Geometry, 4326));
+        CREATE INDEX features_ws ON features (workspace_id);
+        CREATE INDEX features_geom ON features USING GIST (geom)
+        """,
+    },
 ]
 
 
@@ -98,7 +136,7 @@ class Store:
     """One database: SQLite (a file path) or PostgreSQL (a URL)."""
 
     def __init__(self, url: str | None = None):
-        url = url or os.environ.get("BEM_DATABASE_URL") or f"sqlite:///{default_dir() / 'workspaces.sqlite'}"
+        url = url or os.environ.get("BEM_DATABASE_URL") or f"sqlite:///{default_dir() / 'workspaces.gpkg'}"
         self.url = url
         self.postgres = url.startswith(("postgresql://", "postgres://"))
         if not self.postgres and not url.startswith("sqlite:///"):
@@ -140,11 +178,11 @@ class Store:
                 for number, script in enumerate(MIGRATIONS, start=1):
                     if number <= current:
                         continue
-                    for statement in (s.strip() for s in script.split(";")):
+                    if isinstance(script, dict):
+                        script = script["postgresql" if self.postgres else "sqlite"]
+                    for statement in (s.strip() for s in script.split(";\n")):
                         if statement:
                             cur.execute(statement)
-                    if self.postgres and number == 1:
-                        cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
                     cur.execute(self.q("INSERT INTO schema_version (version) VALUES (?)"), (number,))
         finally:
             db.close()
@@ -245,9 +283,34 @@ class Store:
                     raise Conflict("another save came first: reload and apply the change again")
                 cur.execute(self.q("INSERT INTO versions (workspace_id, version, created, change, content) "
                                    "VALUES (?, ?, ?, ?, ?)"), (wid, expected + 1, now(), change[:200], text))
+                self._store_features(cur, wid, content)
             return expected + 1
         finally:
             db.close()
+
+    def _store_features(self, cur, wid: str, content: dict) -> None:
+        """The newest version's features as geometries (GeoPackage on SQLite, PostGIS on PostgreSQL)."""
+        import struct
+
+        import shapely
+
+        cur.execute(self.q("DELETE FROM features WHERE workspace_id = ?"), (wid,))
+        rows = []
+        items = [(layer["name"], f) for layer in content.get("layers", []) for f in layer["features"]["features"]]
+        items += [("sketches", {"geometry": s["geometry"], "properties": {"_name": s.get("title", ""),
+                                                                          "note": s.get("note", "")}})
+                  for s in content.get("sketches", [])]
+        for layer, feature in items:
+            geom = shapely.from_geojson(json.dumps(feature["geometry"]))
+            wkb = shapely.to_wkb(geom, output_dimension=2)
+            props = feature.get("properties") or {}
+            blob = wkb if self.postgres else b"GP\x00\x01" + struct.pack("<i", 4326) + wkb  # GeoPackage header
+            rows.append((wid, layer, str(props.get("_name") or props.get("name") or "")[:500],
+                         json.dumps(props, ensure_ascii=False, default=str), blob))
+        if rows:
+            geom_sql = "ST_SetSRID(ST_GeomFromWKB(?), 4326)" if self.postgres else "?"
+            cur.executemany(self.q(f"INSERT INTO features (workspace_id, layer, name, properties, geom) "
+                                   f"VALUES (?, ?, ?, ?, {geom_sql})"), rows)
 
     def restore(self, wid: str, token: str, version: int) -> int:
         """Make ``version`` the newest again (as a new version: history stays whole)."""

@@ -72,8 +72,8 @@ def test_a_wrong_or_view_only_token_changes_nothing(env, which):
 
 def test_tokens_are_stored_only_as_hashes(env, tmp_path):
     created = new(env)
-    db = (tmp_path / "ws" / "workspaces.sqlite").read_bytes()
-    wal = tmp_path / "ws" / "workspaces.sqlite-wal"
+    db = (tmp_path / "ws" / "workspaces.gpkg").read_bytes()
+    wal = tmp_path / "ws" / "workspaces.gpkg-wal"
     blob = db + (wal.read_bytes() if wal.exists() else b"")
     assert created["edit_token"].encode() not in blob and created["view_token"].encode() not in blob
 
@@ -200,3 +200,31 @@ else:
     assert json.loads(b.stdout) == ["from server A"]
     res = ws(pg_env, "show", created["id"], "--token", created["view_token"])
     assert res.returncode == 0 and json.loads(res.stdout)["sketches"] == 1
+
+
+def test_the_sqlite_store_is_a_geopackage_of_the_newest_features(env, tmp_path):
+    import pyogrio
+
+    created = new(env)
+    assert ws(env, "add-layer", created["id"], str(VALID), "--token", created["edit_token"]).returncode == 0
+    path = tmp_path / "ws" / "workspaces.gpkg"
+    layers = [name for name, _ in pyogrio.list_layers(path)]
+    assert "features" in layers
+    gdf = pyogrio.read_dataframe(path, layer="features")
+    assert len(gdf) == 2 and set(gdf["layer"]) == {"valid.gpkg"} and gdf.crs.to_epsg() == 4326
+    assert gdf.geometry.x.between(116.3, 116.5).all()
+
+
+def test_postgis_holds_the_newest_features_as_geometries(postgres_url):
+    import psycopg
+
+    store = workspace.Store(postgres_url)
+    created = store.create("spatial")
+    content = store.load(created["id"], created["edit_token"]).content
+    content["sketches"] = [{"title": f"s{i}", "note": "", "geometry": {"type": "Point", "coordinates": [116.3 + i / 10, 39.9]}}
+                           for i in range(3)]
+    store.save(created["id"], created["edit_token"], content, 1, "sketches")
+    with psycopg.connect(postgres_url) as db:
+        near = db.execute("SELECT name FROM features WHERE workspace_id = %s AND ST_DWithin(geom::geography, "
+                          "ST_SetSRID(ST_MakePoint(116.3, 39.9), 4326)::geography, 5000)", (created["id"],)).fetchall()
+    assert [r[0] for r in near] == ["s0"]
