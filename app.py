@@ -253,6 +253,16 @@ def main() -> None:
                           column_config={"n": st.column_config.ProgressColumn(
                               t("count_venues"), format="%d", min_value=0,
                               max_value=max(1, int(counts.max()) if len(counts) else 1))})
+        notes = sorted((ws.content.get("notes", []) if ws else []), key=lambda n: n["date"])
+        if notes:  # the workspace's dated status changes, in time order
+            names = dict(zip(layers.venues["id"], layers.venues[f"name_{lang}"]))
+            st.markdown(f"**{t('ws_timeline')}**")
+            st.dataframe(pd.DataFrame({
+                t("ws_note_date"): [n["date"] for n in notes],
+                t("field_name"): [names.get(n["venue"], n["venue"]) for n in notes],
+                t("field_status"): [i18n.term("status", n["status"], lang) for n in notes],
+                t("ws_note_text"): [n.get("note", "") for n in notes],
+                t("ws_note_source"): [n.get("source", "") for n in notes]}), hide_index=True, width="stretch")
 
     # the browser's extent once the map has reported one (the component's default carries no centre)
     bbox = webmap.view_bbox(out.get("bounds"), basemap) if out.get("center") else None

@@ -75,6 +75,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     "ws_history": {"zh": "历史版本", "en": "History"},
     "ws_restore": {"zh": "恢复所选版本（作为新版本）", "en": "Restore the chosen version (as a new version)"},
     "ws_notes": {"zh": "工作空间中的状态备注", "en": "Status notes in the workspace"},
+    "ws_timeline": {"zh": "时间线（工作空间的状态备注）", "en": "Timeline (the workspace's status notes)"},
     "ws_note_add": {"zh": "添加状态备注", "en": "Add a status note"},
     "ws_note_date": {"zh": "日期", "en": "Date"},
     "ws_note_source": {"zh": "来源", "en": "Source"},

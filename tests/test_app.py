@@ -189,6 +189,8 @@ def test_workspace_status_notes_show_on_the_venue_card(tmp_path, monkeypatch):
         assert not at.exception and not at.error
         text = " ".join(m.value for m in at.sidebar.markdown).replace("\\", "")
         assert "phase II started" in text and "2026-05-01" in text
+        timeline = [d.value for d in at.dataframe if "2026-05-01" in d.value.to_string()]
+        assert timeline and "Shunyi district notice" in timeline[0].to_string()
         assert "Add a status note" not in [b.label for b in at.sidebar.button]  # a view token cannot add one
         editor = run_app(lang="en", basemap="offline", venue="ciec_new_venue", ws=created["id"],
                          wt=created["edit_token"])
