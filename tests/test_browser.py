@@ -127,9 +127,16 @@ def test_overlay_lands_on_the_tile_position(browser, mirrored_app, artifacts, ba
     try:
         frame = map_frame(page)
         view = datum.from_wgs84(*TIANANMEN, "gcj02") if basemap == "gaode" else TIANANMEN
-        frame.evaluate(f"map_div.setView([{view[1]}, {view[0]}], 16, {{animate: false}})")
-        frame.wait_for_function("Array.from(document.querySelectorAll('.leaflet-tile')).every(t => t.complete)"
-                                " && document.querySelectorAll('.leaflet-tile-loaded').length > 4")
+        for attempt in range(3):  # the page may still be settling its opening view: aim again if it moved
+            frame.evaluate(f"map_div.setView([{view[1]}, {view[0]}], 16, {{animate: false}})")
+            try:
+                frame.wait_for_function("map_div.getZoom() === 16 && Array.from(document.querySelectorAll("
+                                        "'.leaflet-tile')).every(t => t.complete) && document.querySelectorAll("
+                                        "'.leaflet-tile-loaded').length > 4", timeout=20_000)
+                break
+            except Exception:
+                if attempt == 2:
+                    raise
         page.wait_for_timeout(500)
         iframe_box = page.locator('iframe[src*="streamlit_folium"]').bounding_box()  # page coordinates
         rect = "e => { const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }"
