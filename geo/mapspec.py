@@ -237,11 +237,11 @@ def drawn_layers(layers: Layers, spec: MapSpec, result: Shown | None = None) -> 
     return tuple(out)
 
 
-def similar_extent(a, b, share: float = 0.6) -> bool:
-    """True when two extents overlap by at least ``share`` of their union (a map showing about that view)."""
-    ba, bb = shapely.box(*a), shapely.box(*b)
-    union = ba.union(bb).area
-    return bool(union) and ba.intersection(bb).area / union >= share
+def similar_extent(extent, view, covered: float = 0.85, larger: float = 8.0) -> bool:
+    """True when a map's ``extent`` still shows the named ``view``: it holds most of the view and is not
+    many times larger (a fitted view gets margins for the controls and the window's aspect)."""
+    be, bv = shapely.box(*extent), shapely.box(*view)
+    return bool(bv.area) and be.intersection(bv).area / bv.area >= covered and be.area <= larger * bv.area
 
 
 _CONTEXT_CACHE: dict[tuple, bool] = {}

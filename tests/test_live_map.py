@@ -95,6 +95,9 @@ def test_named_views_show_every_feature_clear_of_the_controls(browser, app_url, 
             point = {"l": x - 4, "r": x + 4, "t": y - 4, "b": y + 4}
             under = [c["text"][:30] for c in controls if overlap(c, point)]
             assert under == [], f"{row['id']} is under a control: {under}"
+        # the export panel names the view the map shows (once the map has reported its extent)
+        page.get_by_text("Export this view").first.click()
+        page.get_by_text(f"extent: {VIEWS[view].name('en')}").first.wait_for(timeout=30_000)
     finally:
         page.close()
 
