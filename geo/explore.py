@@ -193,6 +193,21 @@ def counts_by(venues: gpd.GeoDataFrame, layers: Layers, by: str, lang: str) -> p
     """How many venues per district (``by="district"``) or per key area (``by="area"``)."""
     if by == "district":
         return venues[f"district_{lang}"].value_counts().sort_index()
-    joined = gpd.sjoin(venues[["geometry"]], layers.areas[[f"name_{lang}", "geometry"]], predicate="within")
-    counts = joined[f"name_{lang}"].value_counts()
+    membership = venue_areas(layers)  # (venue id, area id) pairs, joined once per layer set
+    ids = membership[membership["venue"].isin(venues["id"])]["area"]
+    names = dict(zip(layers.areas["id"], layers.areas[f"name_{lang}"]))
+    counts = ids.map(names).value_counts()
     return counts.reindex(layers.areas[f"name_{lang}"], fill_value=0)
+
+
+_AREAS: dict[int, pd.DataFrame] = {}
+
+
+def venue_areas(layers: Layers) -> pd.DataFrame:
+    """Which key area each venue lies in (spatial join done once per layer set, not on every filter)."""
+    if id(layers) not in _AREAS:
+        joined = gpd.sjoin(layers.venues[["id", "geometry"]], layers.areas[["id", "geometry"]].rename(
+            columns={"id": "area"}), predicate="within")
+        _AREAS.clear()
+        _AREAS[id(layers)] = pd.DataFrame({"venue": joined["id"].values, "area": joined["area"].values})
+    return _AREAS[id(layers)]
