@@ -23,7 +23,8 @@ from geo.data import cache_root, data_fingerprint, read_pickle, write_pickle
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """What the rendered strings depend on besides their key: the data, our map code, folium's version."""
+    """What the rendered strings depend on besides their key: the data, our map code, folium's version.
+    (Settings from the environment, such as the tile mirror, belong in the key.)"""
     import folium
 
     root = Path(__file__).resolve().parents[1]
