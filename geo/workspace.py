@@ -114,10 +114,10 @@ def token_hash(token: str) -> str:
 
 def default_dir() -> Path:
     """Where the embedded store lives: ``BEM_WORKSPACE_DIR``, else the per-user data folder."""
-    base = os.environ.get("BEM_WORKSPACE_DIR") or os.environ.get("XDG_DATA_HOME")
     if os.environ.get("BEM_WORKSPACE_DIR"):
-        return Path(base)
-    return (Path(base) if base else Path.home() / ".local" / "share") / "beijing-exchange-map"
+        return Path(os.environ["BEM_WORKSPACE_DIR"])
+    data_home = os.environ.get("XDG_DATA_HOME")
+    return (Path(data_home) if data_home else Path.home() / ".local" / "share") / "beijing-exchange-map"
 
 
 def empty_content() -> dict:

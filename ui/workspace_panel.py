@@ -4,6 +4,7 @@ shared by a view link and a secret edit link (uMap's model). Every change is a n
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import replace
 
 import geopandas as gpd
@@ -45,8 +46,6 @@ def layers_of(ws: workspace.Workspace, lang: str) -> tuple[imports.ImportedLayer
 
 def latest_drawing(display_datum: str) -> dict | None:
     """The shape the planner last drew (the map component's latest value), as WGS-84 GeoJSON."""
-    import json
-
     import shapely
 
     from geo import datum
@@ -161,7 +160,7 @@ def edit_forms(store, ws, lang: str, session_imports: tuple, drawing: dict | Non
             gdf = layer.gdf.drop(columns=[c for c in ("_where", "_outside") if c in layer.gdf])
             colour = layer.style.fill_color or layer.style.color
             content["layers"].append({"name": layer.source, "style": {"colour": colour, "marker": layer.style.marker},
-                                      "features": __import__("json").loads(gdf.to_json(drop_id=True))})
+                                      "features": json.loads(gdf.to_json(drop_id=True))})
         save(store, ws, content, f"added {len(session_imports)} imported layer(s)", lang)
     with st.form("ws_sketch", clear_on_submit=True):
         st.caption(t("ws_sketch_hint") if not drawing else t("ws_sketch_ready"))
