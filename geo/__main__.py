@@ -14,6 +14,7 @@ from pathlib import Path
 from geo import basemaps, formats, i18n, style
 from geo.errors import GeoError
 from geo.mapspec import MapSpec
+from geo.paths import write_atomically
 from geo.views import VIEWS, parse_bbox
 
 FURNITURE = {"legend": "legend", "scale": "scale_bar", "north": "north_arrow", "attribution": "attribution",
@@ -280,24 +281,6 @@ def run_deck_or_atlas(args: argparse.Namespace) -> int:
     write_atomically(args.out, data)
     print(f"wrote {args.out} ({len(data) / 1024:.0f} KB)")
     return 0
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write next to the target and rename over it: a failure never leaves a truncated or emptied file,
-    and a symlink at ``path`` is replaced, never written through."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def run_workspace(args: argparse.Namespace) -> int:

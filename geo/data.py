@@ -281,9 +281,7 @@ def write_pickle(path: Path, value) -> None:
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.part")
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(path)
+        paths.write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), durable=False)
     except OSError:
         pass
 

@@ -90,13 +90,22 @@ def export_data(layers: Layers, spec: MapSpec, fmt: str) -> bytes:
         raise ExportError(f"unknown data format {fmt!r}; use geojson, gpkg, kml or csv")
     gdf = shown_features(layers, spec)
     lang = "en" if spec.labels == "en" else "zh"
+    return frame_bytes(gdf, fmt, f"name_{lang}", "plan_sentence", lonlat_at=4)
+
+
+def frame_bytes(gdf: gpd.GeoDataFrame, fmt: str, kml_name: str, kml_description: str | None = None,
+                lonlat_at: int | None = None) -> bytes:
+    """A frame with a ``layer`` column as GeoJSON, CSV (formula cells neutralised, ``wkt``; ``lonlat_at``:
+    where lon/lat columns go), GeoPackage (a table per layer) or KML (``kml_name`` as each placemark's name).
+    Used by the map exports and the workspace exports alike."""
     if fmt == "geojson":
         return gdf.to_json(ensure_ascii=False, drop_id=True).encode("utf-8")
     if fmt == "csv":
         table = pd.DataFrame(gdf.drop(columns="geometry"))
-        points = gdf.geometry.representative_point()
-        table.insert(4, "lon", points.x.round(6))
-        table.insert(5, "lat", points.y.round(6))
+        if lonlat_at is not None:
+            points = gdf.geometry.representative_point()
+            table.insert(lonlat_at, "lon", points.x.round(6))
+            table.insert(lonlat_at + 1, "lat", points.y.round(6))
         table["wkt"] = gdf.geometry.to_wkt(rounding_precision=6)
         table = table.map(neutralize_formula)
         buf = io.StringIO()
@@ -106,13 +115,14 @@ def export_data(layers: Layers, spec: MapSpec, fmt: str) -> bytes:
         path = Path(tmp) / f"export.{fmt}"
         if fmt == "gpkg":
             for key, part in gdf.groupby("layer", sort=False):
-                pyogrio.write_dataframe(part.reset_index(drop=True), path, layer=key, driver="GPKG")
+                pyogrio.write_dataframe(part.reset_index(drop=True), path, layer=str(key)[:60], driver="GPKG")
             if gdf.empty:
                 pyogrio.write_dataframe(gdf, path, layer="empty", driver="GPKG")
         else:  # KML: Google Earth shows Name and Description
             kml = gdf.copy()
-            kml.insert(0, "Name", kml[f"name_{lang}"])
-            kml.insert(1, "Description", kml["plan_sentence"] if "plan_sentence" in kml else "")
+            kml.insert(0, "Name", kml[kml_name])
+            if kml_description is not None:
+                kml.insert(1, "Description", kml[kml_description] if kml_description in kml else "")
             pyogrio.write_dataframe(kml, path, driver="KML")
         return path.read_bytes()
 

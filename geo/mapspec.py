@@ -162,8 +162,8 @@ def filter_vocabulary(layers: Layers) -> dict[str, tuple[str, ...]]:
 
 
 def reference_ids(layers: Layers) -> tuple[str, ...]:
-    """What "within N km of" can name: every venue, the core, each axis and area."""
-    return (*layers.venues["id"], *layers.core["id"], *layers.axes["id"], *layers.areas["id"])
+    """What "within N km of" can name: the core, each axis and area, every venue (the app's picker order)."""
+    return (*layers.core["id"], *layers.axes["id"], *layers.areas["id"], *layers.venues["id"])
 
 
 def reference_geometry(layers: Layers, spec: MapSpec) -> shapely.Geometry | None:
@@ -174,11 +174,19 @@ def reference_geometry(layers: Layers, spec: MapSpec) -> shapely.Geometry | None
     ref = spec.selection if f.of == "venue" else f.of
     if not ref:
         return None
+    row = find_feature(layers, ref)
+    if row is None:
+        raise SpecError(f"unknown reference {ref!r} for 'within'; use a venue, core, axis or area id")
+    return row.geometry
+
+
+def find_feature(layers: Layers, feature_id: str | None):
+    """The row of a venue, the core, an axis or an area by id (None when unknown)."""
     for gdf in (layers.venues, layers.core, layers.axes, layers.areas):
-        hit = gdf[gdf["id"] == ref]
+        hit = gdf[gdf["id"] == feature_id]
         if len(hit):
-            return hit.geometry.iloc[0]
-    raise SpecError(f"unknown reference {ref!r} for 'within'; use a venue, core, axis or area id")
+            return hit.iloc[0]
+    return None
 
 
 @dataclass(frozen=True, eq=False)
@@ -291,11 +299,8 @@ def filter_phrases(layers: Layers, spec: MapSpec, lang: str) -> list[str]:
 
 def name_of(layers: Layers, feature_id: str | None, lang: str) -> str | None:
     """The name of a venue, the core, an axis or an area by id (None when unknown)."""
-    for gdf in (layers.venues, layers.core, layers.axes, layers.areas):
-        hit = gdf[gdf["id"] == feature_id]
-        if len(hit):
-            return str(hit.iloc[0][f"name_{lang}"])
-    return None
+    row = find_feature(layers, feature_id)
+    return None if row is None else str(row[f"name_{lang}"])
 
 
 def reference_name(layers: Layers, spec: MapSpec, lang: str) -> str:

@@ -10,3 +10,22 @@ RESOURCES_DIR = PACKAGE_DIR / "resources"
 #: curated layers; ``BEM_DATA_DIR`` points elsewhere (tests use it for broken copies)
 DATA_DIR = Path(os.environ.get("BEM_DATA_DIR", PACKAGE_DIR.parent / "data"))
 SOURCE_FILE = PACKAGE_DIR.parent / "data" / "sources" / "leading-group-meeting-2025-03-17.txt"
+
+
+def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write next to the target and rename over it: a failure never leaves a truncated or emptied file,
+    and a symlink at ``path`` is replaced, never written through. Used for every file the package writes.
+    ``durable=False`` (caches) skips the fsync: atomic still, just not forced to disk before the rename."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            if durable:
+                os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

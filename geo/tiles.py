@@ -20,6 +20,8 @@ from pathlib import Path
 
 from PIL import Image
 
+from geo.paths import write_atomically
+
 TILE = 256
 ORIGIN = 20037508.342789244  # half the Web-Mercator world width, metres
 USER_AGENT = "BeijingExchangeMap/0.1 (snapshot renderer)"
@@ -103,9 +105,7 @@ def fetch_tile(template: str, z: int, x: int, y: int, subdomains: str, timeout: 
     image.verify()  # never cache an error page
     Image.open(io.BytesIO(data)).load()  # a truncated image fails here, not in the mosaic
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".part")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_atomically(path, data, durable=False)
     return data, False
 
 

@@ -387,10 +387,15 @@ def check_content(content: dict) -> None:
         raise WorkspaceError(str(exc)) from None
 
 
+def layer_from_frame(name: str, gdf, style: dict | None = None) -> dict:
+    """Validated imported features (a frame of ``geo.imports``) as a workspace layer."""
+    gdf = gdf.drop(columns=[c for c in ("_where", "_outside") if c in gdf])
+    return {"name": name, "style": style or {}, "features": json.loads(gdf.to_json(drop_id=True))}
+
+
 def layer_from_import(result, style: dict | None = None) -> dict:
     """An imported file (``geo.imports.ImportResult``, already validated) as a workspace layer."""
-    gdf = result.gdf.drop(columns=[c for c in ("_where", "_outside") if c in result.gdf])
-    return {"name": result.name, "style": style or {}, "features": json.loads(gdf.to_json(drop_id=True))}
+    return layer_from_frame(result.name, result.gdf, style)
 
 
 def feature_count(layer: dict) -> int:
@@ -399,14 +404,10 @@ def feature_count(layer: dict) -> int:
 
 def export_bytes(ws: Workspace, fmt: str) -> bytes:
     """The workspace's layers and sketches as GeoJSON, GeoPackage (a table per layer), KML or CSV."""
-    import io
-    import tempfile
-
     import geopandas as gpd
     import pandas as pd
-    import pyogrio
 
-    from geo.io import neutralize_formula
+    from geo.io import frame_bytes
 
     parts = []
     for layer in ws.content.get("layers", []):
@@ -428,23 +429,6 @@ def export_bytes(ws: Workspace, fmt: str) -> bytes:
     elif "_name" in out:
         out = out.rename(columns={"_name": "name"})
     out = out[[c for c in out.columns if not str(c).startswith("_")]]
-    if fmt == "geojson":
-        return out.to_json(ensure_ascii=False, drop_id=True).encode("utf-8")
-    if fmt == "csv":
-        table = pd.DataFrame(out.drop(columns="geometry"))
-        table["wkt"] = out.geometry.to_wkt(rounding_precision=6)
-        buf = io.StringIO()
-        table.map(neutralize_formula).to_csv(buf, index=False)
-        return buf.getvalue().encode("utf-8-sig")
-    if fmt not in ("gpkg", "kml"):
+    if fmt not in ("geojson", "csv", "gpkg", "kml"):
         raise WorkspaceError(f"unknown format {fmt!r}; use .gpkg, .geojson, .kml or .csv")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"workspace.{fmt}"
-        if fmt == "gpkg":
-            for name, part in out.groupby("layer", sort=False):
-                pyogrio.write_dataframe(part.reset_index(drop=True), path, layer=str(name)[:60], driver="GPKG")
-        else:
-            kml = out.copy()
-            kml.insert(0, "Name", kml["name"] if "name" in kml else kml["layer"])
-            pyogrio.write_dataframe(kml, path, driver="KML")
-        return path.read_bytes()
+    return frame_bytes(out, fmt, "name" if "name" in out else "layer")

@@ -49,6 +49,15 @@ def wait_http(url: str, timeout: float = 60.0) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
+def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """Ask a server to stop; kill it if it has not within ``timeout`` seconds."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 SERVER_PIDS: dict[str, int] = {}  # url -> the streamlit server's process id
 
 
@@ -68,11 +77,7 @@ def serve_app(log_path: Path, **env: str):
             SERVER_PIDS[f"http://127.0.0.1:{port}"] = proc.pid
             yield f"http://127.0.0.1:{port}"
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
 
 
 @pytest.fixture(scope="session")

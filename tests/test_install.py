@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port, wait_http
+from tests.conftest import ROOT, free_port, stop, wait_http
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 FIRST_PARTY = {"geo", "ui", "scripts", "tests", "app"}
@@ -159,11 +159,7 @@ def test_readme_run_command_in_a_fresh_environment_makes_no_outbound_connection(
                                text=True, timeout=300)
         assert check.returncode == 0 and "data OK" in check.stdout, check.stderr
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server, 15)
     banner = server_log.read_text()
     assert "Network URL" not in banner and "External URL" not in banner
     attempts = external_attempts(net_log)

@@ -111,7 +111,7 @@ def filters_active() -> bool:
 
 def reference_options(layers) -> list[str]:
     """What "within N km of" can refer to: the selected venue, the clicked point, any layout feature or venue."""
-    return ["venue", "point", *layers.core["id"], *layers.axes["id"], *layers.areas["id"], *layers.venues["id"]]
+    return ["venue", "point", *mapspec.reference_ids(layers)]
 
 
 def selected_id(layers) -> str | None:

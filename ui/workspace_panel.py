@@ -157,10 +157,9 @@ def edit_forms(store, ws, lang: str, session_imports: tuple, drawing: dict | Non
     if session_imports and st.button(t("ws_save_imports"), key="ws_save_imports"):
         content = ws.content
         for layer in session_imports:
-            gdf = layer.gdf.drop(columns=[c for c in ("_where", "_outside") if c in layer.gdf])
             colour = layer.style.fill_color or layer.style.color
-            content["layers"].append({"name": layer.source, "style": {"colour": colour, "marker": layer.style.marker},
-                                      "features": json.loads(gdf.to_json(drop_id=True))})
+            content["layers"].append(workspace.layer_from_frame(layer.source, layer.gdf,
+                                                                {"colour": colour, "marker": layer.style.marker}))
         save(store, ws, content, f"added {len(session_imports)} imported layer(s)", lang)
     with st.form("ws_sketch", clear_on_submit=True):
         st.caption(t("ws_sketch_hint") if not drawing else t("ws_sketch_ready"))
