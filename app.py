@@ -206,7 +206,7 @@ def main() -> None:
         base_spec = replace(spec, layers=table_spec.layers, filters=mapspec.FilterSpec(), selection=None,
                             bbox=mapspec.MapSpec().bbox, view="")
         base = fastmap.base_payload(
-            f"{base_spec.key()}|{view}|{leaflet_url}|{vendor_url}|draw={can_edit}|{basemaps.mirror_url()}",
+            f"{base_spec.key()}|{view}|{leaflet_url}|{vendor_url}|draw={can_edit}",
             lambda: webmap.build_base_map(layers, base_spec, asset_base=leaflet_url, vendor_base=vendor_url, view=view,
                                           lazy_tools=True, draw=can_edit),
             persist=not imported and view is None)  # the default views: kept on disk for the next cold start

@@ -23,13 +23,15 @@ from geo.data import cache_root, data_fingerprint, read_pickle, write_pickle
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """What the rendered strings depend on besides their key: the data, our map code, folium's version.
-    (Settings from the environment, such as the tile mirror, belong in the key.)"""
+    """What the rendered strings depend on besides their key: the data, our map code, folium's version and
+    the settings read from the environment (the tile mirror replaces every tile URL)."""
     import folium
+
+    from geo import basemaps
 
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(f"{data_fingerprint()}|{folium.__version__}|{sf.__version__ if hasattr(sf, '__version__') else ''}"
-                       .encode())
+                       f"|{basemaps.mirror_url()}".encode())
     for rel in ("geo/webmap.py", "geo/style.py", "geo/i18n.py", "geo/assets.py", "ui/fastmap.py"):
         h.update((root / rel).read_bytes())
     return h.hexdigest()[:20]
