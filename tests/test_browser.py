@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import struct
 import time
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -221,6 +224,38 @@ def test_clicking_a_venue_shows_its_card(browser, app_url):
         frame.locator(".leaflet-marker-icon.bem-icon").first.click()
         page.get_by_role("heading", name="Great Wall Museum of China (Badaling)").wait_for(timeout=30000)
         page.wait_for_url("**venue=great_wall_museum**", timeout=30000)
+    finally:
+        page.close()
+
+
+def test_an_export_survives_panning_while_it_renders(browser, app_url, artifacts):
+    """A pan asks Streamlit for a rerun, which stops the running script: the render must go on regardless
+    (it runs in the export worker, the next run waits on) and its download must appear."""
+    page, _ = open_app(browser, f"{app_url}/?basemap=offline&lang=en")
+    try:
+        frame = map_frame(page)
+        page.wait_for_url(re.compile(r"[?&]c="), timeout=30_000)  # the run after the map's first bounds is done
+        page.get_by_text("Export this view").first.click()
+        page.get_by_role("combobox", name="Size").click()
+        page.keyboard.type("A3 landscape")  # the select filters its options as one types
+        page.get_by_role("option", name="A3 landscape").wait_for(timeout=10_000)
+        page.keyboard.press("Enter")
+        page.get_by_text("300", exact=True).click()
+        page.get_by_role("button", name="Render").click()
+        page.get_by_text("Rendering…").wait_for(timeout=30_000)
+        button = page.get_by_role("button", name=re.compile(r"⬇ .*\.png"))
+        frame.evaluate("map_div.panBy([60, 0], {animate: false})")  # the new bounds: a rerun mid-render
+        assert button.count() == 0, "the render finished before the pan: the test proves nothing"
+        for _ in range(2):  # and more while the next runs wait
+            time.sleep(0.2)
+            frame.evaluate("map_div.panBy([60, 0], {animate: false})")
+        button.wait_for(timeout=120_000)
+        with page.expect_download() as download:
+            button.click()
+        data = Path(download.value.path()).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        assert struct.unpack(">II", data[16:24]) == (4961, 3508)  # A3 landscape at 300 dpi, as submitted
+        page.screenshot(path=str(artifacts / "export-after-pans.png"))
     finally:
         page.close()
 

@@ -146,8 +146,16 @@ def test_readme_run_command_in_a_fresh_environment_makes_no_outbound_connection(
             page.locator('iframe[src*="streamlit_folium"]').wait_for(timeout=90_000)
             page.get_by_text("Export this view").first.click()
             page.get_by_role("button", name="Render").click()
-            page.get_by_role("button", name=re.compile(r"⬇ .*\.png")).wait_for(timeout=120_000)
-            page.screenshot(path=str(artifacts / "fresh-env-export.png"))
+            try:
+                page.get_by_role("button", name=re.compile(r"⬇ .*\.png")).wait_for(timeout=120_000)
+            finally:
+                page.screenshot(path=str(artifacts / "fresh-env-export.png"), full_page=True)
+        except Exception as exc:  # say what the page and the server said, not only that a wait timed out
+            try:
+                text = page.locator("[data-testid='stMain']").first.inner_text(timeout=5_000)[-1500:]
+            except Exception as why:  # noqa: BLE001 - the page may be gone: say so and go on
+                text = f"(no page text: {why})"
+            raise AssertionError(f"{exc}\n--- page ---\n{text}\n--- server ---\n{server_log.read_text()[-3000:]}") from exc
         finally:
             page.close()
         out = tmp_path / "city.png"

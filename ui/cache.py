@@ -64,3 +64,12 @@ def read_import(name: str, data_: bytes, crs: str, _layers: data.Layers, digest:
 def workspace_store() -> workspace.Store:
     """The workspace store (SQLite by default, PostgreSQL with BEM_DATABASE_URL), migrated once per process."""
     return workspace.Store()
+
+
+@st.cache_resource(show_spinner=False)
+def render_pool():
+    """The server's export worker: one thread, so renders queue rather than compete (matplotlib's
+    rcParams are global, and two renders at once would only share the same cores)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="bem-export")

@@ -10,7 +10,7 @@ from geo import formats, i18n, mapspec, presets, safe
 from geo.data import Layers
 from geo.errors import GeoError
 from geo.views import VIEWS
-from ui import cache
+from ui import cache, jobs
 
 PRESETS = ("slide-1080", "slide-4k", "slide-4x3", "a4-landscape", "a4-portrait", "a3-landscape", "a3-portrait",
            "custom")
@@ -61,9 +61,14 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
             full = replace(spec, page=size_of(preset, dpi, (int(width), int(height))), title=title,
                            subtitle=subtitle or None, label_lang=label_lang,
                            furniture=mapspec.Furniture(**{f: f in items for f in mapspec.FURNITURE_ITEMS}))
-            render_export(layers, full, fmt, tuple(deck_views))
+            start_export(layers, full, fmt, tuple(deck_views))
+        if "export_job" in st.session_state:
+            finish_export(lang)
+        error = st.session_state.get("export_error")
+        if error:
+            st.error(error)
         result = st.session_state.get("export_result")
-        if result:
+        if result and not error:
             st.caption(safe.md(result.description))
             for note in result.notes:
                 st.warning(safe.md(note))
@@ -71,21 +76,28 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
                                file_name=result.name, mime=result.mime, key="exp_download")
 
 
-def render_export(layers: Layers, spec: mapspec.MapSpec, fmt: str, deck_views: tuple[str, ...] = ("current",)) -> None:
-    """Render with a progress bar; errors become one message in the page's language."""
-    lang = spec.lang
-    bar = st.progress(0.0, text=i18n.t("export_rendering", lang))
+def start_export(layers: Layers, spec: mapspec.MapSpec, fmt: str, deck_views: tuple[str, ...] = ("current",)) -> None:
+    """Queue the render in the server's export worker; the file from before stays offered until it is done."""
     options = {"views": deck_views} if formats.FORMATS[fmt].kind == "deck" else {}
+    st.session_state.pop("export_error", None)
+    st.session_state["export_job"] = jobs.start(
+        cache.render_pool(), lambda progress: formats.export(layers, spec, fmt, progress=progress, **options))
+
+
+def finish_export(lang: str) -> None:
+    """Wait for the queued render with a progress bar. A rerun meanwhile (a pan, a toggle) stops only the
+    waiting: the next run waits on. Errors become one message in the page's language."""
+    bar = st.progress(0.0, text=i18n.t("export_rendering", lang))
+    job = st.session_state["export_job"]
     try:
-        result = formats.export(layers, spec, fmt, progress=lambda f, _m: bar.progress(
-            min(1.0, f), text=i18n.t("export_rendering", lang)), **options)
+        result = jobs.wait(job, lambda f: bar.progress(f, text=i18n.t("export_rendering", lang)))
     except formats.MissingPart as exc:
-        bar.empty()
-        st.error(safe.md(exc.message(lang)))
-        return
+        st.session_state["export_error"] = safe.md(exc.message(lang))
     except GeoError as exc:
-        bar.empty()
-        st.error(f"{i18n.t('export_failed', lang)}: {safe.md(exc)}")
-        return
-    bar.progress(1.0, text=i18n.t("export_done", lang))
-    st.session_state["export_result"] = result
+        st.session_state["export_error"] = f"{i18n.t('export_failed', lang)}: {safe.md(exc)}"
+    else:
+        st.session_state["export_result"] = result
+    finally:
+        if job.future.done():  # not when a rerun stopped the waiting: the job is still running
+            del st.session_state["export_job"]
+    bar.empty()
