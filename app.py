@@ -98,42 +98,54 @@ def sidebar(layers, token: str | None) -> tuple[str, str, object]:
             pt = row.geometry.representative_point()
             sb.button(safe.md(f"{row['_name']} · {layer.style.label(lang)}"), key=f"hit_{layer.key}_{idx}",
                       on_click=state.go_to_point, args=(pt.y, pt.x), width="stretch")
-    with sb.expander(t("filters"), expanded=state.filters_active()):
-        v = layers.venues
-        pick = t("all")
-        extra = {layer.key: layer.style for layer in imported_layers()}
-        options = [*style.VENUE_CATEGORIES, *extra]
-        state.set_widget("cat", [c for c in state.page().cat if c in options])  # drop removed imports
-        districts = sorted(v["district_en"].unique())
-        state.set_widget("district", [d for d in state.page().district if d in districts])
-        st.multiselect(t("field_category"), options, key="cat", placeholder=pick,
-                       format_func=lambda k: style.get_style(k, extra).label(lang), **on, args=("cat",))
-        st.multiselect(t("field_district"), districts, key="district", placeholder=pick,
-                       format_func=lambda d: dict(zip(v["district_en"], v[f"district_{lang}"]))[d], **on,
-                       args=("district",))
-        st.multiselect(t("field_action"), list(i18n.terms("plan_action")), key="action", placeholder=pick,
-                       format_func=lambda a: i18n.term("plan_action", a, lang), **on, args=("action",))
-        st.multiselect(t("field_status"), list(i18n.terms("status")), key="status", placeholder=pick,
-                       format_func=lambda a: i18n.term("status", a, lang), **on, args=("status",))
-        st.slider(t("field_year"), state.YEAR_MIN, state.YEAR_MAX, key="year", help=t("year_help"), **on,
-                  args=("year",))
-        st.number_input(t("within_km"), 0.0, 100.0, step=0.5, key="km", help=t("within_help"), **on, args=("km",))
-        names = {**dict(zip(layers.core["id"], layers.core[f"name_{lang}"])),
-                 **dict(zip(layers.axes["id"], layers.axes[f"name_{lang}"])),
-                 **dict(zip(layers.areas["id"], layers.areas[f"name_{lang}"])),
-                 **dict(zip(layers.venues["id"], layers.venues[f"name_{lang}"])),
-                 "venue": t("of_venue"), "point": t("of_point")}
-        refs = state.reference_options(layers)
-        if state.page().of not in refs:
-            state.set_widget("of", "venue")
-        st.selectbox(t("within_of"), refs, format_func=names.get, key="of", **on, args=("of",))
-        page = state.page()
-        if page.km and page.of == "venue" and not state.selected_id(layers):
-            st.info(t("within_pick_venue"))
-        elif page.km and page.of == "point" and not page.pt:
-            st.info(t("within_pick_point"))
+    v = layers.venues
+    extra = {layer.key: layer.style for layer in imported_layers()}
+    options = [*style.VENUE_CATEGORIES, *extra]
+    districts = sorted(v["district_en"].unique())
+    refs = state.reference_options(layers)
+    # the filters act whether or not their panel is open: values that no longer exist are dropped here
+    state.set_widget("cat", [c for c in state.page().cat if c in options])  # a removed import
+    state.set_widget("district", [d for d in state.page().district if d in districts])
+    if state.page().of not in refs:
+        state.set_widget("of", "venue")
+    # lazy: the panel's widgets are built only while it is open (a lighter first page, a faster open)
+    with sb.expander(t("filters"), expanded=state.filters_active(), key="filters_open", on_change="rerun") as box:
+        if box.open:
+            filter_widgets(layers, lang, options, extra, districts, refs)
     sb.caption(t("share_hint"))
     return lang, basemap, card_slot
+
+
+def filter_widgets(layers, lang: str, options: list[str], extra: dict, districts: list[str], refs: list[str]) -> None:
+    """The filter widgets (category, district, plan action, status, year, within N km of what), from the page state."""
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    on = {"on_change": state.changed}
+    v = layers.venues
+    pick = t("all")
+    state.restore_widgets(("cat", "district", "action", "status", "year", "km", "of"))
+    st.multiselect(t("field_category"), options, key="cat", placeholder=pick,
+                   format_func=lambda k: style.get_style(k, extra).label(lang), **on, args=("cat",))
+    st.multiselect(t("field_district"), districts, key="district", placeholder=pick,
+                   format_func=lambda d: dict(zip(v["district_en"], v[f"district_{lang}"]))[d], **on,
+                   args=("district",))
+    st.multiselect(t("field_action"), list(i18n.terms("plan_action")), key="action", placeholder=pick,
+                   format_func=lambda a: i18n.term("plan_action", a, lang), **on, args=("action",))
+    st.multiselect(t("field_status"), list(i18n.terms("status")), key="status", placeholder=pick,
+                   format_func=lambda a: i18n.term("status", a, lang), **on, args=("status",))
+    st.slider(t("field_year"), state.YEAR_MIN, state.YEAR_MAX, key="year", help=t("year_help"), **on,
+              args=("year",))
+    st.number_input(t("within_km"), 0.0, 100.0, step=0.5, key="km", help=t("within_help"), **on, args=("km",))
+    names = {**dict(zip(layers.core["id"], layers.core[f"name_{lang}"])),
+             **dict(zip(layers.axes["id"], layers.axes[f"name_{lang}"])),
+             **dict(zip(layers.areas["id"], layers.areas[f"name_{lang}"])),
+             **dict(zip(layers.venues["id"], layers.venues[f"name_{lang}"])),
+             "venue": t("of_venue"), "point": t("of_point")}
+    st.selectbox(t("within_of"), refs, format_func=names.get, key="of", **on, args=("of",))
+    page = state.page()
+    if page.km and page.of == "venue" and not state.selected_id(layers):
+        st.info(t("within_pick_venue"))
+    elif page.km and page.of == "point" and not page.pt:
+        st.info(t("within_pick_point"))
 
 
 def venue_card(layers, venue_id: str, lang: str) -> None:
@@ -169,6 +181,44 @@ def venue_card(layers, venue_id: str, lang: str) -> None:
     st.caption(f"{t('field_coords')}: {safe.md(row['coord_source'])}")
 
 
+def venue_table_tab(shown, selected_id: str | None, lang: str) -> None:
+    """The shown venues as a table: picking a row selects the venue; the table as CSV."""
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    table = state.venue_table(shown, lang)
+    event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
+                         selection_mode="single-row", key="table")
+    rows = event.selection.rows if event and event.selection else []
+    if rows:
+        picked = shown.iloc[rows[0]]["id"]
+        if picked != selected_id:
+            state.select_venue(picked, True)
+            st.rerun()
+    st.download_button(t("download_csv"), table.to_csv(index=False).encode("utf-8-sig"),
+                       file_name="venues.csv", mime="text/csv")
+
+
+def stats_tab(layers, shown, ws, lang: str) -> None:
+    """Venues per district and per area; the workspace's dated status notes."""
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    c1, c2 = st.columns(2)
+    for col, by, title in ((c1, "district", t("per_district")), (c2, "area", t("per_area"))):
+        counts = cache.counts(",".join(shown["id"]), by, lang, shown, layers)
+        col.dataframe(pd.DataFrame({title: counts.index, "n": counts.values}), hide_index=True, width="stretch",
+                      column_config={"n": st.column_config.ProgressColumn(
+                          t("count_venues"), format="%d", min_value=0,
+                          max_value=max(1, int(counts.max()) if len(counts) else 1))})
+    notes = sorted((ws.content.get("notes", []) if ws else []), key=lambda n: n["date"])
+    if notes:  # the workspace's dated status changes, in time order
+        names = dict(zip(layers.venues["id"], layers.venues[f"name_{lang}"]))
+        st.markdown(f"**{t('ws_timeline')}**")
+        st.dataframe(pd.DataFrame({
+            t("ws_note_date"): [n["date"] for n in notes],
+            t("field_name"): [names.get(n["venue"], n["venue"]) for n in notes],
+            t("field_status"): [i18n.term("status", n["status"], lang) for n in notes],
+            t("ws_note_text"): [n.get("note", "") for n in notes],
+            t("ws_note_source"): [n.get("source", "") for n in notes]}), hide_index=True, width="stretch")
+
+
 def main() -> None:
     try:
         basemaps.mirror_url()  # a bad BEM_TILE_MIRROR is refused at start, in one line
@@ -191,6 +241,10 @@ def main() -> None:
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     header(lang)
 
+    # a session's first run draws the map first: the table below it waits for the run the map's first report
+    # causes (a moment later), so the browser builds the map's frame before the table's grid
+    first_paint = not st.session_state.get("_painted")
+    st.session_state["_painted"] = True
     selected_id = state.selected_id(layers)
     spec = state.map_spec(layers, imported, token, bbox=st.session_state.get("_bbox"))
     result = cache.shown(layers, spec)
@@ -232,37 +286,16 @@ def main() -> None:
         else:
             st.caption(t("card_hint"))
 
-    tab_table, tab_stats = st.tabs([f"{t('venues_table')} · {len(shown)}", t("stats")])
+    # lazy tabs: only the open tab's content is built
+    tab_table, tab_stats = st.tabs([f"{t('venues_table')} · {len(shown)}", t("stats")], key="tab", on_change="rerun")
     with tab_table:
-        table = state.venue_table(shown, lang)
-        event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
-                             selection_mode="single-row", key="table")
-        rows = event.selection.rows if event and event.selection else []
-        if rows:
-            picked = shown.iloc[rows[0]]["id"]
-            if picked != selected_id:
-                state.select_venue(picked, True)
-                st.rerun()
-        st.download_button(t("download_csv"), table.to_csv(index=False).encode("utf-8-sig"),
-                           file_name="venues.csv", mime="text/csv")
+        if tab_table.open and not first_paint:
+            venue_table_tab(shown, selected_id, lang)
+        elif tab_table.open:  # the map's first report reruns the page at once: the table comes then
+            st.caption(t("table_loading"))
     with tab_stats:
-        c1, c2 = st.columns(2)
-        for col, by, title in ((c1, "district", t("per_district")), (c2, "area", t("per_area"))):
-            counts = cache.counts(",".join(shown["id"]), by, lang, shown, layers)
-            col.dataframe(pd.DataFrame({title: counts.index, "n": counts.values}), hide_index=True, width="stretch",
-                          column_config={"n": st.column_config.ProgressColumn(
-                              t("count_venues"), format="%d", min_value=0,
-                              max_value=max(1, int(counts.max()) if len(counts) else 1))})
-        notes = sorted((ws.content.get("notes", []) if ws else []), key=lambda n: n["date"])
-        if notes:  # the workspace's dated status changes, in time order
-            names = dict(zip(layers.venues["id"], layers.venues[f"name_{lang}"]))
-            st.markdown(f"**{t('ws_timeline')}**")
-            st.dataframe(pd.DataFrame({
-                t("ws_note_date"): [n["date"] for n in notes],
-                t("field_name"): [names.get(n["venue"], n["venue"]) for n in notes],
-                t("field_status"): [i18n.term("status", n["status"], lang) for n in notes],
-                t("ws_note_text"): [n.get("note", "") for n in notes],
-                t("ws_note_source"): [n.get("source", "") for n in notes]}), hide_index=True, width="stretch")
+        if tab_stats.open:
+            stats_tab(layers, shown, ws, lang)
 
     # the browser's extent once the map has reported one (the component's default carries no centre)
     bbox = webmap.view_bbox(out.get("bounds"), basemap) if out.get("center") else None

@@ -31,6 +31,32 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+PANELS = ("filters", "import", "ws", "export")
+
+
+def app_test(query: dict | None = None, panels: tuple[str, ...] = (), timeout: float = 120):
+    """The page in Streamlit's AppTest as a browser sees it settle: its first run (the first paint, which
+    leaves the table for later), then the run the map's first report causes. ``panels`` names the lazy
+    sidebar/export panels to open (their widgets are built only while open)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    for panel in panels:
+        assert panel in PANELS, panel
+        at.session_state[f"{panel}_open"] = True
+    return at.run().run()
+
+
+def submit_button(at, label_key: str = "export_render"):
+    """The export form's submit button (found by its label in either language)."""
+    from geo import i18n
+
+    labels = {i18n.t(label_key, lang) for lang in i18n.LANGS}
+    return next(b for b in at.button if b.label in labels)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

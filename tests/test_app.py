@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo import basemaps, i18n, paths
-from tests.conftest import ROOT
+from tests.conftest import PANELS, ROOT, app_test
 from ui import cache
 
 APP = str(ROOT / "app.py")
@@ -22,10 +22,8 @@ def page_title(at: AppTest) -> str:
 
 
 def run_app(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at.run()
+    """The settled page with every lazy panel open (the tests below drive their widgets)."""
+    return app_test(query, panels=PANELS, timeout=60)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -156,6 +154,38 @@ def test_named_views_and_stats_render():
     assert len(at.tabs) >= 2 and at.tabs[1].label == i18n.t("stats", "zh")
 
 
+def test_the_first_paint_builds_the_map_and_leaves_closed_panels_empty():
+    """A session's first run: the map, the sidebar's always-visible widgets and closed panels with nothing in
+    them; the table comes with the next run (in a browser, the one the map's first report causes)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["basemap"] = "offline"
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.get("component_instance")) == 1  # the map
+    assert sorted(e.label for e in at.expander) == sorted(i18n.t(k, "zh") for k in (
+        "filters", "import_title", "ws_title", "export_title"))
+    assert not at.multiselect and not at.get("file_uploader") and not at.get("form")  # closed: nothing built
+    assert not at.dataframe and i18n.t("table_loading", "zh") in [c.value for c in at.caption]
+    at.run()
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 27  # the table, not the statistics (lazy tab)
+    at.session_state["filters_open"] = True
+    at.run()
+    assert [m.key for m in at.multiselect] == ["cat", "district", "action", "status"]
+
+
+def test_filters_set_in_a_closed_panel_keep_acting_and_reappear():
+    """A URL with filters opens their panel; closed, the filters still act; reopened, the widgets show them."""
+    at = app_test({"basemap": "offline", "lang": "en", "cat": "aviation"})
+    assert len(at.dataframe[0].value) == 2 and at.sidebar.multiselect(key="cat").value == ["aviation"]
+    at.sidebar.multiselect(key="cat").set_value(["heritage"]).run()
+    at.session_state["filters_open"] = False
+    at.run()
+    assert not at.multiselect and len(at.dataframe[0].value) == 15 and at.query_params["cat"] == "heritage"
+    at.session_state["filters_open"] = True
+    at.run()
+    assert at.sidebar.multiselect(key="cat").value == ["heritage"]
+
+
 def test_bad_url_values_are_ignored():
     at = run_app(lang="en", cat="zoo,heritage", year="abc", km="-5", c="nonsense", z="99", venue="<script>")
     assert not at.exception and not at.error
@@ -189,6 +219,9 @@ def test_workspace_status_notes_show_on_the_venue_card(tmp_path, monkeypatch):
         assert not at.exception and not at.error
         text = " ".join(m.value for m in at.sidebar.markdown).replace("\\", "")
         assert "phase II started" in text and "2026-05-01" in text
+        assert not [d for d in at.dataframe if "2026-05-01" in d.value.to_string()]  # the statistics tab is lazy
+        at.session_state["tab"] = i18n.t("stats", "en")
+        at.run()
         timeline = [d.value for d in at.dataframe if "2026-05-01" in d.value.to_string()]
         assert timeline and "Shunyi district notice" in timeline[0].to_string()
         assert "Add a status note" not in [b.label for b in at.sidebar.button]  # a view token cannot add one

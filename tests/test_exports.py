@@ -13,13 +13,12 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
 from geo import io as gio
 from geo import style
 from geo.mapspec import MapSpec
 from geo.views import VIEWS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, app_test, submit_button
 
 ALL = tuple(s.key for s in style.LAYERS)
 
@@ -160,13 +159,10 @@ def test_cli_too_many_pixels_is_a_bad_argument(tmp_path):
 @pytest.mark.parametrize(("lang", "fmt", "mime"), [("zh", "png", "image/png"), ("en", "geojson", "application/geo+json"),
                                                    ("en", "html", "text/html")])
 def test_app_export_panel_renders_a_download(lang, fmt, mime):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["lang"] = lang
-    at.query_params["basemap"] = "offline"
-    at.run()
+    at = app_test({"lang": lang, "basemap": "offline"}, panels=("export",))
     at.selectbox(key="exp_fmt").set_value(fmt)
     at.selectbox(key="exp_preset").set_value("slide-4x3")
-    at.button[0].click()  # the form's submit button
+    submit_button(at).click()
     at.run()
     assert not at.exception and not at.error
     result = at.session_state["export_result"]

@@ -16,12 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from geo import basemaps, imports, safe, snapshot, tiles
 from geo import io as gio
 from geo.mapspec import ALL_LAYERS, MapSpec, Page
-from tests.conftest import ROOT
+from tests.conftest import ROOT, app_test, submit_button
 from tests.corpus.make_corpus import MATH, MD_IMAGE, SCRIPT, XSS
 
 HOSTILE = [MD_IMAGE, "**bold** :red[red] :material/home:", MATH, XSS, SCRIPT, "[link](javascript:alert(1))"]
@@ -125,9 +124,7 @@ def test_hostile_names_render_in_every_image_format(layers, tmp_path):
 
 
 def test_search_buttons_show_imported_markup_as_text(layers):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["basemap"] = "offline"
-    at.run()
+    at = app_test({"basemap": "offline"}, timeout=60)
     result = imports.read_file("markup-names.geojson",
                                (ROOT / "tests" / "corpus" / "files" / "markup-names.geojson").read_bytes())
     at.session_state["imports"] = [imports.as_layer(result, 0, "#D55E00", "star")]
@@ -140,14 +137,12 @@ def test_search_buttons_show_imported_markup_as_text(layers):
 # --- empty results are normal -----------------------------------------------------------------------------
 
 def test_a_filter_matching_nothing_renders_and_exports():
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in {"basemap": "offline", "lang": "en", "cat": "aviation", "district": "Dongcheng"}.items():
-        at.query_params[key] = value
-    at.run()
+    at = app_test({"basemap": "offline", "lang": "en", "cat": "aviation", "district": "Dongcheng"},
+                  panels=("export",))
     assert not at.exception and not at.error
     assert len(at.dataframe[0].value) == 0
     at.selectbox(key="exp_fmt").set_value("csv")
-    at.button[0].click()
+    submit_button(at).click()
     at.run()
     assert not at.exception and not at.error
     table = pd.read_csv(io.BytesIO(at.session_state["export_result"].data), encoding="utf-8-sig")

@@ -14,13 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
 from geo import formats, i18n, mapspec, snapshot, style
 from geo import io as gio
 from geo.mapspec import FilterSpec, MapSpec, Page
 from geo.views import VIEWS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, app_test, submit_button
 
 THIS_YEAR = mapspec.dt.date.today().year
 CASES = {  # name: (filter spec, CLI arguments, URL query)
@@ -83,10 +82,7 @@ def test_cli_filter_flags_give_the_same_rows_as_the_app(layers, case, tmp_path):
                          capture_output=True, text=True, timeout=300)
     assert res.returncode == 0, res.stderr
     cli = venue_ids_of(pd.read_csv(out, encoding="utf-8-sig"), layers)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in {"lang": "en", "basemap": "offline", **query}.items():
-        at.query_params[key] = value
-    at.run()
+    at = app_test({"lang": "en", "basemap": "offline", **query}, timeout=60)
     assert not at.exception
     names = set(at.dataframe[0].value[i18n.t("field_name", "en")])
     app = set(layers.venues.loc[layers.venues["name_en"].isin(names), "id"])
@@ -95,14 +91,11 @@ def test_cli_filter_flags_give_the_same_rows_as_the_app(layers, case, tmp_path):
 
 def test_the_app_exports_what_the_planner_filtered():
     """The issue's case: category filter on the core view; the CSV and the PNG follow it."""
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for key, value in {"lang": "zh", "basemap": "offline", "view": "core", "cat": "diplomacy"}.items():
-        at.query_params[key] = value
-    at.run()
+    at = app_test({"lang": "zh", "basemap": "offline", "view": "core", "cat": "diplomacy"}, panels=("export",))
     summary = [m.value for m in at.markdown if i18n.t("export_contains", "zh") in m.value]
     assert summary and "外交与国际会议场所" in summary[0] and "一核" in summary[0]
     at.selectbox(key="exp_fmt").set_value("csv")
-    at.button[0].click()
+    submit_button(at).click()
     at.run()
     assert not at.exception and not at.error
     result = at.session_state["export_result"]
@@ -193,9 +186,7 @@ def test_every_string_has_both_languages():
 
 
 def test_the_format_table_drives_the_app_and_the_cli(tmp_path):
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.query_params["basemap"] = "offline"
-    at.run()
+    at = app_test({"basemap": "offline"}, panels=("export",), timeout=60)
     assert list(at.selectbox(key="exp_fmt").options) == [formats.FORMATS[k].label["zh"] for k in formats.FORMATS]
     for fmt in formats.FORMATS.values():
         for ext in fmt.extensions:

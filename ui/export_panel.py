@@ -16,6 +16,10 @@ PRESETS = ("slide-1080", "slide-4k", "slide-4x3", "a4-landscape", "a4-portrait",
            "custom")
 
 
+FORM_KEYS = ("exp_fmt", "exp_preset", "exp_dpi", "exp_w", "exp_h", "exp_title", "exp_subtitle", "exp_label_lang",
+             "exp_deck_views", "exp_furniture")
+
+
 def size_of(preset: str, dpi: int, custom: tuple[int, int]) -> mapspec.Page:
     """The page of a preset."""
     if preset in presets.PRESETS:
@@ -29,7 +33,12 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
     """Collect the export settings, say what the file will hold, render on request, offer the download."""
     lang = spec.lang
     t = lambda key: i18n.t(key, lang)  # noqa: E731
-    with st.expander(t("export_title"), expanded=False):
+    with st.expander(t("export_title"), expanded=False, key="export_open", on_change="rerun") as box:
+        if not box.open:  # lazy: nothing is built while the panel is closed; a queued render goes on regardless
+            return
+        for key in FORM_KEYS:  # the planner's settings outlive closing the panel (Streamlit forgets unbuilt widgets)
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
         st.caption(t("export_hint"))
         try:
             st.markdown(f"**{t('export_contains')}**: {safe.md(cache.describe(spec.key(), lang, layers, spec))}")

@@ -21,7 +21,9 @@ def imported_layers() -> tuple[imports.ImportedLayer, ...]:
 
 def import_panel(layers: Layers, lang: str) -> None:
     t = lambda k: i18n.t(k, lang)  # noqa: E731
-    with st.sidebar.expander(t("import_title"), expanded=False):
+    with st.sidebar.expander(t("import_title"), expanded=False, key="import_open", on_change="rerun") as box:
+        if not box.open:  # lazy: nothing is built while the panel is closed (imported layers stay on the map)
+            return
         st.caption(t("import_hint").format(limit=imports.MAX_BYTES // 1024 // 1024))
         upload = st.file_uploader(t("import_file"), type=FORMATS, key="upload")
         crs = st.radio(t("import_crs"), ("wgs84", "gcj02", "bd09"), horizontal=True, key="import_crs",

@@ -58,6 +58,14 @@ def set_widget(name: str, value) -> None:
     setattr(page(), name, list(value) if isinstance(value, list) else value)
 
 
+def restore_widgets(names: tuple[str, ...]) -> None:
+    """Give widgets their values from the page state before they are built. A widget inside a closed (lazy)
+    panel is not built, and Streamlit forgets its value; the page state never does."""
+    for name in names:
+        value = getattr(page(), name)
+        st.session_state[name] = list(value) if isinstance(value, list) else value
+
+
 def go_to_view() -> None:
     """Callback of the view picker: aim the map at the named view."""
     changed("view")

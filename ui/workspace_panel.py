@@ -67,17 +67,12 @@ def workspace_panel(layers: Layers, lang: str, session_imports: tuple, display_d
     workspace (None when none is open)."""
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     page = state.page()
-    store = cache.workspace_store()
-    with st.sidebar.expander(t("ws_title"), expanded=bool(page.ws)):
+    with st.sidebar.expander(t("ws_title"), expanded=bool(page.ws), key="ws_open", on_change="rerun") as box:
         if not page.ws:
-            st.caption(t("ws_hint"))
-            name = st.text_input(t("ws_name"), key="ws_new_name", max_chars=120)
-            if st.button(t("ws_create"), key="ws_create"):
-                created = store.create(name or t("ws_default_name"))
-                page.ws, page.wt = created["id"], created["edit_token"]
-                st.session_state["ws_links"] = created
-                st.rerun()
+            if box.open:  # lazy: the panel's widgets (and the store) are needed only while it is open
+                create_form(cache.workspace_store(), lang)
             return (), False, None
+        store = cache.workspace_store()
         try:
             ws = store.load(page.ws, page.wt)
             store.authorize(page.ws, page.wt, edit=True)
@@ -90,21 +85,40 @@ def workspace_panel(layers: Layers, lang: str, session_imports: tuple, display_d
                 st.error(t("ws_forbidden"))
                 st.button(t("ws_leave"), on_click=leave, key="ws_leave_bad")
                 return (), False, None
-        st.markdown(f"**{safe.md(ws.name)}** · {t('ws_version')} {ws.version}"
-                    + ("" if can_edit else f" · {t('ws_view_only')}"))
-        links = st.session_state.get("ws_links")
-        if links and links.get("id") == ws.id:
-            st.caption(t("ws_links_hint"))
-            st.code(f"?ws={ws.id}&wt={links['view_token']}", language=None)
-            st.caption(t("ws_edit_link"))
-            st.code(f"?ws={ws.id}&wt={links['edit_token']}", language=None)
-        for view in ws.content.get("views", []):
-            st.button(f"⌖ {safe.md(view['name'])}", key=f"ws_view_{view['name']}", on_click=state.fit_to,
-                      args=(tuple(view["bbox"]),))
-        if can_edit:
-            edit_forms(store, ws, lang, session_imports, latest_drawing(display_datum))
-        st.button(t("ws_leave"), on_click=leave, key="ws_leave")
+        if box.open:  # the workspace's layers and edit rights count whether or not the panel is open
+            open_panel(store, ws, can_edit, lang, session_imports, display_datum)
     return layers_of(ws, lang), can_edit, ws
+
+
+def create_form(store, lang: str) -> None:
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    page = state.page()
+    st.caption(t("ws_hint"))
+    name = st.text_input(t("ws_name"), key="ws_new_name", max_chars=120)
+    if st.button(t("ws_create"), key="ws_create"):
+        created = store.create(name or t("ws_default_name"))
+        page.ws, page.wt = created["id"], created["edit_token"]
+        st.session_state["ws_links"] = created
+        st.rerun()
+
+
+def open_panel(store, ws, can_edit: bool, lang: str, session_imports: tuple, display_datum: str) -> None:
+    """The open workspace: its name and version, its links, its named views, the edit forms, leaving."""
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    st.markdown(f"**{safe.md(ws.name)}** · {t('ws_version')} {ws.version}"
+                + ("" if can_edit else f" · {t('ws_view_only')}"))
+    links = st.session_state.get("ws_links")
+    if links and links.get("id") == ws.id:
+        st.caption(t("ws_links_hint"))
+        st.code(f"?ws={ws.id}&wt={links['view_token']}", language=None)
+        st.caption(t("ws_edit_link"))
+        st.code(f"?ws={ws.id}&wt={links['edit_token']}", language=None)
+    for view in ws.content.get("views", []):
+        st.button(f"⌖ {safe.md(view['name'])}", key=f"ws_view_{view['name']}", on_click=state.fit_to,
+                  args=(tuple(view["bbox"]),))
+    if can_edit:
+        edit_forms(store, ws, lang, session_imports, latest_drawing(display_datum))
+    st.button(t("ws_leave"), on_click=leave, key="ws_leave")
 
 
 def venue_notes(ws: workspace.Workspace | None, can_edit: bool, venue_id: str, lang: str) -> None:
