@@ -171,3 +171,19 @@ def test_point_symbols_follow_the_style(layers):
         else:
             first = geojson.data["features"][0]
             assert geojson.style_function(first)["color"] == s.color
+
+
+def test_the_asset_bundle_joins_the_served_files_in_order(tmp_path):
+    """The live map loads Leaflet, then one script bundle and one style bundle (no icon requests)."""
+    js = [assets.VENDOR_DIR / "leaflet.fullscreen@3.0.0" / "Control.FullScreen.js",
+          assets.VENDOR_DIR / "bem-map" / "bem-map.js"]
+    name = assets.write_bundle(js, ".js", tmp_path)
+    text = (tmp_path / name).read_text(encoding="utf-8")
+    first, second = (p.read_text(encoding="utf-8") for p in js)
+    assert text.index(first[:200]) < text.index(second[:200])  # in the order given
+    assert assets.write_bundle(js, ".js", tmp_path) == name  # named by content: the same files, the same name
+    css = [assets.VENDOR_DIR / "leaflet.fullscreen@3.0.0" / "Control.FullScreen.css",
+           assets.VENDOR_DIR / "leaflet-minimap@3.6.1" / "Control.MiniMap.min.css"]
+    style_text = (tmp_path / assets.write_bundle(css, ".css", tmp_path)).read_text(encoding="utf-8")
+    assert "data:image/svg+xml;base64," in style_text
+    assert not re.search(r"url\((?!data:)[^)]*\.(svg|png)", style_text)  # no relative image left to fetch

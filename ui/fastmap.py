@@ -19,6 +19,7 @@ import streamlit_folium as sf
 
 from geo.assets import iter_asset_urls
 from geo.data import cache_root, data_fingerprint, read_pickle, write_pickle
+from ui.assets import bundle_links
 
 
 @lru_cache(maxsize=1)
@@ -121,6 +122,7 @@ def show_map(base: dict, groups: str, control: str, *, key: str, height: int, ce
     }
     defaults = {k: v for k, v in defaults.items() if k in returned_objects}
     hash_key = sf.generate_js_hash(base["leaflet"], key, False)
+    js_links, css_links = bundle_links(tuple(base["js"]), tuple(base["css"]))
 
     def on_change():
         st.session_state[key] = st.session_state.get(hash_key, {})
@@ -129,5 +131,5 @@ def show_map(base: dict, groups: str, control: str, *, key: str, height: int, ce
         script=base["leaflet"], header=base["header"], html=base["html"], id=base["id"], key=hash_key, height=height,
         width=None, returned_objects=returned_objects, default=defaults, zoom=zoom, center=center,
         feature_group=groups, return_on_hover=False, layer_control=control, pixelated=False,
-        css_links=base["css"], js_links=base["js"], on_change=on_change, wrap_longitude=False,
+        css_links=css_links, js_links=js_links, on_change=on_change, wrap_longitude=False,
     )
