@@ -187,3 +187,19 @@ def test_the_asset_bundle_joins_the_served_files_in_order(tmp_path):
     style_text = (tmp_path / assets.write_bundle(css, ".css", tmp_path)).read_text(encoding="utf-8")
     assert "data:image/svg+xml;base64," in style_text
     assert not re.search(r"url\((?!data:)[^)]*\.(svg|png)", style_text)  # no relative image left to fetch
+
+
+def test_an_unwritable_cache_folder_falls_back_to_single_files(monkeypatch, tmp_path):
+    """With nowhere to write the bundle, the map still gets every script and style, one by one."""
+    from ui import assets as ui_assets
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setattr(ui_assets, "bundle_dir", lambda: blocked / "assets")
+    ui_assets.bundle_links.cache_clear()
+    js = ("../leaflet/leaflet.js", "../vendor/bem-map/bem-map.js")
+    css = ("../leaflet/leaflet.css", "../vendor/bem-map/bem-map.css")
+    try:
+        assert ui_assets.bundle_links(js, css) == (list(js), list(css))
+    finally:
+        ui_assets.bundle_links.cache_clear()

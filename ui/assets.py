@@ -45,6 +45,13 @@ def bundle_links(js: tuple[str, ...], css: tuple[str, ...]) -> tuple[list[str], 
     round trips before anything was drawn, now two; five style sheets and two icons become one request.
     Links this server does not serve are kept as they are. The bundle files are (re)written once per
     process, so a cached map payload never points at a missing file."""
+    try:
+        return _bundle(js, css)
+    except OSError:  # a read-only cache folder: the files one by one still work, only slower
+        return list(js), list(css)
+
+
+def _bundle(js: tuple[str, ...], css: tuple[str, ...]) -> tuple[list[str], list[str]]:
     roots = {serve_leaflet(): LEAFLET_DIR, serve_vendor(): VENDOR_DIR}
 
     def local(url: str) -> Path | None:
