@@ -85,16 +85,16 @@ def sidebar(layers, token: str | None) -> tuple[str, str, object]:
                   args=(places,), help=t("search_help"))
     query = state.page().q
     hits = explore.search(places, query)
-    if query:
-        if hits.empty:
-            sb.caption(t("search_none"))
-        for _, row in hits.iterrows():
-            kind = "" if row["kind"] == "venue" else f" · {i18n.term('kind', row['kind'], lang)}"
-            sb.button(safe.md(f"{row[f'name_{lang}']}{kind}"), key=f"hit_{row['id']}", on_click=state.go_to_place,
-                      args=(row["id"], row["kind"], tuple(row.geometry.bounds)), width="stretch")
-    for layer in imported_layers():  # the planner's own layers are searchable too
-        rows = layer.gdf.assign(name_zh=layer.gdf["_name"], name_en=layer.gdf["_name"])
-        for idx, row in explore.search(rows, query, limit=5).iterrows():
+    own = [(layer, explore.search(layer.gdf.assign(name_zh=layer.gdf["_name"], name_en=layer.gdf["_name"]), query,
+                                  limit=5)) for layer in imported_layers()]  # the planner's own layers count too
+    if query and hits.empty and all(found.empty for _, found in own):
+        sb.caption(t("search_none"))
+    for _, row in hits.iterrows():
+        kind = "" if row["kind"] == "venue" else f" · {i18n.term('kind', row['kind'], lang)}"
+        sb.button(safe.md(f"{row[f'name_{lang}']}{kind}"), key=f"hit_{row['id']}", on_click=state.go_to_place,
+                  args=(row["id"], row["kind"], tuple(row.geometry.bounds)), width="stretch")
+    for layer, found in own:
+        for idx, row in found.iterrows():
             pt = row.geometry.representative_point()
             sb.button(safe.md(f"{row['_name']} · {layer.style.label(lang)}"), key=f"hit_{layer.key}_{idx}",
                       on_click=state.go_to_point, args=(pt.y, pt.x), width="stretch")

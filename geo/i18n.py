@@ -123,7 +123,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     "minimap_show": {"zh": "显示鹰眼图", "en": "Show overview"},
     "search": {"zh": "搜索场所、轴线、地区", "en": "Search places, axes, areas"},
     "search_hint": {"zh": "如 故宫 / 中轴线 / 新国展 / yqh", "en": "e.g. gugong, Central Axis, yqh"},
-    "search_none": {"zh": "没有匹配的场所", "en": "No venue matches"},
+    "search_none": {"zh": "没有匹配的地点", "en": "Nothing matches"},
     "filters": {"zh": "筛选", "en": "Filters"},
     "field_status": {"zh": "建设状态", "en": "Status"},
     "field_year": {"zh": "年份", "en": "Year"},

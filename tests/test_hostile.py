@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from geo import basemaps, imports, safe, snapshot, tiles
+from geo import basemaps, i18n, imports, safe, snapshot, tiles
 from geo import io as gio
 from geo.mapspec import ALL_LAYERS, MapSpec, Page
 from tests.conftest import ROOT, app_test, submit_button
@@ -132,6 +132,10 @@ def test_search_buttons_show_imported_markup_as_text(layers):
     labels = [b.label for b in at.sidebar.button]
     assert any("beacon" in label for label in labels)
     assert all(label.startswith("\\!\\[") or "![" not in label for label in labels)
+    captions = [c.value for c in at.sidebar.caption]
+    assert i18n.t("search_none", "zh") not in captions  # an imported hit is a match: no "nothing matches"
+    at.sidebar.text_input(key="q").set_value("qqqzzzxxx").run()
+    assert i18n.t("search_none", "zh") in [c.value for c in at.sidebar.caption]
 
 
 # --- empty results are normal -----------------------------------------------------------------------------
