@@ -122,7 +122,7 @@ def filter_widgets(layers, lang: str, options: list[str], extra: dict, districts
     on = {"on_change": state.changed}
     v = layers.venues
     pick = t("all")
-    state.restore_widgets(("cat", "district", "action", "status", "year", "km", "of"))
+    state.restore_widgets(state.FILTER_WIDGETS)
     st.multiselect(t("field_category"), options, key="cat", placeholder=pick,
                    format_func=lambda k: style.get_style(k, extra).label(lang), **on, args=("cat",))
     st.multiselect(t("field_district"), districts, key="district", placeholder=pick,

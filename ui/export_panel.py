@@ -86,7 +86,7 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
 
 
 def start_export(layers: Layers, spec: mapspec.MapSpec, fmt: str, deck_views: tuple[str, ...] = ("current",)) -> None:
-    """Queue the render in the server's export worker; the file from before stays offered until it is done."""
+    """Queue the render in the server's export worker (``finish_export`` waits for it and shows the result)."""
     options = {"views": deck_views} if formats.FORMATS[fmt].kind == "deck" else {}
     st.session_state.pop("export_error", None)
     st.session_state["export_job"] = jobs.start(

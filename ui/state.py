@@ -17,8 +17,10 @@ from geo.views import VIEWS
 from ui.pagestate import YEAR_MAX, YEAR_MIN, PageState  # noqa: F401 (re-exported for the page)
 
 VENUE_ZOOM = 15
+#: fields of PageState that are filter widgets, built only while the filters panel is open
+FILTER_WIDGETS = ("cat", "district", "action", "status", "year", "km", "of")
 #: fields of PageState that are widgets (the widget's key is the field's name)
-WIDGETS = ("lang", "basemap", "view", "q", "cat", "district", "action", "status", "year", "km", "of")
+WIDGETS = ("lang", "basemap", "view", "q", *FILTER_WIDGETS)
 
 
 def page() -> PageState:
@@ -37,9 +39,7 @@ def init_from_url() -> None:
     ss["_bem_init"] = True
     state = PageState.from_query(st.query_params, getattr(st.context, "locale", None))
     ss["page"] = state
-    for name in WIDGETS:  # the widgets start from the state
-        value = getattr(state, name)
-        ss[name] = list(value) if isinstance(value, list) else value
+    restore_widgets(WIDGETS)  # the widgets start from the state
     if state.view and not state.c:
         go_to_view()
     if state.venue and not state.c:
