@@ -108,6 +108,14 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def new_token() -> str:
+    """A secret token (192 bits, URL-safe) that never starts with "-": ``--token TOKEN`` on the command line
+    would take such a token for an option (about one token in 64 did, and the CLI refused it)."""
+    while (token := secrets.token_urlsafe(TOKEN_BYTES)).startswith("-"):
+        pass
+    return token
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -203,7 +211,7 @@ class Store:
         if not name:
             raise WorkspaceError("a workspace needs a name")
         wid = secrets.token_hex(8)
-        view, edit = secrets.token_urlsafe(TOKEN_BYTES), secrets.token_urlsafe(TOKEN_BYTES)
+        view, edit = new_token(), new_token()
         db = self.connect()
         try:
             with self.transaction(db):

@@ -228,3 +228,12 @@ def test_postgis_holds_the_newest_features_as_geometries(postgres_url):
         near = db.execute("SELECT name FROM features WHERE workspace_id = %s AND ST_DWithin(geom::geography, "
                           "ST_SetSRID(ST_MakePoint(116.3, 39.9), 4326)::geography, 5000)", (created["id"],)).fetchall()
     assert [r[0] for r in near] == ["s0"]
+
+
+def test_a_token_never_starts_with_a_dash(monkeypatch):
+    """``--token TOKEN`` must work as the README writes it: a leading "-" would read as an option."""
+    from geo import workspace as wsmod
+
+    drawn = iter(["-starts-with-a-dash", "_fine-token"])
+    monkeypatch.setattr(wsmod.secrets, "token_urlsafe", lambda n: next(drawn))
+    assert wsmod.new_token() == "_fine-token"
