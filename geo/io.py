@@ -11,7 +11,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo import style, webmap
+from geo import style, templating, webmap
 from geo.assets import inline_assets_html
 from geo.data import CRS, Layers
 from geo.errors import GeoError
@@ -155,8 +155,8 @@ def export_html(layers: Layers, spec: MapSpec) -> str:
         spec = replace(spec, token=None, basemap="offline")
     m = webmap.build_map(layers, spec, asset_base=_ASSET_BASE, vendor_base=_VENDOR_BASE)
     bbox = spec.bbox
-    m.fit_bounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]])
-    page = m.get_root().render()
+    templating.FitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]]).add_to(m)
+    page = templating.render_page(m)
     page = inline_assets_html(page, _ASSET_BASE, _VENDOR_BASE)
     if "bem-leaflet/" in page or "bem-vendor/" in page:
         raise ExportError("an asset of the map could not be inlined")

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import html
-import json
 
 import folium
 import geopandas as gpd
 import shapely
 from folium.elements import JSCSSMixin
-from folium.template import Template
 from folium.utilities import JsCode
 
 from geo import basemaps, datum, i18n, style
+from geo import templating as tpl
 from geo.assets import VENDOR_SCHEME, check_no_remote_assets, localize_assets
 from geo.data import Layers
 from geo.mapspec import MapSpec, Shown, shown
@@ -23,20 +22,7 @@ BEIJING_ZOOM = 9
 DISPLAY_SIMPLIFY = {"boundary": 0.001, "districts": 0.001, "core": 0.0002}
 DISPLAY_GRID = {"boundary": 1e-4, "districts": 1e-4}  # ~10 m for the ~100 m context outlines
 
-# folium embeds GeoJSON with Jinja's |tojson, i.e. json.dumps with ", " and ": " separators.
-# Compact separators and UTF-8 instead of \uXXXX escapes cut a third of what the browser
-# downloads; the JSON is the same (Jinja still escapes < > & ' for the <script> context).
-Template("").environment.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":"),
-                                                          "ensure_ascii": False}
 DISPLAY_GRID_DEFAULT = 1e-5  # degrees (~1 m): coordinates sent to the browser are rounded to it
-
-_ON_EACH_FEATURE = JsCode(
-    """function(feature, layer) {
-    var p = feature.properties;
-    if (p._tip) { layer.bindTooltip(p._tip, {sticky: true, direction: "auto", className: "bem-tip"}); }
-    if (p._popup) { layer.bindPopup(p._popup, {maxWidth: 380, className: "bem-popup"}); }
-}"""
-)
 
 _CSS = """
 <style>
@@ -51,18 +37,18 @@ _CSS = """
 """
 
 
-class LayerPanel(JSCSSMixin, folium.MacroElement):
+class LayerPanel(JSCSSMixin, tpl.RenderOnce):
     """One panel for the legend and the layer switches (a row toggles its layer), plus label placement and
     the wheel behaviour; the JS lives in ``geo/static/vendor/bem-map/bem-map.js``."""
 
     default_js = [("bem_map_js", f"{VENDOR_SCHEME}bem-map/bem-map.js")]
     default_css = [("bem_map_css", f"{VENDOR_SCHEME}bem-map/bem-map.css")]
-    _template = Template(
+    _template = tpl.template(
         """
         {% macro header(this, kwargs) %}""" + _CSS + """{% endmacro %}
         {% macro script(this, kwargs) %}
         (function() {
-            var map = {{ this._parent.get_name() }};
+            var map = {{ this.parent_name }};
             var spec = {{ this.spec | tojson }};
             BEM.panel(map, spec);
             // report the visible layers back to the app (streamlit-folium's "selected_layers")
@@ -100,7 +86,7 @@ class LayerPanel(JSCSSMixin, folium.MacroElement):
         self.spec = spec
 
 
-class MousePosition(folium.MacroElement):
+class MousePosition(tpl.RenderOnce):
     """A WGS-84 readout of the mouse position, whatever the basemap's datum; click copies it.
 
     On a GCJ-02 basemap the map's coordinates are GCJ-02, so they are inverted here with
@@ -108,11 +94,11 @@ class MousePosition(folium.MacroElement):
     coarse one: rectangle minus Hong Kong, Macau and Taiwan, enough for a readout).
     """
 
-    _template = Template(
+    _template = tpl.template(
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var map = {{ this._parent.get_name() }};
+            var map = {{ this.parent_name }};
             var gcj = {{ this.gcj | tojson }};
             var A = 6378245.0, EE = 0.00669342162296594323, PI = Math.PI;
             function outside(lon, lat) {
@@ -192,12 +178,12 @@ class MousePosition(folium.MacroElement):
         self.strings = {"hint": i18n.t("mouse_hint", lang), "copied": i18n.t("copied", lang)}
 
 
-class MiniMap(JSCSSMixin, folium.MacroElement):
+class MiniMap(JSCSSMixin, tpl.RenderOnce):
     """An overview map drawn from Beijing's outline and the core (vector: it works offline)."""
 
     default_js = [("minimap_js", f"{VENDOR_SCHEME}leaflet-minimap@3.6.1/Control.MiniMap.min.js")]
     default_css = [("minimap_css", f"{VENDOR_SCHEME}leaflet-minimap@3.6.1/Control.MiniMap.min.css")]
-    _template = Template(
+    _template = tpl.template(
         """
         {% macro script(this, kwargs) %}
         (function() {
@@ -208,7 +194,7 @@ class MiniMap(JSCSSMixin, folium.MacroElement):
             new L.Control.MiniMap(layer, {position: "bottomleft", toggleDisplay: true, width: 140, height: 140,
                 zoomLevelFixed: 6, minimized: true,
                 aimingRectOptions: {color: "#D55E00", weight: 1.5, fillOpacity: 0.04, interactive: false},
-                strings: {{ this.strings | tojson }}}).addTo({{ this._parent.get_name() }});
+                strings: {{ this.strings | tojson }}}).addTo({{ this.parent_name }});
         })();
         {% endmacro %}
         """
@@ -221,12 +207,12 @@ class MiniMap(JSCSSMixin, folium.MacroElement):
         self.strings = strings
 
 
-class LazyMeasure(folium.MacroElement):
+class LazyMeasure(tpl.RenderOnce):
     """The measuring tool's button; leaflet-measure (237 KB) loads on the first click (BEM.lazyMeasure)."""
 
-    _template = Template("""
+    _template = tpl.template("""
         {% macro script(this, kwargs) %}
-        BEM.lazyMeasure({{ this._parent.get_name() }}, {{ this.js | tojson }}, {{ this.css | tojson }},
+        BEM.lazyMeasure({{ this.parent_name }}, {{ this.js | tojson }}, {{ this.css | tojson }},
             {{ this.options | tojson }}, {{ this.title | tojson }});
         {% endmacro %}
     """)
@@ -244,9 +230,7 @@ def add_tools(m: folium.Map, layers: Layers, lang: str, display_datum: str, lazy
 
     ``lazy_base``: where the app serves the vendored plugins; the measuring tool then loads on first
     use (a standalone export inlines it instead)."""
-    from folium.plugins import Fullscreen, MeasureControl
-
-    Fullscreen(position="topleft", title=i18n.t("fullscreen", lang), title_cancel=i18n.t("fullscreen_exit", lang),
+    tpl.Fullscreen(position="topleft", title=i18n.t("fullscreen", lang), title_cancel=i18n.t("fullscreen_exit", lang),
                force_separate_button=True).add_to(m)
     # leaflet-measure knows no km²: our own unit table, with short names in the page's language
     units = {"kilometers": {"factor": 0.001, "display": i18n.t("unit_km", lang), "decimals": 2},
@@ -259,7 +243,7 @@ def add_tools(m: folium.Map, layers: Layers, lang: str, display_datum: str, lazy
     if lazy_base:
         LazyMeasure(lazy_base, options, i18n.t("measure", lang)).add_to(m)
     else:
-        MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
+        tpl.MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
                        primary_area_unit="sqkilometers", secondary_area_unit="hectares", units=units,
                        localization="cn" if lang == "zh" else "en").add_to(m)
     outline = []
@@ -376,12 +360,17 @@ def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool
     return {"type": "FeatureCollection", "features": features}
 
 
-def _style_function(s: style.LayerStyle):
-    def fn(feature: dict) -> dict:
-        st = style.stroke(s, feature["properties"].get("segment"))
-        return {"color": st.color, "weight": st.weight, "fillColor": st.fill_color or st.color,
-                "fillOpacity": st.fill_opacity, "dashArray": st.dash, "opacity": st.opacity}
-    return fn
+def _leaflet_style(st: style.Stroke) -> dict:
+    return {"color": st.color, "weight": st.weight, "fillColor": st.fill_color or st.color,
+            "fillOpacity": st.fill_opacity, "dashArray": st.dash, "opacity": st.opacity}
+
+
+def _styles(s: style.LayerStyle, data: dict) -> dict[str, dict]:
+    """The layer's Leaflet styles keyed by segment ("" for features without one), as BEM.geoLayer reads them."""
+    segments = {f["properties"].get("segment") for f in data["features"]} - {None}
+    out = {"": _leaflet_style(style.stroke(s, None))}
+    out.update({str(seg): _leaflet_style(style.stroke(s, seg)) for seg in segments})
+    return out
 
 
 def layer_name(s: style.LayerStyle, lang: str) -> str:
@@ -389,7 +378,7 @@ def layer_name(s: style.LayerStyle, lang: str) -> str:
     return html.escape(s.label(lang), quote=False)
 
 
-class FastPoints(folium.MacroElement):
+class FastPoints(tpl.RenderOnce):
     """Many points (an imported list of thousands) on one canvas (``BEM.PointCloud`` in bem-map.js).
 
     One DOM element per point stalls a browser at a few thousand. Below zoom CLUSTER_BELOW the points
@@ -397,10 +386,10 @@ class FastPoints(folium.MacroElement):
     pre-escaped and show in a popup on click; coordinates go as a flat [lat, lon, ...] array.
     """
 
-    _template = Template(
+    _template = tpl.template(
         """
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.addLayer(new BEM.PointCloud({{ this.flat | tojson }}, {{ this.names | tojson }},
+        {{ this.parent_name }}.addLayer(new BEM.PointCloud({{ this.flat | tojson }}, {{ this.names | tojson }},
             {{ this.style | tojson }}));
         {% endmacro %}
         """
@@ -427,30 +416,26 @@ FAST_POINTS_MIN = 500
 
 
 def make_layer(gdf: gpd.GeoDataFrame, key: str, lang: str, show: bool = True, display_datum: str = "wgs84",
-               s: style.LayerStyle | None = None, detail: bool = True) -> folium.FeatureGroup:
+               s: style.LayerStyle | None = None, detail: bool = True) -> tpl.FeatureGroup:
     """One styled, toggleable layer (shifted to the basemap's datum) as a FeatureGroup.
 
     ``s`` is given for imported layers, whose style is the planner's, not the spec's.
     """
     imported = s is not None
     s = s or style.get_style(key)
-    group = folium.FeatureGroup(name=layer_name(s, lang), show=show, overlay=True)
+    group = tpl.FeatureGroup(name=layer_name(s, lang), show=show, overlay=True)
     if imported and s.kind == "point" and len(gdf) > FAST_POINTS_MIN:
         FastPoints(gdf, s, display_datum).add_to(group)
         return group
     data = to_display_geojson(gdf, key, lang, curated=key not in ("boundary", "districts"), display_datum=display_datum,
                               imported=imported, detail=detail)
-    kwargs = {}
+    icon = None
     if s.kind == "point":
         half = s.size / 2
-        icon = folium.DivIcon(html=style.marker_svg(s), icon_size=(s.size, s.size),
-                              icon_anchor=(half, half), class_name="bem-icon")
-        kwargs["marker"] = folium.Marker(icon=icon)
-    else:
-        kwargs["style_function"] = _style_function(s)
+        icon = {"html": style.marker_svg(s), "iconSize": [s.size, s.size], "iconAnchor": [half, half],
+                "className": "bem-icon"}
     if data["features"]:
-        folium.GeoJson(data, name=s.label(lang), on_each_feature=_ON_EACH_FEATURE,
-                       smooth_factor=0.5, **kwargs).add_to(group)
+        tpl.GeoLayer(data, styles=_styles(s, data), icon=icon).add_to(group)
     if (s.kind == "point" or key == "areas") and not imported:
         add_labels(group, gdf, lang, s, display_datum=display_datum)
     return group
@@ -462,7 +447,7 @@ def add_layer(m: folium.Map, layers: Layers, key: str, lang: str, show: bool, di
 
 
 def venue_groups(result: Shown, spec: MapSpec, fit: tuple[float, float, float, float] | None = None,
-                 note: str | None = None) -> list[folium.FeatureGroup]:
+                 note: str | None = None) -> list[tpl.FeatureGroup]:
     """The venue layers and imported layers of ``spec`` (filtered) plus the selection, as dynamic feature groups.
 
     Sent apart from the static base map, so a filter change redraws them without reloading the map.
@@ -488,15 +473,17 @@ def venue_groups(result: Shown, spec: MapSpec, fit: tuple[float, float, float, f
     if note:
         MapNote(note).add_to(selection)
     groups.append(selection)
+    for group in groups:
+        tpl.check_render_once(group)
     return groups
 
 
-class FitView(folium.MacroElement):
+class FitView(tpl.RenderOnce):
     """Fit the map to ``bounds`` (display datum, [[s, w], [n, e]]) once, clear of the controls (BEM.fit)."""
 
-    _template = Template("""
+    _template = tpl.template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.addLayer(new BEM.FitView({{ this.bounds | tojson }}, {{ this.max_zoom }}));
+        {{ this.parent_name }}.addLayer(new BEM.FitView({{ this.bounds | tojson }}, {{ this.max_zoom }}));
         {% endmacro %}
     """)
 
@@ -506,12 +493,12 @@ class FitView(folium.MacroElement):
         self.bounds, self.max_zoom = bounds, max_zoom
 
 
-class MapNote(folium.MacroElement):
+class MapNote(tpl.RenderOnce):
     """A message in the middle of the map (text, never markup), gone when its group is replaced."""
 
-    _template = Template("""
+    _template = tpl.template("""
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.addLayer(new BEM.Note({{ this.text | tojson }}));
+        {{ this.parent_name }}.addLayer(new BEM.Note({{ this.text | tojson }}));
         {% endmacro %}
     """)
 
@@ -528,42 +515,40 @@ def display_bounds(bbox: tuple[float, float, float, float], display_datum: str) 
     return [[miny, minx], [maxy, maxx]]
 
 
-class _RemoveAfterAdd(folium.MacroElement):
+class _RemoveAfterAdd(tpl.RenderOnce):
     """Takes a dynamic group off the map right after streamlit-folium adds it (the user hid it)."""
 
-    _template = Template("""
+    _template = tpl.template("""
         {% macro script(this, kwargs) %}
-        setTimeout(function() { {{ this._parent.get_name() }}.remove(); }, 0);
+        setTimeout(function() { {{ this.parent_name }}.remove(); }, 0);
         {% endmacro %}
     """)
 
 
 def selection_group(selected: gpd.GeoDataFrame | None, ring: shapely.Geometry | None, lang: str,
-                    display_datum: str) -> folium.FeatureGroup:
+                    display_datum: str) -> tpl.FeatureGroup:
     """A highlight ring around the selected venue and the "within N km" buffer."""
-    group = folium.FeatureGroup(name=i18n.t("selection", lang), overlay=True, control=False)
+    group = tpl.FeatureGroup(name=i18n.t("selection", lang), overlay=True, control=False)
     if ring is not None:
         shifted = datum.transform_geometry(ring, "wgs84", display_datum)
         r = style.RING
-        folium.GeoJson(shifted.__geo_interface__, style_function=lambda _f: {
-            "color": r.color, "weight": r.weight, "dashArray": r.dash, "fillColor": r.fill_color,
-            "fillOpacity": r.fill_opacity, "opacity": r.opacity}, interactive=False).add_to(group)
+        tpl.GeoLayer(shifted.__geo_interface__, styles={"": _leaflet_style(r)}, interactive=False).add_to(group)
     if selected is not None and not selected.empty:
         points = datum.transform_geometry(selected.geometry.values, "wgs84", display_datum)
         sel = style.SELECTION
         for pt in points:
-            folium.CircleMarker((pt.y, pt.x), radius=style.SELECTION_RADIUS, color=sel.color, weight=sel.weight,
+            tpl.CircleMarker((pt.y, pt.x), radius=style.SELECTION_RADIUS, color=sel.color, weight=sel.weight,
                                 fill=False, interactive=False, class_name="bem-selected").add_to(group)
     return group
 
 
-def layer_control(lang: str, imported: tuple = ()) -> folium.LayerControl:
+def layer_control(lang: str, imported: tuple = ()) -> tpl.LayerControl:
     """The layer control, listing layers in the legend's order (core first)."""
     extra = {layer.key: layer.style for layer in imported}
     keys = [s.key for s in style.LAYERS] + list(extra)
     order = [layer_name(style.get_style(k, extra), lang) for k in style.legend_order(keys, extra)]
-    return folium.LayerControl(collapsed=False, position="topright", sortLayers=True, sortFunction=JsCode(
-        f"function(a, b, nameA, nameB) {{ var o = {json.dumps(order, ensure_ascii=False)};"
+    return tpl.LayerControl(collapsed=False, position="topright", sortLayers=True, sortFunction=JsCode(
+        f"function(a, b, nameA, nameB) {{ var o = {tpl.dumps(order)};"
         " return o.indexOf(nameA) - o.indexOf(nameB); }"))
 
 
@@ -580,16 +565,16 @@ def label_priority(s: style.LayerStyle) -> int:
     return 10 + s.z if s.key != "heritage" else 5
 
 
-def add_labels(group: folium.FeatureGroup, gdf: gpd.GeoDataFrame, lang: str, s: style.LayerStyle,
+def add_labels(group: tpl.FeatureGroup, gdf: gpd.GeoDataFrame, lang: str, s: style.LayerStyle,
                display_datum: str = "wgs84") -> None:
     """Text labels in ``lang``; ``BEM.relabel`` places them (priority, four positions, no overlaps)."""
     points = datum.transform_geometry(gdf.geometry.representative_point().values, "wgs84", display_datum)
     offset = s.size / 2 + 3 if s.kind == "point" else 0
     pos = ' data-pos="c"' if s.kind != "point" else ""
     for name, pt in zip(gdf[f"name_{lang}"], points):
-        folium.Marker(
+        tpl.Marker(
             location=(pt.y, pt.x),
-            icon=folium.DivIcon(html=f'<div class="bem-label bem-off" data-p="{label_priority(s)}" '
+            icon=tpl.DivIcon(html=f'<div class="bem-label bem-off" data-p="{label_priority(s)}" '
                                      f'data-minzoom="{s.label_min_zoom}" style="--off:{offset:g}px"{pos}>'
                                      f'{html.escape(name)}</div>',
                                 icon_size=(0, 0), icon_anchor=(0, 0), class_name="bem-label-icon"),
@@ -602,7 +587,7 @@ def add_basemap(m: folium.Map, bm: basemaps.Basemap, token: str | None = None) -
     for url, name in ((bm.url(token), bm.key), (bm.labels_url(token), f"{bm.key}-labels")):
         if url is None:
             continue
-        folium.TileLayer(tiles=url, attr=bm.attribution, name=name, subdomains=bm.subdomains,
+        tpl.TileLayer(tiles=url, attr=bm.attribution, name=name, subdomains=bm.subdomains,
                          max_zoom=18, max_native_zoom=bm.max_zoom, overlay=False, control=False).add_to(m)
 
 
@@ -621,7 +606,7 @@ def build_base_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", v
     hidden = spec.hidden()
     bm = effective_basemap(spec.basemap, spec.token)
     # quarter zoom steps: a view fits the map's real size instead of the nearest power of two
-    m = folium.Map(location=BEIJING_CENTER, zoom_start=BEIJING_ZOOM, tiles=None, control_scale=True,
+    m = tpl.Map(location=BEIJING_CENTER, zoom_start=BEIJING_ZOOM, tiles=None, control_scale=True,
                    prefer_canvas=False, height=height, min_zoom=7, max_zoom=18, zoom_snap=0.25, zoom_delta=0.5)
     add_basemap(m, bm, spec.token)
     keys = [s.key for s in style.LAYERS]
@@ -636,15 +621,14 @@ def build_base_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", v
     MousePosition(bm.datum, lang).add_to(m)
     add_tools(m, layers, lang, bm.datum, vendor_base if lazy_tools else None)
     if draw:  # a workspace open for editing: sketch points, lines and areas (leaflet-draw, served locally)
-        from folium.plugins import Draw
-
-        Draw(export=False, position="topleft", draw_options={"circle": False, "circlemarker": False},
+        tpl.Draw(export=False, position="topleft", draw_options={"circle": False, "circlemarker": False},
              edit_options={"edit": False, "remove": True}).add_to(m)
     if view is None:
-        m.fit_bounds(_bounds(layers.boundary, bm.datum))
+        tpl.FitBounds(_bounds(layers.boundary, bm.datum)).add_to(m)
     else:
         lon, lat = datum.from_wgs84(view[1], view[0], bm.datum)
         m.location, m.options["zoom"] = [lat, lon], int(view[2])
+    tpl.check_render_once(m)
     return localize_assets(m, asset_base, vendor_base)
 
 
@@ -668,6 +652,7 @@ def build_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", vendor
     if result.selected is not None or result.ring is not None:
         selection_group(result.selected, result.ring, lang, display).add_to(m)
     layer_control(lang, spec.imported).add_to(m)
+    tpl.check_render_once(m)
     check_no_remote_assets(m)
     return m
 

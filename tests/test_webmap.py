@@ -8,7 +8,7 @@ import folium
 import numpy as np
 import pytest
 
-from geo import assets, basemaps, datum, style, webmap
+from geo import assets, basemaps, datum, style, templating, webmap
 from geo.errors import AssetError
 from geo.mapspec import MapSpec
 
@@ -99,7 +99,7 @@ def test_tile_mirror_replaces_every_tile_server(layers, monkeypatch):
 def overlay_coords(m: folium.Map, key: str, lang: str = "en") -> dict[str, list]:
     group = next(c for c in m._children.values()
                  if isinstance(c, folium.FeatureGroup) and c.layer_name == style.get_style(key).label(lang))
-    geojson = next(c for c in group._children.values() if isinstance(c, folium.GeoJson))
+    geojson = next(c for c in group._children.values() if isinstance(c, templating.GeoLayer))
     return {f["properties"]["_tip"]: f["geometry"]["coordinates"] for f in geojson.data["features"]}
 
 
@@ -164,13 +164,12 @@ def test_point_symbols_follow_the_style(layers):
     m = webmap.build_map(layers, MapSpec(lang="en", basemap="offline"))
     groups = {c.layer_name: c for c in m._children.values() if isinstance(c, folium.FeatureGroup)}
     for s in style.LAYERS:
-        geojson = next(c for c in groups[s.label("en")]._children.values() if isinstance(c, folium.GeoJson))
+        geojson = next(c for c in groups[s.label("en")]._children.values() if isinstance(c, templating.GeoLayer))
         if s.kind == "point":
-            assert geojson.marker.icon.options["html"] == style.marker_svg(s)
+            assert geojson.options["icon"]["html"] == style.marker_svg(s)
             assert len(geojson.data["features"]) == len(layers.get(s.key))
         else:
-            first = geojson.data["features"][0]
-            assert geojson.style_function(first)["color"] == s.color
+            assert geojson.options["styles"][""]["color"] == s.color
 
 
 def test_the_asset_bundle_joins_the_served_files_in_order(tmp_path):

@@ -27,6 +27,23 @@ XSS = '<img src=x onerror=alert(1)>'
 SCRIPT = "</script><script>alert('x')</script>"
 MD_IMAGE = "![beacon](http://192.0.2.7/beacon.png)"  # markdown that would make a browser fetch (a TEST-NET address)
 MATH = r"$\undefinedmacro$ and $x^2$"  # matplotlib math text that would break a snapshot
+#: the mark a file-creating template payload would leave in the working directory
+TEMPLATE_MARK = "bem_pwned"
+#: Jinja payloads: text that must stay text in every page and export (tests/test_security_templates.py)
+TEMPLATE_PAYLOADS = (
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "{% endraw %}",
+    "{# a comment #}",
+    "{%- if true %}yes{% endif %}",
+    "{{ {{ 7*7 }} }}",
+    "{% for x in range(3) %}{{ x }}{% endfor %}",
+    "{{ self.__init__.__globals__ }}",
+    "{{cycler.__init__.__globals__.os.getcwd()}}",
+    f"{{{{lipsum.__globals__.os.mkdir(dict({TEMPLATE_MARK}=1)|first)}}}}",
+)
+#: one payload split across two fields of one feature (its name and its note)
+TEMPLATE_SPLIT = ("{{", " 7*7 }}")
 
 
 def gj(features: list) -> bytes:
@@ -209,6 +226,11 @@ def cases() -> dict[str, tuple[bytes, dict]]:
     c["markup-names.geojson"] = (gj([point(116.39, 39.91, name=MD_IMAGE), point(116.40, 39.92, name="**bold** :red[red]"),
                                      point(116.41, 39.93, name=MATH)]),
                                  {"loaded": 3, "names": [MD_IMAGE, "**bold** :red[red]", MATH]})
+    payloads = [*TEMPLATE_PAYLOADS, TEMPLATE_SPLIT[0]]
+    notes = [*TEMPLATE_PAYLOADS, TEMPLATE_SPLIT[1]]
+    c["template-payloads.geojson"] = (gj([point(116.38 + i * 0.003, 39.92, name=name, note=note)
+                                         for i, (name, note) in enumerate(zip(payloads, notes))]),
+                                      {"loaded": len(payloads), "names": payloads})
     return c
 
 

@@ -6,6 +6,7 @@
  * BEM.fit     fit a named view's bounds to the map's real size, clear of the controls
  * BEM.note    a message on the map (a filter that leaves nothing)
  * BEM.readout the WGS-84 pointer readout: click or right-click copies, and says so
+ * BEM.geoLayer a GeoJSON layer: escaped tooltip and popup, a divIcon for points, a style per segment
  */
 (function () {
   "use strict";
@@ -23,6 +24,27 @@
     var t = null;
     return function () { clearTimeout(t); t = setTimeout(fn, ms); };
   }
+
+  /* ---- a GeoJSON layer (geo.templating.GeoLayer) ------------------------------------------- */
+  BEM.geoLayer = function (data, opts) {
+    var styles = opts.styles || {};
+    return L.geoJson(data, {
+      smoothFactor: opts.smoothFactor,
+      interactive: opts.interactive !== false,
+      style: function (f) {
+        var seg = f && f.properties && f.properties.segment;
+        return styles[seg] || styles[""] || {};
+      },
+      pointToLayer: opts.icon ? function (f, latlng) { return L.marker(latlng, {icon: L.divIcon(opts.icon)}); }
+                              : undefined,
+      onEachFeature: function (feature, layer) {
+        var p = feature.properties || {};
+        // _tip and _popup arrive escaped by the server (geo.safe.html_text): text, never markup
+        if (p._tip) { layer.bindTooltip(p._tip, {sticky: true, direction: "auto", className: "bem-tip"}); }
+        if (p._popup) { layer.bindPopup(p._popup, {maxWidth: 380, className: "bem-popup"}); }
+      }
+    });
+  };
 
   /* ---- one panel: legend rows are the layer switches ---------------------------------------- */
   BEM.panel = function (map, spec) {
