@@ -11,7 +11,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from geo import basemaps, explore, i18n, mapspec, safe, style, webmap
+from geo import basemaps, explore, i18n, mapspec, safe, sheets, style, webmap
 from geo.errors import GeoError
 from geo.views import VIEWS
 from ui import cache, fastmap, state
@@ -193,7 +193,7 @@ def venue_table_tab(shown, selected_id: str | None, lang: str) -> None:
         if picked != selected_id:
             state.select_venue(picked, True)
             st.rerun()
-    st.download_button(t("download_csv"), table.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button(t("download_csv"), sheets.csv_bytes(table),
                        file_name="venues.csv", mime="text/csv")
 
 

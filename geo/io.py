@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import tempfile
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo import style, templating, webmap
+from geo import sheets, style, webmap
 from geo.assets import inline_assets_html
 from geo.data import CRS, Layers
 from geo.errors import GeoError
@@ -107,10 +106,7 @@ def frame_bytes(gdf: gpd.GeoDataFrame, fmt: str, kml_name: str, kml_description:
             table.insert(lonlat_at, "lon", points.x.round(6))
             table.insert(lonlat_at + 1, "lat", points.y.round(6))
         table["wkt"] = gdf.geometry.to_wkt(rounding_precision=6)
-        table = table.map(neutralize_formula)
-        buf = io.StringIO()
-        table.to_csv(buf, index=False)
-        return buf.getvalue().encode("utf-8-sig")  # BOM: Excel opens Chinese CSV correctly
+        return sheets.csv_bytes(table)  # every cell and column name neutralised (geo.sheets says why)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"export.{fmt}"
         if fmt == "gpkg":
@@ -128,10 +124,8 @@ def frame_bytes(gdf: gpd.GeoDataFrame, fmt: str, kml_name: str, kml_description:
 
 
 def neutralize_formula(value):
-    """A text cell starting with = + - @ would run as a formula in Excel: make it plain text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """``value`` safe for a spreadsheet cell: :func:`geo.sheets.neutralize` (the one rule every sheet sink uses)."""
+    return sheets.neutralize(value)
 
 
 def write_html(layers: Layers, spec: MapSpec, fmt: str = "html", progress=None) -> tuple[bytes, list[str]]:
@@ -155,8 +149,8 @@ def export_html(layers: Layers, spec: MapSpec) -> str:
         spec = replace(spec, token=None, basemap="offline")
     m = webmap.build_map(layers, spec, asset_base=_ASSET_BASE, vendor_base=_VENDOR_BASE)
     bbox = spec.bbox
-    templating.FitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]]).add_to(m)
-    page = templating.render_page(m)
+    m.fit_bounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]])
+    page = m.get_root().render()
     page = inline_assets_html(page, _ASSET_BASE, _VENDOR_BASE)
     if "bem-leaflet/" in page or "bem-vendor/" in page:
         raise ExportError("an asset of the map could not be inlined")
