@@ -447,3 +447,44 @@ def test_a_hostile_upload_hurts_nobody_else(browser, app_url, name):
     finally:
         page.close()
     assert _rss_mb(pid) < 1500
+
+
+def test_template_payloads_uploaded_stay_text_in_the_browser(browser, app_url, artifacts):
+    """A file named with a Jinja payload, its features named with the rest: the legend, the layer control,
+    tooltips and popups show them literally, and the file-creating one creates nothing on the server."""
+    from tests.conftest import ROOT
+    from tests.corpus.make_corpus import TEMPLATE_MARK, TEMPLATE_PAYLOADS
+
+    file_name = f"{TEMPLATE_PAYLOADS[-1]}.geojson"
+    data = (ROOT / "tests" / "corpus" / "files" / "template-payloads.geojson").read_bytes()
+    page, requests = open_app(browser, f"{app_url}/?basemap=offline&lang=en&c=39.92,116.39&z=14")
+    try:
+        map_frame(page)
+        page.get_by_text("Import your own data").click()
+        page.locator('section[data-testid="stFileUploaderDropzone"] input[type="file"]').set_input_files(
+            {"name": file_name, "mimeType": "application/geo+json", "buffer": data})
+        page.get_by_role("button", name="Add to the map").click(timeout=30000)
+        label = f"Imported: {file_name}"
+        frame = None
+        for _ in range(60):  # the base map reloads with the new layer
+            page.wait_for_timeout(500)
+            try:
+                frame = map_frame(page, timeout=5)
+                if label in frame.locator(".bem-panel").text_content():
+                    break
+            except Exception:
+                continue
+        assert label in frame.locator(".bem-panel").text_content()
+        assert label in frame.locator(".leaflet-control-layers-overlays").text_content()
+        js_find = "l => l.feature && l.feature.properties._tip && l.feature.properties._popup"
+        shown = frame.evaluate(f"""() => {{ const out = [];
+            map_div.eachLayer(l => {{ if (({js_find})(l) && l.feature.properties._popup.indexOf('{{') >= 0) {{
+                l.openTooltip(); out.push(l.getTooltip().getElement().innerText); }} }});
+            return out; }}""")
+        for payload in TEMPLATE_PAYLOADS:
+            assert payload in shown, (payload, shown)
+        assert page.get_by_text("Something went wrong").count() == 0
+        page.screenshot(path=str(artifacts / "import-template-payloads-en.png"))
+    finally:
+        page.close()
+    assert not (ROOT / TEMPLATE_MARK).exists(), "a template payload ran on the server"
