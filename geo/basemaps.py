@@ -25,12 +25,25 @@ _TIANDITU_ATTR = "© 天地图 Tianditu, 国家地理信息公共服务平台"
 
 
 class MirrorError(ValueError):
-    """BEM_TILE_MIRROR is not an http(s) URL with a host."""
+    """BEM_TILE_MIRROR is not an http(s) URL with a host, or carries a user name or password.
+
+    ``str()`` is one line in both languages (it is shown at start, before a language is chosen);
+    ``message(lang)`` is one of them."""
+
+    def __init__(self, key: str, **kw: str):
+        self.key, self.kw = key, {"var": MIRROR_ENV, **kw}
+        super().__init__(f"{self.message('en')} / {self.message('zh')}")
+
+    def message(self, lang: str) -> str:
+        from geo import i18n
+
+        return i18n.t(self.key, lang).format(**self.kw)
 
 
 def mirror_url() -> str | None:
-    """The intranet tile mirror (``BEM_TILE_MIRROR``), checked: only http(s) with a host, nothing that could
-    make the server read local paths (``file://``) or carry markup into a page."""
+    """The intranet tile mirror (``BEM_TILE_MIRROR``), checked: only http(s) with a host and a valid port,
+    nothing that could make the server read local paths (``file://``) or carry markup into a page, and no
+    user name or password (the URL goes to every browser; the message never repeats them)."""
     import re
     from urllib.parse import urlparse
 
@@ -38,9 +51,14 @@ def mirror_url() -> str | None:
     if not value:
         return None
     parts = urlparse(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or re.search(r"[\s<>\"'`{}|\\^]", value):
-        raise MirrorError(f"{MIRROR_ENV} must be an http(s) URL with a host, like http://tiles.intranet/osm; "
-                          f"got {value[:80]!r}")
+    if "@" in parts.netloc:  # user:password@host
+        raise MirrorError("mirror_userinfo")
+    try:
+        bad = parts.scheme not in ("http", "https") or not parts.hostname or parts.port == 0
+    except ValueError:  # a port that is not a number from 1 to 65535
+        bad = True
+    if bad or re.search(r"[\s<>\"'`{}|\\^]", value):
+        raise MirrorError("mirror_bad", value=repr(value[:80]) if "@" not in value else "'…@…'")
     return value
 
 

@@ -193,6 +193,14 @@ _STRINGS: dict[str, dict[str, str]] = {
     "export_done": {"zh": "完成", "en": "Done"},
     "export_failed": {"zh": "导出失败", "en": "Export failed"},
     "tiles_unreachable": {"zh": "底图瓦片服务器无法访问：仅绘制矢量图层", "en": "Basemap tiles unreachable: vector layers only"},
+    "mirror_bad": {"zh": "{var} 必须是带主机名的 http(s) 网址，例如 http://tiles.intranet/osm；当前为 {value}",
+                   "en": "{var} must be an http(s) URL with a host, like http://tiles.intranet/osm; got {value}"},
+    "mirror_userinfo": {
+        "zh": "{var} 不能包含用户名或密码（user:password@host）：瓦片网址会发给每个打开地图的浏览器。请从网址中删除它们，"
+              "改为让镜像按网段放行本服务（或在镜像前放一个代为登录的代理），然后重新启动",
+        "en": "{var} must not contain a user name or password (user:password@host): the tile URL is sent to every "
+              "browser that shows the map. Remove them, let the mirror admit this server's network instead (or put "
+              "a proxy that logs in in front of it), then start again"},
     "source_line": {"zh": "来源：北京市推进国际交往中心功能建设领导小组会议（2025年3月17日）",
                     "en": "Source: Leading Group for Improving Beijing’s Role as the Center for International Exchanges, "
                           "meeting of 17 March 2025"},
