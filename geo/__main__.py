@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from geo import basemaps, formats, i18n, style
+from geo import basemaps, filters, formats, style
 from geo.errors import GeoError
 from geo.mapspec import MapSpec
 from geo.paths import write_atomically
@@ -49,26 +49,6 @@ def parse_dpi(text: str) -> int:
     if not 50 <= dpi <= 1200:
         raise argparse.ArgumentTypeError(f"dpi {dpi} is out of range 50-1200 (150 for screens, 300 for print)")
     return dpi
-
-
-def parse_year(text: str) -> int:
-    try:
-        year = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"year must be a whole number, not {text!r}") from None
-    if not 1950 <= year <= 2035:
-        raise argparse.ArgumentTypeError(f"year {year} is out of range 1950-2035")
-    return year
-
-
-def parse_km(text: str) -> float:
-    try:
-        km = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--within must be a number of km, not {text!r}") from None
-    if not 0 < km <= 500:
-        raise argparse.ArgumentTypeError(f"--within {text} is out of range: more than 0, at most 500 km")
-    return km
 
 
 def split_values(text: str) -> tuple[str, ...]:
@@ -121,13 +101,7 @@ def build_parser() -> Parser:
     snap.add_argument("--subtitle", help="subtitle under the title")
     snap.add_argument("--hide", default="", help=f"comma-separated furniture to leave out: {', '.join(FURNITURE)}")
     filt = snap.add_argument_group("filters (the same as the app's; each takes comma-separated values)")
-    filt.add_argument("--category", default="", help=f"venue categories: {', '.join(style.VENUE_CATEGORIES)}")
-    filt.add_argument("--district", default="", help="districts by English name, e.g. Dongcheng,Chaoyang")
-    filt.add_argument("--action", default="", help=f"plan actions: {', '.join(i18n.terms('plan_action'))}")
-    filt.add_argument("--status", default="", help=f"statuses: {', '.join(i18n.terms('status'))}")
-    filt.add_argument("--year", type=parse_year, help="the layout as it stood (or is planned) in this year")
-    filt.add_argument("--within", type=parse_km, metavar="KM", help="only venues within KM km (straight line) of --of")
-    filt.add_argument("--of", metavar="ID", help="a venue, core, axis or area id (see `python -m geo check --ids`)")
+    filters.add_arguments(filt)  # one flag per filter, from its one definition (geo/filters.py)
     filt.add_argument("--select", metavar="ID", help="highlight this venue (and measure --within from it)")
     deck = sub.add_parser("deck", help="a PowerPoint deck: one slide per view, with speaker notes",
                           description="Write a .pptx deck: for each view a slide with its title, the map (legend on "
@@ -186,36 +160,27 @@ def spec_from_args(args: argparse.Namespace, layers) -> MapSpec:
     hide = set(split_values(args.hide))
     if hide - set(FURNITURE):
         raise CliError(f"--hide: unknown item(s) {', '.join(sorted(hide - set(FURNITURE)))}; use {', '.join(FURNITURE)}")
-    vocab = mapspec.filter_vocabulary(layers)
-    chosen = {}
-    for name in ("category", "district", "action", "status"):
-        values = split_values(getattr(args, name))
-        bad = [v for v in values if v not in vocab[name]]
-        if bad:
-            raise CliError(f"--{name}: unknown value(s) {', '.join(bad)}; use {', '.join(vocab[name])}")
-        chosen[name] = values
+    chosen = filters.from_args(args)
     ids = mapspec.reference_ids(layers)
     venue_ids = tuple(layers.venues["id"])
     if args.select and args.select not in venue_ids:
         raise CliError(f"--select: unknown venue {args.select!r}; use one of {', '.join(venue_ids)}")
-    if args.of and args.of not in ids:
-        raise CliError(f"--of: unknown id {args.of!r}; use a venue, core, axis or area id ({', '.join(ids)})")
-    if args.within and not (args.of or args.select):
+    if chosen.within_km and args.filter_of is None and not args.select:
         raise CliError("--within needs --of ID (or --select ID) to measure from")
-    if args.of and not args.within:
+    if args.filter_of is not None and not chosen.within_km:
         raise CliError("--of needs --within KM")
+    bad = filters.problems(chosen, {"districts": tuple(layers.districts["name_en"])}, ids=ids)
+    if bad:
+        raise CliError(bad[0])
     dpi = args.dpi or 150
     if args.paper:
         width, height = paper_px(args.paper, dpi)
     else:
         width, height = args.size or (1920, 1080)
-    filters = mapspec.FilterSpec(categories=chosen["category"], districts=chosen["district"],
-                                 actions=chosen["action"], statuses=chosen["status"], year=args.year,
-                                 within_km=args.within, of=args.of or "venue")
     return mapspec.MapSpec(
         bbox=args.bbox or VIEWS[args.view].bbox, view="" if args.bbox else args.view,
         lang="en" if args.lang == "en" else "zh", label_lang=args.lang, basemap=args.basemap, layers=args.layers,
-        filters=filters, selection=args.select, title=args.title, subtitle=args.subtitle,
+        filters=chosen, selection=args.select, title=args.title, subtitle=args.subtitle,
         furniture=mapspec.Furniture(**{FURNITURE[k]: k not in hide for k in FURNITURE}),
         page=mapspec.Page(width, height, dpi), token=basemaps.tianditu_key())
 

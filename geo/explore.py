@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 import geopandas as gpd
@@ -15,22 +14,10 @@ import pandas as pd
 import shapely
 
 from geo.data import CRS, METRIC_CRS, Layers
+from geo.filters import FilterSpec
 
 AIRPORTS = ("capital_airport", "daxing_airport")
 PLAN_YEAR = 2025  # the Leading Group meeting that names the places
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the planner wants to see. Empty tuples mean "everything"."""
-
-    categories: tuple[str, ...] = ()
-    districts: tuple[str, ...] = ()  # English district names
-    actions: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    year: int | None = None  # show the layout as it stood (or is planned) in this year
-    within_km: float | None = None  # of ``centre``: a (lon, lat) or any WGS-84 geometry
-    centre: tuple[float, float] | shapely.Geometry | None = None
 
 
 def fold(text: str) -> str:
@@ -112,8 +99,9 @@ def search(venues: gpd.GeoDataFrame, query: str, limit: int = 10) -> pd.DataFram
     return out.drop(columns="_score").head(limit)
 
 
-def filter_venues(venues: gpd.GeoDataFrame, f: Filters) -> gpd.GeoDataFrame:
-    """The venues that pass every filter."""
+def filter_venues(venues: gpd.GeoDataFrame, f: FilterSpec,
+                  centre: tuple[float, float] | shapely.Geometry | None = None) -> gpd.GeoDataFrame:
+    """The venues that pass every filter; "within" counts only with a ``centre`` (lon/lat or a WGS-84 geometry)."""
     keep = pd.Series(True, index=venues.index)
     if f.categories:
         keep &= venues["category"].isin(f.categories)
@@ -131,12 +119,12 @@ def filter_venues(venues: gpd.GeoDataFrame, f: Filters) -> gpd.GeoDataFrame:
         opened = venues["year_open"].notna() & (venues["year_open"] <= f.year)
         undated_built = venues["year_open"].isna() & ~venues["status"].isin(["planned", "under_construction"])
         keep &= opened | undated_built | planned_by | undated_plan
-    if f.within_km is not None and f.centre is not None:
-        keep &= within(venues, f.centre, f.within_km)
+    if f.within_km is not None and centre is not None:
+        keep &= within(venues, centre, f.within_km)
     return venues[keep]
 
 
-def filter_imported(imported: tuple, f: Filters) -> tuple:
+def filter_imported(imported: tuple, f: FilterSpec, centre: tuple[float, float] | shapely.Geometry | None = None) -> tuple:
     """Imported layers under the same filters: category (each layer is one), district, distance.
 
     Status, action and year do not exist for imported data and leave them alone.
@@ -148,8 +136,8 @@ def filter_imported(imported: tuple, f: Filters) -> tuple:
         gdf = layer.gdf
         if f.districts and "district_en" in gdf:
             gdf = gdf[gdf["district_en"].isin(f.districts)]
-        if f.within_km is not None and f.centre is not None and len(gdf):
-            gdf = gdf[within(gdf, f.centre, f.within_km).values]
+        if f.within_km is not None and centre is not None and len(gdf):
+            gdf = gdf[within(gdf, centre, f.within_km).values]
         out.append(layer if gdf is layer.gdf else type(layer)(layer.style, gdf, layer.source))
     return tuple(out)
 

@@ -24,8 +24,10 @@ _STRINGS: dict[str, dict[str, str]] = {
     "data_error_next": {"zh": "请修正上述文件（或用 git 恢复），然后刷新页面。",
                         "en": "Fix the file named above (or restore it with git), then reload the page."},
     "unexpected_error": {"zh": "发生意外错误", "en": "Something went wrong"},
-    "unexpected_next": {"zh": "请刷新页面；若问题持续，请把下面的信息发给维护人员。",
-                        "en": "Reload the page; if it persists, send the line below to the maintainers."},
+    "unexpected_next": {"zh": "请刷新页面；若问题持续，请把上面的编号发给维护人员（服务器日志里有详情）。",
+                        "en": "Reload the page; if it persists, send the reference above to the maintainers "
+                              "(the server log has the details)."},
+    "error_reference": {"zh": "编号", "en": "reference"},
     "field_name": {"zh": "名称", "en": "Name"},
     "field_category": {"zh": "类别", "en": "Category"},
     "field_role": {"zh": "布局角色", "en": "Role in the layout"},

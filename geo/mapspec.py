@@ -14,9 +14,10 @@ from dataclasses import dataclass, field, fields
 import geopandas as gpd
 import shapely
 
-from geo import basemaps, i18n, style
+from geo import basemaps, filters, i18n, style
 from geo.data import Layers
 from geo.errors import GeoError
+from geo.filters import FilterSpec  # noqa: F401 (part of the spec's vocabulary: mapspec.FilterSpec)
 from geo.views import VIEWS
 
 LABEL_LANGS = ("zh", "en", "both")
@@ -54,31 +55,6 @@ class Page:
     height_px: int = 1080
     dpi: int = 150
     svg_text: bool = False  # SVG: keep text as text (needs the fonts where it is opened) instead of outlines
-
-
-@dataclass(frozen=True)
-class FilterSpec:
-    """The planner's filters. Empty tuples mean "everything".
-
-    ``of`` names what "within ``within_km`` km" is measured from: ``venue`` (the selected
-    venue), ``point`` (the clicked ``point``, lon/lat), or the id of a venue, the core, an
-    axis or an area.
-    """
-
-    categories: tuple[str, ...] = ()
-    districts: tuple[str, ...] = ()  # English district names
-    actions: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    year: int | None = None
-    within_km: float | None = None
-    of: str = "venue"
-    point: tuple[float, float] | None = None
-
-    def active(self, today: dt.date | None = None) -> bool:
-        """Any filter beyond the default (this year's layout)."""
-        year = (today or dt.date.today()).year
-        return bool(self.categories or self.districts or self.actions or self.statuses or self.within_km
-                    or (self.year is not None and self.year != year))
 
 
 @dataclass(frozen=True)
@@ -143,22 +119,10 @@ class MapSpec:
             raise SpecError(f"size {p.width_px}x{p.height_px} is too large: at most {MAX_PIXELS:,} pixels")
         if not 50 <= p.dpi <= 1200:
             raise SpecError(f"dpi {p.dpi} is out of range 50-1200")
-        f = self.filters
-        for name, values, allowed in (("category", f.categories, (*style.VENUE_CATEGORIES, *self.extra_styles)),
-                                      ("plan action", f.actions, i18n.terms("plan_action")),
-                                      ("status", f.statuses, i18n.terms("status"))):
-            bad = [v for v in values if v not in allowed]
-            if bad:
-                raise SpecError(f"unknown {name} {', '.join(map(repr, bad))}; use {', '.join(allowed)}")
-        if f.within_km is not None and not 0 < f.within_km <= 500:
-            raise SpecError(f"within must be more than 0 and at most 500 km, not {f.within_km:g}")
+        bad = filters.problems(self.filters, {"categories": tuple(self.extra_styles)})
+        if bad:
+            raise SpecError("; ".join(bad))
         return self
-
-
-def filter_vocabulary(layers: Layers) -> dict[str, tuple[str, ...]]:
-    """The values each filter accepts (districts by English name)."""
-    return {"category": style.VENUE_CATEGORIES, "district": tuple(layers.districts["name_en"]),
-            "action": i18n.terms("plan_action"), "status": i18n.terms("status")}
 
 
 def reference_ids(layers: Layers) -> tuple[str, ...]:
@@ -207,12 +171,9 @@ def shown(layers: Layers, spec: MapSpec) -> Shown:
 
     f = spec.filters
     ref = reference_geometry(layers, spec) if f.within_km else None
-    filters = explore.Filters(categories=f.categories, districts=f.districts, actions=f.actions,
-                              statuses=f.statuses, year=f.year, within_km=f.within_km if ref is not None else None,
-                              centre=ref)
-    venues = explore.filter_venues(layers.venues, filters)
+    venues = explore.filter_venues(layers.venues, f, centre=ref)
     venues = venues[venues["category"].isin([k for k in style.VENUE_CATEGORIES if k in spec.layers])]
-    imported = tuple(layer for layer in explore.filter_imported(spec.imported, filters) if layer.key in spec.layers)
+    imported = tuple(layer for layer in explore.filter_imported(spec.imported, f, centre=ref) if layer.key in spec.layers)
     ring = explore.buffer_polygon(ref, f.within_km) if ref is not None and f.within_km else None
     selected = venues[venues["id"] == spec.selection] if spec.selection else None
     if selected is not None and selected.empty:

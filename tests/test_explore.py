@@ -11,6 +11,7 @@ from pyproj import Geod
 
 from geo import explore
 from geo.data import METRIC_CRS
+from geo.filters import FilterSpec
 
 GEOD = Geod(ellps="WGS84")
 
@@ -80,17 +81,17 @@ def test_within_n_km(layers):
 
 
 def test_filters_combine(layers):
-    f = explore.Filters(categories=("heritage",), districts=("Xicheng",))
+    f = FilterSpec(categories=("heritage",), districts=("Xicheng",))
     out = explore.filter_venues(layers.venues, f)
     assert set(out["id"]) == {"wanning_bridge", "jingshan", "southern_section_road_remains", "xiannongtan"}
-    assert explore.filter_venues(layers.venues, explore.Filters(statuses=("under_construction",)))["id"].tolist() == \
+    assert explore.filter_venues(layers.venues, FilterSpec(statuses=("under_construction",)))["id"].tolist() == \
         ["great_wall_museum"]
 
 
 def test_year_shows_the_layout_as_it_stood(layers):
-    in_2010 = set(explore.filter_venues(layers.venues, explore.Filters(year=2010))["id"])
+    in_2010 = set(explore.filter_venues(layers.venues, FilterSpec(year=2010))["id"])
     assert "daxing_airport" not in in_2010 and "capital_airport" in in_2010 and "forbidden_city" in in_2010
-    assert "daxing_airport" in set(explore.filter_venues(layers.venues, explore.Filters(year=2020))["id"])
+    assert "daxing_airport" in set(explore.filter_venues(layers.venues, FilterSpec(year=2020))["id"])
 
 
 def test_counts(layers):

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo import imports
+from geo.filters import FilterSpec
 from tests.conftest import ROOT
 
 CORPUS = ROOT / "tests" / "corpus"
@@ -170,10 +171,10 @@ def test_imported_layers_follow_the_filters(layers):
     data = "名称,经度,纬度\n故宫旁,116.3907,39.9170\n机场旁,116.60,40.07\n".encode()
     layer = imports.as_layer(imports.read_file("x.csv", data), 0, "#0072B2", "square", districts=layers.districts)
     assert list(layer.gdf["district_en"]) == ["Dongcheng", "Chaoyang"]
-    (kept,) = explore.filter_imported((layer,), explore.Filters(districts=("Dongcheng",)))
+    (kept,) = explore.filter_imported((layer,), FilterSpec(districts=("Dongcheng",)))
     assert list(kept.gdf["_name"]) == ["故宫旁"]
-    assert explore.filter_imported((layer,), explore.Filters(categories=("heritage",))) == ()
-    (near,) = explore.filter_imported((layer,), explore.Filters(within_km=2, centre=(116.3907, 39.9166)))
+    assert explore.filter_imported((layer,), FilterSpec(categories=("heritage",))) == ()
+    (near,) = explore.filter_imported((layer,), FilterSpec(within_km=2), centre=(116.3907, 39.9166))
     assert len(near.gdf) == 1
-    (untouched,) = explore.filter_imported((layer,), explore.Filters(statuses=("planned",), year=2000))
+    (untouched,) = explore.filter_imported((layer,), FilterSpec(statuses=("planned",), year=2000))
     assert untouched is layer  # status and year do not apply to imported data

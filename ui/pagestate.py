@@ -1,27 +1,24 @@
 """The page's state as one typed value: read from the URL once, written back to it.
 
-Everything a planner sets (language, basemap, view, search, selected venue, filters, the
-map's centre and zoom) is a field here, so copying the URL reproduces the view. No Streamlit
-in this module: ``ui/state.py`` keeps a PageState in session state, the widgets' callbacks
-change it, and ``geo.mapspec`` turns it into the map spec every renderer reads.
+Everything a planner sets (language, basemap, view, search, selected venue, the filters, the
+map's centre and zoom, an open workspace) is a field here, so copying the URL reproduces the view.
+The filters are a :class:`geo.filters.FilterSpec`, read and written by the one definition of each
+filter in :mod:`geo.filters`. No Streamlit in this module: ``ui/state.py`` keeps a PageState in
+session state, the widgets' callbacks change it, and it turns it into the map spec every renderer reads.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
-from geo import basemaps, i18n, style
+from geo import basemaps, filters, i18n
+from geo.filters import YEAR_MAX, YEAR_MIN, FilterSpec, this_year  # noqa: F401 (the page's limits)
 from geo.views import VIEWS
 
-YEAR_MIN, YEAR_MAX = 1950, 2035
-LIST_FIELDS = ("cat", "district", "action", "status")
-
-
-def this_year() -> int:
-    return dt.date.today().year
+#: URL keys of the page's own fields (the filters' keys come from geo.filters.FILTERS)
+PAGE_KEYS = ("lang", "basemap", "view", "q", "venue", "c", "z", "ws", "wt")
 
 
 @dataclass
@@ -31,14 +28,7 @@ class PageState:
     view: str = ""
     q: str = ""
     venue: str = ""
-    cat: list[str] = field(default_factory=list)
-    district: list[str] = field(default_factory=list)
-    action: list[str] = field(default_factory=list)
-    status: list[str] = field(default_factory=list)
-    year: int = field(default_factory=this_year)
-    km: float = 0.0
-    of: str = "venue"
-    pt: str = ""  # "lat,lon" of the last click on the map
+    filters: FilterSpec = field(default_factory=filters.defaults)
     c: str = ""  # map centre "lat,lon" (WGS-84)
     z: str = ""  # map zoom
     ws: str = ""  # an open workspace's id
@@ -53,19 +43,7 @@ class PageState:
         s.view = q.get("view") if q.get("view") in VIEWS else ""
         s.q = (q.get("q") or "")[:80]
         s.venue = (q.get("venue") or "")[:80]
-        vocab = {"cat": style.VENUE_CATEGORIES, "action": i18n.terms("plan_action"), "status": i18n.terms("status")}
-        for key in LIST_FIELDS:
-            values = [v for v in (q.get(key) or "").split(",") if v][:40]
-            setattr(s, key, [v for v in values if key == "district" or v in vocab[key]])
-        s.year = _int(q.get("year"), this_year(), YEAR_MIN, YEAR_MAX)
-        try:
-            s.km = max(0.0, min(100.0, float(q.get("km") or 0)))
-        except ValueError:
-            s.km = 0.0
-        if s.km != s.km:  # NaN
-            s.km = 0.0
-        s.of = (q.get("of") or "venue")[:80]
-        s.pt = _latlon(q.get("pt"))
+        s.filters = filters.from_query(q)
         s.c = _latlon(q.get("c"))
         ws, wt = q.get("ws") or "", q.get("wt") or ""
         if re.fullmatch(r"[0-9a-f]{8,32}", ws) and re.fullmatch(r"[A-Za-z0-9_\-]{16,64}", wt):
@@ -76,23 +54,17 @@ class PageState:
 
     def to_query(self) -> dict[str, str]:
         """The URL parameters of this state (defaults left out, language and basemap always kept)."""
-        out = {"lang": self.lang, "basemap": self.basemap, "view": self.view, "q": self.q, "venue": self.venue}
-        for key in LIST_FIELDS:
-            out[key] = ",".join(getattr(self, key))
-        out["year"] = str(self.year) if self.year != this_year() else ""
-        out["km"] = f"{self.km:g}" if self.km else ""
-        out["of"] = self.of if self.km and self.of != "venue" else ""
-        out["pt"] = self.pt if out["of"] == "point" else ""
-        out["c"], out["z"] = self.c, self.z
-        out["ws"], out["wt"] = self.ws, self.wt
+        out = {"lang": self.lang, "basemap": self.basemap, "view": self.view, "q": self.q, "venue": self.venue,
+               **filters.to_query(self.filters), "c": self.c, "z": self.z, "ws": self.ws, "wt": self.wt}
         return {k: v for k, v in out.items() if v or k in ("lang", "basemap")}
 
     def filters_active(self) -> bool:
-        return any(getattr(self, k) for k in LIST_FIELDS) or bool(self.km) or self.year != this_year()
+        return self.filters.active()
 
-    @classmethod
-    def field_names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
+    @staticmethod
+    def url_keys() -> tuple[str, ...]:
+        """Every URL key the page owns."""
+        return (*PAGE_KEYS, *filters.BY_URL)
 
 
 def _int(value, default: int, lo: int, hi: int) -> int:

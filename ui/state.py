@@ -8,18 +8,20 @@ It is read from the URL once (``init_from_url``), the widgets' callbacks change 
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
-from geo import datum, i18n, mapspec, style, webmap
+from geo import datum, filters, i18n, mapspec, style, webmap
 from geo.views import VIEWS
 from ui.pagestate import YEAR_MAX, YEAR_MIN, PageState  # noqa: F401 (re-exported for the page)
 
 VENUE_ZOOM = 15
-#: fields of PageState that are filter widgets, built only while the filters panel is open
-FILTER_WIDGETS = ("cat", "district", "action", "status", "year", "km", "of")
-#: fields of PageState that are widgets (the widget's key is the field's name)
+#: the filter widgets (a widget's key is its filter's URL key), built only while the filters panel is open;
+#: the point has none (a click on the map sets it)
+FILTER_WIDGETS = tuple(f.url for f in filters.FILTERS if f.kind != "point")
+#: every widget that shows a part of the page state
 WIDGETS = ("lang", "basemap", "view", "q", *FILTER_WIDGETS)
 
 
@@ -46,24 +48,55 @@ def init_from_url() -> None:
         ss["target_venue"] = state.venue
 
 
+def widget_value(name: str):
+    """The value widget ``name`` shows for the page state (a filter's widget: its filter's value)."""
+    f = filters.BY_URL.get(name)
+    if f is None:
+        return getattr(page(), name)
+    value = getattr(page().filters, f.field)
+    if f.kind == "list":
+        return list(value)
+    if f.kind == "float":
+        return float(value or 0.0)
+    return value
+
+
+def _store(name: str, value) -> None:
+    """Put widget ``name``'s value into the page state."""
+    f = filters.BY_URL.get(name)
+    if f is None:
+        setattr(page(), name, value)
+        return
+    if f.kind == "list":
+        value = tuple(value or ())
+    elif f.kind == "float":
+        value = filters.clamp_value(f, float(value or 0.0)) or None
+    elif f.kind == "int":
+        value = filters.clamp_value(f, int(value))
+    set_filter(f.field, value)
+
+
+def set_filter(field: str, value) -> None:
+    """Change one filter of the page state (``field``: a FilterSpec field)."""
+    page().filters = replace(page().filters, **{field: value})
+
+
 def changed(name: str) -> None:
     """Callback of every widget: copy its value into the page state."""
-    value = st.session_state.get(name)
-    setattr(page(), name, list(value) if isinstance(value, list) else value)
+    _store(name, st.session_state.get(name))
 
 
 def set_widget(name: str, value) -> None:
     """Change a widget's value and the page state together (outside the widget's own callback)."""
-    st.session_state[name] = value
-    setattr(page(), name, list(value) if isinstance(value, list) else value)
+    _store(name, value)
+    st.session_state[name] = widget_value(name)
 
 
 def restore_widgets(names: tuple[str, ...]) -> None:
     """Give widgets their values from the page state before they are built. A widget inside a closed (lazy)
     panel is not built, and Streamlit forgets its value; the page state never does."""
     for name in names:
-        value = getattr(page(), name)
-        st.session_state[name] = list(value) if isinstance(value, list) else value
+        st.session_state[name] = widget_value(name)
 
 
 def go_to_view() -> None:
@@ -140,14 +173,9 @@ def reported_layers() -> list | None:
 def map_spec(layers, imported: tuple, token: str | None, bbox=None) -> mapspec.MapSpec:
     """The one map spec of this run, from the page state and the layers the planner switched on."""
     state = page()
-    point = None
-    if state.pt:
-        lat, lon = (float(v) for v in state.pt.split(","))
-        point = (lon, lat)
-    of = state.of if state.of in reference_options(layers) else "venue"
-    filters = mapspec.FilterSpec(categories=tuple(state.cat), districts=tuple(state.district),
-                                 actions=tuple(state.action), statuses=tuple(state.status), year=state.year,
-                                 within_km=float(state.km) if state.km else None, of=of, point=point)
+    chosen = state.filters
+    if chosen.of not in reference_options(layers):
+        chosen = replace(chosen, of="venue")
     visible = webmap.visible_layers(reported_layers(), tuple(layer.key for layer in imported))
     view = state.view if state.view in VIEWS else ""
     if bbox is None:
@@ -155,7 +183,7 @@ def map_spec(layers, imported: tuple, token: str | None, bbox=None) -> mapspec.M
     if view and not mapspec.similar_extent(bbox, VIEWS[view].bbox):
         view = ""  # the planner has panned away from the named view
     return mapspec.MapSpec(bbox=bbox, view=view, lang=state.lang,
-                           basemap=state.basemap, layers=visible, filters=filters, selection=selected_id(layers),
+                           basemap=state.basemap, layers=visible, filters=chosen, selection=selected_id(layers),
                            imported=tuple(imported), token=token)
 
 
@@ -220,8 +248,8 @@ def remember_map(out: dict, display_datum: str, layers, lang: str) -> None:
     if isinstance(clicked, dict) and "lat" in clicked and clicked != ss.get("_last_click"):
         ss["_last_click"] = clicked
         lon, lat = datum.to_wgs84(float(clicked["lng"]), float(clicked["lat"]), display_datum)
-        page().pt = f"{lat:.5f},{lon:.5f}"
-        if page().of == "point" and page().km:
+        set_filter("point", (round(float(lon), 5), round(float(lat), 5)))
+        if page().filters.of == "point" and page().filters.within_km:
             st.rerun()
     tip = out.get("last_object_clicked_tooltip")
     if tip and tip != ss.get("_last_tip"):
@@ -254,5 +282,5 @@ def write_url() -> None:
         if st.query_params.get(key) != value:
             st.query_params[key] = value
     for key in list(st.query_params):
-        if key in PageState.field_names() and key not in wanted:
+        if key in PageState.url_keys() and key not in wanted:
             del st.query_params[key]

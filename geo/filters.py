@@ -1,0 +1,261 @@
+"""The planner's filters, each defined once.
+
+A filter is one :class:`Filter` in :data:`FILTERS`: the :class:`FilterSpec` field it sets, its URL key
+(which is also its widget's key), its command-line flag, its limits or allowed values, and the catalogue
+key of its label. Everything else is made from that table: reading and writing the URL
+(:func:`from_query`, :func:`to_query`), the command line's flags (:func:`add_arguments`,
+:func:`from_args`), clamping (:func:`clamp`) and validation (:func:`problems`). Adding a filter is one
+more entry here, one field of :class:`FilterSpec`, and (if it filters something new) one line in
+:func:`geo.explore.filter_venues`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, replace
+
+from geo import i18n, style
+
+YEAR_MIN, YEAR_MAX = 1950, 2035
+#: at most this many values of one list filter are read from a URL
+MAX_VALUES = 40
+
+
+def this_year() -> int:
+    return dt.date.today().year
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    """The planner's filters. Empty tuples mean "everything".
+
+    ``of`` names what "within ``within_km`` km" is measured from: ``venue`` (the selected
+    venue), ``point`` (the clicked ``point``, lon/lat), or the id of a venue, the core, an
+    axis or an area.
+    """
+
+    categories: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()  # English district names
+    actions: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    year: int | None = None  # the layout as it stood (or is planned) in this year; None: every year
+    within_km: float | None = None
+    of: str = "venue"
+    point: tuple[float, float] | None = None  # lon, lat (WGS-84)
+
+    def active(self, today: dt.date | None = None) -> bool:
+        """Any filter beyond the default (this year's layout)."""
+        year = (today or dt.date.today()).year
+        return bool(self.categories or self.districts or self.actions or self.statuses or self.within_km
+                    or (self.year is not None and self.year != year))
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One filter: where it lives in the spec, the URL, the command line and the catalogue, and its limits."""
+
+    field: str  # the FilterSpec field
+    url: str  # the URL key and the widget's key
+    flag: str  # the command-line flag
+    label: str  # the catalogue key of its label (geo.i18n)
+    kind: str  # list (comma-separated values), int, float, ref (a feature id) or point ("lat,lon")
+    help: str = ""  # the command line's help text
+    values: Callable[[], tuple[str, ...]] | None = None  # allowed values (None: any; checked against data)
+    lo: float | None = None
+    hi: float | None = None
+    step: float | None = None
+    hint: str = ""  # the catalogue key of its widget's help text
+
+    def allowed(self, extra: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+        return None if self.values is None else (*self.values(), *extra)
+
+
+FILTERS: tuple[Filter, ...] = (
+    Filter("categories", "cat", "--category", "field_category", "list", values=lambda: style.VENUE_CATEGORIES,
+           help="venue categories"),
+    Filter("districts", "district", "--district", "field_district", "list",
+           help="districts by English name, e.g. Dongcheng,Chaoyang"),
+    Filter("actions", "action", "--action", "field_action", "list", values=lambda: i18n.terms("plan_action"),
+           help="plan actions"),
+    Filter("statuses", "status", "--status", "field_status", "list", values=lambda: i18n.terms("status"),
+           help="statuses"),
+    Filter("year", "year", "--year", "field_year", "int", lo=YEAR_MIN, hi=YEAR_MAX, step=1, hint="year_help",
+           help="the layout as it stood (or is planned) in this year"),
+    Filter("within_km", "km", "--within", "within_km", "float", lo=0.0, hi=100.0, step=0.5, hint="within_help",
+           help="only venues within KM km (straight line) of --of"),
+    Filter("of", "of", "--of", "within_of", "ref",
+           help="what --within measures from: a venue, core, axis or area id (see `python -m geo check --ids`), "
+                "or 'point' with --point"),
+    Filter("point", "pt", "--point", "of_point", "point", help="LAT,LON (WGS-84) that --of point measures from"),
+)
+BY_FIELD = {f.field: f for f in FILTERS}
+BY_URL = {f.url: f for f in FILTERS}
+assert [f.field for f in FILTERS] == [f.name for f in fields(FilterSpec)], "one Filter per FilterSpec field"
+
+
+# --- one value: parsed, clamped, written ---------------------------------------------------------------------
+
+def _number(f: Filter, text: str) -> float:
+    value = float(text)
+    if math.isnan(value) or math.isinf(value):
+        raise ValueError(text)
+    return value
+
+
+def parse(f: Filter, text: str, strict: bool = False, extra: tuple[str, ...] = ()):
+    """The value of filter ``f`` written as ``text``. ``strict`` (the command line) raises ValueError with
+    a message for what the lenient URL reader drops or clamps."""
+    text = (text or "").strip()
+    if f.kind == "list":
+        values = tuple(dict.fromkeys(v.strip() for v in text.split(",") if v.strip()))
+        allowed = f.allowed(extra)
+        bad = [v for v in values if allowed is not None and v not in allowed]
+        if strict and bad:
+            raise ValueError(f"unknown {f.flag.lstrip('-')} value(s) {', '.join(bad)}; use {', '.join(allowed)}")
+        return tuple(v[:80] for v in values if v not in bad)[:MAX_VALUES]
+    if f.kind in ("int", "float"):
+        try:
+            value = _number(f, text)
+        except ValueError:
+            raise ValueError(f"must be a number, not {text!r}") from None
+        if f.kind == "int":
+            if strict and value != int(value):
+                raise ValueError(f"must be a whole number, not {text!r}")
+            value = int(value)
+        if strict and not (f.lo <= value <= f.hi):
+            raise ValueError(f"{text} is out of range {f.lo:g}-{f.hi:g}")
+        return clamp_value(f, value)
+    if f.kind == "point":
+        lat, lon = (float(v) for v in text.split(","))  # ValueError for anything else
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise ValueError(f"{text!r} is not a position on Earth (lat,lon)")
+        return round(lon, 5), round(lat, 5)
+    return text[:80]  # ref: checked against the data by the caller
+
+
+def clamp_value(f: Filter, value):
+    if f.kind in ("int", "float") and value is not None:
+        value = max(f.lo, min(f.hi, value))
+        return int(value) if f.kind == "int" else float(value)
+    return value
+
+
+def write(f: Filter, value) -> str:
+    """``value`` of filter ``f`` as the URL and the command line write it."""
+    if value is None:
+        return ""
+    if f.kind == "list":
+        return ",".join(value)
+    if f.kind == "point":
+        return f"{value[1]:.5f},{value[0]:.5f}"
+    if f.kind == "float":
+        return f"{value:g}"
+    return str(value)
+
+
+# --- the whole spec ------------------------------------------------------------------------------------------
+
+def defaults(year: int | None = None) -> FilterSpec:
+    """The filters of a page nobody has touched: this year's layout (``year``: a fixed one, for tests)."""
+    return FilterSpec(year=year or this_year())
+
+
+def from_query(q: Mapping[str, str], year: int | None = None) -> FilterSpec:
+    """The filters a URL asks for; a value that makes no sense falls back to the default."""
+    base = defaults(year)
+    values = {}
+    for f in FILTERS:
+        text = q.get(f.url)
+        if not text:
+            continue
+        try:
+            values[f.field] = parse(f, text)
+        except ValueError:
+            continue
+    spec = replace(base, **values)
+    if not spec.within_km:
+        spec = replace(spec, within_km=None)
+    return spec
+
+
+def to_query(spec: FilterSpec, year: int | None = None) -> dict[str, str]:
+    """The URL parameters of ``spec``: only what differs from :func:`defaults`; ``of`` and ``pt`` only with a
+    distance, ``pt`` only when measuring from the point."""
+    base = defaults(year)
+    out = {}
+    for f in FILTERS:
+        value = getattr(spec, f.field)
+        if value != getattr(base, f.field):
+            out[f.url] = write(f, value)
+    if not spec.within_km:
+        out.pop("of", None)
+    if not spec.within_km or spec.of != "point":
+        out.pop("pt", None)
+    return {k: v for k, v in out.items() if v}
+
+
+def clamp(spec: FilterSpec) -> FilterSpec:
+    """``spec`` with every number inside its filter's limits."""
+    return replace(spec, **{f.field: clamp_value(f, getattr(spec, f.field)) for f in FILTERS
+                            if f.kind in ("int", "float")})
+
+
+def problems(spec: FilterSpec, more: Mapping[str, tuple[str, ...]] | None = None,
+             ids: tuple[str, ...] | None = None) -> list[str]:
+    """What is wrong with ``spec``, one line per filter, naming its flag (empty: nothing).
+
+    ``more``: allowed values the data adds, by field (imported layers' categories; the districts, which
+    have no fixed list); ``ids``: the ids ``of`` may name."""
+    more = more or {}
+    out = []
+    for f in FILTERS:
+        value = getattr(spec, f.field)
+        allowed = f.allowed(more.get(f.field, ())) if f.values is not None else more.get(f.field)
+        if f.kind == "list" and allowed is not None:
+            bad = [v for v in value if v not in allowed]
+            if bad:
+                out.append(f"{f.flag}: unknown {f.flag.lstrip('-')} value(s) {', '.join(bad)}; "
+                           f"use {', '.join(allowed)}")
+        elif f.kind in ("int", "float") and value is not None and not (f.lo <= value <= f.hi):
+            out.append(f"{f.flag}: {value:g} is out of range {f.lo:g}-{f.hi:g}")
+    if ids is not None and spec.within_km and spec.of not in ("venue", "point", *ids):
+        out.append(f"--of: unknown id {spec.of!r}; use a venue, core, axis or area id ({', '.join(ids)})")
+    if spec.within_km and spec.of == "point" and spec.point is None:
+        out.append("--of point needs --point LAT,LON")
+    return out
+
+
+# --- the command line ----------------------------------------------------------------------------------------
+
+def _arg_type(f: Filter) -> Callable[[str], object]:
+    def convert(text: str):
+        try:
+            return parse(f, text, strict=f.kind != "list")  # list values are checked once layers are known
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{f.flag} {exc}") from None
+    convert.__name__ = f.field
+    return convert
+
+
+def add_arguments(group) -> None:
+    """One command-line flag per filter (an argparse parser or argument group)."""
+    for f in FILTERS:
+        help_text = f.help
+        if f.values is not None:
+            help_text += f": {', '.join(f.values())}"
+        if f.kind in ("int", "float"):
+            help_text += f" ({f.lo:g}-{f.hi:g})"
+        metavar = {"float": "KM", "ref": "ID", "point": "LAT,LON", "int": "YEAR"}.get(f.kind, "A,B")
+        group.add_argument(f.flag, dest=f"filter_{f.field}", type=_arg_type(f), default=None, metavar=metavar,
+                           help=help_text)
+
+
+def from_args(args: argparse.Namespace) -> FilterSpec:
+    """The filters the command line asked for (unset flags: no filter)."""
+    values = {f.field: getattr(args, f"filter_{f.field}") for f in FILTERS
+              if getattr(args, f"filter_{f.field}", None) is not None}
+    spec = FilterSpec(**values)
+    return replace(spec, within_km=spec.within_km or None)
