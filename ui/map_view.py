@@ -1,0 +1,54 @@
+"""The live map: the cached base map, the dynamic venue layers and the component, from the run's one map spec."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from geo import i18n, mapspec, webmap
+from ui import fastmap, state
+from ui.assets import serve_leaflet, serve_vendor
+
+#: what the map component reports back (each change reruns the page)
+RETURNED = ["bounds", "zoom", "center", "selected_layers", "last_object_clicked_tooltip", "last_clicked",
+            "last_active_drawing"]
+
+
+def map_view(layers, spec: mapspec.MapSpec, result: mapspec.Shown, every_layer: tuple[str, ...], can_edit: bool,
+             display: str) -> dict:
+    """Draw the map of ``spec`` (``result``: the spec applied) and return what the component reported.
+
+    The base map holds every layer (the layer control hides them in the browser) and no filters, so it stays
+    the same while the planner filters; the venue layers are sent apart (``fastmap.groups_payload``)."""
+    lang, imported = spec.lang, spec.imported
+    view = state.base_view(lang, spec.basemap)
+    leaflet_url, vendor_url = serve_leaflet(), serve_vendor()
+    base_spec = replace(spec, layers=every_layer, filters=mapspec.FilterSpec(), selection=None,
+                        bbox=mapspec.MapSpec().bbox, view="")
+    base = fastmap.base_payload(
+        f"{base_spec.key()}|{view}|{leaflet_url}|{vendor_url}|draw={can_edit}",
+        lambda: webmap.build_base_map(layers, base_spec, asset_base=leaflet_url, vendor_base=vendor_url, view=view,
+                                      lazy_tools=True, draw=can_edit),
+        persist=not imported and view is None)  # the default views: kept on disk for the next cold start
+    center, zoom = state.map_target(display)
+    groups_spec = replace(spec, bbox=mapspec.MapSpec().bbox, view="")  # the extent does not change the layers
+    fit = st.session_state.pop("fit", None)  # a named view or a search hit asks to be fitted, once
+    note = i18n.t("empty_map", lang) if result.venues.empty and spec.filters.active() else None
+    groups, control = fastmap.groups_payload(
+        f"{groups_spec.key()}|{fit}|{note}",
+        lambda: (webmap.venue_groups(result, spec, fit=fit[0] if fit else None, note=note),
+                 webmap.layer_control(lang, imported)), base, persist=not imported and not spec.filters.active())
+    out = fastmap.show_map(base, groups, control, key="map", height=680, center=center, zoom=zoom,
+                           returned_objects=RETURNED) or {}
+    state.remember_map(out, display, layers, lang)
+    return out
+
+
+def reported_bbox(out: dict, basemap: str) -> tuple[float, float, float, float] | None:
+    """The browser's extent once the map has reported one (the component's default carries no centre), else the
+    last one it reported."""
+    bbox = webmap.view_bbox(out.get("bounds"), basemap) if out.get("center") else None
+    if bbox is not None:
+        st.session_state["_bbox"] = bbox
+    return bbox or st.session_state.get("_bbox")

@@ -1,0 +1,123 @@
+"""The sidebar: language, basemap, view, search (and its hits) and the filters, all from the page state."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import basemaps, explore, filters, i18n, safe, style
+from geo.views import VIEWS
+from ui import cache, state
+from ui.import_panel import imported_layers
+
+
+def secret_tianditu_key() -> str | None:
+    """The Tianditu key from Streamlit secrets or the environment (None when absent)."""
+    try:
+        secret = st.secrets.get("tianditu_key")
+    except Exception:  # no secrets.toml at all: Streamlit raises rather than returning None
+        secret = None
+    return basemaps.tianditu_key(secret)
+
+
+def basemap_label(key: str, lang: str, token: str | None) -> str:
+    label = i18n.term("basemap", key, lang)
+    if not basemaps.BASEMAPS[key].available(token):
+        label += f"（{i18n.t('key_needed', lang)}）" if lang == "zh" else f" ({i18n.t('key_needed', lang)})"
+    return label
+
+
+def sidebar(layers, token: str | None) -> tuple[str, str, object]:
+    """Language, basemap, view, search and filters; all mirrored in the URL. Returns a slot for the venue card."""
+    sb = st.sidebar
+    card_slot = sb.container()
+    on = {"on_change": state.changed}  # every widget's callback copies its value into the page state
+    lang = sb.radio("语言 / Language", i18n.LANGS, format_func=lambda v: {"zh": "中文", "en": "English"}[v],
+                    horizontal=True, key="lang", **on, args=("lang",))
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    basemap = sb.selectbox(t("basemap"), list(basemaps.BASEMAPS), format_func=lambda k: basemap_label(k, lang, token),
+                           key="basemap", **on, args=("basemap",))
+    if basemap == "offline":
+        sb.info(t("offline_hint"))
+    elif not basemaps.BASEMAPS[basemap].available(token):
+        sb.warning(t("tianditu_needs_key"))
+    elif basemaps.BASEMAPS[basemap].datum == "gcj02":
+        sb.caption(t("gcj_note"))
+    sb.selectbox(t("view"), ["", *VIEWS], format_func=lambda v: VIEWS[v].name(lang) if v else "—", key="view",
+                 on_change=state.go_to_view)
+    search_box(layers, lang)
+    filters_panel(layers, lang)
+    sb.caption(t("share_hint"))
+    return lang, basemap, card_slot
+
+
+def search_box(layers, lang: str) -> None:
+    """The search box and its hits: the plan's places first, then the planner's own imported layers."""
+    sb, t = st.sidebar, lambda k: i18n.t(k, lang)  # noqa: E731
+    places = cache.places(layers)
+    sb.text_input(t("search"), key="q", placeholder=t("search_hint"), on_change=state.search_entered,
+                  args=(places,), help=t("search_help"))
+    query = state.page().q
+    hits = explore.search(places, query)
+    own = [(layer, explore.search(layer.gdf.assign(name_zh=layer.gdf["_name"], name_en=layer.gdf["_name"]), query,
+                                  limit=5)) for layer in imported_layers()]  # the planner's own layers count too
+    if query and hits.empty and all(found.empty for _, found in own):
+        sb.caption(t("search_none"))
+    for _, row in hits.iterrows():
+        kind = "" if row["kind"] == "venue" else f" · {i18n.term('kind', row['kind'], lang)}"
+        sb.button(safe.md(f"{row[f'name_{lang}']}{kind}"), key=f"hit_{row['id']}", on_click=state.go_to_place,
+                  args=(row["id"], row["kind"], tuple(row.geometry.bounds)), width="stretch")
+    for layer, found in own:
+        for idx, row in found.iterrows():
+            pt = row.geometry.representative_point()
+            sb.button(safe.md(f"{row['_name']} · {layer.style.label(lang)}"), key=f"hit_{layer.key}_{idx}",
+                      on_click=state.go_to_point, args=(pt.y, pt.x), width="stretch")
+
+
+def filters_panel(layers, lang: str) -> None:
+    """The filters: they act whether or not their panel is open; its widgets are built only while it is open."""
+    sb = st.sidebar
+    extra = {layer.key: layer.style for layer in imported_layers()}
+    options = [*style.VENUE_CATEGORIES, *extra]
+    districts = sorted(layers.venues["district_en"].unique())
+    refs = state.reference_options(layers)
+    chosen = state.page().filters  # values that no longer exist are dropped here (a removed import)
+    state.set_widget("cat", [c for c in chosen.categories if c in options])
+    state.set_widget("district", [d for d in chosen.districts if d in districts])
+    if chosen.of not in refs:
+        state.set_widget("of", "venue")
+    with sb.expander(i18n.t("filters", lang), expanded=state.filters_active(), key="filters_open",
+                     on_change="rerun") as box:
+        if box.open:
+            filter_widgets(layers, lang, options, extra, districts, refs)
+
+
+def filter_widgets(layers, lang: str, options: list[str], extra: dict, districts: list[str], refs: list[str]) -> None:
+    """The filter widgets (category, district, plan action, status, year, within N km of what), from the page state."""
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    on = {"on_change": state.changed}
+    v = layers.venues
+    pick = t("all")
+    state.restore_widgets(state.FILTER_WIDGETS)
+    st.multiselect(t("field_category"), options, key="cat", placeholder=pick,
+                   format_func=lambda k: style.get_style(k, extra).label(lang), **on, args=("cat",))
+    st.multiselect(t("field_district"), districts, key="district", placeholder=pick,
+                   format_func=lambda d: dict(zip(v["district_en"], v[f"district_{lang}"]))[d], **on,
+                   args=("district",))
+    st.multiselect(t("field_action"), list(i18n.terms("plan_action")), key="action", placeholder=pick,
+                   format_func=lambda a: i18n.term("plan_action", a, lang), **on, args=("action",))
+    st.multiselect(t("field_status"), list(i18n.terms("status")), key="status", placeholder=pick,
+                   format_func=lambda a: i18n.term("status", a, lang), **on, args=("status",))
+    year, km = filters.BY_URL["year"], filters.BY_URL["km"]  # limits, labels and keys: one definition each
+    st.slider(t(year.label), int(year.lo), int(year.hi), key=year.url, help=t(year.hint), **on, args=(year.url,))
+    st.number_input(t(km.label), km.lo, km.hi, step=km.step, key=km.url, help=t(km.hint), **on, args=(km.url,))
+    names = {**dict(zip(layers.core["id"], layers.core[f"name_{lang}"])),
+             **dict(zip(layers.axes["id"], layers.axes[f"name_{lang}"])),
+             **dict(zip(layers.areas["id"], layers.areas[f"name_{lang}"])),
+             **dict(zip(layers.venues["id"], layers.venues[f"name_{lang}"])),
+             "venue": t("of_venue"), "point": t("of_point")}
+    st.selectbox(t("within_of"), refs, format_func=names.get, key="of", **on, args=("of",))
+    chosen = state.page().filters
+    if chosen.within_km and chosen.of == "venue" and not state.selected_id(layers):
+        st.info(t("within_pick_venue"))
+    elif chosen.within_km and chosen.of == "point" and not chosen.point:
+        st.info(t("within_pick_point"))
