@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from geo import basemaps, filters, formats, style
+from geo import basemaps, filters, formats, safe, style
 from geo.errors import GeoError
 from geo.mapspec import MapSpec
 from geo.paths import write_atomically
@@ -20,6 +20,12 @@ from geo.views import VIEWS, parse_bbox
 FURNITURE = {"legend": "legend", "scale": "scale_bar", "north": "north_arrow", "attribution": "attribution",
              "date": "date", "source": "source", "labels": "labels"}
 GROUP_KEYS = {g: tuple(s.key for s in style.LAYERS if s.group == g) for g in style.GROUPS}
+
+
+def say(text: object, err: bool = False) -> None:
+    """Print one line (stdout, or stderr with ``err``). Every line goes through ``safe.terminal``: names, paths
+    and messages from files or arguments cannot send terminal sequences (ESC, OSC-8 links) or bidi overrides."""
+    print(safe.terminal(text), file=sys.stderr if err else sys.stdout)
 
 
 class CliError(Exception):
@@ -210,12 +216,12 @@ def run_snapshot(args: argparse.Namespace) -> int:
     try:
         result = formats.export(layers, spec, fmt)
     except formats.MissingPart as exc:
-        print(f"error: {exc.message(spec.lang)}", file=sys.stderr)
+        say(f"error: {exc.message(spec.lang)}", err=True)
         return 1
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+        say(f"note: {note}", err=True)
     write_atomically(args.out, result.data)
-    print(f"wrote {args.out} ({len(result.data) / 1024:.0f} KB): {result.description}")
+    say(f"wrote {args.out} ({len(result.data) / 1024:.0f} KB): {result.description}")
     return 0
 
 
@@ -233,7 +239,7 @@ def run_deck_or_atlas(args: argparse.Namespace) -> int:
     layers = load_layers()
 
     def progress(fraction: float, what: str) -> None:
-        print(f"  {fraction:4.0%} {what}", file=sys.stderr)
+        say(f"  {fraction:4.0%} {what}", err=True)
 
     if args.command == "deck":
         views = split_values(args.views)
@@ -244,7 +250,7 @@ def run_deck_or_atlas(args: argparse.Namespace) -> int:
     else:
         data = deck.build_atlas(layers, base, args.per, args.aspect, progress)
     write_atomically(args.out, data)
-    print(f"wrote {args.out} ({len(data) / 1024:.0f} KB)")
+    say(f"wrote {args.out} ({len(data) / 1024:.0f} KB)")
     return 0
 
 
@@ -256,7 +262,7 @@ def run_workspace(args: argparse.Namespace) -> int:
     store = workspace.Store()
     cmd = args.ws_command
     if cmd == "new":
-        print(json.dumps(store.create(args.name)))
+        say(json.dumps(store.create(args.name)))
         return 0
     if cmd == "add-layer":
         from geo import imports
@@ -276,15 +282,15 @@ def run_workspace(args: argparse.Namespace) -> int:
         content = current.content
         content["layers"] = [*content["layers"], workspace.layer_from_import(result)]
         version = store.save(args.id, args.token, content, current.version, f"added layer {result.name}")
-        print(json.dumps({"id": args.id, "version": version, "layer": result.name, "features": len(result.gdf)}))
+        say(json.dumps({"id": args.id, "version": version, "layer": result.name, "features": len(result.gdf)}))
         return 0
     if cmd == "show":
         ws = store.load(args.id, args.token)
-        print(json.dumps({"id": ws.id, "name": ws.name, "version": ws.version,
-                          "layers": [{"name": layer["name"], "features": workspace.feature_count(layer)}
-                                     for layer in ws.content["layers"]],
-                          "sketches": len(ws.content.get("sketches", [])),
-                          "versions": store.history(args.id, args.token)}, ensure_ascii=False))
+        say(json.dumps({"id": ws.id, "name": ws.name, "version": ws.version,
+                        "layers": [{"name": layer["name"], "features": workspace.feature_count(layer)}
+                                   for layer in ws.content["layers"]],
+                        "sketches": len(ws.content.get("sketches", [])),
+                        "versions": store.history(args.id, args.token)}, ensure_ascii=False))
         return 0
     if cmd == "export":
         fmt = {".gpkg": "gpkg", ".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".csv": "csv"}.get(
@@ -295,10 +301,10 @@ def run_workspace(args: argparse.Namespace) -> int:
             raise CliError(f"folder {args.out.parent} does not exist")
         data = workspace.export_bytes(store.load(args.id, args.token), fmt)
         write_atomically(args.out, data)
-        print(f"wrote {args.out} ({len(data) / 1024:.0f} KB)")
+        say(f"wrote {args.out} ({len(data) / 1024:.0f} KB)")
         return 0
     version = store.restore(args.id, args.token, args.version)
-    print(json.dumps({"id": args.id, "version": version, "restored": args.version}))
+    say(json.dumps({"id": args.id, "version": version, "restored": args.version}))
     return 0
 
 
@@ -312,15 +318,15 @@ def run_validate(args: argparse.Namespace) -> int:
         result = imports.read_bounded(args.file.name, data, crs=args.crs, known=layers.venues,
                                       boundary=layers.boundary.union_all())
     except OSError as exc:
-        print(f"error: {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        say(f"error: {args.file}: {exc.strerror or exc}", err=True)
         return 2
     except imports.ImportFailed as exc:
-        print(f"{args.file.name}: {imports.message(exc.code, args.lang, **exc.kw)}", file=sys.stderr)
+        say(f"{args.file.name}: {imports.message(exc.code, args.lang, **exc.kw)}", err=True)
         return 2
     for problem in result.problems:
         label = ("错误" if problem.severity == "error" else "提示") if args.lang == "zh" else problem.severity
-        print(f"{label}: {problem.text(args.lang)}")
-    print(result.summary(args.lang))
+        say(f"{label}: {problem.text(args.lang)}")
+    say(result.summary(args.lang))
     return 1 if result.problems else 0
 
 
@@ -329,11 +335,11 @@ def run_check(args: argparse.Namespace) -> int:
 
     layers = load_layers()
     for key in ("core", "axes", "areas", "venues", "districts", "boundary"):
-        print(f"{key:10s} {len(getattr(layers, key)):3d} features")
+        say(f"{key:10s} {len(getattr(layers, key)):3d} features")
         if args.ids and key in ("core", "axes", "areas", "venues"):
             for fid, zh, en in zip(layers.get(key)["id"], layers.get(key)["name_zh"], layers.get(key)["name_en"]):
-                print(f"    {fid:28s} {zh} · {en}")
-    print("data OK")
+                say(f"    {fid:28s} {zh} · {en}")
+    say("data OK")
     return 0
 
 
@@ -369,16 +375,16 @@ def main(argv: list[str] | None = None) -> int:
             return run_workspace(args)
         return run_snapshot(args) if args.command == "snapshot" else run_check(args)
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say(f"error: {exc}", err=True)
         return 2
     except GeoError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        say(f"error: {exc}", err=True)
         return 1
     except OSError as exc:
-        print(f"error: {exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}".rstrip(": "), file=sys.stderr)
+        say(f"error: {exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}".rstrip(": "), err=True)
         return 1
     except Exception as exc:  # never a traceback in front of a user
-        print(f"internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        say(f"internal error: {type(exc).__name__}: {exc}", err=True)
         return 3
 
 

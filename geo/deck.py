@@ -13,7 +13,7 @@ import io
 from collections.abc import Callable
 from dataclasses import replace
 
-from geo import i18n, mapspec, style
+from geo import i18n, mapspec, safe, style
 from geo.data import Layers
 from geo.errors import GeoError
 from geo.mapspec import MapSpec, Page
@@ -52,7 +52,7 @@ def plan_notes(layers: Layers, spec: MapSpec, lang: str) -> str:
     for sentence, names in seen.items():
         lines.append(f"• {'; '.join(names)}\n  “{sentence}”")
     lines.append(i18n.t("source_line", "en" if lang == "en" else "zh"))
-    return "\n".join(lines)
+    return safe.plain("\n".join(lines))
 
 
 def build_deck(layers: Layers, base: MapSpec, views: tuple[str, ...] = DEFAULT_VIEWS, aspect: str = "16:9",
@@ -83,13 +83,13 @@ def build_deck(layers: Layers, base: MapSpec, views: tuple[str, ...] = DEFAULT_V
         slide = prs.slides.add_slide(blank)
         box = slide.shapes.add_textbox(Inches(margin), Inches(0.15), Inches(map_w), Inches(title_h - 0.1))
         para = box.text_frame.paragraphs[0]
-        para.text = view_title(spec, lang) if view != "current" else (base.title or i18n.t("app_title", "zh"))
+        para.text = safe.plain(view_title(spec, lang) if view != "current" else (base.title or i18n.t("app_title", "zh")))
         para.runs[0].font.size = Pt(26)
         para.runs[0].font.bold = True
         _east_asian_font(para.runs[0])
         slide.shapes.add_picture(io.BytesIO(png), Inches(margin), Inches(title_h), width=Emu(Inches(map_w)))
         slide.notes_slide.notes_text_frame.text = plan_notes(layers, spec, lang)
-    prs.core_properties.title = base.title or i18n.t("app_title", "zh" if lang != "en" else "en")
+    prs.core_properties.title = safe.plain(base.title or i18n.t("app_title", "zh" if lang != "en" else "en"))
     prs.core_properties.created = dt.datetime.combine(base.today or dt.date.today(), dt.time())
     out = io.BytesIO()
     prs.save(out)
@@ -146,7 +146,7 @@ def build_atlas(layers: Layers, base: MapSpec, per: str = "view", aspect: str = 
     specs = [replace(s, page=page).validated() for s in atlas_pages(layers, base, per)]
     out = io.BytesIO()
     with plt.rc_context(snapshot.rc_for("pdf", base.labels, page)), PdfPages(out, metadata={
-            "Title": base.title or i18n.t("app_title", "zh" if base.labels != "en" else "en"),
+            "Title": safe.plain(base.title or i18n.t("app_title", "zh" if base.labels != "en" else "en")),
             "Creator": "Beijing Exchange Map"}) as pdf:
         for i, spec in enumerate(specs):
             if progress:

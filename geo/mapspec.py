@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 import geopandas as gpd
 import shapely
 
-from geo import basemaps, filters, i18n, style
+from geo import basemaps, filters, i18n, safe, style
 from geo.data import Layers
 from geo.errors import GeoError
 from geo.filters import FilterSpec  # noqa: F401 (part of the spec's vocabulary: mapspec.FilterSpec)
@@ -288,10 +288,11 @@ def describe(layers: Layers, spec: MapSpec, lang: str, result: Shown | None = No
 
 
 def file_name(spec: MapSpec, extension: str) -> str:
-    """``beijing-exchange-map_core_zh_filtered_2026-11-29.png``: view, language, filters, date."""
+    """``beijing-exchange-map_core_zh_filtered_2026-11-29.png``: view, language, filters, date. Only ASCII
+    letters, digits, ``-``, ``_`` and one ``.`` (``safe.file_part``): no path, bidi or control character."""
     view = spec.view if spec.view in VIEWS else "current-view"
     parts = ["beijing-exchange-map", view, spec.labels]
     if spec.filters.active(spec.today):
         parts.append("filtered")
     parts.append((spec.today or dt.date.today()).isoformat())
-    return "_".join(parts) + "." + extension.lstrip(".")
+    return "_".join(safe.file_part(p) for p in parts) + "." + safe.file_part(extension).lower()

@@ -80,8 +80,9 @@ def latin(text: str) -> str:
 
 
 def label_of(row: dict, lang: str) -> str:
-    return style.label_text(str(row["name_zh"]), latin(str(row["name_en"])) if lang == "both" else str(row["name_en"]),
-                            lang)
+    """A feature's label, drawable: hidden characters (bidi overrides, U+FEFF...) removed (``safe.mpl``)."""
+    return safe.mpl(style.label_text(str(row["name_zh"]), latin(str(row["name_en"])) if lang == "both"
+                                     else str(row["name_en"]), lang))
 
 
 def ui_lang(lang: str) -> str:
@@ -167,7 +168,7 @@ def render(layers: Layers, spec: MapSpec, fmt: str = "png",
         drawn = draw(layers, spec, fmt, report)
         report(0.9, "encode")
         buf = io.BytesIO()
-        title = spec.title or i18n.t("app_title", ui_lang(spec.labels))
+        title = safe.mpl(spec.title or i18n.t("app_title", ui_lang(spec.labels)))
         meta = {"Title": title} if fmt != "png" else {"Title": title, "Software": "Beijing Exchange Map"}
         drawn.fig.savefig(buf, format=fmt, dpi=spec.page.dpi, metadata=meta, facecolor=drawn.fig.get_facecolor())
     report(1.0, "done")
@@ -242,9 +243,10 @@ def draw(layers: Layers, spec: MapSpec, fmt: str, report: Callable[[float, str],
     content = mercator_box(spec.bbox, bm.datum)
     close_up = spec.bbox[2] - spec.bbox[0] < CLOSE_UP_DEG
     pad = 0.014
-    title = spec.title if spec.title is not None else text_of("app_title", lang)
+    title = safe.mpl(spec.title) if spec.title is not None else text_of("app_title", lang)
     title_pt, sub_pt = base_pt * 2.0, base_pt * 1.25
     top = 1 - pad
+    spec = replace(spec, subtitle=safe.mpl(spec.subtitle) if spec.subtitle else spec.subtitle)  # measured as drawn
     if spec.subtitle:  # typeset to the page's width (about half an em per unit of _wrap's width)
         units = int(page.width_px * (1 - 2 * pad) / (sub_pt * px_per_pt * 0.52))
         spec = replace(spec, subtitle="\n".join(_wrap(line, units) for line in spec.subtitle.split("\n")))

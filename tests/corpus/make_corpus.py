@@ -27,6 +27,14 @@ XSS = '<img src=x onerror=alert(1)>'
 SCRIPT = "</script><script>alert('x')</script>"
 MD_IMAGE = "![beacon](http://192.0.2.7/beacon.png)"  # markdown that would make a browser fetch (a TEST-NET address)
 MATH = r"$\undefinedmacro$ and $x^2$"  # matplotlib math text that would break a snapshot
+# invisible characters that can only mislead (geo.safe.HIDDEN): terminal sequences, bidi spoofing, format characters
+OSC8 = "\x1b]8;;http://192.0.2.7/\x1b\\click\x1b]8;;\x1b\\"  # a terminal hyperlink (OSC 8)
+CLEAR = "\x1b[2J\x1b[H\x9b31m"  # clear the screen, home the cursor; an 8-bit CSI (C1)
+RLO = "report\u202egnp.exe"  # a right-to-left override: displays as "reportexe.png"
+ISOLATES = "\u2066\u2067\u2068abc\u2069\u202a\u202b\u202c\u202d\u200e\u200f\u061c"
+FORMAT = "a\ufeffb\u200bc\u2060d\u00ade\u200df"  # BOM (crashed the PDF writer), zero-width, soft hyphen
+AUTOLINK = "http://192.0.2.7/x www.example.com planner@example.com"  # bare links that markdown autolinks
+HIDDEN_TEXT = [OSC8, CLEAR, RLO, ISOLATES, FORMAT, AUTOLINK]
 #: the mark a file-creating template payload would leave in the working directory
 TEMPLATE_MARK = "bem_pwned"
 #: Jinja payloads: text that must stay text in every page and export (tests/test_security_templates.py)
@@ -231,6 +239,12 @@ def cases() -> dict[str, tuple[bytes, dict]]:
     c["template-payloads.geojson"] = (gj([point(116.38 + i * 0.003, 39.92, name=name, note=note)
                                          for i, (name, note) in enumerate(zip(payloads, notes))]),
                                       {"loaded": len(payloads), "names": payloads})
+    # hidden characters (terminal sequences, bidi overrides, format characters) in names, ids and values
+    c["hidden-characters.geojson"] = (gj([point(116.39 + i / 100, 39.91, name=text, id=OSC8 if i < 2 else CLEAR)
+                                          for i, text in enumerate(HIDDEN_TEXT)]),
+                                      {"warnings": ["duplicate_id"] * 4, "loaded": 6})
+    c["hidden-characters.csv"] = (("name,lon,lat\n" + f"{RLO},116.39,39.91\n{FORMAT},{CLEAR},39.9\n"
+                                   + f"{ISOLATES},116.4,{OSC8}\n").encode(), {"errors": ["not_number"] * 2, "loaded": 1})
     return c
 
 
