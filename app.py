@@ -18,6 +18,7 @@ from ui.export_panel import export_panel
 from ui.header import header
 from ui.import_panel import import_panel, imported_layers
 from ui.map_view import map_view, reported_bbox
+from ui.session import session
 from ui.sidebar import secret_tianditu_key, sidebar
 from ui.tabs import tabs
 from ui.workspace_panel import workspace_panel
@@ -51,10 +52,10 @@ def main() -> None:
 
     # a session's first run draws the map first: the table below it waits for the run the map's first report
     # causes (a moment later), so the browser builds the map's frame before the table's grid
-    first_paint = not st.session_state.get("_painted")
-    st.session_state["_painted"] = True
+    mem = session()
+    first_paint, mem.painted = not mem.painted, True
     selected_id = state.selected_id(layers)
-    spec = state.map_spec(layers, imported, token, bbox=st.session_state.get("_bbox"))
+    spec = state.map_spec(layers, imported, token, bbox=mem.bbox)
     result = cache.shown(layers, spec)
     # the table and charts list every venue passing the filters, whether or not its layer is switched on
     table_spec = replace(spec, layers=mapspec.ALL_LAYERS + tuple(layer.key for layer in imported))
@@ -69,7 +70,7 @@ def main() -> None:
     export_spec = state.map_spec(layers, imported, token, bbox=bbox)
     export_panel(layers, export_spec)
     state.write_url()
-    st.session_state["_run_ms"] = (time.perf_counter() - _STARTED) * 1000
+    mem.run_ms = (time.perf_counter() - _STARTED) * 1000
 
 
 try:

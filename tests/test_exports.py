@@ -165,7 +165,7 @@ def test_app_export_panel_renders_a_download(lang, fmt, mime):
     submit_button(at).click()
     at.run()
     assert not at.exception and not at.error
-    result = at.session_state["export_result"]
+    result = at.session_state["bem"].export_result
     assert result.mime == mime and len(result.data) > 1000
     assert result.name.startswith("beijing-exchange-map_") and lang in result.name
     if fmt == "png":

@@ -149,7 +149,7 @@ def test_a_filter_matching_nothing_renders_and_exports():
     submit_button(at).click()
     at.run()
     assert not at.exception and not at.error
-    table = pd.read_csv(io.BytesIO(at.session_state["export_result"].data), encoding="utf-8-sig")
+    table = pd.read_csv(io.BytesIO(at.session_state["bem"].export_result.data), encoding="utf-8-sig")
     assert "venue" not in set(table["role"])
 
 

@@ -98,7 +98,7 @@ def test_the_app_exports_what_the_planner_filtered():
     submit_button(at).click()
     at.run()
     assert not at.exception and not at.error
-    result = at.session_state["export_result"]
+    result = at.session_state["bem"].export_result
     table = pd.read_csv(io.BytesIO(result.data), encoding="utf-8-sig")
     venues = table[table["role"] == "venue"]
     assert set(venues["category"]) == {"diplomacy"}

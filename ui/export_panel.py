@@ -11,6 +11,7 @@ from geo.data import Layers
 from geo.errors import GeoError
 from geo.views import VIEWS
 from ui import cache, jobs
+from ui.session import session
 
 PRESETS = ("slide-1080", "slide-4k", "slide-4x3", "a4-landscape", "a4-portrait", "a3-landscape", "a3-portrait",
            "custom")
@@ -71,12 +72,13 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
                            subtitle=subtitle or None, label_lang=label_lang,
                            furniture=mapspec.Furniture(**{f: f in items for f in mapspec.FURNITURE_ITEMS}))
             start_export(layers, full, fmt, tuple(deck_views))
-        if "export_job" in st.session_state:
+        mem = session()
+        if mem.export_job is not None:
             finish_export(lang)
-        error = st.session_state.get("export_error")
+        error = mem.export_error
         if error:
             st.error(error)
-        result = st.session_state.get("export_result")
+        result = mem.export_result
         if result and not error:
             st.caption(safe.md(result.description))
             for note in result.notes:
@@ -88,8 +90,9 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
 def start_export(layers: Layers, spec: mapspec.MapSpec, fmt: str, deck_views: tuple[str, ...] = ("current",)) -> None:
     """Queue the render in the server's export worker (``finish_export`` waits for it and shows the result)."""
     options = {"views": deck_views} if formats.FORMATS[fmt].kind == "deck" else {}
-    st.session_state.pop("export_error", None)
-    st.session_state["export_job"] = jobs.start(
+    mem = session()
+    mem.export_error = None
+    mem.export_job = jobs.start(
         cache.render_pool(), lambda progress: formats.export(layers, spec, fmt, progress=progress, **options))
 
 
@@ -97,16 +100,17 @@ def finish_export(lang: str) -> None:
     """Wait for the queued render with a progress bar. A rerun meanwhile (a pan, a toggle) stops only the
     waiting: the next run waits on. Errors become one message in the page's language."""
     bar = st.progress(0.0, text=i18n.t("export_rendering", lang))
-    job = st.session_state["export_job"]
+    mem = session()
+    job = mem.export_job
     try:
         result = jobs.wait(job, lambda f: bar.progress(f, text=i18n.t("export_rendering", lang)))
     except formats.MissingPart as exc:
-        st.session_state["export_error"] = safe.md(exc.message(lang))
+        mem.export_error = safe.md(exc.message(lang))
     except GeoError as exc:
-        st.session_state["export_error"] = f"{i18n.t('export_failed', lang)}: {safe.md(exc)}"
+        mem.export_error = f"{i18n.t('export_failed', lang)}: {safe.md(exc)}"
     else:
-        st.session_state["export_result"] = result
+        mem.export_result = result
     finally:
         if job.future.done():  # not when a rerun stopped the waiting: the job is still running
-            del st.session_state["export_job"]
+            mem.export_job = None
     bar.empty()

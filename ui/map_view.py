@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import streamlit as st
-
 from geo import i18n, mapspec, webmap
 from ui import fastmap, state
 from ui.assets import serve_leaflet, serve_vendor
+from ui.session import session
 
 #: what the map component reports back (each change reruns the page)
 RETURNED = ["bounds", "zoom", "center", "selected_layers", "last_object_clicked_tooltip", "last_clicked",
@@ -33,7 +32,7 @@ def map_view(layers, spec: mapspec.MapSpec, result: mapspec.Shown, every_layer: 
         persist=not imported and view is None)  # the default views: kept on disk for the next cold start
     center, zoom = state.map_target(display)
     groups_spec = replace(spec, bbox=mapspec.MapSpec().bbox, view="")  # the extent does not change the layers
-    fit = st.session_state.pop("fit", None)  # a named view or a search hit asks to be fitted, once
+    fit = session().take_fit()  # a named view or a search hit asks to be fitted, once
     note = i18n.t("empty_map", lang) if result.venues.empty and spec.filters.active() else None
     groups, control = fastmap.groups_payload(
         f"{groups_spec.key()}|{fit}|{note}",
@@ -49,6 +48,7 @@ def reported_bbox(out: dict, basemap: str) -> tuple[float, float, float, float] 
     """The browser's extent once the map has reported one (the component's default carries no centre), else the
     last one it reported."""
     bbox = webmap.view_bbox(out.get("bounds"), basemap) if out.get("center") else None
+    mem = session()
     if bbox is not None:
-        st.session_state["_bbox"] = bbox
-    return bbox or st.session_state.get("_bbox")
+        mem.bbox = bbox
+    return bbox or mem.bbox

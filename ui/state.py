@@ -16,6 +16,7 @@ import streamlit as st
 from geo import datum, filters, i18n, mapspec, style, webmap
 from geo.views import VIEWS
 from ui.pagestate import YEAR_MAX, YEAR_MIN, PageState  # noqa: F401 (re-exported for the page)
+from ui.session import session
 
 VENUE_ZOOM = 15
 #: the filter widgets (a widget's key is its filter's URL key), built only while the filters panel is open;
@@ -35,17 +36,17 @@ def page() -> PageState:
 
 def init_from_url() -> None:
     """First run of a session: the page state from the query string (bad values are ignored)."""
-    ss = st.session_state
-    if ss.get("_bem_init"):
+    ss, mem = st.session_state, session()
+    if mem.initialised:
         return
-    ss["_bem_init"] = True
+    mem.initialised = True
     state = PageState.from_query(st.query_params, getattr(st.context, "locale", None))
     ss["page"] = state
     restore_widgets(WIDGETS)  # the widgets start from the state
     if state.view and not state.c:
         go_to_view()
     if state.venue and not state.c:
-        ss["target_venue"] = state.venue
+        mem.target_venue = state.venue
 
 
 def widget_value(name: str):
@@ -109,10 +110,10 @@ def go_to_view() -> None:
 
 def fit_to(bbox: tuple[float, float, float, float]) -> None:
     """Fit the map to a WGS-84 bbox at its real size, once (a counter makes a repeat fit a new request)."""
-    ss = st.session_state
-    ss["_fit_n"] = ss.get("_fit_n", 0) + 1
-    ss["fit"] = (tuple(bbox), ss["_fit_n"])
-    ss.pop("target", None)
+    mem = session()
+    mem.fits += 1
+    mem.fit = (tuple(bbox), mem.fits)
+    mem.target = None
 
 
 def go_to_place(place_id: str, kind: str, bounds: tuple[float, float, float, float]) -> None:
@@ -136,14 +137,14 @@ def search_entered(places) -> None:
 
 def go_to_point(lat: float, lon: float, zoom: int = 16) -> None:
     """Fly the map to a point (a search hit in an imported layer)."""
-    st.session_state["target"] = (lat, lon, zoom)
+    session().target = (lat, lon, zoom)
 
 
 def select_venue(venue_id: str | None, zoom_to: bool) -> None:
     """Select a venue (search result, table row, map click); optionally fly the map to it."""
     page().venue = venue_id or ""
     if venue_id and zoom_to:
-        st.session_state["target_venue"] = venue_id
+        session().target_venue = venue_id
 
 
 def filters_active() -> bool:
@@ -167,7 +168,7 @@ def reported_layers() -> list | None:
     latest = st.session_state.get("map")
     if isinstance(latest, dict) and latest.get("selected_layers") is not None:
         return latest["selected_layers"]
-    return st.session_state.get("_selected_layers")
+    return session().selected_layers
 
 
 def map_spec(layers, imported: tuple, token: str | None, bbox=None) -> mapspec.MapSpec:
@@ -200,11 +201,12 @@ def venue_view(venue_id: str | None) -> tuple[float, float, int] | None:
 
 def map_target(display_datum: str) -> tuple[tuple[float, float] | None, int | None]:
     """Centre (in the basemap's datum) and zoom to send to the map; None keeps the map where it is."""
-    ss = st.session_state
-    view = venue_view(ss.pop("target_venue", None))
+    mem = session()
+    view = venue_view(mem.target_venue)
+    mem.target_venue = None
     if view:
-        ss["target"] = view
-    target = ss.get("target")
+        mem.target = view
+    target = mem.target
     if not target:
         return None, None
     lat, lon, zoom = target
@@ -218,42 +220,42 @@ def base_view(lang: str, basemap: str) -> tuple[float, float, int] | None:
     The base map's script must not change while the planner pans (that would reload the
     map), so its opening view is taken once per language/basemap, from the current view.
     """
-    ss = st.session_state
+    mem = session()
     key = (lang, basemap)
-    if ss.get("_base_key") != key:
-        ss["_base_key"] = key
+    if mem.base_key != key:
+        mem.base_key = key
         view = None
-        if ss.get("target_venue"):
-            view = venue_view(ss["target_venue"])
+        if mem.target_venue:
+            view = venue_view(mem.target_venue)
         elif page().c and page().z:
             lat, lon = (float(v) for v in page().c.split(","))
             view = (lat, lon, int(page().z))
-        elif ss.get("target"):
-            view = ss["target"]
-        ss["_base_view"] = view
-    return ss.get("_base_view")
+        elif mem.target:
+            view = mem.target
+        mem.base_view = view
+    return mem.base_view
 
 
 def remember_map(out: dict, display_datum: str, layers, lang: str) -> None:
     """Keep the map's centre/zoom for the URL, and select the venue a click opened."""
-    ss = st.session_state
+    mem = session()
     centre = out.get("center")
     if isinstance(centre, dict) and "lat" in centre and out.get("zoom"):
         lon, lat = datum.to_wgs84(float(centre["lng"]), float(centre["lat"]), display_datum)
         page().c = f"{lat:.5f},{lon:.5f}"
         page().z = str(int(out["zoom"]))
     if out.get("selected_layers") is not None:
-        ss["_selected_layers"] = out["selected_layers"]
+        mem.selected_layers = out["selected_layers"]
     clicked = out.get("last_clicked")
-    if isinstance(clicked, dict) and "lat" in clicked and clicked != ss.get("_last_click"):
-        ss["_last_click"] = clicked
+    if isinstance(clicked, dict) and "lat" in clicked and clicked != mem.last_click:
+        mem.last_click = clicked
         lon, lat = datum.to_wgs84(float(clicked["lng"]), float(clicked["lat"]), display_datum)
         set_filter("point", (round(float(lon), 5), round(float(lat), 5)))
         if page().filters.of == "point" and page().filters.within_km:
             st.rerun()
     tip = out.get("last_object_clicked_tooltip")
-    if tip and tip != ss.get("_last_tip"):
-        ss["_last_tip"] = tip
+    if tip and tip != mem.last_tip:
+        mem.last_tip = tip
         name = html.unescape(tip).strip()
         hit = layers.venues[layers.venues[f"name_{lang}"] == name]
         if len(hit) == 1 and hit.iloc[0]["id"] != page().venue:

@@ -13,6 +13,7 @@ import streamlit as st
 from geo import i18n, imports, safe, style, workspace
 from geo.data import CRS, Layers
 from ui import cache, state
+from ui.session import session
 
 SKETCH_COLOUR = "#7B3294"
 
@@ -186,10 +187,10 @@ def edit_forms(store, ws, lang: str, session_imports: tuple, drawing: dict | Non
             save(store, ws, content, f"sketch: {title or '—'}", lang)
     with st.form("ws_view", clear_on_submit=True):
         name = st.text_input(t("ws_view_name"), max_chars=80)
-        if st.form_submit_button(t("ws_view_save")) and name and st.session_state.get("_bbox"):
+        if st.form_submit_button(t("ws_view_save")) and name and session().bbox:
             content = ws.content
             content["views"] = [v for v in content["views"] if v["name"] != name] + [
-                {"name": name, "bbox": list(st.session_state["_bbox"])}]
+                {"name": name, "bbox": list(session().bbox)}]
             save(store, ws, content, f"view: {name}", lang)
     history = store.history(ws.id, state.page().wt)
     if len(history) > 1:

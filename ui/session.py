@@ -1,0 +1,48 @@
+"""A browser session's transient UI state, in one typed object (not loose session-state strings).
+
+What the page *shows* is :class:`ui.pagestate.PageState` (and the URL). This is what the page only
+remembers between two runs of one session: what the map last reported, a fit or a fly-to it still has to
+do, the last click it has handled, the export job under way. One object, one name in Streamlit's session
+state (``SESSION_KEY``); widget values keep their widgets' keys (Streamlit owns those).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+SESSION_KEY = "bem"
+
+
+@dataclass
+class Session:
+    initialised: bool = False  # the page state was read from the URL
+    painted: bool = False  # the session's first run (the first paint) is over
+    bbox: tuple[float, float, float, float] | None = None  # the extent the map last reported (WGS-84)
+    fit: tuple[tuple[float, float, float, float], int] | None = None  # a fit the map must do once (bbox, serial)
+    fits: int = 0  # the fits asked so far: a repeat of the same fit is a new request
+    target: tuple[float, float, int] | None = None  # (lat, lon, zoom) the map flies to
+    target_venue: str | None = None  # a venue the map flies to once the layers are known
+    last_click: dict | None = None  # the map's last click already handled
+    last_tip: str | None = None  # the last clicked tooltip already handled
+    selected_layers: list | None = None  # the layers the browser last reported as switched on
+    base_key: tuple[str, str] | None = None  # (language, basemap) the base map was opened for
+    base_view: tuple[float, float, int] | None = None  # where that base map opened
+    run_ms: float = 0.0  # the server time of the last run (the benchmark reads it)
+    export_job: object | None = None  # the export under way (ui.jobs)
+    export_result: object | None = None  # the last finished export
+    export_error: str | None = None  # the last export's error, shown until the next render
+
+    def take_fit(self):
+        """The fit the map must do, once."""
+        fit, self.fit = self.fit, None
+        return fit
+
+
+def session() -> Session:
+    """This browser session's transient state."""
+    ss = st.session_state
+    if SESSION_KEY not in ss:
+        ss[SESSION_KEY] = Session()
+    return ss[SESSION_KEY]
