@@ -195,6 +195,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     "export_done": {"zh": "完成", "en": "Done"},
     "export_failed": {"zh": "导出失败", "en": "Export failed"},
     "tiles_unreachable": {"zh": "底图瓦片服务器无法访问：仅绘制矢量图层", "en": "Basemap tiles unreachable: vector layers only"},
+    "tiles_missing": {"zh": "{n} 块底图瓦片缺失", "en": "{n} basemap tiles missing"},
     "mirror_bad": {"zh": "{var} 必须是带主机名的 http(s) 网址，例如 http://tiles.intranet/osm；当前为 {value}",
                    "en": "{var} must be an http(s) URL with a host, like http://tiles.intranet/osm; got {value}"},
     "mirror_userinfo": {

@@ -18,6 +18,7 @@ import io
 import logging
 import math
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -281,17 +282,19 @@ def draw(layers: Layers, spec: MapSpec, fmt: str, report: Callable[[float, str],
     if bm.provider is not None:
         report(0.1, "tiles")
         basemap_ok = True
+        deadline = time.monotonic() + tiles.DEADLINE_S  # one deadline for the basemap and its label layer
         for url in (bm.url(spec.token), bm.labels_url(spec.token)):
             if url is None:
                 continue
-            mosaic = tiles.fetch_mosaic(url, (minx, miny, maxx, maxy), page.width_px, bm.subdomains, bm.max_zoom)
+            mosaic = tiles.fetch_mosaic(url, (minx, miny, maxx, maxy), page.width_px, bm.subdomains, bm.max_zoom,
+                                        deadline=deadline)
             if not mosaic.ok:
                 basemap_ok = False
                 notes.append(text_of("tiles_unreachable", lang))
                 break
             ax.imshow(np.asarray(mosaic.image), extent=mosaic.extent, interpolation="lanczos", zorder=0)
             if mosaic.failed:
-                notes.append(f"{mosaic.failed} tiles missing")
+                notes.append(text_of("tiles_missing", lang).format(n=mosaic.failed))
         ax.set_xlim(minx, maxx)
         ax.set_ylim(miny, maxy)
 

@@ -353,3 +353,30 @@ def test_the_app_refuses_a_mirror_with_a_password_in_both_languages(monkeypatch)
     shown = " ".join(e.value for e in at.error).replace("\\", "")  # markdown escapes dropped
     assert "BEM_TILE_MIRROR" in shown and "user name or password" in shown and "不能包含" in shown
     assert "s3cret" not in shown
+
+
+def test_a_basemap_and_its_label_layer_share_one_deadline(monkeypatch, layers):
+    """A basemap with a label layer fetches two mosaics: both within one snapshot deadline (it was one each)."""
+    from geo import snapshot
+    from geo.mapspec import MapSpec, Page
+
+    calls = []
+
+    def spy(*args, deadline=None, **kwargs):
+        calls.append(deadline)
+        return tiles.TileResult(ok=False, errors=["test: no tiles"])
+
+    monkeypatch.setattr(tiles, "fetch_mosaic", spy)
+    snapshot.render(layers, MapSpec(basemap="gaode_satellite", page=Page(600, 400, 100)), "png")
+    assert len(calls) == 1  # the first layer failing stops the second
+    calls.clear()
+
+    def ok(*args, deadline=None, **kwargs):
+        calls.append(deadline)
+        from PIL import Image
+        return tiles.TileResult(ok=True, image=Image.new("RGB", (256, 256)), extent=(1.29e7, 1.3e7, 4.8e6, 4.9e6))
+
+    monkeypatch.setattr(tiles, "fetch_mosaic", ok)
+    start = time.monotonic()
+    snapshot.render(layers, MapSpec(basemap="gaode_satellite", page=Page(600, 400, 100)), "png")
+    assert len(calls) == 2 and calls[0] == calls[1] and start < calls[0] <= start + tiles.DEADLINE_S + 0.5
