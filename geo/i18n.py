@@ -166,6 +166,8 @@ _STRINGS: dict[str, dict[str, str]] = {
     "import_add": {"zh": "添加到地图", "en": "Add to the map"},
     "import_download": {"zh": "下载该图层（GeoJSON）", "en": "Download this layer (GeoJSON)"},
     "import_remove": {"zh": "移除该图层", "en": "Remove this layer"},
+    "import_layers_full": {"zh": "本次会话最多导入 {limit} 个图层：请先移除一个再添加。",
+                           "en": "A session holds at most {limit} imported layers: remove one before adding another."},
     "export_title": {"zh": "导出当前视图（幻灯片、打印、数据）", "en": "Export this view (slides, print, data)"},
     "export_hint": {"zh": "导出的就是地图上看到的：当前范围、打开的图层、筛选、选中的场所、距离圈、底图和语言。",
                     "en": "Exports what the map shows: its extent, the layers switched on, the filters, the selected "
@@ -353,6 +355,12 @@ IMPORT_MESSAGES: dict[str, tuple[str, str]] = {
                    " import again with BD-09"),
     "summary": ("{name}：读取 {read} 条，载入 {loaded} 条；{errors} 个错误，{warnings} 个提示",
                 "{name}: {read} read, {loaded} loaded; {errors} errors, {warnings} warnings"),
+    "more": ("……另有 {count} 个同类问题（未逐条列出）", "and {count} more problems of this kind"),
+    "more_like": ("另有 {count} 个此类问题（未逐条列出），例如：{example}",
+                  "{count} more problems like this one (not listed): {example}"),
+    "result_too_big": ("读取结果过大（{size}），上限为 {limit}；请删去不需要的列或拆分文件",
+                       "the data read are too large ({size}); the limit is {limit}: remove columns you do not need "
+                       "or split the file"),
 }
 
 

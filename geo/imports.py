@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import pickle
 import re
 import tempfile
 import warnings
@@ -24,9 +25,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo import datum, i18n
+from geo import datum
 from geo.data import CRS, METRIC_CRS
 from geo.errors import GeoError
+from geo.problems import Problem, ProblemLog, message
 
 MAX_BYTES = 20 * 1024 * 1024  # stated in the UI
 MAX_FEATURES = 200_000
@@ -34,6 +36,7 @@ MAX_JSON_DEPTH = 64
 MAX_UNZIPPED = 100 * 1024 * 1024
 MAX_ZIP_RATIO = 100
 MAX_TEXT = 500  # characters kept of any name or description
+MAX_NAME = 120  # characters kept of a file's name (its display and layer name)
 MAX_COLUMNS = 200  # columns of a table, or fields of a layer
 MAX_KEYS = 500  # distinct property keys across a GeoJSON's features
 MAX_VERTICES = 20_000  # per geometry: beyond, validation and repair take seconds
@@ -41,6 +44,8 @@ MAX_TOTAL_VERTICES = 2_000_000
 MAX_OFFSET_CHECKS = 500  # named points compared with the venues for a datum offset
 IMPORT_TIMEOUT_S = 30.0  # wall clock of one import in its worker process
 IMPORT_MEMORY_MB = 3072  # address space of that worker
+MAX_RESULT_BYTES = 64 * 1024 * 1024  # what a worker sends back to the server (pickled): bounds the server's share
+MAX_SESSION_LAYERS = 8  # imported layers one session may hold (ui/import_panel.py)
 FORMATS = ("geojson", "gpkg", "kml", "csv", "xlsx")
 EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".kml": "kml", ".csv": "csv",
               ".txt": "csv", ".xlsx": "xlsx"}
@@ -60,36 +65,16 @@ class ImportFailed(GeoError):
 
 
 @dataclass
-class Problem:
-    """One problem with one row or feature (or the whole file when ``where`` is None)."""
-
-    code: str
-    where: str | None = None  # "row 7", "feature 3"
-    column: str | None = None  # the field
-    severity: str = "error"  # "error": row dropped; "warning": row kept
-    kw: dict = field(default_factory=dict)
-
-    def text(self, lang: str) -> str:
-        parts = []
-        if self.where:
-            parts.append(_where(self.where, lang))
-        if self.column:
-            column = "几何" if lang == "zh" and self.column == "geometry" else self.column
-            parts.append(f"字段“{column}”" if lang == "zh" else f"field {column!r}")
-        prefix = ("，".join(parts) + "：") if lang == "zh" and parts else (", ".join(parts) + ": " if parts else "")
-        return prefix + message(self.code, lang, **self.kw)
-
-
-@dataclass
 class ImportResult:
     """The loaded layer and everything noticed on the way."""
 
     name: str
     format: str
     gdf: gpd.GeoDataFrame
-    problems: list[Problem]
+    problems: list[Problem]  # bounded: the first of each kind, then a line counting the rest (geo.problems)
     encoding: str | None = None
     rows_read: int = 0
+    counted: dict[str, int] = field(default_factory=dict)  # problems found per severity, every one counted
 
     @property
     def errors(self) -> list[Problem]:
@@ -99,23 +84,15 @@ class ImportResult:
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
 
+    def count(self, severity: str) -> int:
+        """Every problem of ``severity`` found, listed or only counted."""
+        if self.counted:
+            return self.counted.get(severity, 0)
+        return sum(1 for p in self.problems if p.severity == severity)
+
     def summary(self, lang: str) -> str:
-        return message("summary", lang, name=self.name, loaded=len(self.gdf), read=self.rows_read,
-                       errors=len(self.errors), warnings=len(self.warnings))
-
-
-
-
-def message(code: str, lang: str, **kw) -> str:
-    zh, en = i18n.IMPORT_MESSAGES[code]
-    return (zh if i18n.normalize_lang(lang) == "zh" else en).format(**kw)
-
-
-def _where(where: str, lang: str) -> str:
-    kind, _, num = where.partition(" ")
-    if lang == "zh":
-        return {"row": f"第 {num} 行", "feature": f"第 {num} 个要素"}.get(kind, where)
-    return where
+        return message("summary", lang, name=self.name, loaded=f"{len(self.gdf):,}", read=f"{self.rows_read:,}",
+                       errors=f"{self.count('error'):,}", warnings=f"{self.count('warning'):,}")
 
 
 def _size(n: int) -> str:
@@ -146,14 +123,40 @@ def sniff(data: bytes) -> str:
 EXPECTED = {"geojson": "json", "gpkg": "sqlite", "kml": "xml", "csv": "text", "xlsx": "zip"}
 
 
+def safe_name(name: object) -> str:
+    """A file name fit to show and to name a layer: its last path part (``/`` and ``\\`` both separate) without
+    NUL, control or format characters (bidi overrides U+202A-U+202E and U+2066-U+2069, zero-width ones), other
+    separators and spacing made one space, no dots or spaces at either end, at most ``MAX_NAME`` characters with
+    its extension kept; ``upload`` when nothing is left."""
+    import unicodedata
+
+    text = str(name or "")
+    text = text[:1000] + text[-20:] if len(text) > 1020 else text  # the end keeps the extension
+    text = re.split(r"[/\\]", unicodedata.normalize("NFC", text))[-1]
+    kept = []
+    for ch in text:
+        kind = unicodedata.category(ch)
+        if kind[0] == "Z" or ch in "\t\n\r\v\f\x1c\x1d\x1e\x1f\x85":
+            kept.append(" ")
+        elif kind not in ("Cc", "Cf", "Cs"):
+            kept.append(ch)
+    text = re.sub(r" +", " ", "".join(kept)).strip(" ")
+    ext = re.search(r"\.[^.\s]{1,15}$", text)
+    suffix = ext.group(0) if ext else ""
+    stem = text[:len(text) - len(suffix)][:MAX_NAME - len(suffix)].strip(" .")
+    return (stem or "upload") + suffix
+
+
 def read_file(name: str, data: bytes, crs: str = "wgs84", fmt: str | None = None,
               known: gpd.GeoDataFrame | None = None, boundary: shapely.Geometry | None = None,
               workdir: str | None = None) -> ImportResult:
     """Read and validate an uploaded file; raise ImportFailed when it cannot be read at all.
 
-    ``crs`` is the datum the user states (wgs84, gcj02, bd09); ``known`` the curated venues
-    (to notice datum offsets); ``boundary`` Beijing's outline (to flag points outside).
+    ``name`` is made safe first (``safe_name``); ``crs`` is the datum the user states (wgs84, gcj02, bd09);
+    ``known`` the curated venues (to notice datum offsets); ``boundary`` Beijing's outline (to flag points
+    outside). Problems are counted and kept up to a bound (``geo.problems.ProblemLog``).
     """
+    name = safe_name(name)
     if crs not in datum.DATUMS:
         raise ImportFailed("unreadable", detail=f"unknown coordinate system {crs!r}")
     if not data:
@@ -166,28 +169,29 @@ def read_file(name: str, data: bytes, crs: str = "wgs84", fmt: str | None = None
     looks = sniff(data)
     if looks != EXPECTED[fmt] and not (fmt == "csv" and looks == "text"):
         raise ImportFailed("not_type", fmt=fmt.upper(), looks=looks)
-    problems: list[Problem] = []
-    encoding = None
-    if fmt == "geojson":
-        rows, geoms = _read_geojson(data, problems)
-        wheres = [f"feature {i}" for i in range(1, len(rows) + 1)]
-    elif fmt == "csv":
-        text, encoding = _decode(data)
-        rows, geoms = _points_from_table(_read_csv(text), problems)
-        wheres = [f"row {i}" for i in range(2, len(rows) + 2)]
-    elif fmt == "xlsx":
-        rows, geoms = _points_from_table(_read_xlsx(data), problems)
-        wheres = [f"row {i}" for i in range(2, len(rows) + 2)]
-    else:
-        rows, geoms = _read_with_gdal(data, fmt, problems, workdir)
-        wheres = [f"feature {i}" for i in range(1, len(rows) + 1)]
+    problems = ProblemLog()
+    rows, geoms, wheres, encoding = _read_rows(data, fmt, problems, workdir)
     read = len(rows)
     if read == 0 and not problems:
         raise ImportFailed("no_rows")
     if read > MAX_FEATURES:
         raise ImportFailed("too_many", count=read, limit=MAX_FEATURES)
     gdf = _finish(rows, geoms, wheres, crs, problems, known, boundary)
-    return ImportResult(Path(name).name[:120], fmt, gdf, problems, encoding, read)
+    return ImportResult(name, fmt, gdf, problems.listed(), encoding, read, problems.totals())
+
+
+def _read_rows(data: bytes, fmt: str, problems: ProblemLog, workdir: str | None
+               ) -> tuple[list[dict], list, list[str], str | None]:
+    """The rows (properties), geometries and row names of a file, and the text encoding of a CSV."""
+    if fmt == "geojson":
+        rows, geoms = _read_geojson(data, problems)
+        return rows, geoms, [f"feature {i}" for i in range(1, len(rows) + 1)], None
+    if fmt in ("csv", "xlsx"):
+        text, encoding = _decode(data) if fmt == "csv" else (None, None)
+        rows, geoms = _points_from_table(_read_csv(text) if fmt == "csv" else _read_xlsx(data), problems)
+        return rows, geoms, [f"row {i}" for i in range(2, len(rows) + 2)], encoding
+    rows, geoms = _read_with_gdal(data, fmt, problems, workdir)
+    return rows, geoms, [f"feature {i}" for i in range(1, len(rows) + 1)], None
 
 
 # --- readers ---------------------------------------------------------------------------------------------
@@ -232,7 +236,7 @@ def _json_depth_ok(text: str) -> bool:
     return True
 
 
-def _read_geojson(data: bytes, problems: list[Problem]) -> tuple[list[dict], list]:
+def _read_geojson(data: bytes, problems: ProblemLog) -> tuple[list[dict], list]:
     text, _ = _decode(data)
     if not _json_depth_ok(text):
         raise ImportFailed("too_deep", limit=MAX_JSON_DEPTH)
@@ -304,8 +308,12 @@ def _read_xlsx(data: bytes) -> pd.DataFrame:
         raise ImportFailed("no_rows")
     if len(values) > MAX_FEATURES + 1:
         raise ImportFailed("too_many", count=f"more than {MAX_FEATURES:,}", limit=f"{MAX_FEATURES:,}")
-    header = _unique([str(h).strip() if h is not None else f"column{i + 1}" for i, h in enumerate(values[0])])
-    return pd.DataFrame(values[1:], columns=header, dtype=object)
+    # every row comes padded to MAX_COLUMNS (a streamed sheet states no size): keep the columns that hold a value
+    columns = [(i, c) for i, c in enumerate(zip(*values)) if c.count(None) < len(c)]
+    if not columns:
+        raise ImportFailed("no_rows")
+    header = _unique([str(c[0]).strip() if c[0] is not None else f"column{i + 1}" for i, c in columns])
+    return pd.DataFrame({h: c[1:] for h, (_, c) in zip(header, columns)}, columns=header, dtype=object)
 
 
 def _read_csv(text: str) -> pd.DataFrame:
@@ -353,7 +361,7 @@ def _find_column(columns: list[str], names: tuple[str, ...]) -> str | None:
     return None
 
 
-def _points_from_table(table: pd.DataFrame, problems: list[Problem]) -> tuple[list[dict], list]:
+def _points_from_table(table: pd.DataFrame, problems: ProblemLog) -> tuple[list[dict], list]:
     columns = list(table.columns)
     lon_col, lat_col = _find_column(columns, LON_HEADERS), _find_column(columns, LAT_HEADERS)
     if lon_col is None or lat_col is None:
@@ -384,7 +392,7 @@ def _points_from_table(table: pd.DataFrame, problems: list[Problem]) -> tuple[li
     return rows, geoms
 
 
-def _notice_swaps_and_metres(table: pd.DataFrame, lon_col, lat_col, problems: list[Problem]) -> None:
+def _notice_swaps_and_metres(table: pd.DataFrame, lon_col, lat_col, problems: ProblemLog) -> None:
     lons = pd.to_numeric(table[lon_col], errors="coerce").dropna()
     lats = pd.to_numeric(table[lat_col], errors="coerce").dropna()
     if lons.empty or lats.empty:
@@ -411,7 +419,7 @@ def gpkg_tables_only(path: Path) -> None:
         raise ImportFailed("gpkg_view", name=views[0][:60])
 
 
-def _read_with_gdal(data: bytes, fmt: str, problems: list[Problem], workdir: str | None = None
+def _read_with_gdal(data: bytes, fmt: str, problems: ProblemLog, workdir: str | None = None
                     ) -> tuple[list[dict], list]:
     import pyogrio
 
@@ -455,7 +463,7 @@ def _read_with_gdal(data: bytes, fmt: str, problems: list[Problem], workdir: str
 
 # --- common checks ---------------------------------------------------------------------------------------
 
-def _clean_text(value, where: str, key: str, problems: list[Problem]):
+def _clean_text(value, where: str, key: str, problems: ProblemLog):
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
         return None
     if not isinstance(value, str):
@@ -476,7 +484,7 @@ def check_vertices(geoms: list, wheres: list[str]) -> None:
         raise ImportFailed("too_many_total_vertices", count=int(counts.sum()), limit=MAX_TOTAL_VERTICES)
 
 
-def _finish(rows: list[dict], geoms: list, wheres: list[str], crs: str, problems: list[Problem], known,
+def _finish(rows: list[dict], geoms: list, wheres: list[str], crs: str, problems: ProblemLog, known,
             boundary) -> gpd.GeoDataFrame:
     check_vertices(geoms, wheres)
     keep_rows, keep_geoms = [], []
@@ -528,7 +536,7 @@ def _finish(rows: list[dict], geoms: list, wheres: list[str], crs: str, problems
     return gdf
 
 
-def _notice_datum_offset(gdf: gpd.GeoDataFrame, known: gpd.GeoDataFrame, problems: list[Problem]) -> None:
+def _notice_datum_offset(gdf: gpd.GeoDataFrame, known: gpd.GeoDataFrame, problems: ProblemLog) -> None:
     """Points named like our venues but shifted as GCJ-02/BD-09 data would be: say so."""
     from geo.explore import fold
 
@@ -630,13 +638,16 @@ def _worker(conn, name: str, data: bytes, crs: str, known, boundary, workdir: st
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         result = read_file(name, data, crs=crs, known=known, boundary=boundary, workdir=workdir)
-        conn.send(("ok", result))
+        blob = pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL)
+        if len(blob) > MAX_RESULT_BYTES:  # what the server would hold: refused here, in the bounded process
+            raise ImportFailed("result_too_big", size=_size(len(blob)), limit=_size(MAX_RESULT_BYTES))
+        conn.send_bytes(blob)
     except ImportFailed as exc:
-        conn.send(("failed", exc.code, exc.kw))
+        conn.send_bytes(pickle.dumps(("failed", exc.code, exc.kw)))
     except MemoryError:
-        conn.send(("failed", "memory", {"limit": _size(limit)}))
+        conn.send_bytes(pickle.dumps(("failed", "memory", {"limit": _size(limit)})))
     except Exception as exc:  # anything else is this file's problem, reported as unreadable
-        conn.send(("failed", "unreadable", {"detail": f"{type(exc).__name__}: {str(exc)[:100]}"}))
+        conn.send_bytes(pickle.dumps(("failed", "unreadable", {"detail": f"{type(exc).__name__}: {str(exc)[:100]}"})))
     finally:
         conn.close()
 
@@ -651,12 +662,15 @@ def _context():
 
 
 def read_bounded(name: str, data: bytes, crs: str = "wgs84", known: gpd.GeoDataFrame | None = None,
-                 boundary: shapely.Geometry | None = None, timeout_s: float = IMPORT_TIMEOUT_S,
+                 boundary: shapely.Geometry | None = None, timeout_s: float | None = None,
                  memory_mb: int = IMPORT_MEMORY_MB) -> ImportResult:
-    """``read_file`` in a worker process, killed past ``timeout_s`` or ``memory_mb``: one upload can neither
-    stall nor starve the server. Its scratch folder is removed whatever happens."""
+    """``read_file`` in a worker process, killed past ``timeout_s`` (``IMPORT_TIMEOUT_S``) or ``memory_mb``: one
+    upload can neither stall nor starve the server. What it sends back is at most ``MAX_RESULT_BYTES`` (pickled),
+    its problems bounded (``geo.problems``). Its scratch folder is removed whatever happens."""
     import shutil
 
+    timeout_s = IMPORT_TIMEOUT_S if timeout_s is None else timeout_s
+    name = safe_name(name)
     if not data:
         raise ImportFailed("empty")
     if len(data) > MAX_BYTES:  # before any work
@@ -671,7 +685,7 @@ def read_bounded(name: str, data: bytes, crs: str = "wgs84", known: gpd.GeoDataF
         if not parent.poll(timeout_s):
             raise ImportFailed("timeout", seconds=f"{timeout_s:g}")
         try:
-            message = parent.recv()
+            message = pickle.loads(parent.recv_bytes(MAX_RESULT_BYTES + 65536))
         except (EOFError, OSError):
             proc.join(5)
             code = proc.exitcode
@@ -684,7 +698,8 @@ def read_bounded(name: str, data: bytes, crs: str = "wgs84", known: gpd.GeoDataF
     finally:
         if proc.is_alive():
             proc.kill()
-        proc.join(5)
+        if proc.pid is not None:  # started (start itself can fail)
+            proc.join(5)
         parent.close()
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -3,6 +3,8 @@ which caches the rendered map strings beside its copy of streamlit-folium's inte
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -53,11 +55,35 @@ def counts(ids: str, by: str, lang: str, _shown, _layers) -> pd.Series:
     return explore.counts_by(_shown, _layers, by, lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=20)
-def read_import(name: str, data_: bytes, crs: str, _layers: data.Layers, digest: str) -> imports.ImportResult:
-    """Read an upload once per (file, datum) in a bounded worker process (deadline, memory limit);
-    ``digest`` keys the cache, ``_layers`` is not hashed."""
-    return imports.read_bounded(name, data_, crs=crs, known=_layers.venues, boundary=_layers.boundary.union_all())
+IMPORT_KEY = "import_result"  # the session's latest upload: ((digest, datum, name), result or None, failure)
+
+
+def read_import(name: str, data_: bytes, crs: str, layers: data.Layers, state=None) -> imports.ImportResult:
+    """Read an upload in a bounded worker process (deadline, memory limit, at most ``imports.MAX_RESULT_BYTES``
+    sent back), once per (file, datum) and session; raise ``imports.ImportFailed``.
+
+    Not a server-wide cache: ``state`` (the session's state) holds one entry, the latest upload's result or
+    failure, replaced by the next upload and dropped by ``forget_import`` or with the session, so nothing an
+    upload produces outlives its session. A failure is kept too: a rerun does not repeat a 30 s import."""
+    state = st.session_state if state is None else state
+    key = (hashlib.sha256(data_).hexdigest(), crs, imports.safe_name(name))
+    kept = state.get(IMPORT_KEY)
+    if kept is None or kept[0] != key:
+        state.pop(IMPORT_KEY, None)  # the previous upload's result goes before the next one is read
+        try:
+            kept = (key, imports.read_bounded(name, data_, crs=crs, known=layers.venues,
+                                              boundary=layers.boundary.union_all()), None)
+        except imports.ImportFailed as exc:
+            kept = (key, None, (exc.code, exc.kw))
+        state[IMPORT_KEY] = kept
+    if kept[2] is not None:
+        raise imports.ImportFailed(kept[2][0], **kept[2][1])
+    return kept[1]
+
+
+def forget_import(state=None) -> None:
+    """Drop the session's upload result (the file was removed, or the panel closed)."""
+    (st.session_state if state is None else state).pop(IMPORT_KEY, None)
 
 
 @st.cache_resource(show_spinner=False)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 import streamlit as st
 
 from geo import i18n, imports, safe, style
 from geo.data import Layers
 from ui import cache
-
-FORMATS = ["geojson", "json", "gpkg", "kml", "csv", "txt", "xlsx"]
 
 
 def imported_layers() -> tuple[imports.ImportedLayer, ...]:
@@ -23,22 +19,18 @@ def import_panel(layers: Layers, lang: str) -> None:
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     with st.sidebar.expander(t("import_title"), expanded=False, key="import_open", on_change="rerun") as box:
         if not box.open:  # lazy: nothing is built while the panel is closed (imported layers stay on the map)
+            cache.forget_import()  # the uploader forgets its file when unbuilt: so does the session
             return
         st.caption(t("import_hint").format(limit=imports.MAX_BYTES // 1024 // 1024))
-        upload = st.file_uploader(t("import_file"), type=FORMATS, key="upload")
+        # No type= filter: Streamlit would check the name itself and show its own traceback for a name with a
+        # NUL byte; the importer checks the extension and says so in the chosen language.
+        upload = st.file_uploader(t("import_file"), key="upload")
         crs = st.radio(t("import_crs"), ("wgs84", "gcj02", "bd09"), horizontal=True, key="import_crs",
                        format_func=lambda c: i18n.term("crs", c, lang))
-        if upload is not None:
-            data = upload.getvalue()
-            try:
-                result = cache.read_import(upload.name, data, crs, layers, hashlib.sha256(data).hexdigest())
-            except imports.ImportFailed as exc:
-                st.error(safe.md(f"{upload.name}: {imports.message(exc.code, lang, **exc.kw)}"))
-                result = None
-            if result is not None:
-                show_result(result, lang)
-                if len(result.gdf):
-                    add_form(result, lang, layers.districts)
+        if upload is None:
+            cache.forget_import()
+        else:
+            show_upload(upload, crs, layers, lang)
         for i, layer in enumerate(imported_layers()):
             c1, c2, c3 = st.columns([3, 1, 1])
             c1.text(f"{layer.style.label(lang)} · {len(layer.gdf)}")
@@ -46,6 +38,23 @@ def import_panel(layers: Layers, lang: str) -> None:
                 ensure_ascii=False).encode("utf-8"), file_name=f"{layer.source}.geojson", key=f"imp_dl_{layer.key}",
                 help=t("import_download"))
             c3.button("✕", key=f"imp_rm_{layer.key}", on_click=remove, args=(i,), help=t("import_remove"))
+
+
+def show_upload(upload, crs: str, layers: Layers, lang: str) -> None:
+    """Read the uploaded file (once per session and file) and show what was found, or why it was refused."""
+    name = imports.safe_name(upload.name)  # NUL, control and bidi characters, paths, length: never shown raw
+    try:
+        result = cache.read_import(name, upload.getvalue(), crs, layers)
+    except imports.ImportFailed as exc:
+        st.error(safe.md(f"{name}: {imports.message(exc.code, lang, **exc.kw)}"))
+        return
+    show_result(result, lang)
+    if not len(result.gdf):
+        return
+    if len(imported_layers()) >= imports.MAX_SESSION_LAYERS:
+        st.info(i18n.t("import_layers_full", lang).format(limit=imports.MAX_SESSION_LAYERS))
+    else:
+        add_form(result, lang, layers.districts)
 
 
 def show_result(result: imports.ImportResult, lang: str) -> None:
