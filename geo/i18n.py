@@ -194,7 +194,6 @@ _STRINGS: dict[str, dict[str, str]] = {
     "export_render": {"zh": "生成", "en": "Render"},
     "export_rendering": {"zh": "正在生成…", "en": "Rendering…"},
     "table_loading": {"zh": "正在载入场所表…", "en": "Loading the venue table…"},
-    "export_done": {"zh": "完成", "en": "Done"},
     "export_failed": {"zh": "导出失败", "en": "Export failed"},
     "tiles_unreachable": {"zh": "底图瓦片服务器无法访问：仅绘制矢量图层", "en": "Basemap tiles unreachable: vector layers only"},
     "tiles_missing": {"zh": "{n} 块底图瓦片缺失", "en": "{n} basemap tiles missing"},

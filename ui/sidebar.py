@@ -31,7 +31,8 @@ def sidebar(layers, token: str | None) -> tuple[str, str, object]:
     sb = st.sidebar
     card_slot = sb.container()
     on = {"on_change": state.changed}  # every widget's callback copies its value into the page state
-    lang = sb.radio("语言 / Language", i18n.LANGS, format_func=lambda v: {"zh": "中文", "en": "English"}[v],
+    both = f"{i18n.t('language', 'zh')} / {i18n.t('language', 'en')}"  # findable whatever the page's language
+    lang = sb.radio(both, i18n.LANGS, format_func=lambda v: {"zh": "中文", "en": "English"}[v],
                     horizontal=True, key="lang", **on, args=("lang",))
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     basemap = sb.selectbox(t("basemap"), list(basemaps.BASEMAPS), format_func=lambda k: basemap_label(k, lang, token),
