@@ -34,8 +34,14 @@ def extent_free_key(spec: mapspec.MapSpec) -> str:
 
 
 def shown(_layers: data.Layers, spec: mapspec.MapSpec) -> mapspec.Shown:
-    """The spec applied to the layers, once per filter set (the extent does not change it)."""
-    return _shown(extent_free_key(spec), _layers, spec)
+    """The spec applied to the layers, once per filter set (the extent does not change it). With the planner's
+    own layers the result is the session's (``Session.remember``), never the server's."""
+    key = extent_free_key(spec)
+    if spec.imported:
+        from ui.session import session
+
+        return session().remember("shown", key, lambda: mapspec.shown(_layers, spec))
+    return _shown(key, _layers, spec)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

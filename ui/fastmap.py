@@ -69,6 +69,25 @@ def base_payload(cache_key: str, _build, persist: bool = False) -> dict:
     return payload
 
 
+def base_map(cache_key: str, build, persist: bool = False, private: bool = False) -> dict:
+    """``base_payload``, or with ``private`` (the map holds a planner's own layers) the session's own copy:
+    nothing an upload produces goes into a cache the whole server shares."""
+    if private:
+        from ui.session import session
+
+        return session().remember("base", cache_key, lambda: _render_base(build()))
+    return base_payload(cache_key, build, persist)
+
+
+def groups(cache_key: str, build, base: dict, persist: bool = False, private: bool = False) -> tuple[str, str]:
+    """``groups_payload``, or with ``private`` the session's own copy (see ``base_map``)."""
+    if private:
+        from ui.session import session
+
+        return session().remember("groups", f"{base['id']}|{cache_key}", lambda: _render_groups(build, base))
+    return groups_payload(cache_key, build, base, persist)
+
+
 def _render_base(m) -> dict:
     m.get_root().render()
     m.render()
@@ -97,15 +116,20 @@ def groups_payload(cache_key: str, _build, _base: dict, persist: bool = False) -
     cached = read_pickle(path) if path else None
     if cached is not None:
         return cached
-    _groups, _control = _build()
-    m = _base.get("m") or _stand_in_map(_base)
-    strings = "".join(sf._get_feature_group_string(g, map=m, idx=i) for i, g in enumerate(_groups))
-    control = sf._get_layer_control_string(_control, m)
-    for g in _groups:  # leave the cached base map as it was
-        m._children.pop(g.get_name(), None)
-    m._children.pop(_control.get_name(), None)
+    strings, control = _render_groups(_build, _base)
     if path:
         write_pickle(path, (strings, control))
+    return strings, control
+
+
+def _render_groups(build, base: dict) -> tuple[str, str]:
+    groups_, control_ = build()
+    m = base.get("m") or _stand_in_map(base)
+    strings = "".join(sf._get_feature_group_string(g, map=m, idx=i) for i, g in enumerate(groups_))
+    control = sf._get_layer_control_string(control_, m)
+    for g in groups_:  # leave the cached base map as it was
+        m._children.pop(g.get_name(), None)
+    m._children.pop(control_.get_name(), None)
     return strings, control
 
 

@@ -25,19 +25,21 @@ def map_view(layers, spec: mapspec.MapSpec, result: mapspec.Shown, every_layer: 
     leaflet_url, vendor_url = serve_leaflet(), serve_vendor()
     base_spec = replace(spec, layers=every_layer, filters=mapspec.FilterSpec(), selection=None,
                         bbox=mapspec.MapSpec().bbox, view="")
-    base = fastmap.base_payload(
+    private = bool(imported)  # a planner's own layers: the session's copy, never a server-wide cache
+    base = fastmap.base_map(
         f"{base_spec.key()}|{view}|{leaflet_url}|{vendor_url}|draw={can_edit}",
         lambda: webmap.build_base_map(layers, base_spec, asset_base=leaflet_url, vendor_base=vendor_url, view=view,
                                       lazy_tools=True, draw=can_edit),
-        persist=not imported and view is None)  # the default views: kept on disk for the next cold start
+        persist=not imported and view is None, private=private)  # default views: on disk for the next cold start
     center, zoom = state.map_target(display)
     groups_spec = replace(spec, bbox=mapspec.MapSpec().bbox, view="")  # the extent does not change the layers
     fit = session().take_fit()  # a named view or a search hit asks to be fitted, once
     note = i18n.t("empty_map", lang) if result.venues.empty and spec.filters.active() else None
-    groups, control = fastmap.groups_payload(
+    groups, control = fastmap.groups(
         f"{groups_spec.key()}|{fit}|{note}",
         lambda: (webmap.venue_groups(result, spec, fit=fit[0] if fit else None, note=note),
-                 webmap.layer_control(lang, imported)), base, persist=not imported and not spec.filters.active())
+                 webmap.layer_control(lang, imported)), base, persist=not imported and not spec.filters.active(),
+        private=private)
     out = fastmap.show_map(base, groups, control, key="map", height=680, center=center, zoom=zoom,
                            returned_objects=RETURNED) or {}
     state.remember_map(out, display, layers, lang)

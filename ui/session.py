@@ -8,11 +8,15 @@ state (``SESSION_KEY``); widget values keep their widgets' keys (Streamlit owns 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import streamlit as st
 
 SESSION_KEY = "bem"
+#: how many results of each kind a session keeps of what its uploads produce (see Session.remember)
+PRIVATE_ENTRIES = 3
 
 
 @dataclass
@@ -33,6 +37,21 @@ class Session:
     export_job: object | None = None  # the export under way (ui.jobs)
     export_result: object | None = None  # the last finished export
     export_error: str | None = None  # the last export's error, shown until the next render
+    private: dict[str, OrderedDict] = field(default_factory=dict)  # see remember
+
+    def remember(self, kind: str, key: str, make: Callable[[], object]):
+        """``make()``'s result, kept for this session only: what is derived from a planner's upload (filtered
+        layers, rendered map strings) never goes into a server-wide cache, so it dies with the session and
+        each session holds at most ``PRIVATE_ENTRIES`` results of each ``kind`` (least recently used go)."""
+        kept = self.private.setdefault(kind, OrderedDict())
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+        value = make()
+        kept[key] = value
+        while len(kept) > PRIVATE_ENTRIES:
+            kept.popitem(last=False)
+        return value
 
     def take_fit(self):
         """The fit the map must do, once."""
