@@ -1,4 +1,8 @@
-"""Build the interactive folium map from the layers and the shared style spec."""
+"""Build the interactive folium map from the layers and the shared style spec: folium glue only.
+
+Each element here renders one line calling bem-map.js (``BEM.*``, geo/static/vendor/bem-map/) with its data as
+JSON; what the map is sent (display GeoJSON, popups, styles, swatches) comes from ``geo.webcontent``.
+"""
 
 from __future__ import annotations
 
@@ -15,14 +19,10 @@ from geo import templating as tpl
 from geo.assets import VENDOR_SCHEME, check_no_remote_assets, localize_assets
 from geo.data import Layers
 from geo.mapspec import MapSpec, Shown, shown
+from geo.webcontent import layer_name, layer_styles, leaflet_style, legend_symbol_svg, to_display_geojson
 
 BEIJING_CENTER = (40.05, 116.40)
 BEIJING_ZOOM = 9
-#: web display simplification (degrees, ~50 m); stored data stay as shipped
-DISPLAY_SIMPLIFY = {"boundary": 0.001, "districts": 0.001, "core": 0.0002}
-DISPLAY_GRID = {"boundary": 1e-4, "districts": 1e-4}  # ~10 m for the ~100 m context outlines
-
-DISPLAY_GRID_DEFAULT = 1e-5  # degrees (~1 m): coordinates sent to the browser are rounded to it
 
 _CSS = """
 <style>
@@ -39,7 +39,7 @@ _CSS = """
 
 class LayerPanel(JSCSSMixin, tpl.RenderOnce):
     """One panel for the legend and the layer switches (a row toggles its layer), plus label placement and
-    the wheel behaviour; the JS lives in ``geo/static/vendor/bem-map/bem-map.js``."""
+    the wheel behaviour: ``BEM.layerPanel`` in ``geo/static/vendor/bem-map/bem-map.js``."""
 
     default_js = [("bem_map_js", f"{VENDOR_SCHEME}bem-map/bem-map.js")]
     default_css = [("bem_map_css", f"{VENDOR_SCHEME}bem-map/bem-map.css")]
@@ -47,35 +47,7 @@ class LayerPanel(JSCSSMixin, tpl.RenderOnce):
         """
         {% macro header(this, kwargs) %}""" + _CSS + """{% endmacro %}
         {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this.parent_name }};
-            var spec = {{ this.spec | tojson }};
-            BEM.panel(map, spec);
-            // report the visible layers back to the app (streamlit-folium's "selected_layers")
-            function report(name, on) {
-                var g = window.__GLOBAL_DATA__, key = spec.keys[name];
-                if (!g || !g.selected_layers || !key) return;
-                if (on) { g.selected_layers["bem:" + key] = {name: key, url: "bem"}; }
-                else { delete g.selected_layers["bem:" + key]; }
-            }
-            Object.keys(spec.keys).forEach(function(name) { report(name, spec.hidden.indexOf(name) < 0); });
-            // only the planner's clicks count: streamlit-folium swapping the dynamic venue layers
-            // also fires overlayadd/overlayremove through the layer control
-            var userToggle = false;
-            map.getContainer().addEventListener("click", function(e) {
-                if (e.target && e.target.classList && e.target.classList.contains("leaflet-control-layers-selector")) {
-                    userToggle = true;
-                    setTimeout(function() { userToggle = false; }, 0);
-                }
-            }, true);
-            map.on("overlayadd", function(e) { if (userToggle) { BEM.mark(map, e.name, true); report(e.name, true); } });
-            map.on("overlayremove", function(e) { if (userToggle) { BEM.mark(map, e.name, false); report(e.name, false); } });
-            spec.attribution.forEach(function(a) { map.attributionControl.addAttribution(a); });
-            spec.hidden.forEach(function(name) { BEM.mark(map, name, false); });
-            if (spec.fit) { BEM.fit(map, spec.fit); }  // the opening view, clear of the panel
-            BEM.labels(map);
-            BEM.wheel(map, spec.wheelHint);
-        })();
+        BEM.layerPanel({{ this.parent_name }}, {{ this.spec | tojson }});
         {% endmacro %}
         """
     )
@@ -87,89 +59,17 @@ class LayerPanel(JSCSSMixin, tpl.RenderOnce):
 
 
 class MousePosition(tpl.RenderOnce):
-    """A WGS-84 readout of the mouse position, whatever the basemap's datum; click copies it.
+    """A WGS-84 readout of the mouse position, whatever the basemap's datum; click copies it (``BEM.readout``).
 
-    On a GCJ-02 basemap the map's coordinates are GCJ-02, so they are inverted here with
-    the same formula and iteration as ``geo.datum`` (ported to JS; the mainland test is a
-    coarse one: rectangle minus Hong Kong, Macau and Taiwan, enough for a readout).
+    On a GCJ-02 basemap the map's coordinates are GCJ-02: the browser inverts them with ``BEM.datum``, the
+    formula and iteration of ``geo.datum`` (tests/test_browser_datum.py holds both to the same vectors).
     """
 
-    _template = tpl.template(
-        """
+    _template = tpl.template("""
         {% macro script(this, kwargs) %}
-        (function() {
-            var map = {{ this.parent_name }};
-            var gcj = {{ this.gcj | tojson }};
-            var A = 6378245.0, EE = 0.00669342162296594323, PI = Math.PI;
-            function outside(lon, lat) {
-                if (lon < 73.4 || lon > 135.1 || lat < 18.1 || lat > 53.6) return true;
-                if (lon > 113.83 && lon < 114.45 && lat > 22.13 && lat < 22.51) return true;  // Hong Kong
-                if (lon > 113.52 && lon < 113.61 && lat > 22.10 && lat < 22.22) return true;  // Macau
-                if (lon > 119.3 && lon < 122.3 && lat > 21.8 && lat < 25.4) return true;    // Taiwan
-                return false;
-            }
-            function delta(lon, lat) {
-                var x = lon - 105.0, y = lat - 35.0, sx = Math.sqrt(Math.abs(x));
-                var dLat = -100 + 2*x + 3*y + 0.2*y*y + 0.1*x*y + 0.2*sx
-                    + (20*Math.sin(6*x*PI) + 20*Math.sin(2*x*PI)) * 2/3
-                    + (20*Math.sin(y*PI) + 40*Math.sin(y/3*PI)) * 2/3
-                    + (160*Math.sin(y/12*PI) + 320*Math.sin(y*PI/30)) * 2/3;
-                var dLon = 300 + x + 2*y + 0.1*x*x + 0.1*x*y + 0.1*sx
-                    + (20*Math.sin(6*x*PI) + 20*Math.sin(2*x*PI)) * 2/3
-                    + (20*Math.sin(x*PI) + 40*Math.sin(x/3*PI)) * 2/3
-                    + (150*Math.sin(x/12*PI) + 300*Math.sin(x/30*PI)) * 2/3;
-                var rad = lat / 180 * PI, magic = 1 - EE * Math.sin(rad) * Math.sin(rad), sm = Math.sqrt(magic);
-                return [dLon * 180 / (A / sm * Math.cos(rad) * PI), dLat * 180 / ((A * (1 - EE)) / (magic * sm) * PI)];
-            }
-            function toWgs(lon, lat) {
-                if (!gcj || outside(lon, lat)) return [lon, lat];
-                var x = lon, y = lat;
-                for (var i = 0; i < 30; i++) {
-                    var d = delta(x, y), ex = x + d[0] - lon, ey = y + d[1] - lat;
-                    x -= ex; y -= ey;
-                    if (Math.abs(ex) < 1e-9 && Math.abs(ey) < 1e-9) break;
-                }
-                return [x, y];
-            }
-            var ctl = L.control({position: "bottomleft"});
-            var strings = {{ this.strings | tojson }};
-            function copy(value) {
-                var div = ctl.getContainer();
-                BEM.copy(value).then(function() {
-                    div.classList.add("copied");
-                    div.textContent = strings.copied + "  " + value;
-                    setTimeout(function() { div.classList.remove("copied"); show(value); }, 1500);
-                });
-            }
-            function show(value) { ctl.getContainer().textContent = "WGS-84  " + value; }
-            ctl.onAdd = function() {
-                var div = L.DomUtil.create("div", "bem-mouse");
-                div.title = strings.hint;
-                div.textContent = "WGS-84";
-                L.DomEvent.disableClickPropagation(div);
-                L.DomEvent.on(div, "click", function() { if (div.dataset.value) { copy(div.dataset.value); } });
-                return div;
-            };
-            ctl.addTo(map);
-            function value(latlng) {
-                var w = toWgs(latlng.lng, latlng.lat);
-                return w[1].toFixed(6) + ", " + w[0].toFixed(6);
-            }
-            map.on("mousemove", function(e) {
-                var div = ctl.getContainer();
-                // over the readout itself the value stays: it is the point the planner pointed at
-                if (div.contains(e.originalEvent.target) || div.classList.contains("copied")) return;
-                div.dataset.value = value(e.latlng);
-                show(div.dataset.value);
-            });
-            map.on("contextmenu", function(e) {  // right-click copies the point under the pointer
-                ctl.getContainer().dataset.value = value(e.latlng);
-                copy(value(e.latlng));
-            });
-        })();
+        BEM.readout({{ this.parent_name }}, {gcj: {{ this.gcj | tojson }}, strings: {{ this.strings | tojson }}});
         {% endmacro %}
-        """
-    )
+    """)
 
     def __init__(self, display_datum: str, lang: str):
         super().__init__()
@@ -183,22 +83,11 @@ class MiniMap(JSCSSMixin, tpl.RenderOnce):
 
     default_js = [("minimap_js", f"{VENDOR_SCHEME}leaflet-minimap@3.6.1/Control.MiniMap.min.js")]
     default_css = [("minimap_css", f"{VENDOR_SCHEME}leaflet-minimap@3.6.1/Control.MiniMap.min.css")]
-    _template = tpl.template(
-        """
+    _template = tpl.template("""
         {% macro script(this, kwargs) %}
-        (function() {
-            var layer = L.geoJSON({{ this.data | tojson }}, {interactive: false, style: function(f) {
-                return f.properties.core ? {color: "#D55E00", weight: 1, fillColor: "#D55E00", fillOpacity: 0.5}
-                                         : {color: "#3A3A3A", weight: 1, fillColor: "#ffffff", fillOpacity: 0.8};
-            }});
-            new L.Control.MiniMap(layer, {position: "bottomleft", toggleDisplay: true, width: 140, height: 140,
-                zoomLevelFixed: 6, minimized: true,
-                aimingRectOptions: {color: "#D55E00", weight: 1.5, fillOpacity: 0.04, interactive: false},
-                strings: {{ this.strings | tojson }}}).addTo({{ this.parent_name }});
-        })();
+        BEM.miniMap({{ this.parent_name }}, {{ this.data | tojson }}, {{ this.strings | tojson }});
         {% endmacro %}
-        """
-    )
+    """)
 
     def __init__(self, data: dict, strings: dict):
         super().__init__()
@@ -254,19 +143,6 @@ def add_tools(m: folium.Map, layers: Layers, lang: str, display_datum: str, lazy
             {"hideText": i18n.t("minimap_hide", lang), "showText": i18n.t("minimap_show", lang)}).add_to(m)
 
 
-def legend_symbol_svg(s: style.LayerStyle, variant: str | None = None) -> str:
-    """A 28x16 SVG swatch for a legend row, drawn from the layer style."""
-    if s.kind == "point":
-        return style.marker_svg(s)
-    st = style.stroke(s, variant)
-    dash_attr = f' stroke-dasharray="{st.dash}"' if st.dash else ""
-    if s.kind == "line":
-        return (f'<svg width="28" height="16"><line x1="1" y1="8" x2="27" y2="8" stroke="{st.color}" '
-                f'stroke-width="{st.weight}"{dash_attr}/></svg>')
-    return (f'<svg width="28" height="16"><rect x="2" y="2" width="24" height="12" fill="{st.fill_color or "none"}" '
-            f'fill-opacity="{st.fill_opacity}" stroke="{st.color}" stroke-width="{min(st.weight, 3)}"{dash_attr}/></svg>')
-
-
 #: the layer panel starts expanded only on windows at least this wide (CSS px)
 PANEL_EXPANDED_FROM = 1400
 PANEL_ICON = ('<svg width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="#333" stroke-width="1.4">'
@@ -292,90 +168,6 @@ def legend_spec(keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: l
     return {"title": i18n.t("layers_panel", lang), "rows": rows, "attribution": attribution, "hidden": hidden,
             "keys": names, "toggleHint": i18n.t("layers_panel_hint", lang), "rowHint": i18n.t("layer_row_hint", lang),
             "wheelHint": i18n.t("wheel_hint", lang), "expandFrom": PANEL_EXPANDED_FROM, "icon": PANEL_ICON}
-
-
-def popup_html(row: dict, lang: str, detail: bool = True) -> str:
-    """The popup card of a curated feature; every value is escaped text.
-
-    ``detail=False`` (venues in the app, whose card beside the map has the rest) keeps the
-    popup to names, category, action and district, which cuts the page's weight.
-    """
-    e = html.escape
-    name, other = (row["name_zh"], row["name_en"]) if lang == "zh" else (row["name_en"], row["name_zh"])
-    fields = [
-        ("field_category", style.get_style(row["category"]).label(lang) if row["category"] in style.STYLES
-         else row["category"]),
-        ("field_role", i18n.term("role", row["role"], lang)),
-        ("field_action", i18n.term("plan_action", row["plan_action"], lang)),
-        ("field_district", row.get(f"district_{lang}", "")),
-        ("field_precision", i18n.term("precision", row["precision"], lang)),
-        ("field_coords", row["coord_source"]),
-    ]
-    if not detail:
-        fields = [fields[0], fields[2], fields[3]]
-    note = row.get(f"note_{lang}") if detail else None
-    parts = [f"<b>{e(name)}</b><br><span>{e(other)}</span>"]
-    if isinstance(note, str) and note:
-        parts.append(f"<p>{e(note)}</p>")
-    parts.append("<dl>" + "".join(f"<dt>{e(i18n.t(k, lang))}</dt><dd>{e(str(v))}</dd>" for k, v in fields) + "</dl>")
-    if detail:
-        parts.append(f"<dt>{e(i18n.t('field_sentence', lang))}</dt><blockquote>{e(row['plan_sentence'])}</blockquote>")
-    return "".join(parts)
-
-
-def imported_popup_html(row: dict) -> str:
-    """The popup of an imported feature: its fields as escaped text (never markup)."""
-    e = html.escape
-    items = [(k, v) for k, v in row.items()
-             if not str(k).startswith("_") and k != "geometry" and v is not None and v != "" and not
-             (isinstance(v, float) and v != v)]  # v != v: NaN
-    body = "".join(f"<dt>{e(str(k))}</dt><dd>{e(str(v))}</dd>" for k, v in items[:15])
-    return f"<b>{e(str(row.get('_name', '')))}</b><dl>{body}</dl>"
-
-
-def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool, display_datum: str = "wgs84",
-                       imported: bool = False, detail: bool = True) -> dict:
-    """GeoJSON for the browser: display geometry plus escaped ``_tip`` / ``_popup`` only.
-
-    ``display_datum`` is the basemap's datum: on a GCJ-02 basemap every vertex is shifted
-    so the overlay lands on the right street. The stored data stay WGS-84.
-    """
-    tolerance = DISPLAY_SIMPLIFY.get(key)
-    geoms = gdf.geometry.simplify(tolerance, preserve_topology=True) if tolerance else gdf.geometry
-    geoms = datum.transform_geometry(geoms.values, "wgs84", display_datum)
-    # ~1 m is finer than any screen shows; halves the bytes sent to the browser
-    geoms = shapely.set_precision(geoms, DISPLAY_GRID.get(key, DISPLAY_GRID_DEFAULT), mode="pointwise")
-    features = []
-    for (_, row), geom in zip(gdf.iterrows(), geoms):
-        if imported:
-            features.append({"type": "Feature", "geometry": geom.__geo_interface__, "properties": {
-                "_tip": html.escape(str(row["_name"])), "_popup": imported_popup_html(row.to_dict())}})
-            continue
-        props = {"_tip": html.escape(row[f"name_{lang}"])}
-        if curated:
-            props["_popup"] = popup_html(row.to_dict(), lang, detail)
-        if key == "axes":
-            props["segment"] = row["segment"]
-        features.append({"type": "Feature", "properties": props, "geometry": geom.__geo_interface__})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def _leaflet_style(st: style.Stroke) -> dict:
-    return {"color": st.color, "weight": st.weight, "fillColor": st.fill_color or st.color,
-            "fillOpacity": st.fill_opacity, "dashArray": st.dash, "opacity": st.opacity}
-
-
-def _styles(s: style.LayerStyle, data: dict) -> dict[str, dict]:
-    """The layer's Leaflet styles keyed by segment ("" for features without one), as BEM.geoLayer reads them."""
-    segments = {f["properties"].get("segment") for f in data["features"]} - {None}
-    out = {"": _leaflet_style(style.stroke(s, None))}
-    out.update({str(seg): _leaflet_style(style.stroke(s, seg)) for seg in segments})
-    return out
-
-
-def layer_name(s: style.LayerStyle, lang: str) -> str:
-    """The layer's name as Leaflet's layer control shows it (it inserts names as HTML: escape <, >, &)."""
-    return html.escape(s.label(lang), quote=False)
 
 
 class FastPoints(tpl.RenderOnce):
@@ -435,7 +227,7 @@ def make_layer(gdf: gpd.GeoDataFrame, key: str, lang: str, show: bool = True, di
         icon = {"html": style.marker_svg(s), "iconSize": [s.size, s.size], "iconAnchor": [half, half],
                 "className": "bem-icon"}
     if data["features"]:
-        tpl.GeoLayer(data, styles=_styles(s, data), icon=icon).add_to(group)
+        tpl.GeoLayer(data, styles=layer_styles(s, data), icon=icon).add_to(group)
     if (s.kind == "point" or key == "areas") and not imported:
         add_labels(group, gdf, lang, s, display_datum=display_datum)
     return group
@@ -444,6 +236,13 @@ def make_layer(gdf: gpd.GeoDataFrame, key: str, lang: str, show: bool = True, di
 def add_layer(m: folium.Map, layers: Layers, key: str, lang: str, show: bool, display_datum: str = "wgs84") -> None:
     """Add one layer of ``layers`` to the map."""
     make_layer(layers.get(key), key, lang, show, display_datum).add_to(m)
+
+
+def imported_frames(result: Shown, spec: MapSpec) -> list[tuple]:
+    """Each imported layer of ``spec`` with what it shows: a hidden or filtered-out one keeps its group, empty."""
+    shown_imported = {layer.key: layer for layer in result.imported}
+    return [(layer, shown_imported[layer.key].gdf if layer.key in shown_imported else layer.gdf.iloc[0:0])
+            for layer in spec.imported]
 
 
 def venue_groups(result: Shown, spec: MapSpec, fit: tuple[float, float, float, float] | None = None,
@@ -460,9 +259,7 @@ def venue_groups(result: Shown, spec: MapSpec, fit: tuple[float, float, float, f
     for key in style.VENUE_CATEGORIES:
         groups.append(make_layer(result.venues[result.venues["category"] == key], key, lang, True, display,
                                  detail=False))
-    shown_imported = {layer.key: layer for layer in result.imported}
-    for layer in spec.imported:  # a hidden or filtered-out imported layer keeps its group (empty) in the control
-        gdf = shown_imported[layer.key].gdf if layer.key in shown_imported else layer.gdf.iloc[0:0]
+    for layer, gdf in imported_frames(result, spec):
         groups.append(make_layer(gdf, layer.key, lang, True, display, s=layer.style))
     for group, key in zip(groups, [*style.VENUE_CATEGORIES, *(layer.key for layer in spec.imported)]):
         if key in hidden:
@@ -520,7 +317,7 @@ class _RemoveAfterAdd(tpl.RenderOnce):
 
     _template = tpl.template("""
         {% macro script(this, kwargs) %}
-        setTimeout(function() { {{ this.parent_name }}.remove(); }, 0);
+        BEM.removeSoon({{ this.parent_name }});
         {% endmacro %}
     """)
 
@@ -532,7 +329,7 @@ def selection_group(selected: gpd.GeoDataFrame | None, ring: shapely.Geometry | 
     if ring is not None:
         shifted = datum.transform_geometry(ring, "wgs84", display_datum)
         r = style.RING
-        tpl.GeoLayer(shifted.__geo_interface__, styles={"": _leaflet_style(r)}, interactive=False).add_to(group)
+        tpl.GeoLayer(shifted.__geo_interface__, styles={"": leaflet_style(r)}, interactive=False).add_to(group)
     if selected is not None and not selected.empty:
         points = datum.transform_geometry(selected.geometry.values, "wgs84", display_datum)
         sel = style.SELECTION
@@ -547,9 +344,8 @@ def layer_control(lang: str, imported: tuple = ()) -> tpl.LayerControl:
     extra = {layer.key: layer.style for layer in imported}
     keys = [s.key for s in style.LAYERS] + list(extra)
     order = [layer_name(style.get_style(k, extra), lang) for k in style.legend_order(keys, extra)]
-    return tpl.LayerControl(collapsed=False, position="topright", sortLayers=True, sortFunction=JsCode(
-        f"function(a, b, nameA, nameB) {{ var o = {tpl.dumps(order)};"
-        " return o.indexOf(nameA) - o.indexOf(nameB); }"))
+    return tpl.LayerControl(collapsed=False, position="topright", sortLayers=True,
+                            sortFunction=JsCode(f"BEM.layerOrder({tpl.dumps(order)})"))
 
 
 def effective_basemap(basemap: str, token: str | None) -> basemaps.Basemap:
@@ -645,9 +441,7 @@ def build_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", vendor
     lang = spec.lang
     for key in style.VENUE_CATEGORIES:
         make_layer(result.venues[result.venues["category"] == key], key, lang, key not in hidden, display).add_to(m)
-    by_key = {layer.key: layer for layer in result.imported}
-    for layer in spec.imported:
-        gdf = by_key[layer.key].gdf if layer.key in by_key else layer.gdf.iloc[0:0]
+    for layer, gdf in imported_frames(result, spec):
         make_layer(gdf, layer.key, lang, layer.key not in hidden, display, s=layer.style).add_to(m)
     if result.selected is not None or result.ring is not None:
         selection_group(result.selected, result.ring, lang, display).add_to(m)

@@ -8,7 +8,7 @@ import folium
 import numpy as np
 import pytest
 
-from geo import assets, basemaps, datum, style, templating, webmap
+from geo import assets, basemaps, datum, style, templating, webcontent, webmap
 from geo.errors import AssetError
 from geo.mapspec import MapSpec
 
@@ -111,7 +111,7 @@ def test_overlays_shift_by_the_gcj_offset_on_gaode_only(layers, key):
         a = np.array(list(_flatten(coords)))
         b = np.array(list(_flatten(gcj[name])))
         lon, lat = datum.from_wgs84(a[:, 0], a[:, 1], "gcj02")
-        grid = webmap.DISPLAY_GRID_DEFAULT + 1e-12  # both sides are rounded to the ~1 m display grid
+        grid = webcontent.DISPLAY_GRID_DEFAULT + 1e-12  # both sides are rounded to the ~1 m display grid
         np.testing.assert_allclose(b[:, 0], lon, atol=grid, rtol=0)
         np.testing.assert_allclose(b[:, 1], lat, atol=grid, rtol=0)
         # the offset in Beijing is several hundred metres
@@ -146,7 +146,7 @@ def test_names_are_text_not_markup(layers):
     evil = layers.venues.copy()
     evil.loc[evil.index[0], "name_en"] = '<img src=x onerror=alert(1)>'
     evil.loc[evil.index[0], "plan_sentence"] = "</script><script>alert(2)</script>"
-    doc = webmap.to_display_geojson(evil, "diplomacy", "en", curated=True)
+    doc = webcontent.to_display_geojson(evil, "diplomacy", "en", curated=True)
     props = doc["features"][0]["properties"]
     assert props["_tip"] == "&lt;img src=x onerror=alert(1)&gt;"
     assert "<img" not in props["_popup"] and "<script>" not in props["_popup"]
@@ -156,7 +156,7 @@ def test_names_are_text_not_markup(layers):
 def test_popup_card_carries_the_plan_sentence_and_district(layers):
     row = layers.venues.set_index("id").loc["forbidden_city"].to_dict()
     row["id"] = "forbidden_city"
-    card = webmap.popup_html(row, "en")
+    card = webcontent.popup_html(row, "en")
     assert "Dongcheng" in card and "UNESCO" in card and "Forbidden City" in card and "故宫" in card
 
 
@@ -202,3 +202,38 @@ def test_an_unwritable_cache_folder_falls_back_to_single_files(monkeypatch, tmp_
         assert ui_assets.bundle_links(js, css) == (list(js), list(css))
     finally:
         ui_assets.bundle_links.cache_clear()
+
+
+#: a JSON string literal, as ``| tojson`` writes it (data, not code)
+JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def webmap_scripts(m) -> list[tuple[str, str]]:
+    """(class name, rendered script with JSON strings blanked) of every geo.webmap element on ``m``."""
+    templating.render_page(m)
+    scripts = m.get_root().script._children
+    return [(type(e).__name__, JSON_STRING.sub('""', scripts[e.get_name()].render()).strip())
+            for e in assets._walk(m) if type(e).__module__ == webmap.__name__]
+
+
+def test_our_elements_are_glue_calling_bem_map_js(layers):
+    """geo.webmap keeps only folium glue: each of its elements renders one statement calling bem-map.js
+    (``BEM.*``) with JSON data, and the layer control sorts with ``BEM.layerOrder``; the code is in the file."""
+    from geo.mapspec import ALL_LAYERS, shown
+
+    hidden = style.VENUE_CATEGORIES[0]
+    spec = MapSpec(lang="en", basemap="gaode", layers=tuple(k for k in ALL_LAYERS if k != hidden))
+    m = webmap.build_base_map(layers, spec, lazy_tools=True)
+    for group in webmap.venue_groups(shown(layers, spec), spec, fit=(116.3, 39.8, 116.5, 40.0), note="nothing"):
+        group.add_to(m)
+    control = webmap.layer_control(spec.lang).add_to(m)
+    found = webmap_scripts(m)
+    for name, code in found:
+        call = re.fullmatch(r"(?:\w+\.addLayer\(new )?BEM\.\w+\((.*)\);", code, flags=re.S)
+        assert call and not re.search(r"\bfunction\b|=>|\bvar\b|;", call.group(1)), (name, code[:300])
+    assert {"LayerPanel", "MousePosition", "MiniMap", "LazyMeasure", "FitView", "MapNote", "_RemoveAfterAdd"} <= {
+        name for name, _ in found}
+    assert re.fullmatch(r"BEM\.layerOrder\(\[.*\]\)", str(control.options["sortFunction"]), flags=re.S)
+    bem_map = (assets.VENDOR_DIR / "bem-map" / "bem-map.js").read_text(encoding="utf-8")
+    for name in ("layerPanel", "readout", "miniMap", "lazyMeasure", "removeSoon", "layerOrder", "FitView", "Note"):
+        assert f"BEM.{name} = " in bem_map, name

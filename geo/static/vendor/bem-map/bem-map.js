@@ -1,13 +1,70 @@
 /* Beijing Exchange Map: the live map's own behaviour (our code, served by the app like the plugins).
+ * geo/webmap.py only calls these, with its data as JSON.
  *
+ * BEM.datum   GCJ-02 <-> WGS-84 (the formula and iteration of geo/datum.py) for the readout
+ * BEM.layerPanel the legend panel with its wiring: reported layers, attribution, labels, wheel
  * BEM.panel   one layer panel: the legend, each row toggling its layer; collapsible
  * BEM.labels  label placement by priority with collision detection, at every zoom
  * BEM.wheel   the wheel scrolls the page until the map is clicked; Ctrl + wheel zooms
  * BEM.fit     fit a named view's bounds to the map's real size, clear of the controls
  * BEM.note    a message on the map (a filter that leaves nothing)
  * BEM.readout the WGS-84 pointer readout: click or right-click copies, and says so
+ * BEM.miniMap the overview map drawn from Beijing's outline and the core
+ * BEM.layerOrder the layer control's sort function (the legend's order)
  * BEM.geoLayer a GeoJSON layer: escaped tooltip and popup, a divIcon for points, a style per segment
  */
+
+/* BEM.datum: the GCJ-02 forward formula and its inverse by fixed-point iteration, as geo/datum.py (which
+ * says where the formula comes from). The mainland test here is a coarse one, a rectangle minus Hong Kong,
+ * Macau and Taiwan: enough for a readout. Plain arithmetic, no Leaflet: tests/test_browser_datum.py checks
+ * it against geo.datum's published test vectors and against geo.datum itself. */
+(function () {
+  "use strict";
+  var BEM = (window.BEM = window.BEM || {});
+  var A = 6378245.0, EE = 0.00669342162296594323, PI = Math.PI, TOL = 1e-9, MAX_ITER = 30;
+
+  function outside(lon, lat) {
+    if (lon < 73.4 || lon > 135.1 || lat < 18.1 || lat > 53.6) return true;
+    if (lon > 113.83 && lon < 114.45 && lat > 22.13 && lat < 22.51) return true;  // Hong Kong
+    if (lon > 113.52 && lon < 113.61 && lat > 22.10 && lat < 22.22) return true;  // Macau
+    if (lon > 119.3 && lon < 122.3 && lat > 21.8 && lat < 25.4) return true;  // Taiwan
+    return false;
+  }
+
+  function delta(lon, lat) {  // the GCJ-02 offset (degrees) at a WGS-84 point, ignoring the mainland test
+    var x = lon - 105.0, y = lat - 35.0, sx = Math.sqrt(Math.abs(x));
+    var dLat = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * sx +
+      (20 * Math.sin(6 * x * PI) + 20 * Math.sin(2 * x * PI)) * 2 / 3 +
+      (20 * Math.sin(y * PI) + 40 * Math.sin(y / 3 * PI)) * 2 / 3 +
+      (160 * Math.sin(y / 12 * PI) + 320 * Math.sin(y * PI / 30)) * 2 / 3;
+    var dLon = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * sx +
+      (20 * Math.sin(6 * x * PI) + 20 * Math.sin(2 * x * PI)) * 2 / 3 +
+      (20 * Math.sin(x * PI) + 40 * Math.sin(x / 3 * PI)) * 2 / 3 +
+      (150 * Math.sin(x / 12 * PI) + 300 * Math.sin(x / 30 * PI)) * 2 / 3;
+    var rad = lat / 180 * PI, magic = 1 - EE * Math.sin(rad) * Math.sin(rad), sm = Math.sqrt(magic);
+    return [dLon * 180 / (A / sm * Math.cos(rad) * PI), dLat * 180 / ((A * (1 - EE)) / (magic * sm) * PI)];
+  }
+
+  function wgsToGcj(lon, lat) {
+    if (outside(lon, lat)) return [lon, lat];
+    var d = delta(lon, lat);
+    return [lon + d[0], lat + d[1]];
+  }
+
+  function gcjToWgs(lon, lat) {  // solve wgsToGcj(x, y) = (lon, lat) until the residual is below TOL
+    if (outside(lon, lat)) return [lon, lat];
+    var x = lon, y = lat;
+    for (var i = 0; i < MAX_ITER; i++) {
+      var d = delta(x, y), ex = x + d[0] - lon, ey = y + d[1] - lat;
+      x -= ex; y -= ey;
+      if (Math.abs(ex) < TOL && Math.abs(ey) < TOL) break;
+    }
+    return [x, y];
+  }
+
+  BEM.datum = {outside: outside, wgsToGcj: wgsToGcj, gcjToWgs: gcjToWgs};
+})();
+
 (function () {
   "use strict";
   var BEM = (window.BEM = window.BEM || {});
@@ -102,6 +159,40 @@
         row.setAttribute("aria-pressed", String(on));
       }
     });
+  };
+
+  /* ---- the panel on the map (geo.webmap.LayerPanel): spec is geo.webmap.legend_spec's ------ */
+  BEM.layerPanel = function (map, spec) {
+    BEM.panel(map, spec);
+    // report the visible layers back to the app (streamlit-folium's "selected_layers")
+    function report(name, on) {
+      var g = window.__GLOBAL_DATA__, key = spec.keys[name];
+      if (!g || !g.selected_layers || !key) return;
+      if (on) { g.selected_layers["bem:" + key] = {name: key, url: "bem"}; }
+      else { delete g.selected_layers["bem:" + key]; }
+    }
+    Object.keys(spec.keys).forEach(function (name) { report(name, spec.hidden.indexOf(name) < 0); });
+    // only the planner's clicks count: streamlit-folium swapping the dynamic venue layers
+    // also fires overlayadd/overlayremove through the layer control
+    var userToggle = false;
+    map.getContainer().addEventListener("click", function (e) {
+      if (e.target && e.target.classList && e.target.classList.contains("leaflet-control-layers-selector")) {
+        userToggle = true;
+        setTimeout(function () { userToggle = false; }, 0);
+      }
+    }, true);
+    map.on("overlayadd", function (e) { if (userToggle) { BEM.mark(map, e.name, true); report(e.name, true); } });
+    map.on("overlayremove", function (e) { if (userToggle) { BEM.mark(map, e.name, false); report(e.name, false); } });
+    spec.attribution.forEach(function (a) { map.attributionControl.addAttribution(a); });
+    spec.hidden.forEach(function (name) { BEM.mark(map, name, false); });
+    if (spec.fit) { BEM.fit(map, spec.fit); }  // the opening view, clear of the panel
+    BEM.labels(map);
+    BEM.wheel(map, spec.wheelHint);
+  };
+
+  /* ---- the layer control lists the layers in the legend's order ------------------------------ */
+  BEM.layerOrder = function (order) {
+    return function (a, b, nameA, nameB) { return order.indexOf(nameA) - order.indexOf(nameB); };
   };
 
   /* ---- labels: priority order, four positions, no overlaps, halo ---------------------------- */
@@ -212,6 +303,59 @@
     try { document.execCommand("copy"); } finally { document.body.removeChild(ta); }
     return Promise.resolve();
   };
+
+  /* opts: {gcj: the map's coordinates are GCJ-02 (inverted with BEM.datum), strings: {hint, copied}} */
+  BEM.readout = function (map, opts) {
+    var strings = opts.strings;
+    var ctl = L.control({position: "bottomleft"});
+    function show(value) { ctl.getContainer().textContent = "WGS-84  " + value; }
+    function copy(value) {
+      var div = ctl.getContainer();
+      BEM.copy(value).then(function () {
+        div.classList.add("copied");
+        div.textContent = strings.copied + "  " + value;
+        setTimeout(function () { div.classList.remove("copied"); show(value); }, 1500);
+      });
+    }
+    function value(latlng) {
+      var w = opts.gcj ? BEM.datum.gcjToWgs(latlng.lng, latlng.lat) : [latlng.lng, latlng.lat];
+      return w[1].toFixed(6) + ", " + w[0].toFixed(6);
+    }
+    ctl.onAdd = function () {
+      var div = L.DomUtil.create("div", "bem-mouse");
+      div.title = strings.hint;
+      div.textContent = "WGS-84";
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.on(div, "click", function () { if (div.dataset.value) { copy(div.dataset.value); } });
+      return div;
+    };
+    ctl.addTo(map);
+    map.on("mousemove", function (e) {
+      var div = ctl.getContainer();
+      // over the readout itself the value stays: it is the point the planner pointed at
+      if (div.contains(e.originalEvent.target) || div.classList.contains("copied")) return;
+      div.dataset.value = value(e.latlng);
+      show(div.dataset.value);
+    });
+    map.on("contextmenu", function (e) {  // right-click copies the point under the pointer
+      ctl.getContainer().dataset.value = value(e.latlng);
+      copy(value(e.latlng));
+    });
+    return ctl;
+  };
+
+  /* ---- the overview map: Beijing's outline and the core as vectors (it works offline) --------- */
+  var MINI_CORE = {color: "#D55E00", weight: 1, fillColor: "#D55E00", fillOpacity: 0.5};
+  var MINI_OUTLINE = {color: "#3A3A3A", weight: 1, fillColor: "#ffffff", fillOpacity: 0.8};
+  BEM.miniMap = function (map, data, strings) {
+    var layer = L.geoJSON(data, {interactive: false, style: function (f) {
+      return f.properties.core ? MINI_CORE : MINI_OUTLINE;
+    }});
+    return new L.Control.MiniMap(layer, {position: "bottomleft", toggleDisplay: true, width: 140, height: 140,
+      zoomLevelFixed: 6, minimized: true,
+      aimingRectOptions: {color: "#D55E00", weight: 1.5, fillOpacity: 0.04, interactive: false},
+      strings: strings}).addTo(map);
+  };
 })();
 
 /* one-shot layers carried by the dynamic groups: they act when streamlit-folium adds the group */
@@ -226,6 +370,8 @@
     },
     onRemove: function () {}
   });
+  // a dynamic group the planner switched off: off the map right after streamlit-folium adds it
+  BEM.removeSoon = function (layer) { setTimeout(function () { layer.remove(); }, 0); };
 })();
 
 /* BEM.PointCloud: many points (an imported list of thousands) on one canvas.

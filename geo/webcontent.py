@@ -1,0 +1,117 @@
+"""What the live map is sent besides its code: display GeoJSON with escaped tooltips and popup cards,
+Leaflet styles, legend swatches and layer names (every value escaped text, never a visitor's markup).
+
+``geo.webmap`` puts these into its map elements; the browser code that reads them is bem-map.js.
+"""
+
+from __future__ import annotations
+
+import html
+
+import geopandas as gpd
+import shapely
+
+from geo import datum, i18n, style
+
+#: web display simplification (degrees, ~50 m); stored data stay as shipped
+DISPLAY_SIMPLIFY = {"boundary": 0.001, "districts": 0.001, "core": 0.0002}
+DISPLAY_GRID = {"boundary": 1e-4, "districts": 1e-4}  # ~10 m for the ~100 m context outlines
+
+DISPLAY_GRID_DEFAULT = 1e-5  # degrees (~1 m): coordinates sent to the browser are rounded to it
+
+
+def legend_symbol_svg(s: style.LayerStyle, variant: str | None = None) -> str:
+    """A 28x16 SVG swatch for a legend row, drawn from the layer style."""
+    if s.kind == "point":
+        return style.marker_svg(s)
+    st = style.stroke(s, variant)
+    dash_attr = f' stroke-dasharray="{st.dash}"' if st.dash else ""
+    if s.kind == "line":
+        return (f'<svg width="28" height="16"><line x1="1" y1="8" x2="27" y2="8" stroke="{st.color}" '
+                f'stroke-width="{st.weight}"{dash_attr}/></svg>')
+    return (f'<svg width="28" height="16"><rect x="2" y="2" width="24" height="12" fill="{st.fill_color or "none"}" '
+            f'fill-opacity="{st.fill_opacity}" stroke="{st.color}" stroke-width="{min(st.weight, 3)}"{dash_attr}/></svg>')
+
+
+def popup_html(row: dict, lang: str, detail: bool = True) -> str:
+    """The popup card of a curated feature; every value is escaped text.
+
+    ``detail=False`` (venues in the app, whose card beside the map has the rest) keeps the
+    popup to names, category, action and district, which cuts the page's weight.
+    """
+    e = html.escape
+    name, other = (row["name_zh"], row["name_en"]) if lang == "zh" else (row["name_en"], row["name_zh"])
+    fields = [
+        ("field_category", style.get_style(row["category"]).label(lang) if row["category"] in style.STYLES
+         else row["category"]),
+        ("field_role", i18n.term("role", row["role"], lang)),
+        ("field_action", i18n.term("plan_action", row["plan_action"], lang)),
+        ("field_district", row.get(f"district_{lang}", "")),
+        ("field_precision", i18n.term("precision", row["precision"], lang)),
+        ("field_coords", row["coord_source"]),
+    ]
+    if not detail:
+        fields = [fields[0], fields[2], fields[3]]
+    note = row.get(f"note_{lang}") if detail else None
+    parts = [f"<b>{e(name)}</b><br><span>{e(other)}</span>"]
+    if isinstance(note, str) and note:
+        parts.append(f"<p>{e(note)}</p>")
+    parts.append("<dl>" + "".join(f"<dt>{e(i18n.t(k, lang))}</dt><dd>{e(str(v))}</dd>" for k, v in fields) + "</dl>")
+    if detail:
+        parts.append(f"<dt>{e(i18n.t('field_sentence', lang))}</dt><blockquote>{e(row['plan_sentence'])}</blockquote>")
+    return "".join(parts)
+
+
+def imported_popup_html(row: dict) -> str:
+    """The popup of an imported feature: its fields as escaped text (never markup)."""
+    e = html.escape
+    items = [(k, v) for k, v in row.items()
+             if not str(k).startswith("_") and k != "geometry" and v is not None and v != "" and not
+             (isinstance(v, float) and v != v)]  # v != v: NaN
+    body = "".join(f"<dt>{e(str(k))}</dt><dd>{e(str(v))}</dd>" for k, v in items[:15])
+    return f"<b>{e(str(row.get('_name', '')))}</b><dl>{body}</dl>"
+
+
+def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool, display_datum: str = "wgs84",
+                       imported: bool = False, detail: bool = True) -> dict:
+    """GeoJSON for the browser: display geometry plus escaped ``_tip`` / ``_popup`` only.
+
+    ``display_datum`` is the basemap's datum: on a GCJ-02 basemap every vertex is shifted
+    so the overlay lands on the right street. The stored data stay WGS-84.
+    """
+    tolerance = DISPLAY_SIMPLIFY.get(key)
+    geoms = gdf.geometry.simplify(tolerance, preserve_topology=True) if tolerance else gdf.geometry
+    geoms = datum.transform_geometry(geoms.values, "wgs84", display_datum)
+    # ~1 m is finer than any screen shows; halves the bytes sent to the browser
+    geoms = shapely.set_precision(geoms, DISPLAY_GRID.get(key, DISPLAY_GRID_DEFAULT), mode="pointwise")
+    features = []
+    for (_, row), geom in zip(gdf.iterrows(), geoms):
+        if imported:
+            features.append({"type": "Feature", "geometry": geom.__geo_interface__, "properties": {
+                "_tip": html.escape(str(row["_name"])), "_popup": imported_popup_html(row.to_dict())}})
+            continue
+        props = {"_tip": html.escape(row[f"name_{lang}"])}
+        if curated:
+            props["_popup"] = popup_html(row.to_dict(), lang, detail)
+        if key == "axes":
+            props["segment"] = row["segment"]
+        features.append({"type": "Feature", "properties": props, "geometry": geom.__geo_interface__})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def leaflet_style(st: style.Stroke) -> dict:
+    return {"color": st.color, "weight": st.weight, "fillColor": st.fill_color or st.color,
+            "fillOpacity": st.fill_opacity, "dashArray": st.dash, "opacity": st.opacity}
+
+
+def layer_styles(s: style.LayerStyle, data: dict) -> dict[str, dict]:
+    """The layer's Leaflet styles keyed by segment ("" for features without one), as BEM.geoLayer reads them."""
+    segments = {f["properties"].get("segment") for f in data["features"]} - {None}
+    out = {"": leaflet_style(style.stroke(s, None))}
+    out.update({str(seg): leaflet_style(style.stroke(s, seg)) for seg in segments})
+    return out
+
+
+def layer_name(s: style.LayerStyle, lang: str) -> str:
+    """The layer's name as Leaflet's layer control shows it (it inserts names as HTML: escape <, >, &)."""
+    return html.escape(s.label(lang), quote=False)
