@@ -69,6 +69,11 @@ class Filter:
     step: float | None = None
     hint: str = ""  # the catalogue key of its widget's help text
 
+    def limits(self) -> tuple[float, float]:
+        """A number filter's (lo, hi); every int and float filter has both."""
+        assert self.lo is not None and self.hi is not None, f"{self.field}: a number filter needs lo and hi"
+        return self.lo, self.hi
+
     def allowed(self, extra: tuple[str, ...] = ()) -> tuple[str, ...] | None:
         return None if self.values is None else (*self.values(), *extra)
 
@@ -113,7 +118,7 @@ def parse(f: Filter, text: str, strict: bool = False, extra: tuple[str, ...] = (
         values = tuple(dict.fromkeys(v.strip() for v in text.split(",") if v.strip()))
         allowed = f.allowed(extra)
         bad = [v for v in values if allowed is not None and v not in allowed]
-        if strict and bad:
+        if strict and bad and allowed is not None:
             raise ValueError(f"unknown {f.flag.lstrip('-')} value(s) {', '.join(bad)}; use {', '.join(allowed)}")
         return tuple(v[:80] for v in values if v not in bad)[:MAX_VALUES]
     if f.kind in ("int", "float"):
@@ -125,8 +130,9 @@ def parse(f: Filter, text: str, strict: bool = False, extra: tuple[str, ...] = (
             if strict and value != int(value):
                 raise ValueError(f"must be a whole number, not {text!r}")
             value = int(value)
-        if strict and not (f.lo <= value <= f.hi):
-            raise ValueError(f"{text} is out of range {f.lo:g}-{f.hi:g}")
+        lo, hi = f.limits()
+        if strict and not (lo <= value <= hi):
+            raise ValueError(f"{text} is out of range {lo:g}-{hi:g}")
         return clamp_value(f, value)
     if f.kind == "point":
         lat, lon = (float(v) for v in text.split(","))  # ValueError for anything else
@@ -138,7 +144,8 @@ def parse(f: Filter, text: str, strict: bool = False, extra: tuple[str, ...] = (
 
 def clamp_value(f: Filter, value):
     if f.kind in ("int", "float") and value is not None:
-        value = max(f.lo, min(f.hi, value))
+        lo, hi = f.limits()
+        value = max(lo, min(hi, value))
         return int(value) if f.kind == "int" else float(value)
     return value
 
@@ -219,8 +226,8 @@ def problems(spec: FilterSpec, more: Mapping[str, tuple[str, ...]] | None = None
             if bad:
                 out.append(f"{f.flag}: unknown {f.flag.lstrip('-')} value(s) {', '.join(bad)}; "
                            f"use {', '.join(allowed)}")
-        elif f.kind in ("int", "float") and value is not None and not (f.lo <= value <= f.hi):
-            out.append(f"{f.flag}: {value:g} is out of range {f.lo:g}-{f.hi:g}")
+        elif f.kind in ("int", "float") and value is not None and not (f.limits()[0] <= value <= f.limits()[1]):
+            out.append(f"{f.flag}: {value:g} is out of range {f.limits()[0]:g}-{f.limits()[1]:g}")
     if ids is not None and spec.within_km and spec.of not in ("venue", "point", *ids):
         out.append(f"--of: unknown id {spec.of!r}; use a venue, core, axis or area id ({', '.join(ids)})")
     if spec.within_km and spec.of == "point" and spec.point is None:

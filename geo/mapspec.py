@@ -250,7 +250,7 @@ def filter_phrases(layers: Layers, spec: MapSpec, lang: str) -> list[str]:
                               ("field_action", f.actions, lambda v: i18n.term("plan_action", v, lang)),
                               ("field_status", f.statuses, lambda v: i18n.term("status", v, lang))):
         if values:
-            parts.append(f"{i18n.t(key, lang)} = {', '.join(name(v) for v in values)}")
+            parts.append(f"{i18n.t(key, lang)} = {', '.join(str(name(v)) for v in values)}")
     if f.year is not None and f.year != (spec.today or dt.date.today()).year:
         parts.append(f"{i18n.t('field_year', lang)} = {f.year}")
     if f.within_km:

@@ -171,7 +171,7 @@ class LegendRow:
 
 def legend_rows(keys: list[str] | tuple[str, ...], extra: dict[str, LayerStyle] | None = None) -> list[LegendRow]:
     """The legend of ``keys``, one row per symbol, in reading order (core first)."""
-    rows = []
+    rows: list[LegendRow] = []
     for key in legend_order(keys, extra):
         s = get_style(key, extra)
         if s.variants:
@@ -208,7 +208,7 @@ def imported_style(index: int, name: str, kind: str, colour: str, marker: str) -
         raise ValueError(f"colour must look like #RRGGBB, not {colour!r}")
     if marker not in IMPORT_MARKERS:
         raise ValueError(f"symbol must be one of {', '.join(IMPORT_MARKERS)}")
-    common = {"key": f"import-{index}", "group": "imports", "label_zh": f"导入：{name}",
+    common: dict = {"key": f"import-{index}", "group": "imports", "label_zh": f"导入：{name}",
               "label_en": f"Imported: {name}", "kind": kind, "label_min_zoom": 12}
     if kind == "point":
         return LayerStyle(**common, color=DARK_GREY, weight=1.0, fill_color=colour, fill_opacity=1.0, marker=marker,

@@ -83,6 +83,8 @@ class RenderOnce(MacroElement):
     @property
     def parent_name(self) -> str:
         """The parent's JS variable (the sandbox forbids ``this._parent`` in our templates)."""
+        if self._parent is None:
+            raise UnsafeElementError(f"{type(self).__name__} has no parent to add itself to")
         return self._parent.get_name()
 
     def render(self, **kwargs):
@@ -111,7 +113,7 @@ class TileLayer(folium.TileLayer, RenderOnce):
     pass
 
 
-class Marker(folium.Marker, RenderOnce):
+class Marker(folium.Marker, RenderOnce):  # type: ignore[misc]  # folium's render() takes no kwargs
     pass
 
 
@@ -119,7 +121,7 @@ class DivIcon(folium.DivIcon, RenderOnce):
     pass
 
 
-class CircleMarker(folium.CircleMarker, RenderOnce):
+class CircleMarker(folium.CircleMarker, RenderOnce):  # type: ignore[misc]  # as Marker
     pass
 
 

@@ -157,7 +157,7 @@ class _DeadlineResponse(http.client.HTTPResponse):
 class _DeadlineHTTP(http.client.HTTPConnection):
     def __init__(self, host, *, deadline: float, **kwargs):
         super().__init__(host, **kwargs)
-        self.response_class = functools.partial(_DeadlineResponse, deadline=deadline)
+        self.response_class = functools.partial(_DeadlineResponse, deadline=deadline)  # type: ignore[assignment]
         self._create_connection = functools.partial(_connect, deadline=deadline)
 
 

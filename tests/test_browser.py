@@ -477,6 +477,10 @@ def test_template_payloads_uploaded_stay_text_in_the_browser(browser, app_url, a
         assert label in frame.locator(".bem-panel").text_content()
         assert label in frame.locator(".leaflet-control-layers-overlays").text_content()
         js_find = "l => l.feature && l.feature.properties._tip && l.feature.properties._popup"
+        # the venue and imported layers arrive as dynamic groups after the base map: wait for every payload
+        frame.wait_for_function(f"""() => {{ let n = 0; map_div.eachLayer(l => {{
+            if (({js_find})(l) && l.feature.properties._popup.indexOf('{{') >= 0) n++; }});
+            return n >= {len(TEMPLATE_PAYLOADS)}; }}""", timeout=30000)
         shown = frame.evaluate(f"""() => {{ const out = [];
             map_div.eachLayer(l => {{ if (({js_find})(l) && l.feature.properties._popup.indexOf('{{') >= 0) {{
                 l.openTooltip(); out.push(l.getTooltip().getElement().innerText); }} }});

@@ -40,7 +40,8 @@ class PageState:
         s = cls()
         s.lang = i18n.normalize_lang(q.get("lang") or locale)
         s.basemap = basemaps.normalize_basemap(q.get("basemap"))
-        s.view = q.get("view") if q.get("view") in VIEWS else ""
+        view = q.get("view") or ""
+        s.view = view if view in VIEWS else ""
         s.q = (q.get("q") or "")[:80]
         s.venue = (q.get("venue") or "")[:80]
         s.filters = filters.from_query(q)
