@@ -331,9 +331,14 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from geo.data import load_layers
+    from geo.data import check_layers
 
-    layers = load_layers()
+    layers, errors = check_layers()  # every mistake in data/, each naming its file, row or feature and field
+    for error in errors:
+        say(f"error: {error}", err=True)
+    if errors:
+        say(f"{len(errors)} mistake(s) in the data", err=True)
+        return 1
     for key in ("core", "axes", "areas", "venues", "districts", "boundary"):
         say(f"{key:10s} {len(getattr(layers, key)):3d} features")
         if args.ids and key in ("core", "axes", "areas", "venues"):

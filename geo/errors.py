@@ -8,16 +8,31 @@ class GeoError(Exception):
 
 
 class DataError(GeoError):
-    """A shipped data file is missing or invalid: names the file, feature and field."""
+    """A shipped data file is missing or invalid: names the file, the row of a table (as a spreadsheet numbers it:
+    the header is row 1), the feature and the field."""
 
-    def __init__(self, file: str, message: str, feature: str | None = None, field: str | None = None):
-        self.file, self.feature, self.field, self.message = file, feature, field, message
+    def __init__(self, file: str, message: str, feature: str | None = None, field: str | None = None,
+                 row: int | None = None):
+        self.file, self.feature, self.field, self.message, self.row = file, feature, field, message, row
         where = file
-        if feature is not None:
+        if row is not None:
+            where += f", row {row}" + (f" ({feature})" if feature else "")
+        elif feature is not None:
             where += f", feature {feature}"
         if field is not None:
             where += f", field {field!r}"
         super().__init__(f"{where}: {message}")
+
+
+class DataErrors(DataError):
+    """Several mistakes in the data, all of them in ``errors``; it reads as the first one and their count."""
+
+    def __init__(self, errors: list[DataError]):
+        first = errors[0]
+        self.errors = list(errors)
+        more = len(errors) - 1
+        super().__init__(first.file, f"{first.message} (and {more} more mistake{'s' * (more != 1)}: "
+                                     "python -m geo check lists them all)", first.feature, first.field, first.row)
 
 
 class AssetError(GeoError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import filecmp
 import json
 import shutil
@@ -11,7 +12,7 @@ import sys
 import pytest
 import shapely
 
-from geo import data, plan
+from geo import data, plan, schema
 from geo.errors import DataError
 from tests.conftest import ROOT, SHARED_SOURCE
 
@@ -43,9 +44,15 @@ def all_curated(layers):
 
 
 def test_every_curated_feature_has_the_schema(layers):
-    for gdf in all_curated(layers):
-        for field in data.REQUIRED_FIELDS:
-            assert gdf[field].map(lambda v: isinstance(v, str) and v.strip() != "").all(), field
+    curated = schema.load_schema().curated()
+    assert [layer.key for layer in curated] == ["core", "axes", "areas", "venues"]
+    for layer, gdf in zip(curated, all_curated(layers)):
+        required = [f.name for f in layer.properties() if f.required or f.value is not None]
+        assert {"id", "name_zh", "name_en", "category", "role", "plan_action", "plan_sentence", "coord_source",
+                "precision"} <= set(required), layer.key
+        for field in required:
+            assert gdf[field].map(lambda v: isinstance(v, str) and v.strip() != "").all(), (layer.key, field)
+        assert set(gdf.columns) - {"geometry", "district_zh", "district_en"} <= {f.name for f in layer.properties()}
 
 
 def test_ids_are_unique_across_layers(layers):
@@ -156,14 +163,27 @@ def test_build_scripts_reproduce_the_shipped_files(tmp_path):
     out, res = tmp_path / "data", tmp_path / "resources"
     subprocess.run([sys.executable, "scripts/build_boundaries.py", "--out", out, "--resources", res],
                    cwd=ROOT, check=True)
-    subprocess.run([sys.executable, "scripts/build_layout.py", "--out", out, "--boundary", out / "boundary.geojson"],
-                   cwd=ROOT, check=True)
-    for name in ("boundary", "districts", "core", "venues", "axes", "areas"):
+    subprocess.run([sys.executable, "scripts/build_layout.py", "--out", out, "--boundary", out / "boundary.geojson",
+                    "--venues-geojson", tmp_path / "venues.geojson"], cwd=ROOT, check=True)
+    for name in ("boundary", "districts", "core", "axes", "areas"):
         assert filecmp.cmp(out / f"{name}.geojson", ROOT / "data" / f"{name}.geojson", shallow=False), name
     assert filecmp.cmp(res / "mainland.geojson", ROOT / "geo" / "resources" / "mainland.geojson", shallow=False)
+    assert not (out / "venues.geojson").exists() and not (out / "venues.csv").exists()  # venues are the table
+    assert_export_is_the_table(tmp_path / "venues.geojson", data.load_curated("venues"))
 
 
-# --- the loader rejects bad data with a message naming file, feature and field ---------------------------
+def assert_export_is_the_table(path, venues):
+    """The GeoJSON export holds exactly the features the app loads from the table."""
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    assert [f["properties"]["id"] for f in features] == list(venues["id"])
+    for feature, (_, row) in zip(features, venues.iterrows()):
+        assert shapely.geometry.shape(feature["geometry"]).equals_exact(row.geometry, 0)
+        expected = {k: (None if v != v else int(v) if k.startswith("year_") else v)  # NaN: empty
+                    for k, v in row.drop("geometry").items()}
+        assert feature["properties"] == expected
+
+
+# --- the loader rejects bad data with a message naming file, row or feature, and field ----------------------
 
 @pytest.fixture()
 def data_copy(tmp_path):
@@ -178,31 +198,79 @@ def edit_feature(path, index, change):
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
 
 
+def read_venues(path):
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def write_venues(path, rows, columns=None):
+    columns = columns or list(rows[0])
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, columns, lineterminator="\r\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def edit_venue(path, index, change):
+    rows = read_venues(path)
+    change(rows[index])
+    write_venues(path, rows)
+
+
 @pytest.mark.parametrize(("change", "field", "message"), [
-    (lambda f: f["properties"].pop("plan_sentence"), "plan_sentence", "missing"),
-    (lambda f: f["properties"].update(name_en="  "), "name_en", "missing or empty"),
-    (lambda f: f["properties"].update(plan_action="demolish"), "plan_action", "not one of"),
-    (lambda f: f["properties"].update(category="zoo"), "category", "not one of"),
-    (lambda f: f["properties"].update(role="area"), "role", "does not belong"),
-    (lambda f: f.update(geometry={"type": "Point", "coordinates": [12950000, 4850000]}), "geometry", "lon/lat"),
-    (lambda f: f.update(geometry={"type": "LineString", "coordinates": [[116, 40], [116.1, 40]]}), "geometry",
-     "expected Point"),
-    (lambda f: f.update(geometry={"type": "Point", "coordinates": [121.47, 31.23]}), "geometry", "outside Beijing"),
-    (lambda f: f.update(geometry=None), "geometry", "missing geometry"),
+    (lambda r: r.update(plan_sentence=""), "plan_sentence", "required but empty"),
+    (lambda r: r.update(plan_sentence="Build a zoo."), "plan_sentence", "not a whole sentence of the meeting"),
+    (lambda r: r.update(name_en="  "), "name_en", "required but empty"),
+    (lambda r: r.update(plan_action="demolish"), "plan_action", "not one of"),
+    (lambda r: r.update(category="zoo"), "category", "not one of"),
+    (lambda r: r.update(status="done"), "status", "not one of"),
+    (lambda r: r.update(lon="12950000"), "lon", "outside the range (-180 to 180)"),
+    (lambda r: r.update(lat="116.39"), "lat", "outside the range (-90 to 90)"),
+    (lambda r: r.update(lon="116,39"), "lon", "not a number"),
+    (lambda r: r.update(lon=""), "lon", "required but empty"),
+    (lambda r: r.update(lon="121.47", lat="31.23"), "lon", "outside Beijing"),
+    (lambda r: r.update(year_open="2008.5"), "year_open", "not a whole number"),
+    (lambda r: r.update(year_target="3000"), "year_target", "outside the range (1400 to 2100)"),
+    (lambda r: r.update(id="Olympic Park"), "id", "not an id"),
 ])
 def test_invalid_venue_is_named(data_copy, change, field, message):
-    edit_feature(data_copy / "venues.geojson", 3, change)
+    edit_venue(data_copy / "venues.csv", 3, change)
     with pytest.raises(DataError) as err:
         data.load_layers(data_copy)
-    assert err.value.file == "venues.geojson"
+    assert err.value.file == "venues.csv"
+    assert err.value.row == 5  # the header is row 1: the fourth venue is row 5, as a spreadsheet shows it
     assert err.value.field == field
-    assert "olympic_park_central_area" in err.value.feature or field == "id"
+    assert field == "id" or err.value.feature == "olympic_park_central_area"
+    assert message in str(err.value) and "venues.csv, row 5" in str(err.value)
+
+
+@pytest.mark.parametrize(("change", "field", "message"), [
+    (lambda f: f["properties"].pop("plan_sentence"), "plan_sentence", "required but missing"),
+    (lambda f: f["properties"].update(name_en="  "), "name_en", "required but empty"),
+    (lambda f: f["properties"].update(plan_action="demolish"), "plan_action", "not one of"),
+    (lambda f: f["properties"].update(role="venue"), "role", "does not belong"),
+    (lambda f: f["properties"].update(segment="spur"), "segment", "not one of"),
+    (lambda f: f["properties"].update(colour="red"), "colour", "not a field of the 'axes' layer"),
+    (lambda f: f.update(geometry={"type": "Point", "coordinates": [116, 40]}), "geometry", "expected LineString"),
+    (lambda f: f.update(geometry={"type": "LineString", "coordinates": [[121.4, 31.2], [121.5, 31.2]]}),
+     "geometry", "outside Beijing"),
+    (lambda f: f.update(geometry=None), "geometry", "missing geometry"),
+])
+def test_invalid_geojson_feature_is_named(data_copy, change, field, message):
+    edit_feature(data_copy / "axes.geojson", 3, change)
+    with pytest.raises(DataError) as err:
+        data.load_layers(data_copy)
+    assert (err.value.file, err.value.field, err.value.row) == ("axes.geojson", field, None)
+    assert "changan_avenue" in err.value.feature
     assert message in str(err.value)
 
 
 def test_duplicate_id_is_named(data_copy):
-    edit_feature(data_copy / "venues.geojson", 1, lambda f: f["properties"].update(id="cncc"))
-    with pytest.raises(DataError, match=r"venues.geojson, feature .*cncc.*duplicate id"):
+    edit_venue(data_copy / "venues.csv", 1, lambda r: r.update(id="cncc"))
+    with pytest.raises(DataError, match=r"venues.csv, row 7 \(cncc\), field 'id': duplicate id 'cncc' \(also row 3\)"):
+        data.load_layers(data_copy)
+    edit_venue(data_copy / "venues.csv", 1, lambda r: r.update(id="central_axis"))  # an axis's id
+    with pytest.raises(DataError, match=r"venues.csv, row 3 \(central_axis\), field 'id': id also used in axes"):
         data.load_layers(data_copy)
 
 
@@ -235,7 +303,8 @@ def test_missing_file_is_named(data_copy):
 
 
 def test_loading_never_writes_to_data(layers):
-    before = {p.name: p.read_bytes() for p in (ROOT / "data").glob("*.geojson")}
+    before = {p.name: p.read_bytes() for p in (ROOT / "data").iterdir() if p.is_file()}
+    assert {"venues.csv", "schema.json"} <= set(before)
     data.load_layers()
-    assert before == {p.name: p.read_bytes() for p in (ROOT / "data").glob("*.geojson")}
+    assert before == {p.name: p.read_bytes() for p in (ROOT / "data").iterdir() if p.is_file()}
     assert shapely.is_valid(layers.core.geometry).all()
