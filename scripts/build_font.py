@@ -87,6 +87,7 @@ def project_chars() -> set[str]:
     for path in sorted((ROOT / "data").glob("*.geojson")):
         for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
             text.extend(str(v) for v in feature["properties"].values())
+    text.append((ROOT / "data" / "venues.csv").read_text(encoding="utf-8-sig"))  # the curated table
     text.extend(json.dumps(i18n._STRINGS, ensure_ascii=False) + json.dumps(i18n._TERMS, ensure_ascii=False))
     text.extend(s.label_zh for s in style.LAYERS)
     text.extend(v.name_zh for v in views.VIEWS.values())

@@ -65,7 +65,7 @@ def test_unknown_query_values_fall_back():
 
 
 def test_broken_data_shows_a_message_not_a_traceback(tmp_path, monkeypatch):
-    (tmp_path / "venues.geojson").write_text("{not json", encoding="utf-8")
+    (tmp_path / "venues.csv").write_bytes("id,name_zh\nx,名".encode("gb18030"))  # not UTF-8
     for name in ("boundary", "districts", "core", "axes", "areas"):
         (tmp_path / f"{name}.geojson").write_bytes((paths.DATA_DIR / f"{name}.geojson").read_bytes())
     monkeypatch.setattr(paths, "DATA_DIR", tmp_path)
@@ -76,7 +76,7 @@ def test_broken_data_shows_a_message_not_a_traceback(tmp_path, monkeypatch):
         cache.get_layers.clear()
     assert not at.exception
     message = at.error[0].value.replace("\\", "")  # the error is shown as text: markdown characters escaped
-    assert "venues.geojson" in message and "not valid JSON" in message
+    assert "venues.csv" in message and "not UTF-8" in message
     assert i18n.t("data_error_next", "en") in message
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 import shutil
 
@@ -119,11 +118,15 @@ def test_venue_table_download_neutralises_curated_names(tmp_path, monkeypatch):
     import streamlit
 
     shutil.copytree(paths.DATA_DIR, tmp_path / "data")
-    venues = tmp_path / "data" / "venues.geojson"
-    doc = json.loads(venues.read_text(encoding="utf-8"))
-    for feature, hostile in zip(doc["features"], HOSTILE):
-        feature["properties"]["name_zh"] = feature["properties"]["name_en"] = hostile
-    venues.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    venues = tmp_path / "data" / "venues.csv"  # the curated table, as a planner's spreadsheet saves it
+    with venues.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row, hostile in zip(rows, HOSTILE):
+        row["name_zh"] = row["name_en"] = hostile
+    with venues.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, list(rows[0]), lineterminator="\r\n")
+        writer.writeheader()
+        writer.writerows(rows)
     monkeypatch.setattr(paths, "DATA_DIR", tmp_path / "data")
     monkeypatch.setenv("BEM_CACHE_DIR", str(tmp_path / "cache"))
     downloads = {}
@@ -142,7 +145,7 @@ def test_venue_table_download_neutralises_curated_names(tmp_path, monkeypatch):
         streamlit.cache_resource.clear()  # the next test loads the shipped data again
         streamlit.cache_data.clear()
     assert not at.exception and not at.error
-    parsed = assert_inert(downloads["venues.csv"], len(doc["features"]))
+    parsed = assert_inert(downloads["venues.csv"], len(rows))
     names = [row[0] for row in parsed[1:]]
     assert sorted(n.replace("'", "") for n in names if any(same_text(n, h) for h in HOSTILE)) == \
         sorted(h.replace("'", "") for h in HOSTILE)
