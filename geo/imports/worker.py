@@ -1,0 +1,129 @@
+"""Bounded reading: ``read_file`` in a worker process with a deadline, an address-space limit, its own scratch
+folder (removed whatever happens) and a cap on what it sends back, so one upload can neither stall nor starve
+the server."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+
+from geo.imports.layer import safe_name
+from geo.imports.limits import IMPORT_MEMORY_MB, MAX_RESULT_BYTES, check_size, size_text
+from geo.imports.pipeline import read_file
+from geo.imports.result import ImportFailed, ImportResult
+
+SCRATCH_PREFIX = "bem-import-"  # the scratch folders' names in the temporary directory
+
+
+def _result_blob(name: str, data: bytes, crs: str, known, boundary, workdir: str) -> bytes:
+    """The import's result, pickled, refused past ``MAX_RESULT_BYTES``: what the server would hold is refused
+    here, in the bounded process."""
+    result = read_file(name, data, crs=crs, known=known, boundary=boundary, workdir=workdir)
+    blob = pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL)
+    if len(blob) > MAX_RESULT_BYTES:
+        raise ImportFailed("result_too_big", size=size_text(len(blob)), limit=size_text(MAX_RESULT_BYTES))
+    return blob
+
+
+def _worker(conn, name: str, data: bytes, crs: str, known, boundary, workdir: str, memory_mb: int) -> None:
+    """Runs in a child process: read the file under an address-space limit, send back ("ok", result) or
+    ("failed", code, kw), pickled."""
+    import resource
+
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        conn.send_bytes(_result_blob(name, data, crs, known, boundary, workdir))
+    except ImportFailed as exc:
+        conn.send_bytes(pickle.dumps(("failed", exc.code, exc.kw)))
+    except MemoryError:
+        conn.send_bytes(pickle.dumps(("failed", "memory", {"limit": size_text(limit)})))
+    except Exception as exc:  # anything else is this file's problem, reported as unreadable
+        conn.send_bytes(pickle.dumps(("failed", "unreadable", {"detail": f"{type(exc).__name__}: {str(exc)[:100]}"})))
+    finally:
+        conn.close()
+
+
+def _context():
+    """Worker processes fork from a small server that has already imported the readers (fast starts)."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["geo.imports", "pyogrio", "openpyxl"])
+    return ctx
+
+
+def _default_timeout() -> float:
+    """``IMPORT_TIMEOUT_S`` as ``geo.imports`` holds it when called (a deployment or a test may set it there)."""
+    import geo.imports
+
+    return geo.imports.IMPORT_TIMEOUT_S
+
+
+def _death(proc, memory_mb: int) -> ImportFailed:
+    """Why a worker stopped without a reply: out of memory (killed by the kernel or aborted) or something else."""
+    proc.join(5)
+    code = proc.exitcode
+    if code is not None and code < 0 and -code in (9, 6):
+        return ImportFailed("memory", limit=size_text(memory_mb * 1024 * 1024))
+    return ImportFailed("worker_died", detail=f"exit code {code}")
+
+
+def _receive(parent, proc, timeout_s: float, memory_mb: int) -> tuple:
+    """The worker's reply, waited for until ``timeout_s``; at most ``MAX_RESULT_BYTES`` and a margin."""
+    if not parent.poll(timeout_s):
+        raise ImportFailed("timeout", seconds=f"{timeout_s:g}")
+    try:
+        return pickle.loads(parent.recv_bytes(MAX_RESULT_BYTES + 65536))
+    except (EOFError, OSError):
+        raise _death(proc, memory_mb) from None
+
+
+def read_bounded(name: str, data: bytes, crs: str = "wgs84", known: gpd.GeoDataFrame | None = None,
+                 boundary: shapely.Geometry | None = None, timeout_s: float | None = None,
+                 memory_mb: int = IMPORT_MEMORY_MB) -> ImportResult:
+    """``read_file`` in a worker process, killed past ``timeout_s`` (``IMPORT_TIMEOUT_S``) or ``memory_mb``: one
+    upload can neither stall nor starve the server. What it sends back is at most ``MAX_RESULT_BYTES`` (pickled),
+    its problems bounded (``geo.problems``). Its scratch folder is removed whatever happens."""
+    timeout_s = _default_timeout() if timeout_s is None else timeout_s
+    name = safe_name(name)
+    if not data:
+        raise ImportFailed("empty")
+    check_size(len(data))  # before any work
+    ctx = _context()
+    workdir = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_worker, args=(child, name, data, crs, known, boundary, workdir, memory_mb), daemon=True)
+    try:
+        proc.start()
+        child.close()
+        reply = _receive(parent, proc, timeout_s, memory_mb)
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        if proc.pid is not None:  # started (start itself can fail)
+            proc.join(5)
+        parent.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+    if reply[0] == "ok":
+        return reply[1]
+    raise ImportFailed(reply[1], **reply[2])
+
+
+def clean_stale_workdirs(max_age_s: float = 3600) -> int:
+    """Remove scratch folders left by a server killed mid-import (run at start); returns how many."""
+    removed = 0
+    for path in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        try:
+            if time.time() - path.stat().st_mtime > max_age_s:
+                shutil.rmtree(path, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
