@@ -269,6 +269,12 @@ def venue_groups(result: Shown, spec: MapSpec, fit: tuple[float, float, float, f
         FitView(display_bounds(fit, display)).add_to(selection)
     if note:
         MapNote(note).add_to(selection)
+    # the base map is cached with every layer on; the layers the planner hid are switched off from here, so a
+    # new base map (another language, basemap or import) keeps them hidden
+    dynamic = {*style.VENUE_CATEGORIES, *(layer.key for layer in spec.imported)}
+    base_hidden = [style.get_style(k).label(lang) for k in hidden if k not in dynamic and k in style.STYLES]
+    if base_hidden:
+        HideLayers(base_hidden).add_to(selection)
     groups.append(selection)
     for group in groups:
         tpl.check_render_once(group)
@@ -288,6 +294,21 @@ class FitView(tpl.RenderOnce):
         super().__init__()
         self._name = "FitView"
         self.bounds, self.max_zoom = bounds, max_zoom
+
+
+class HideLayers(tpl.RenderOnce):
+    """Switch off the base map's layers named ``names`` (the layer control's names) once the map is built."""
+
+    _template = tpl.template("""
+        {% macro script(this, kwargs) %}
+        BEM.hideLayers({{ this.parent_name }}, {{ this.names | tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, names: list[str]):
+        super().__init__()
+        self._name = "HideLayers"
+        self.names = names
 
 
 class MapNote(tpl.RenderOnce):

@@ -30,6 +30,9 @@ def sidebar(layers, token: str | None) -> tuple[str, str, object]:
     """Language, basemap, view, search and filters; all mirrored in the URL. Returns a slot for the venue card."""
     sb = st.sidebar
     card_slot = sb.container()
+    # the page state owns every value: the widgets show it afresh on each run (a widget whose labels changed
+    # with the language would otherwise keep showing, and later send back, the old language's label)
+    state.restore_widgets(("lang", "basemap", "view", "q"))
     on = {"on_change": state.changed}  # every widget's callback copies its value into the page state
     both = f"{i18n.t('language', 'zh')} / {i18n.t('language', 'en')}"  # findable whatever the page's language
     lang = sb.radio(both, i18n.LANGS, format_func=lambda v: {"zh": "中文", "en": "English"}[v],
@@ -37,6 +40,7 @@ def sidebar(layers, token: str | None) -> tuple[str, str, object]:
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     basemap = sb.selectbox(t("basemap"), list(basemaps.BASEMAPS), format_func=lambda k: basemap_label(k, lang, token),
                            key="basemap", **on, args=("basemap",))
+    basemap = state.page().basemap  # the page state's, not the widget's return (see state.CHOICES)
     if basemap == "offline":
         sb.info(t("offline_hint"))
     elif not basemaps.BASEMAPS[basemap].available(token):
@@ -48,7 +52,8 @@ def sidebar(layers, token: str | None) -> tuple[str, str, object]:
     search_box(layers, lang)
     filters_panel(layers, lang)
     sb.caption(t("share_hint"))
-    return lang, basemap, card_slot
+    # what the page shows is the page state's (a widget may have handed back a stale label, ignored there)
+    return state.page().lang, state.page().basemap, card_slot
 
 
 def search_box(layers, lang: str) -> None:

@@ -13,7 +13,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from geo import datum, filters, i18n, mapspec, style, webmap
+from geo import basemaps, datum, filters, i18n, mapspec, style, webmap
 from geo.views import VIEWS
 from ui.pagestate import YEAR_MAX, YEAR_MIN, PageState  # noqa: F401 (re-exported for the page)
 from ui.session import session
@@ -62,14 +62,23 @@ def widget_value(name: str):
     return value
 
 
+#: the values a widget may hand the page state (a widget whose labels changed with the language can send back
+#: an old label instead of an option: that is never a value)
+CHOICES = {"lang": lambda: i18n.LANGS, "basemap": lambda: tuple(basemaps.BASEMAPS), "view": lambda: ("", *VIEWS)}
+
+
 def _store(name: str, value) -> None:
-    """Put widget ``name``'s value into the page state."""
+    """Put widget ``name``'s value into the page state; a value that is not one of the widget's options is
+    ignored (the widget shows the page state again on the next run)."""
     f = filters.BY_URL.get(name)
     if f is None:
+        if name in CHOICES and value not in CHOICES[name]():
+            return
         setattr(page(), name, value)
         return
+    allowed = f.allowed() if f.field != "categories" else None  # imported layers add categories
     if f.kind == "list":
-        value = tuple(value or ())
+        value = tuple(v for v in (value or ()) if allowed is None or v in allowed)
     elif f.kind == "float":
         value = filters.clamp_value(f, float(value or 0.0)) or None
     elif f.kind == "int":

@@ -372,6 +372,18 @@
   });
   // a dynamic group the planner switched off: off the map right after streamlit-folium adds it
   BEM.removeSoon = function (layer) { setTimeout(function () { layer.remove(); }, 0); };
+  // base layers the planner hid (geo.webmap.HideLayers): switched off through the layer control, as a click
+  // would (the legend row dims, the app hears it), once the control exists; "group" is the selection group
+  BEM.hideLayers = function (group, names) {
+    setTimeout(function () {
+      var map = group._map;
+      if (!map) return;
+      map.getContainer().querySelectorAll(".leaflet-control-layers-overlays label").forEach(function (label) {
+        var input = label.querySelector("input");
+        if (input && input.checked && names.indexOf(label.textContent.trim()) >= 0) { input.click(); }
+      });
+    }, 0);
+  };
 })();
 
 /* BEM.PointCloud: many points (an imported list of thousands) on one canvas.

@@ -1,0 +1,63 @@
+"""Seams in a real browser: what a planner changes stays changed when they change something else."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from geo import i18n, style
+
+pytestmark = pytest.mark.browser
+
+
+def map_frame(page, timeout_s: float = 60):
+    """The (last) streamlit-folium frame once Leaflet has drawn the vector layers."""
+    page.wait_for_function("() => { const f = [...document.querySelectorAll('iframe[src*=\"streamlit_folium\"]')]"
+                           ".pop(); const d = f && f.contentDocument; return d && d.querySelectorAll("
+                           "'.leaflet-overlay-pane path').length > 20 && d.querySelector('.bem-panel'); }",
+                           timeout=timeout_s * 1000)
+    return page.locator('iframe[src*="streamlit_folium"]').last.element_handle().content_frame()
+
+
+def wait_reported_hidden(page, timeout_s: float = 30) -> None:
+    """The app has heard the hidden layer (the map's report reran the page): the app is idle again."""
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                           timeout=timeout_s * 1000)
+
+
+def query(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def wait_query(page, key: str, value: str, timeout_s: float = 30) -> None:
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get({key!r}) === {value!r}",
+                           timeout=timeout_s * 1000)
+
+
+@pytest.mark.parametrize(("start", "other", "basemap"), [("zh", "en", "offline"), ("en", "zh", "gaode"),
+                                                          ("zh", "en", "osm")])
+def test_switching_the_language_keeps_the_basemap(browser, app_url, start, other, basemap):
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(f"{app_url}/?lang={start}&basemap={basemap}")
+        frame = map_frame(page)
+        hidden = style.get_style("districts")
+        frame.locator(".bem-panel .row", has_text=hidden.label(start)).click()  # the planner hides a layer
+        frame.wait_for_function("document.querySelectorAll('.bem-panel .row.off').length === 1")
+        wait_reported_hidden(page)
+        label = {"zh": "中文", "en": "English"}[other]
+        page.locator('[data-testid="stSidebar"] label').filter(has_text=label).first.click()
+        wait_query(page, "lang", other)
+        # the page settles: one map again (the old one goes when the run ends) and the app idle
+        page.wait_for_function("() => document.querySelectorAll('iframe[src*=\"streamlit_folium\"]').length === 1"
+                               " && !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
+        assert query(page).get("basemap") == basemap, page.url
+        page.screenshot(path=f"tests/artifacts/lang-switch-{basemap}-{other}.png")
+        shown = page.get_by_test_id("stSelectbox").first.locator("input").input_value()
+        assert shown == i18n.term("basemap", basemap, other), shown  # the label in the new language
+        frame = map_frame(page)  # the hidden layer stays hidden in the new language's map
+        frame.wait_for_function("document.querySelectorAll('.bem-panel .row.off').length === 1", timeout=30000)
+        assert hidden.label(other) in frame.locator(".bem-panel .row.off").inner_text()
+    finally:
+        page.close()
