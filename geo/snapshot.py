@@ -304,7 +304,8 @@ def draw(layers: Layers, spec: MapSpec, fmt: str, report: Callable[[float, str],
     if "areas" in result.visible and zoom >= areas_style.label_min_zoom:  # area names where they fit, as on the map
         areas = to_mercator(layers.areas, bm.datum)
         for (_, row), pt in zip(areas.iterrows(), areas.geometry.representative_point()):
-            points.append(PointRow(pt.x, pt.y, 0, label_of(row, lang), 1, False, optional=True))
+            points.append(PointRow(pt.x, pt.y, 0, label_of(row, lang), style.label_priority(areas_style), False,
+                                    optional=True))
     _draw_selection(ax, result, bm.datum, css_px)
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
@@ -426,10 +427,8 @@ def draw_layers(ax, layers: Layers, result, extra: dict, frames: dict, display_d
 
 
 def _priority(s: style.LayerStyle) -> float:
-    """Plan venues first, then imported points, then heritage components."""
-    if s.key == "heritage":
-        return 5
-    return 20 + s.z if s.group == "venues" else 10
+    """The live map's order (``style.label_priority``): plan venues, then heritage components, then areas."""
+    return style.label_priority(s)
 
 
 def _variants(gdf: gpd.GeoDataFrame, s: style.LayerStyle):

@@ -112,6 +112,17 @@ def ordered(keys: list[str] | tuple[str, ...], extra: dict[str, LayerStyle] | No
 LABEL_ZOOMS: tuple[int, ...] = tuple(sorted({s.label_min_zoom for s in LAYERS}))
 
 
+def label_priority(s: LayerStyle) -> int:
+    """Who keeps the better place when two labels collide, on the live map and in snapshots alike (higher
+    wins): plan venues (by draw order), then Central Axis heritage components, then area names; an imported
+    layer ranks by its draw order like a plan venue (its points draw on top)."""
+    if s.key == "areas":
+        return 1
+    if s.key == "heritage":
+        return 5
+    return 10 + s.z
+
+
 def legend_order(keys: list[str] | tuple[str, ...], extra: dict[str, LayerStyle] | None = None) -> list[str]:
     """Sort layer keys as a reader meets them: core, axes, areas, venues, imports, context; strongest first."""
     return sorted(keys, key=lambda k: (GROUPS.index(get_style(k, extra).group), -get_style(k, extra).z))

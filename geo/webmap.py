@@ -376,10 +376,8 @@ def effective_basemap(basemap: str, token: str | None) -> basemaps.Basemap:
 
 
 def label_priority(s: style.LayerStyle) -> int:
-    """Who keeps its label when two collide: plan venues first, then heritage components, then areas."""
-    if s.key == "areas":
-        return 1
-    return 10 + s.z if s.key != "heritage" else 5
+    """Who keeps its label when two collide: ``style.label_priority``, the snapshot's order too."""
+    return style.label_priority(s)
 
 
 def add_labels(group: tpl.FeatureGroup, gdf: gpd.GeoDataFrame, lang: str, s: style.LayerStyle,

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from geo import fonts, snapshot, style, tiles
+from geo import fonts, snapshot, style, tiles, webmap
 from geo.mapspec import MapSpec, Page
 from geo.views import VIEWS
 from tests.tileserver import tile_server
@@ -187,3 +187,32 @@ def test_legend_lists_only_visible_layers(layers):
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     assert style.get_style("core").label_en in texts and style.get_style("aviation").label_en in texts
     assert style.get_style("heritage").label_en not in texts
+
+
+def test_one_label_priority_for_the_live_map_and_the_snapshot():
+    imported = style.imported_style(0, "sites", "point", "#123456", "circle")
+    for s in (*style.LAYERS, imported):
+        assert webmap.label_priority(s) == style.label_priority(s)
+    p = {s.key: style.label_priority(s) for s in style.LAYERS}
+    plan = [p[k] for k in ("diplomacy", "exhibition", "culture", "aviation")]
+    assert min(plan) > p["heritage"] > p["areas"]  # plan venues > Central Axis components > areas
+
+
+def test_snapshot_symbols_rank_their_labels_as_the_live_map_does(layers):
+    """Who gets the better place in a snapshot is who keeps its label on the live map (an imported point too)."""
+    from matplotlib.figure import Figure
+
+    from geo import imports, mapspec
+
+    data = (b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"site"},'
+            b'"geometry":{"type":"Point","coordinates":[116.30,39.95]}}]}')
+    layer = imports.as_layer(imports.read_file("site.geojson", data, known=layers.venues,
+                                               boundary=layers.boundary.union_all()), 0, "#7B00FF", "square")
+    s = MapSpec(layers=(*mapspec.ALL_LAYERS, layer.key), imported=(layer,), label_lang="zh")
+    result = mapspec.shown(layers, s)
+    ax = Figure().add_axes((0, 0, 1, 1))
+    rows = snapshot.draw_layers(ax, layers, result, s.extra_styles, {x.key: x.gdf for x in result.imported}, "wgs84",
+                                1.0, "zh")
+    expected = {name: webmap.label_priority(style.get_style(cat))
+                for name, cat in zip(layers.venues["name_zh"], layers.venues["category"])}
+    assert {r.label: r.priority for r in rows} == {**expected, "site": webmap.label_priority(layer.style)}
