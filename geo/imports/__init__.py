@@ -47,7 +47,7 @@ from geo.imports.limits import (
 )
 from geo.imports.pipeline import EXPECTED, EXTENSIONS, FORMATS, read_file, read_path, sniff
 from geo.imports.readers import gpkg_tables_only
-from geo.imports.result import ImportFailed, ImportResult
+from geo.imports.result import ImportFailed, ImportResult, without_paths
 from geo.imports.validation import BEIJING_BOX, ID_HEADERS, LAT_HEADERS, LON_HEADERS, NAME_HEADERS
 from geo.imports.worker import clean_stale_workdirs, read_bounded
 from geo.problems import Problem, ProblemLog, message
@@ -59,5 +59,5 @@ __all__ = [
     "MAX_TOTAL_VERTICES", "MAX_UNZIPPED", "MAX_VERTICES", "MAX_ZIP_RATIO", "NAME_HEADERS",
     "ImportFailed", "ImportResult", "ImportedLayer", "Problem", "ProblemLog",
     "as_layer", "check_vertices", "clean_stale_workdirs", "geometry_kind", "gpkg_tables_only", "message",
-    "read_bounded", "read_file", "read_path", "safe_name", "sniff",
+    "read_bounded", "read_file", "read_path", "safe_name", "sniff", "without_paths",
 ]

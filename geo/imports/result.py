@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -10,10 +11,21 @@ from geo.errors import GeoError
 from geo.problems import Problem, message
 
 
+#: a file system path in a reader's message (GDAL names its scratch copy: /tmp/bem-import-…/upload.kml)
+_PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^\s'\"/\\:]+)+[/\\]")
+
+
+def without_paths(text: str) -> str:
+    """``text`` with every directory part of a path removed (the file name stays): a message never shows the
+    server's folders to the planner."""
+    return _PATH.sub("", text)
+
+
 class ImportFailed(GeoError):
     """The file cannot be read at all (exit code 2 of ``python -m geo validate``)."""
 
     def __init__(self, code: str, **kw):
+        kw = {k: without_paths(v) if isinstance(v, str) else v for k, v in kw.items()}
         self.code, self.kw = code, kw
         super().__init__(message(code, "en", **kw))
 
