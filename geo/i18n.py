@@ -28,6 +28,8 @@ _STRINGS: dict[str, dict[str, str]] = {
                         "en": "Reload the page; if it persists, send the reference above to the maintainers "
                               "(the server log has the details)."},
     "error_reference": {"zh": "编号", "en": "reference"},
+    "zoom_in": {"zh": "放大", "en": "Zoom in"},
+    "zoom_out": {"zh": "缩小", "en": "Zoom out"},
     "field_name": {"zh": "名称", "en": "Name"},
     "field_category": {"zh": "类别", "en": "Category"},
     "field_role": {"zh": "布局角色", "en": "Role in the layout"},

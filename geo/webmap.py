@@ -167,7 +167,8 @@ def legend_spec(keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: l
     names = {layer_name(style.get_style(k, extra), lang): k for k in keys}
     return {"title": i18n.t("layers_panel", lang), "rows": rows, "attribution": attribution, "hidden": hidden,
             "keys": names, "toggleHint": i18n.t("layers_panel_hint", lang), "rowHint": i18n.t("layer_row_hint", lang),
-            "wheelHint": i18n.t("wheel_hint", lang), "expandFrom": PANEL_EXPANDED_FROM, "icon": PANEL_ICON}
+            "wheelHint": i18n.t("wheel_hint", lang), "expandFrom": PANEL_EXPANDED_FROM, "icon": PANEL_ICON,
+            "zoomIn": i18n.t("zoom_in", lang), "zoomOut": i18n.t("zoom_out", lang)}
 
 
 class FastPoints(tpl.RenderOnce):
@@ -421,7 +422,8 @@ def build_base_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", v
     hidden = spec.hidden()
     bm = effective_basemap(spec.basemap, spec.token)
     # quarter zoom steps: a view fits the map's real size instead of the nearest power of two
-    m = tpl.Map(location=BEIJING_CENTER, zoom_start=BEIJING_ZOOM, tiles=None, control_scale=True,
+    # the scale bar is BEM.layerPanel's (metric only: Leaflet's default adds miles and feet)
+    m = tpl.Map(location=BEIJING_CENTER, zoom_start=BEIJING_ZOOM, tiles=None, control_scale=False,
                    prefer_canvas=False, height=height, min_zoom=7, max_zoom=18, zoom_snap=0.25, zoom_delta=0.5)
     add_basemap(m, bm, spec.token)
     keys = [s.key for s in style.LAYERS]

@@ -61,3 +61,18 @@ def test_switching_the_language_keeps_the_basemap(browser, app_url, start, other
         assert hidden.label(other) in frame.locator(".bem-panel .row.off").inner_text()
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_maps_own_controls_speak_the_pages_language_and_metric(browser, app_url, lang):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"{app_url}/?lang={lang}&basemap=offline")
+        frame = map_frame(page)
+        assert frame.locator(".leaflet-control-zoom-in").get_attribute("title") == i18n.t("zoom_in", lang)
+        assert frame.locator(".leaflet-control-zoom-out").get_attribute("title") == i18n.t("zoom_out", lang)
+        scale = frame.locator(".leaflet-control-scale").inner_text()
+        assert ("km" in scale or " m" in scale) and "mi" not in scale and "ft" not in scale, scale
+        assert frame.locator(".leaflet-control-scale").count() == 1
+    finally:
+        page.close()

@@ -185,6 +185,11 @@
     map.on("overlayremove", function (e) { if (userToggle) { BEM.mark(map, e.name, false); report(e.name, false); } });
     spec.attribution.forEach(function (a) { map.attributionControl.addAttribution(a); });
     spec.hidden.forEach(function (name) { BEM.mark(map, name, false); });
+    L.control.scale({imperial: false, position: "bottomleft"}).addTo(map);  // metric only
+    if (map.zoomControl && spec.zoomIn) {  // Leaflet's buttons say "Zoom in" / "Zoom out" in English
+      [[map.zoomControl._zoomInButton, spec.zoomIn], [map.zoomControl._zoomOutButton, spec.zoomOut]].forEach(
+        function (pair) { if (pair[0]) { pair[0].title = pair[1]; pair[0].setAttribute("aria-label", pair[1]); } });
+    }
     if (spec.fit) { BEM.fit(map, spec.fit); }  // the opening view, clear of the panel
     BEM.labels(map);
     BEM.wheel(map, spec.wheelHint);
