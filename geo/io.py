@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import tempfile
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo import sheets, style, webmap
+from geo import sheets, style, templating, webmap
 from geo.assets import inline_assets_html
 from geo.data import CRS, Layers
 from geo.errors import GeoError
@@ -97,8 +98,9 @@ def frame_bytes(gdf: gpd.GeoDataFrame, fmt: str, kml_name: str, kml_description:
     """A frame with a ``layer`` column as GeoJSON, CSV (formula cells neutralised, ``wkt``; ``lonlat_at``:
     where lon/lat columns go), GeoPackage (a table per layer) or KML (``kml_name`` as each placemark's name).
     Used by the map exports and the workspace exports alike."""
-    if fmt == "geojson":
-        return gdf.to_json(ensure_ascii=False, drop_id=True).encode("utf-8")
+    if fmt == "geojson":  # RFC 7946: counter-clockwise outer rings, no false precision (7 decimals: ~1 cm)
+        out = gdf.set_geometry(rfc7946(gdf.geometry.values))
+        return out.to_json(ensure_ascii=False, drop_id=True).encode("utf-8")
     if fmt == "csv":
         table = pd.DataFrame(gdf.drop(columns="geometry"))
         if lonlat_at is not None:
@@ -123,6 +125,15 @@ def frame_bytes(gdf: gpd.GeoDataFrame, fmt: str, kml_name: str, kml_description:
         return path.read_bytes()
 
 
+def rfc7946(geoms):
+    """Geometries as RFC 7946 asks: outer rings counter-clockwise, holes clockwise; coordinates rounded to 7
+    decimals (np.round gives the shortest decimal, so 116.3971234 prints as such, not 116.39712340000001)."""
+    import numpy as np
+
+    oriented = shapely.orient_polygons(geoms, exterior_cw=False)
+    return shapely.transform(oriented, lambda xy: np.round(xy, 7))
+
+
 def neutralize_formula(value):
     """``value`` safe for a spreadsheet cell: :func:`geo.sheets.neutralize` (the one rule every sheet sink uses)."""
     return sheets.neutralize(value)
@@ -137,6 +148,14 @@ def write_html(layers: Layers, spec: MapSpec, fmt: str = "html", progress=None) 
     return export_html(layers, spec).encode("utf-8"), notes
 
 
+def title_of(spec: MapSpec) -> str:
+    """The page title of an exported map: the spec's title (or the app's), with the view's name."""
+    from geo import i18n, mapspec, safe
+
+    title = spec.title or i18n.t("app_title", spec.lang)
+    return safe.plain(f"{title} · {mapspec.extent_name(spec, spec.lang)}")
+
+
 def export_html(layers: Layers, spec: MapSpec) -> str:
     """A standalone interactive map of ``spec``: Leaflet and every asset inlined, so it opens from a file.
 
@@ -149,8 +168,9 @@ def export_html(layers: Layers, spec: MapSpec) -> str:
         spec = replace(spec, token=None, basemap="offline")
     m = webmap.build_map(layers, spec, asset_base=_ASSET_BASE, vendor_base=_VENDOR_BASE)
     bbox = spec.bbox
-    m.fit_bounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]])
-    page = m.get_root().render()
+    templating.FitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]]).add_to(m)
+    m.get_root().title = html.escape(title_of(spec))  # branca writes the title as is: escaped here, once
+    page = templating.render_page(m)
     page = inline_assets_html(page, _ASSET_BASE, _VENDOR_BASE)
     if "bem-leaflet/" in page or "bem-vendor/" in page:
         raise ExportError("an asset of the map could not be inlined")

@@ -1,0 +1,44 @@
+"""Outputs as their readers expect them: RFC 7946 GeoJSON, a titled standalone page."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import shapely
+
+from geo import io as gio
+from geo.mapspec import MapSpec
+from geo.views import VIEWS
+
+
+def rings(geometry: dict):
+    kind, coords = geometry["type"], geometry["coordinates"]
+    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
+    for polygon in polygons:
+        yield True, polygon[0]
+        for hole in polygon[1:]:
+            yield False, hole
+
+
+def test_geojson_exports_follow_rfc_7946(layers):
+    doc = json.loads(gio.export_data(layers, MapSpec(bbox=VIEWS["city"].bbox, lang="en"), "geojson"))
+    checked = 0
+    for feature in doc["features"]:
+        for outer, ring in rings(feature["geometry"]):
+            ccw = shapely.LinearRing(ring).is_ccw
+            assert ccw == outer, (feature["properties"].get("id"), "outer rings counter-clockwise, holes clockwise")
+            checked += 1
+    assert checked >= 5
+    values = [v for f in doc["features"] for v in shapely.get_coordinates(shapely.from_geojson(
+        json.dumps(f["geometry"]))).ravel()]
+    longest = max(len(repr(float(v)).split(".")[1]) for v in values)
+    assert longest <= 7, f"coordinates carry {longest} decimals; 7 is 1 cm"
+
+
+def test_the_standalone_page_has_an_escaped_title(layers):
+    spec = MapSpec(bbox=VIEWS["core"].bbox, view="core", lang="zh", title="</title><script>alert(1)</script>规划")
+    page = gio.export_html(layers, spec)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;规划" in title and VIEWS["core"].name("zh") in title
+    assert "<script>alert(1)" not in page
