@@ -76,3 +76,30 @@ def test_the_maps_own_controls_speak_the_pages_language_and_metric(browser, app_
         assert frame.locator(".leaflet-control-scale").count() == 1
     finally:
         page.close()
+
+
+def test_an_import_keeps_the_map_where_the_planner_was(browser, app_url):
+    """Adding a layer builds a new base map: it opens at the view the planner had (One Core), not the city."""
+    from geo.views import VIEWS
+
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(f"{app_url}/?lang=en&basemap=offline&view=core")
+        frame = map_frame(page)
+        frame.wait_for_function("() => map_div.getZoom() >= 11", timeout=30000)  # the named view was fitted
+        page.wait_for_function("() => new URLSearchParams(location.search).get('z') !== null", timeout=30000)
+        page.get_by_text("Import your own data").click()
+        page.locator('section[data-testid="stFileUploaderDropzone"] input[type="file"]').set_input_files(
+            {"name": "sites.csv", "mimeType": "text/csv", "buffer": "name,lon,lat\nA,116.39,39.91\n".encode()})
+        page.get_by_role("button", name="Add to the map").click(timeout=30000)
+        page.wait_for_function("() => { const f = [...document.querySelectorAll('iframe[src*=\"streamlit_folium\"]')]"
+                               ".pop(); const d = f && f.contentDocument;"
+                               " return d && d.querySelector('.bem-panel') && d.querySelector('.bem-panel')"
+                               ".textContent.indexOf('sites.csv') >= 0; }", timeout=60000)
+        frame = map_frame(page)
+        zoom, lat, lon = frame.evaluate("() => [map_div.getZoom(), map_div.getCenter().lat, map_div.getCenter().lng]")
+        minx, miny, maxx, maxy = VIEWS["core"].bbox
+        assert zoom >= 11 and miny <= lat <= maxy and minx <= lon <= maxx, (zoom, lat, lon)
+        assert query(page).get("view") == "core"
+    finally:
+        page.close()

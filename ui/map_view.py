@@ -21,10 +21,10 @@ def map_view(layers, spec: mapspec.MapSpec, result: mapspec.Shown, every_layer: 
     The base map holds every layer (the layer control hides them in the browser) and no filters, so it stays
     the same while the planner filters; the venue layers are sent apart (``fastmap.groups_payload``)."""
     lang, imported = spec.lang, spec.imported
-    view = state.base_view(lang, spec.basemap)
     leaflet_url, vendor_url = serve_leaflet(), serve_vendor()
     base_spec = replace(spec, layers=every_layer, filters=mapspec.FilterSpec(), selection=None,
                         bbox=mapspec.MapSpec().bbox, view="")
+    view = state.base_view(f"{base_spec.key()}|draw={can_edit}")
     private = bool(imported)  # a planner's own layers: the session's copy, never a server-wide cache
     base = fastmap.base_map(
         f"{base_spec.key()}|{view}|{leaflet_url}|{vendor_url}|draw={can_edit}",

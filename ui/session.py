@@ -31,7 +31,7 @@ class Session:
     last_click: dict | None = None  # the map's last click already handled
     last_tip: str | None = None  # the last clicked tooltip already handled
     selected_layers: list | None = None  # the layers the browser last reported as switched on
-    base_key: tuple[str, str] | None = None  # (language, basemap) the base map was opened for
+    base_key: str | None = None  # what the base map was built from (see ui.state.base_view)
     base_view: tuple[float, float, int] | None = None  # where that base map opened
     run_ms: float = 0.0  # the server time of the last run (the benchmark reads it)
     export_job: object | None = None  # the export under way (ui.jobs)

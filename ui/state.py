@@ -43,9 +43,9 @@ def init_from_url() -> None:
     state = PageState.from_query(st.query_params, getattr(st.context, "locale", None))
     ss["page"] = state
     restore_widgets(WIDGETS)  # the widgets start from the state
-    if state.view and not state.c:
+    if state.view and not state.c:  # a named view decides the extent; a venue in the same link is selected
         go_to_view()
-    if state.venue and not state.c:
+    elif state.venue and not state.c:
         mem.target_venue = state.venue
 
 
@@ -223,14 +223,15 @@ def map_target(display_datum: str) -> tuple[tuple[float, float] | None, int | No
     return (lat_d, lon_d), zoom
 
 
-def base_view(lang: str, basemap: str) -> tuple[float, float, int] | None:
-    """Where the (re)built base map opens: fixed until the language or basemap changes.
+def base_view(key: str) -> tuple[float, float, int] | None:
+    """Where the (re)built base map opens: fixed while the base map stays the same (``key``: what it is built
+    from — language, basemap, imported layers, editing).
 
-    The base map's script must not change while the planner pans (that would reload the
-    map), so its opening view is taken once per language/basemap, from the current view.
+    The base map's script must not change while the planner pans (that would reload the map), so its opening
+    view is taken once per base map, from where the map is now: a new base map (another language, an import,
+    a workspace opened) opens where the planner was, not at the whole city.
     """
     mem = session()
-    key = (lang, basemap)
     if mem.base_key != key:
         mem.base_key = key
         view = None
