@@ -90,7 +90,7 @@ def test_an_import_keeps_the_map_where_the_planner_was(browser, app_url):
         page.wait_for_function("() => new URLSearchParams(location.search).get('z') !== null", timeout=30000)
         page.get_by_text("Import your own data").click()
         page.locator('section[data-testid="stFileUploaderDropzone"] input[type="file"]').set_input_files(
-            {"name": "sites.csv", "mimeType": "text/csv", "buffer": "name,lon,lat\nA,116.39,39.91\n".encode()})
+            {"name": "sites.csv", "mimeType": "text/csv", "buffer": b"name,lon,lat\nA,116.39,39.91\n"})
         page.get_by_role("button", name="Add to the map").click(timeout=30000)
         page.wait_for_function("() => { const f = [...document.querySelectorAll('iframe[src*=\"streamlit_folium\"]')]"
                                ".pop(); const d = f && f.contentDocument;"
@@ -101,5 +101,28 @@ def test_an_import_keeps_the_map_where_the_planner_was(browser, app_url):
         minx, miny, maxx, maxy = VIEWS["core"].bbox
         assert zoom >= 11 and miny <= lat <= maxy and minx <= lon <= maxx, (zoom, lat, lon)
         assert query(page).get("view") == "core"
+    finally:
+        page.close()
+
+
+def test_a_click_on_an_area_sets_the_point_a_distance_is_measured_from(browser, app_url, layers):
+    """"Within N km of the point clicked": a click that lands on the One Core polygon sets the point too."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    try:
+        page.goto(f"{app_url}/?lang=en&basemap=offline&view=core&km=2&of=point")
+        frame = map_frame(page)
+        frame.wait_for_function("() => map_div.getZoom() >= 11", timeout=30000)
+        # a point inside the core polygon, on screen: the polygon's own centre
+        import html
+
+        core = html.escape(layers.core.iloc[0]["name_en"])
+        xy = frame.evaluate("""(name) => { let c = null; map_div.eachLayer(l => {
+            if (!c && l.feature && l.getBounds && l.feature.properties._tip === name) c = l.getBounds().getCenter(); });
+            const p = map_div.latLngToContainerPoint(c); return [p.x, p.y]; }""", core)
+        box = page.locator('iframe[src*="streamlit_folium"]').last.bounding_box()
+        page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+        page.wait_for_function("() => new URLSearchParams(location.search).get('pt') !== null", timeout=30000)
+        lat, lon = (float(v) for v in query(page)["pt"].split(","))
+        assert 39.85 < lat < 39.97 and 116.3 < lon < 116.46, (lat, lon)
     finally:
         page.close()

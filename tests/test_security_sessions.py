@@ -22,7 +22,7 @@ def test_an_uploads_results_never_enter_a_server_wide_cache(monkeypatch):
     monkeypatch.setattr(cache, "_shown", spy(real_shown, "shown"))
     monkeypatch.setattr(fastmap, "base_payload", spy(real_base, "base"))
     monkeypatch.setattr(fastmap, "groups_payload", spy(real_groups, "groups"))
-    result = imports.read_file("mine.csv", "name,lon,lat\nA,116.39,39.91\nB,116.40,39.92\n".encode())
+    result = imports.read_file("mine.csv", b"name,lon,lat\nA,116.39,39.91\nB,116.40,39.92\n")
     layer = imports.as_layer(result, 0, "#0072B2", "square")
     at = app_test({"basemap": "offline", "lang": "en"})
     assert seen and not any(layer.key in key for _, key in seen)  # the curated map uses the server's caches

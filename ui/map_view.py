@@ -11,7 +11,7 @@ from ui.session import session
 
 #: what the map component reports back (each change reruns the page)
 RETURNED = ["bounds", "zoom", "center", "selected_layers", "last_object_clicked_tooltip", "last_clicked",
-            "last_active_drawing"]
+            "last_object_clicked", "last_active_drawing"]
 
 
 def map_view(layers, spec: mapspec.MapSpec, result: mapspec.Shown, every_layer: tuple[str, ...], can_edit: bool,

@@ -29,6 +29,7 @@ class Session:
     target: tuple[float, float, int] | None = None  # (lat, lon, zoom) the map flies to
     target_venue: str | None = None  # a venue the map flies to once the layers are known
     last_click: dict | None = None  # the map's last click already handled
+    last_object: dict | None = None  # the last click on a feature already handled
     last_tip: str | None = None  # the last clicked tooltip already handled
     selected_layers: list | None = None  # the layers the browser last reported as switched on
     base_key: str | None = None  # what the base map was built from (see ui.state.base_view)

@@ -256,13 +256,15 @@ def remember_map(out: dict, display_datum: str, layers, lang: str) -> None:
         page().z = str(int(out["zoom"]))
     if out.get("selected_layers") is not None:
         mem.selected_layers = out["selected_layers"]
-    clicked = out.get("last_clicked")
-    if isinstance(clicked, dict) and "lat" in clicked and clicked != mem.last_click:
-        mem.last_click = clicked
-        lon, lat = datum.to_wgs84(float(clicked["lng"]), float(clicked["lat"]), display_datum)
-        set_filter("point", (round(float(lon), 5), round(float(lat), 5)))
-        if page().filters.of == "point" and page().filters.within_km:
-            st.rerun()
+    # the point clicked: on the map, or on a feature (the core, an axis, an area, a venue: streamlit-folium
+    # reports those as "objects", not as map clicks)
+    for clicked, seen in ((out.get("last_object_clicked"), "last_object"), (out.get("last_clicked"), "last_click")):
+        if isinstance(clicked, dict) and "lat" in clicked and clicked != getattr(mem, seen):
+            setattr(mem, seen, clicked)
+            lon, lat = datum.to_wgs84(float(clicked["lng"]), float(clicked["lat"]), display_datum)
+            set_filter("point", (round(float(lon), 5), round(float(lat), 5)))
+            if page().filters.of == "point" and page().filters.within_km:
+                st.rerun()
     tip = out.get("last_object_clicked_tooltip")
     if tip and tip != mem.last_tip:
         mem.last_tip = tip

@@ -10,7 +10,6 @@ import geopandas as gpd
 from geo.errors import GeoError
 from geo.problems import Problem, message
 
-
 #: a file system path in a reader's message (GDAL names its scratch copy: /tmp/bem-import-…/upload.kml)
 _PATH = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^\s'\"/\\:]+)+[/\\]")
 
