@@ -48,6 +48,9 @@ _STRINGS: dict[str, dict[str, str]] = {
     "copied": {"zh": "已复制", "en": "Copied"},
     "measure": {"zh": "测量距离与面积", "en": "Measure distances and areas"},
     "label_key": {"zh": "编号注记", "en": "Numbered labels"},
+    "snapshot_north": {"zh": "北 N", "en": "N"},  # under a snapshot's north arrow
+    "snapshot_scale_km": {"zh": "{n} km", "en": "{n} km"},  # a snapshot's scale bar (maps print km in Chinese too)
+    "snapshot_scale_m": {"zh": "{n} m", "en": "{n} m"},
     "ws_title": {"zh": "工作空间（保存与共享）", "en": "Workspace (save and share)"},
     "ws_hint": {"zh": "工作空间把导入的图层、草图、命名视图和场所状态备注保存在服务器上，可用链接分享；"
                       "每次修改都是新版本，可随时恢复。",
