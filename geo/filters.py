@@ -115,31 +115,45 @@ def parse(f: Filter, text: str, strict: bool = False, extra: tuple[str, ...] = (
     a message for what the lenient URL reader drops or clamps."""
     text = (text or "").strip()
     if f.kind == "list":
-        values = tuple(dict.fromkeys(v.strip() for v in text.split(",") if v.strip()))
-        allowed = f.allowed(extra)
-        bad = [v for v in values if allowed is not None and v not in allowed]
-        if strict and bad and allowed is not None:
-            raise ValueError(f"unknown {f.flag.lstrip('-')} value(s) {', '.join(bad)}; use {', '.join(allowed)}")
-        return tuple(v[:80] for v in values if v not in bad)[:MAX_VALUES]
+        return _parse_list(f, text, strict, extra)
     if f.kind in ("int", "float"):
-        try:
-            value = _number(f, text)
-        except ValueError:
-            raise ValueError(f"must be a number, not {text!r}") from None
-        if f.kind == "int":
-            if strict and value != int(value):
-                raise ValueError(f"must be a whole number, not {text!r}")
-            value = int(value)
-        lo, hi = f.limits()
-        if strict and not (lo <= value <= hi):
-            raise ValueError(f"{text} is out of range {lo:g}-{hi:g}")
-        return clamp_value(f, value)
+        return _parse_number(f, text, strict)
     if f.kind == "point":
-        lat, lon = (float(v) for v in text.split(","))  # ValueError for anything else
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise ValueError(f"{text!r} is not a position on Earth (lat,lon)")
-        return round(lon, 5), round(lat, 5)
+        return _parse_point(text)
     return text[:80]  # ref: checked against the data by the caller
+
+
+def _parse_list(f: Filter, text: str, strict: bool, extra: tuple[str, ...]) -> tuple[str, ...]:
+    values = tuple(dict.fromkeys(v.strip() for v in text.split(",") if v.strip()))
+    allowed = f.allowed(extra)
+    if allowed is None:
+        return tuple(v[:80] for v in values)[:MAX_VALUES]
+    bad = [v for v in values if v not in allowed]
+    if strict and bad:
+        raise ValueError(f"unknown {f.flag.lstrip('-')} value(s) {', '.join(bad)}; use {', '.join(allowed)}")
+    return tuple(v for v in values if v not in bad)[:MAX_VALUES]
+
+
+def _parse_number(f: Filter, text: str, strict: bool):
+    try:
+        value = _number(f, text)
+    except ValueError:
+        raise ValueError(f"must be a number, not {text!r}") from None
+    if f.kind == "int":
+        if strict and value != int(value):
+            raise ValueError(f"must be a whole number, not {text!r}")
+        value = int(value)
+    lo, hi = f.limits()
+    if strict and not (lo <= value <= hi):
+        raise ValueError(f"{text} is out of range {lo:g}-{hi:g}")
+    return clamp_value(f, value)
+
+
+def _parse_point(text: str) -> tuple[float, float]:
+    lat, lon = (float(v) for v in text.split(","))  # ValueError for anything else
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"{text!r} is not a position on Earth (lat,lon)")
+    return round(lon, 5), round(lat, 5)
 
 
 def clamp_value(f: Filter, value):
@@ -217,22 +231,26 @@ def problems(spec: FilterSpec, more: Mapping[str, tuple[str, ...]] | None = None
     ``more``: allowed values the data adds, by field (imported layers' categories; the districts, which
     have no fixed list); ``ids``: the ids ``of`` may name."""
     more = more or {}
-    out = []
-    for f in FILTERS:
-        value = getattr(spec, f.field)
-        allowed = f.allowed(more.get(f.field, ())) if f.values is not None else more.get(f.field)
-        if f.kind == "list" and allowed is not None:
-            bad = [v for v in value if v not in allowed]
-            if bad:
-                out.append(f"{f.flag}: unknown {f.flag.lstrip('-')} value(s) {', '.join(bad)}; "
-                           f"use {', '.join(allowed)}")
-        elif f.kind in ("int", "float") and value is not None and not (f.limits()[0] <= value <= f.limits()[1]):
-            out.append(f"{f.flag}: {value:g} is out of range {f.limits()[0]:g}-{f.limits()[1]:g}")
+    out = [line for f in FILTERS if (line := _problem(f, getattr(spec, f.field), more))]
     if ids is not None and spec.within_km and spec.of not in ("venue", "point", *ids):
         out.append(f"--of: unknown id {spec.of!r}; use a venue, core, axis or area id ({', '.join(ids)})")
     if spec.within_km and spec.of == "point" and spec.point is None:
         out.append("--of point needs --point LAT,LON")
     return out
+
+
+def _problem(f: Filter, value, more: Mapping[str, tuple[str, ...]]) -> str | None:
+    """What is wrong with one filter's value, or None."""
+    allowed = f.allowed(more.get(f.field, ())) if f.values is not None else more.get(f.field)
+    if f.kind == "list" and allowed is not None:
+        bad = [v for v in value if v not in allowed]
+        if bad:
+            return f"{f.flag}: unknown {f.flag.lstrip('-')} value(s) {', '.join(bad)}; use {', '.join(allowed)}"
+    elif f.kind in ("int", "float") and value is not None:
+        lo, hi = f.limits()
+        if not lo <= value <= hi:
+            return f"{f.flag}: {value:g} is out of range {lo:g}-{hi:g}"
+    return None
 
 
 # --- the command line ----------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """What the live map is sent besides its code: display GeoJSON with escaped tooltips and popup cards,
-Leaflet styles, legend swatches and layer names (every value escaped text, never a visitor's markup).
+Leaflet styles, legend swatches and layer names (every value escaped text, never a visitor's markup); and
+what it reports back (the layers switched on, the extent shown).
 
 ``geo.webmap`` puts these into its map elements; the browser code that reads them is bem-map.js.
 """
@@ -11,7 +12,7 @@ import html
 import geopandas as gpd
 import shapely
 
-from geo import datum, i18n, style
+from geo import basemaps, datum, i18n, style
 
 #: web display simplification (degrees, ~50 m); stored data stay as shipped
 DISPLAY_SIMPLIFY = {"boundary": 0.001, "districts": 0.001, "core": 0.0002}
@@ -115,3 +116,30 @@ def layer_styles(s: style.LayerStyle, data: dict) -> dict[str, dict]:
 def layer_name(s: style.LayerStyle, lang: str) -> str:
     """The layer's name as Leaflet's layer control shows it (it inserts names as HTML: escape <, >, &)."""
     return html.escape(s.label(lang), quote=False)
+
+
+# --- what the browser reports back ---------------------------------------------------------------------
+
+def visible_layers(selected: list | None, extra_keys: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The layer keys switched on in the browser, from streamlit-folium's ``selected_layers``.
+
+    None (nothing reported yet) means every layer.
+    """
+    every = tuple(s.key for s in style.LAYERS) + tuple(extra_keys)
+    if not selected:
+        return every
+    keys = {item.get("name") for item in selected if isinstance(item, dict) and item.get("url") == "bem"}
+    return tuple(k for k in every if k in keys)
+
+
+def view_bbox(bounds: dict | None, basemap: str) -> tuple[float, float, float, float] | None:
+    """The WGS-84 bbox of the browser's view (streamlit-folium ``bounds``, in the basemap's datum)."""
+    try:
+        sw, ne = bounds["_southWest"], bounds["_northEast"]
+        lons, lats = [float(sw["lng"]), float(ne["lng"])], [float(sw["lat"]), float(ne["lat"])]
+    except (TypeError, KeyError, ValueError):
+        return None
+    if not (lons[0] < lons[1] and lats[0] < lats[1]):
+        return None
+    lon, lat = datum.to_wgs84(lons, lats, basemaps.get_basemap(basemap).datum)
+    return float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1])

@@ -476,28 +476,3 @@ def _bounds(gdf: gpd.GeoDataFrame, display_datum: str = "wgs84") -> list[list[fl
     xmin, ymin, xmax, ymax = shapely.total_bounds(datum.transform_geometry(gdf.geometry.values, "wgs84", display_datum))
     return [[ymin, xmin], [ymax, xmax]]
 
-
-
-def visible_layers(selected: list | None, extra_keys: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The layer keys switched on in the browser, from streamlit-folium's ``selected_layers``.
-
-    None (nothing reported yet) means every layer.
-    """
-    every = tuple(s.key for s in style.LAYERS) + tuple(extra_keys)
-    if not selected:
-        return every
-    keys = {item.get("name") for item in selected if isinstance(item, dict) and item.get("url") == "bem"}
-    return tuple(k for k in every if k in keys)
-
-
-def view_bbox(bounds: dict | None, basemap: str) -> tuple[float, float, float, float] | None:
-    """The WGS-84 bbox of the browser's view (streamlit-folium ``bounds``, in the basemap's datum)."""
-    try:
-        sw, ne = bounds["_southWest"], bounds["_northEast"]
-        lons, lats = [float(sw["lng"]), float(ne["lng"])], [float(sw["lat"]), float(ne["lat"])]
-    except (TypeError, KeyError, ValueError):
-        return None
-    if not (lons[0] < lons[1] and lats[0] < lats[1]):
-        return None
-    lon, lat = datum.to_wgs84(lons, lats, basemaps.get_basemap(basemap).datum)
-    return float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1])

@@ -347,8 +347,6 @@ class _Transaction:
 def check_content(content: dict) -> None:
     """The shape and limits of a workspace document. Every feature and sketch must be GeoJSON whose geometry
     parses, lies in lon/lat range and is within the import limits (the importer's own checks)."""
-    import shapely
-
     from geo import imports
 
     if not isinstance(content, dict) or set(content) - {"layers", "sketches", "views", "notes"}:
@@ -360,7 +358,18 @@ def check_content(content: dict) -> None:
         raise WorkspaceError(f"at most {MAX_LAYERS} layers in a workspace")
     if len(sketches) > MAX_SKETCHES:
         raise WorkspaceError(f"at most {MAX_SKETCHES} sketches in a workspace")
-    geometries, wheres = [], []
+    found = [*_layer_geometries(layers), *_sketch_geometries(sketches)]
+    parsed = [_checked_geometry(geometry, where) for geometry, where in found]
+    try:
+        imports.check_vertices(parsed, [where for _, where in found])
+    except imports.ImportFailed as exc:
+        raise WorkspaceError(str(exc)) from None
+
+
+def _layer_geometries(layers: list):
+    """(geometry, where) of every feature of the document's layers; a malformed layer is refused."""
+    from geo import imports
+
     for i, layer in enumerate(layers, start=1):
         fc = layer.get("features") if isinstance(layer, dict) else None
         if not isinstance(layer, dict) or not isinstance(layer.get("name"), str) or not isinstance(fc, dict) \
@@ -369,30 +378,34 @@ def check_content(content: dict) -> None:
         if len(fc["features"]) > imports.MAX_FEATURES:
             raise WorkspaceError(f"layer {i} has more than {imports.MAX_FEATURES:,} features")
         for j, feature in enumerate(fc["features"], start=1):
-            geometries.append(feature.get("geometry") if isinstance(feature, dict) else None)
-            wheres.append(f"layer {i}, feature {j}")
+            yield (feature.get("geometry") if isinstance(feature, dict) else None), f"layer {i}, feature {j}"
+
+
+def _sketch_geometries(sketches: list):
+    """(geometry, where) of every sketch; a sketch with an overlong title or note is refused."""
+    from geo import imports
+
     for k, sketch in enumerate(sketches, start=1):
         if not isinstance(sketch, dict) or len(str(sketch.get("title", ""))) > imports.MAX_TEXT \
                 or len(str(sketch.get("note", ""))) > 5000:
             raise WorkspaceError(f"sketch {k} needs a geometry, a title and a note of sensible length")
-        geometries.append(sketch.get("geometry"))
-        wheres.append(f"sketch {k}")
-    parsed = []
-    for geometry, where in zip(geometries, wheres):
-        try:
-            geom = shapely.from_geojson(json.dumps(geometry)) if isinstance(geometry, dict) else None
-        except (shapely.errors.GEOSException, ValueError, TypeError):
-            geom = None
-        if geom is None or geom.is_empty:
-            raise WorkspaceError(f"{where}: not a GeoJSON geometry")
-        xmin, ymin, xmax, ymax = geom.bounds
-        if not (-180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90):
-            raise WorkspaceError(f"{where}: coordinates out of range (WGS-84 lon/lat expected)")
-        parsed.append(geom)
+        yield sketch.get("geometry"), f"sketch {k}"
+
+
+def _checked_geometry(geometry, where: str):
+    """A GeoJSON geometry parsed, non-empty and in lon/lat range, else WorkspaceError naming ``where``."""
+    import shapely
+
     try:
-        imports.check_vertices(parsed, wheres)
-    except imports.ImportFailed as exc:
-        raise WorkspaceError(str(exc)) from None
+        geom = shapely.from_geojson(json.dumps(geometry)) if isinstance(geometry, dict) else None
+    except (shapely.errors.GEOSException, ValueError, TypeError):
+        geom = None
+    if geom is None or geom.is_empty:
+        raise WorkspaceError(f"{where}: not a GeoJSON geometry")
+    xmin, ymin, xmax, ymax = geom.bounds
+    if not (-180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90):
+        raise WorkspaceError(f"{where}: coordinates out of range (WGS-84 lon/lat expected)")
+    return geom
 
 
 def layer_from_frame(name: str, gdf, style: dict | None = None) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from geo import i18n, mapspec, webmap
+from geo import i18n, mapspec, webcontent, webmap
 from ui import fastmap, state
 from ui.assets import serve_leaflet, serve_vendor
 from ui.session import session
@@ -49,7 +49,7 @@ def map_view(layers, spec: mapspec.MapSpec, result: mapspec.Shown, every_layer: 
 def reported_bbox(out: dict, basemap: str) -> tuple[float, float, float, float] | None:
     """The browser's extent once the map has reported one (the component's default carries no centre), else the
     last one it reported."""
-    bbox = webmap.view_bbox(out.get("bounds"), basemap) if out.get("center") else None
+    bbox = webcontent.view_bbox(out.get("bounds"), basemap) if out.get("center") else None
     mem = session()
     if bbox is not None:
         mem.bbox = bbox

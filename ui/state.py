@@ -13,7 +13,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from geo import basemaps, datum, filters, i18n, mapspec, style, webmap
+from geo import basemaps, datum, filters, i18n, mapspec, style, webcontent
 from geo.views import VIEWS
 from ui.pagestate import YEAR_MAX, YEAR_MIN, PageState  # noqa: F401 (re-exported for the page)
 from ui.session import session
@@ -186,7 +186,7 @@ def map_spec(layers, imported: tuple, token: str | None, bbox=None) -> mapspec.M
     chosen = state.filters
     if chosen.of not in reference_options(layers):
         chosen = replace(chosen, of="venue")
-    visible = webmap.visible_layers(reported_layers(), tuple(layer.key for layer in imported))
+    visible = webcontent.visible_layers(reported_layers(), tuple(layer.key for layer in imported))
     view = state.view if state.view in VIEWS else ""
     if bbox is None:
         bbox = VIEWS[view or "city"].bbox

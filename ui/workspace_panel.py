@@ -168,14 +168,25 @@ def save(store, ws, content: dict, change: str, lang: str) -> None:
 
 
 def edit_forms(store, ws, lang: str, session_imports: tuple, drawing: dict | None) -> None:
+    """What an editor can do: keep the session's imports, save a sketch or the current view, restore a version."""
+    if session_imports and st.button(i18n.t("ws_save_imports", lang), key="ws_save_imports"):
+        save_imports(store, ws, session_imports, lang)
+    sketch_form(store, ws, lang, drawing)
+    view_form(store, ws, lang)
+    history_picker(store, ws, lang)
+
+
+def save_imports(store, ws, session_imports: tuple, lang: str) -> None:
+    content = ws.content
+    for layer in session_imports:
+        colour = layer.style.fill_color or layer.style.color
+        content["layers"].append(workspace.layer_from_frame(layer.source, layer.gdf,
+                                                            {"colour": colour, "marker": layer.style.marker}))
+    save(store, ws, content, f"added {len(session_imports)} imported layer(s)", lang)
+
+
+def sketch_form(store, ws, lang: str, drawing: dict | None) -> None:
     t = lambda k: i18n.t(k, lang)  # noqa: E731
-    if session_imports and st.button(t("ws_save_imports"), key="ws_save_imports"):
-        content = ws.content
-        for layer in session_imports:
-            colour = layer.style.fill_color or layer.style.color
-            content["layers"].append(workspace.layer_from_frame(layer.source, layer.gdf,
-                                                                {"colour": colour, "marker": layer.style.marker}))
-        save(store, ws, content, f"added {len(session_imports)} imported layer(s)", lang)
     with st.form("ws_sketch", clear_on_submit=True):
         st.caption(t("ws_sketch_hint") if not drawing else t("ws_sketch_ready"))
         title = st.text_input(t("ws_sketch_title"), max_chars=120)
@@ -185,23 +196,29 @@ def edit_forms(store, ws, lang: str, session_imports: tuple, drawing: dict | Non
             content["sketches"].append({"title": title or t("ws_sketch_untitled"), "note": note,
                                         "geometry": drawing, "created": dt.date.today().isoformat()})
             save(store, ws, content, f"sketch: {title or '—'}", lang)
+
+
+def view_form(store, ws, lang: str) -> None:
     with st.form("ws_view", clear_on_submit=True):
-        name = st.text_input(t("ws_view_name"), max_chars=80)
-        if st.form_submit_button(t("ws_view_save")) and name and session().bbox:
+        name = st.text_input(i18n.t("ws_view_name", lang), max_chars=80)
+        if st.form_submit_button(i18n.t("ws_view_save", lang)) and name and session().bbox:
             content = ws.content
             content["views"] = [v for v in content["views"] if v["name"] != name] + [
                 {"name": name, "bbox": list(session().bbox)}]
             save(store, ws, content, f"view: {name}", lang)
+
+
+def history_picker(store, ws, lang: str) -> None:
     history = store.history(ws.id, state.page().wt)
-    if len(history) > 1:
-        options = [h["version"] for h in reversed(history)]
-        pick = st.selectbox(t("ws_history"), options, key="ws_restore_pick",
-                            format_func=lambda v: next(f"{h['version']} · {h['time'][:16]} · {h['change']}"
-                                                       for h in history if h["version"] == v))
-        if st.button(t("ws_restore"), key="ws_restore") and pick != ws.version:
-            try:
-                store.restore(ws.id, state.page().wt, pick)
-            except workspace.Conflict as exc:
-                st.warning(safe.md(exc))
-            else:
-                st.rerun()
+    if len(history) <= 1:
+        return
+    labels = {h["version"]: f"{h['version']} · {h['time'][:16]} · {h['change']}" for h in history}
+    pick = st.selectbox(i18n.t("ws_history", lang), list(reversed(labels)), key="ws_restore_pick",
+                        format_func=labels.get)
+    if st.button(i18n.t("ws_restore", lang), key="ws_restore") and pick != ws.version:
+        try:
+            store.restore(ws.id, state.page().wt, pick)
+        except workspace.Conflict as exc:
+            st.warning(safe.md(exc))
+        else:
+            st.rerun()
