@@ -1,7 +1,7 @@
 """Build the interactive folium map from the layers and the shared style spec: folium glue only.
 
-Each element here renders one line calling bem-map.js (``BEM.*``, geo/static/vendor/bem-map/) with its data as
-JSON; what the map is sent (display GeoJSON, popups, styles, swatches) comes from ``geo.webcontent``.
+The map's own elements are in ``geo.mapelements`` (each renders one line calling bem-map.js with its data as
+JSON); what the map is sent (display GeoJSON, popups, styles, swatches) comes from ``geo.webcontent``.
 """
 
 from __future__ import annotations
@@ -11,108 +11,29 @@ import html
 import folium
 import geopandas as gpd
 import shapely
-from folium.elements import JSCSSMixin
 from folium.utilities import JsCode
 
 from geo import basemaps, datum, i18n, style
 from geo import templating as tpl
-from geo.assets import VENDOR_SCHEME, check_no_remote_assets, localize_assets
+from geo.assets import check_no_remote_assets, localize_assets
 from geo.data import Layers
+from geo.mapelements import (  # noqa: F401 (CLUSTER_BELOW, LayerPanel and MousePosition: part of the map's API)
+    CLUSTER_BELOW,
+    FastPoints,
+    FitView,
+    HideLayers,
+    LayerPanel,
+    LazyMeasure,
+    MapNote,
+    MiniMap,
+    MousePosition,
+    _RemoveAfterAdd,
+)
 from geo.mapspec import MapSpec, Shown, shown
 from geo.webcontent import layer_name, layer_styles, leaflet_style, legend_symbol_svg, to_display_geojson
 
 BEIJING_CENTER = (40.05, 116.40)
 BEIJING_ZOOM = 9
-
-_CSS = """
-<style>
-.leaflet-container { background: #f4f3ef; font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; }
-.bem-popup blockquote { margin: 4px 0; padding-left: 8px; border-left: 3px solid #999; font-style: italic; }
-.bem-popup dt { font-weight: 600; } .bem-popup dd { margin: 0 0 4px; }
-.bem-icon { background: none; border: none; }
-.bem-icon svg { display: block; }  /* inline SVG would sit on the text baseline, off its anchor */
-.leaflet-control-attribution { font-size: 10px; }
-#map_div, .folium-map { height: 100vh !important; }  /* the map fills its frame; the page sizes the frame */
-</style>
-"""
-
-
-class LayerPanel(JSCSSMixin, tpl.RenderOnce):
-    """One panel for the legend and the layer switches (a row toggles its layer), plus label placement and
-    the wheel behaviour: ``BEM.layerPanel`` in ``geo/static/vendor/bem-map/bem-map.js``."""
-
-    default_js = [("bem_map_js", f"{VENDOR_SCHEME}bem-map/bem-map.js")]
-    default_css = [("bem_map_css", f"{VENDOR_SCHEME}bem-map/bem-map.css")]
-    _template = tpl.template(
-        """
-        {% macro header(this, kwargs) %}""" + _CSS + """{% endmacro %}
-        {% macro script(this, kwargs) %}
-        BEM.layerPanel({{ this.parent_name }}, {{ this.spec | tojson }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, spec: dict):
-        super().__init__()
-        self._name = "LayerPanel"
-        self.spec = spec
-
-
-class MousePosition(tpl.RenderOnce):
-    """A WGS-84 readout of the mouse position, whatever the basemap's datum; click copies it (``BEM.readout``).
-
-    On a GCJ-02 basemap the map's coordinates are GCJ-02: the browser inverts them with ``BEM.datum``, the
-    formula and iteration of ``geo.datum`` (tests/test_browser_datum.py holds both to the same vectors).
-    """
-
-    _template = tpl.template("""
-        {% macro script(this, kwargs) %}
-        BEM.readout({{ this.parent_name }}, {gcj: {{ this.gcj | tojson }}, strings: {{ this.strings | tojson }}});
-        {% endmacro %}
-    """)
-
-    def __init__(self, display_datum: str, lang: str):
-        super().__init__()
-        self._name = "MousePosition"
-        self.gcj = display_datum == "gcj02"
-        self.strings = {"hint": i18n.t("mouse_hint", lang), "copied": i18n.t("copied", lang)}
-
-
-class MiniMap(JSCSSMixin, tpl.RenderOnce):
-    """An overview map drawn from Beijing's outline and the core (vector: it works offline)."""
-
-    default_js = [("minimap_js", f"{VENDOR_SCHEME}leaflet-minimap@3.6.1/Control.MiniMap.min.js")]
-    default_css = [("minimap_css", f"{VENDOR_SCHEME}leaflet-minimap@3.6.1/Control.MiniMap.min.css")]
-    _template = tpl.template("""
-        {% macro script(this, kwargs) %}
-        BEM.miniMap({{ this.parent_name }}, {{ this.data | tojson }}, {{ this.strings | tojson }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, data: dict, strings: dict):
-        super().__init__()
-        self._name = "MiniMap"
-        self.data = data
-        self.strings = strings
-
-
-class LazyMeasure(tpl.RenderOnce):
-    """The measuring tool's button; leaflet-measure (237 KB) loads on the first click (BEM.lazyMeasure)."""
-
-    _template = tpl.template("""
-        {% macro script(this, kwargs) %}
-        BEM.lazyMeasure({{ this.parent_name }}, {{ this.js | tojson }}, {{ this.css | tojson }},
-            {{ this.options | tojson }}, {{ this.title | tojson }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, vendor_base: str, options: dict, title: str):
-        super().__init__()
-        self._name = "LazyMeasure"
-        base = f"{vendor_base.rstrip('/')}/leaflet-measure@2.1.7"
-        self.js, self.css = f"{base}/leaflet-measure.js", f"{base}/leaflet-measure.css"
-        self.options, self.title = options, title
-
 
 def add_tools(m: folium.Map, layers: Layers, lang: str, display_datum: str, lazy_base: str | None = None) -> None:
     """Fullscreen, a distance/area measuring tool and an overview minimap, all served locally.
@@ -171,37 +92,6 @@ def legend_spec(keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: l
             "zoomIn": i18n.t("zoom_in", lang), "zoomOut": i18n.t("zoom_out", lang)}
 
 
-class FastPoints(tpl.RenderOnce):
-    """Many points (an imported list of thousands) on one canvas (``BEM.PointCloud`` in bem-map.js).
-
-    One DOM element per point stalls a browser at a few thousand. Below zoom CLUSTER_BELOW the points
-    are aggregated into a screen grid of counts; from it on, the points in view are drawn. Names arrive
-    pre-escaped and show in a popup on click; coordinates go as a flat [lat, lon, ...] array.
-    """
-
-    _template = tpl.template(
-        """
-        {% macro script(this, kwargs) %}
-        {{ this.parent_name }}.addLayer(new BEM.PointCloud({{ this.flat | tojson }}, {{ this.names | tojson }},
-            {{ this.style | tojson }}));
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, gdf: gpd.GeoDataFrame, s: style.LayerStyle, display_datum: str):
-        super().__init__()
-        self._name = "FastPoints"
-        points = gdf[gdf.geom_type == "Point"]
-        geoms = datum.transform_geometry(points.geometry.values, "wgs84", display_datum)
-        xy = shapely.get_coordinates(geoms)
-        self.flat = [round(float(v), 5) for pair in xy[:, ::-1] for v in pair]
-        self.names = [html.escape(str(n)) for n in points["_name"]]
-        self.style = {"radius": max(3, s.size // 3), "color": s.color, "weight": 0.6, "fill": s.fill_color or s.color,
-                      "clusterBelow": CLUSTER_BELOW, "cell": 44}
-
-
-#: below this zoom a large imported point layer is drawn as a grid of counts
-CLUSTER_BELOW = 13
 
 
 #: imported point layers larger than this are drawn on a canvas (FastPoints) instead of as DOM markers
@@ -282,66 +172,11 @@ def venue_groups(result: Shown, spec: MapSpec, fit: tuple[float, float, float, f
     return groups
 
 
-class FitView(tpl.RenderOnce):
-    """Fit the map to ``bounds`` (display datum, [[s, w], [n, e]]) once, clear of the controls (BEM.fit)."""
-
-    _template = tpl.template("""
-        {% macro script(this, kwargs) %}
-        {{ this.parent_name }}.addLayer(new BEM.FitView({{ this.bounds | tojson }}, {{ this.max_zoom }}));
-        {% endmacro %}
-    """)
-
-    def __init__(self, bounds: list[list[float]], max_zoom: int = 16):
-        super().__init__()
-        self._name = "FitView"
-        self.bounds, self.max_zoom = bounds, max_zoom
-
-
-class HideLayers(tpl.RenderOnce):
-    """Switch off the base map's layers named ``names`` (the layer control's names) once the map is built."""
-
-    _template = tpl.template("""
-        {% macro script(this, kwargs) %}
-        BEM.hideLayers({{ this.parent_name }}, {{ this.names | tojson }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, names: list[str]):
-        super().__init__()
-        self._name = "HideLayers"
-        self.names = names
-
-
-class MapNote(tpl.RenderOnce):
-    """A message in the middle of the map (text, never markup), gone when its group is replaced."""
-
-    _template = tpl.template("""
-        {% macro script(this, kwargs) %}
-        {{ this.parent_name }}.addLayer(new BEM.Note({{ this.text | tojson }}));
-        {% endmacro %}
-    """)
-
-    def __init__(self, text: str):
-        super().__init__()
-        self._name = "MapNote"
-        self.text = text
-
-
 def display_bounds(bbox: tuple[float, float, float, float], display_datum: str) -> list[list[float]]:
     """A WGS-84 bbox as Leaflet bounds in the basemap's datum."""
     geom = datum.transform_geometry(shapely.box(*bbox), "wgs84", display_datum)
     minx, miny, maxx, maxy = geom.bounds
     return [[miny, minx], [maxy, maxx]]
-
-
-class _RemoveAfterAdd(tpl.RenderOnce):
-    """Takes a dynamic group off the map right after streamlit-folium adds it (the user hid it)."""
-
-    _template = tpl.template("""
-        {% macro script(this, kwargs) %}
-        BEM.removeSoon({{ this.parent_name }});
-        {% endmacro %}
-    """)
 
 
 def selection_group(selected: gpd.GeoDataFrame | None, ring: shapely.Geometry | None, lang: str,

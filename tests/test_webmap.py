@@ -209,11 +209,13 @@ JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def webmap_scripts(m) -> list[tuple[str, str]]:
-    """(class name, rendered script with JSON strings blanked) of every geo.webmap element on ``m``."""
+    """(class name, rendered script with JSON strings blanked) of every element of ours (geo.mapelements) on ``m``."""
+    from geo import mapelements
+
     templating.render_page(m)
     scripts = m.get_root().script._children
     return [(type(e).__name__, JSON_STRING.sub('""', scripts[e.get_name()].render()).strip())
-            for e in assets._walk(m) if type(e).__module__ == webmap.__name__]
+            for e in assets._walk(m) if type(e).__module__ == mapelements.__name__]
 
 
 def test_our_elements_are_glue_calling_bem_map_js(layers):

@@ -33,8 +33,9 @@ def code_fingerprint() -> str:
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(f"{data_fingerprint()}|{folium.__version__}|{sf.__version__ if hasattr(sf, '__version__') else ''}"
                        f"|{basemaps.mirror_url()}".encode())
-    for rel in ("geo/webmap.py", "geo/webcontent.py", "geo/templating.py", "geo/style.py", "geo/i18n.py",
-                "geo/assets.py", "ui/fastmap.py", "geo/static/vendor/bem-map/bem-map.js"):
+    for rel in ("geo/webmap.py", "geo/mapelements.py", "geo/webcontent.py", "geo/templating.py", "geo/style.py",
+                "geo/i18n.py", "geo/assets.py", "ui/fastmap.py", "geo/static/vendor/bem-map/bem-map.js",
+                "geo/static/vendor/bem-map/bem-map-head.css"):
         h.update((root / rel).read_bytes())
     return h.hexdigest()[:20]
 

@@ -1,0 +1,185 @@
+"""The live map's own elements: each renders one line calling bem-map.js (``BEM.*``) with its data as JSON.
+
+``geo.webmap`` assembles maps from them and from folium's elements (through ``geo.templating``, so nothing
+renders twice); the browser code they call is geo/static/vendor/bem-map/bem-map.js.
+"""
+
+from __future__ import annotations
+
+import html
+
+import geopandas as gpd
+import shapely
+from folium.elements import JSCSSMixin
+
+from geo import datum, i18n, style
+from geo import templating as tpl
+from geo.assets import VENDOR_DIR, VENDOR_SCHEME
+
+#: below this zoom a large imported point layer is drawn as a grid of counts
+CLUSTER_BELOW = 13
+
+
+#: the map page's first styles, inlined in its <head> (they must precede the bundled style sheets)
+_CSS = f"<style>\n{(VENDOR_DIR / 'bem-map' / 'bem-map-head.css').read_text('utf-8')}</style>\n"
+
+
+class LayerPanel(JSCSSMixin, tpl.RenderOnce):
+    """One panel for the legend and the layer switches (a row toggles its layer), plus label placement and
+    the wheel behaviour: ``BEM.layerPanel`` in ``geo/static/vendor/bem-map/bem-map.js``."""
+
+    default_js = [("bem_map_js", f"{VENDOR_SCHEME}bem-map/bem-map.js")]
+    default_css = [("bem_map_css", f"{VENDOR_SCHEME}bem-map/bem-map.css")]
+    _template = tpl.template(
+        """
+        {% macro header(this, kwargs) %}""" + _CSS + """{% endmacro %}
+        {% macro script(this, kwargs) %}
+        BEM.layerPanel({{ this.parent_name }}, {{ this.spec | tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self._name = "LayerPanel"
+        self.spec = spec
+
+
+class MousePosition(tpl.RenderOnce):
+    """A WGS-84 readout of the mouse position, whatever the basemap's datum; click copies it (``BEM.readout``).
+
+    On a GCJ-02 basemap the map's coordinates are GCJ-02: the browser inverts them with ``BEM.datum``, the
+    formula and iteration of ``geo.datum`` (tests/test_browser_datum.py holds both to the same vectors).
+    """
+
+    _template = tpl.template("""
+        {% macro script(this, kwargs) %}
+        BEM.readout({{ this.parent_name }}, {gcj: {{ this.gcj | tojson }}, strings: {{ this.strings | tojson }}});
+        {% endmacro %}
+    """)
+
+    def __init__(self, display_datum: str, lang: str):
+        super().__init__()
+        self._name = "MousePosition"
+        self.gcj = display_datum == "gcj02"
+        self.strings = {"hint": i18n.t("mouse_hint", lang), "copied": i18n.t("copied", lang)}
+
+
+class MiniMap(JSCSSMixin, tpl.RenderOnce):
+    """An overview map drawn from Beijing's outline and the core (vector: it works offline)."""
+
+    default_js = [("minimap_js", f"{VENDOR_SCHEME}leaflet-minimap@3.6.1/Control.MiniMap.min.js")]
+    default_css = [("minimap_css", f"{VENDOR_SCHEME}leaflet-minimap@3.6.1/Control.MiniMap.min.css")]
+    _template = tpl.template("""
+        {% macro script(this, kwargs) %}
+        BEM.miniMap({{ this.parent_name }}, {{ this.data | tojson }}, {{ this.strings | tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: dict, strings: dict):
+        super().__init__()
+        self._name = "MiniMap"
+        self.data = data
+        self.strings = strings
+
+
+class LazyMeasure(tpl.RenderOnce):
+    """The measuring tool's button; leaflet-measure (237 KB) loads on the first click (BEM.lazyMeasure)."""
+
+    _template = tpl.template("""
+        {% macro script(this, kwargs) %}
+        BEM.lazyMeasure({{ this.parent_name }}, {{ this.js | tojson }}, {{ this.css | tojson }},
+            {{ this.options | tojson }}, {{ this.title | tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, vendor_base: str, options: dict, title: str):
+        super().__init__()
+        self._name = "LazyMeasure"
+        base = f"{vendor_base.rstrip('/')}/leaflet-measure@2.1.7"
+        self.js, self.css = f"{base}/leaflet-measure.js", f"{base}/leaflet-measure.css"
+        self.options, self.title = options, title
+
+
+class FastPoints(tpl.RenderOnce):
+    """Many points (an imported list of thousands) on one canvas (``BEM.PointCloud`` in bem-map.js).
+
+    One DOM element per point stalls a browser at a few thousand. Below zoom CLUSTER_BELOW the points
+    are aggregated into a screen grid of counts; from it on, the points in view are drawn. Names arrive
+    pre-escaped and show in a popup on click; coordinates go as a flat [lat, lon, ...] array.
+    """
+
+    _template = tpl.template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this.parent_name }}.addLayer(new BEM.PointCloud({{ this.flat | tojson }}, {{ this.names | tojson }},
+            {{ this.style | tojson }}));
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, gdf: gpd.GeoDataFrame, s: style.LayerStyle, display_datum: str):
+        super().__init__()
+        self._name = "FastPoints"
+        points = gdf[gdf.geom_type == "Point"]
+        geoms = datum.transform_geometry(points.geometry.values, "wgs84", display_datum)
+        xy = shapely.get_coordinates(geoms)
+        self.flat = [round(float(v), 5) for pair in xy[:, ::-1] for v in pair]
+        self.names = [html.escape(str(n)) for n in points["_name"]]
+        self.style = {"radius": max(3, s.size // 3), "color": s.color, "weight": 0.6, "fill": s.fill_color or s.color,
+                      "clusterBelow": CLUSTER_BELOW, "cell": 44}
+
+
+class FitView(tpl.RenderOnce):
+    """Fit the map to ``bounds`` (display datum, [[s, w], [n, e]]) once, clear of the controls (BEM.fit)."""
+
+    _template = tpl.template("""
+        {% macro script(this, kwargs) %}
+        {{ this.parent_name }}.addLayer(new BEM.FitView({{ this.bounds | tojson }}, {{ this.max_zoom }}));
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: list[list[float]], max_zoom: int = 16):
+        super().__init__()
+        self._name = "FitView"
+        self.bounds, self.max_zoom = bounds, max_zoom
+
+
+class HideLayers(tpl.RenderOnce):
+    """Switch off the base map's layers named ``names`` (the layer control's names) once the map is built."""
+
+    _template = tpl.template("""
+        {% macro script(this, kwargs) %}
+        BEM.hideLayers({{ this.parent_name }}, {{ this.names | tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, names: list[str]):
+        super().__init__()
+        self._name = "HideLayers"
+        self.names = names
+
+
+class MapNote(tpl.RenderOnce):
+    """A message in the middle of the map (text, never markup), gone when its group is replaced."""
+
+    _template = tpl.template("""
+        {% macro script(this, kwargs) %}
+        {{ this.parent_name }}.addLayer(new BEM.Note({{ this.text | tojson }}));
+        {% endmacro %}
+    """)
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._name = "MapNote"
+        self.text = text
+
+
+class _RemoveAfterAdd(tpl.RenderOnce):
+    """Takes a dynamic group off the map right after streamlit-folium adds it (the user hid it)."""
+
+    _template = tpl.template("""
+        {% macro script(this, kwargs) %}
+        BEM.removeSoon({{ this.parent_name }});
+        {% endmacro %}
+    """)
