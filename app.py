@@ -84,5 +84,7 @@ except Exception as exc:  # last line of defence: a message and a reference, nev
     ref = secrets.token_hex(4)
     log.exception("unexpected error (reference %s)", ref)
     lang = i18n.normalize_lang(st.query_params.get("lang"))
-    st.error(f"**{i18n.t('unexpected_error', lang)}** ({type(exc).__name__}, {i18n.t('error_reference', lang)} {ref})"
-             f"\n\n{i18n.t('unexpected_next', lang)}")
+    st.error(
+        f"**{i18n.t('unexpected_error', lang)}** ({type(exc).__name__}, {i18n.t('error_reference', lang)} {ref})"
+        f"\n\n{i18n.t('unexpected_next', lang)}"
+    )

@@ -29,14 +29,10 @@ VENDOR_SCHEME = "vendor://"  # our own elements name vendored files like this; l
 
 #: folium plugins' CDN URLs -> the vendored copy (same version)
 PLUGIN_FILES: dict[str, str] = {
-    "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js":
-        "leaflet.fullscreen@3.0.0/Control.FullScreen.js",
-    "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.css":
-        "leaflet.fullscreen@3.0.0/Control.FullScreen.css",
-    "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.js":
-        "leaflet-measure@2.1.7/leaflet-measure.js",
-    "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.css":
-        "leaflet-measure@2.1.7/leaflet-measure.css",
+    "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js": "leaflet.fullscreen@3.0.0/Control.FullScreen.js",
+    "https://cdn.jsdelivr.net/npm/leaflet.fullscreen@3.0.0/Control.FullScreen.css": "leaflet.fullscreen@3.0.0/Control.FullScreen.css",
+    "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.js": "leaflet-measure@2.1.7/leaflet-measure.js",
+    "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.css": "leaflet-measure@2.1.7/leaflet-measure.css",
     # folium's Draw asks for 1.0.2; 1.0.4 is the same API with fixes (vendored from npm)
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js": "leaflet-draw@1.0.4/leaflet.draw.js",
     "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css": "leaflet-draw@1.0.4/leaflet.draw.css",
@@ -113,8 +109,7 @@ def write_bundle(files: list[Path], suffix: str, out_dir: Path) -> str:
     from geo.paths import write_atomically
 
     parts = [(_inline_css(f) if suffix == ".css" else f.read_text(encoding="utf-8")) for f in files]
-    text = "\n".join(f"/* {f.parent.name}/{f.name} */\n{part}{';' if suffix == '.js' else ''}"
-                      for f, part in zip(files, parts))
+    text = "\n".join(f"/* {f.parent.name}/{f.name} */\n{part}{';' if suffix == '.js' else ''}" for f, part in zip(files, parts))
     data = text.encode("utf-8")
     name = f"bundle-{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
     target = out_dir / name
@@ -131,6 +126,7 @@ def inline_assets_html(html: str, base_url: str, vendor_url: str = "vendor") -> 
     """
     roots = {base_url.rstrip("/"): LEAFLET_DIR, vendor_url.rstrip("/"): VENDOR_DIR}
     for prefix, root in roots.items():
+
         def script(match: re.Match, root=root) -> str:
             return "<script>" + (root / match.group(1)).read_text(encoding="utf-8") + "</script>"
 

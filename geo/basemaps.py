@@ -65,9 +65,12 @@ def mirror_url() -> str | None:
 def _gaode(name: str, style: int, host: str) -> TileProvider:
     # xyzservices ships Gaode over http; the same servers answer over https.
     return TileProvider(
-        name=name, url=f"https://{host}0{{s}}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style={style}"
-                       "&x={x}&y={y}&z={z}",
-        subdomains="1234", attribution=_GAODE_ATTR, html_attribution=_GAODE_ATTR, max_zoom=18,
+        name=name,
+        url=f"https://{host}0{{s}}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style={style}&x={{x}}&y={{y}}&z={{z}}",
+        subdomains="1234",
+        attribution=_GAODE_ATTR,
+        html_attribution=_GAODE_ATTR,
+        max_zoom=18,
     )
 
 
@@ -75,8 +78,11 @@ def _tianditu(layer: str) -> TileProvider:
     return TileProvider(
         name=f"Tianditu.{layer}",
         url=f"https://t{{s}}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER={layer}"
-            "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={tk}",
-        subdomains="01234567", attribution=_TIANDITU_ATTR, html_attribution=_TIANDITU_ATTR, max_zoom=18,
+        "&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={tk}",
+        subdomains="01234567",
+        attribution=_TIANDITU_ATTR,
+        html_attribution=_TIANDITU_ATTR,
+        max_zoom=18,
     )
 
 
@@ -129,8 +135,9 @@ BASEMAPS: dict[str, Basemap] = {
     "osm": Basemap("osm", xyz.OpenStreetMap.Mapnik),
     "satellite": Basemap("satellite", xyz.Esri.WorldImagery),
     "gaode": Basemap("gaode", _gaode("Gaode.Normal", 8, "webrd"), datum="gcj02"),
-    "gaode_satellite": Basemap("gaode_satellite", _gaode("Gaode.Satellite", 6, "webst"), datum="gcj02",
-                               labels=_gaode("Gaode.Labels", 8, "webst")),
+    "gaode_satellite": Basemap(
+        "gaode_satellite", _gaode("Gaode.Satellite", 6, "webst"), datum="gcj02", labels=_gaode("Gaode.Labels", 8, "webst")
+    ),
     "tianditu": Basemap("tianditu", _tianditu("vec"), labels=_tianditu("cva"), needs_key=True),
     "tianditu_satellite": Basemap("tianditu_satellite", _tianditu("img"), labels=_tianditu("cia"), needs_key=True),
     "offline": Basemap("offline", None),

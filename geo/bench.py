@@ -33,8 +33,12 @@ def bench_snapshots(runs: int) -> list[dict]:
     layers = load_layers()
     cases = [
         ("snapshot 1920x1080 PNG (city, offline)", MapSpec(page=Page(1920, 1080, 150)), "png", 2.0),
-        ("snapshot A4 300 dpi PDF (central axis)", replace(snapshot.view_spec("central-axis"),
-                                                           page=Page(3508, 2480, 300)), "pdf", 4.0),
+        (
+            "snapshot A4 300 dpi PDF (central axis)",
+            replace(snapshot.view_spec("central-axis"), page=Page(3508, 2480, 300)),
+            "pdf",
+            4.0,
+        ),
         ("snapshot A4 300 dpi PNG (city)", MapSpec(page=Page(3508, 2480, 300)), "png", None),
     ]
     rows = []
@@ -52,17 +56,33 @@ def bench_map(runs: int) -> list[dict]:
 
     rows = []
     med, times = median_time(load_layers, runs)
-    rows.append({"figure": "load + validate layers (cold, per process)", "median_s": med, "runs": times,
-                 "target_s": None, "baseline": None})
+    rows.append(
+        {
+            "figure": "load + validate layers (cold, per process)",
+            "median_s": med,
+            "runs": times,
+            "target_s": None,
+            "baseline": None,
+        }
+    )
     layers = load_layers()
     med, times = median_time(lambda: webmap.build_map(layers, MapSpec()).get_root().render(), runs)
     html = webmap.build_map(layers, MapSpec()).get_root().render()
-    rows.append({"figure": "build + render folium map (server, per rerun)", "median_s": med, "runs": times,
-                 "target_s": None, "baseline": None, "bytes": len(html.encode())})
+    rows.append(
+        {
+            "figure": "build + render folium map (server, per rerun)",
+            "median_s": med,
+            "runs": times,
+            "target_s": None,
+            "baseline": None,
+            "bytes": len(html.encode()),
+        }
+    )
     return rows
 
 
 # --- payload -----------------------------------------------------------------------------------------------
+
 
 def bench_payload() -> list[dict]:
     """Bytes the browser gets for the default view, against the same layers sent naively."""
@@ -87,11 +107,20 @@ def bench_payload() -> list[dict]:
         gdf = layers.get(s.key)
         naive += len(json.dumps(json.loads(gdf.to_json())).encode())
     naive += len(folium.Map().get_root().render().encode())
-    return [{"figure": "payload of the default view (KB)", "median_s": ours / 1024, "unit": "KB", "target_s": 250,
-             "baseline": naive / 1024, "runs": [ours]}]
+    return [
+        {
+            "figure": "payload of the default view (KB)",
+            "median_s": ours / 1024,
+            "unit": "KB",
+            "target_s": 250,
+            "baseline": naive / 1024,
+            "runs": [ours],
+        }
+    ]
 
 
 # --- reruns ---------------------------------------------------------------------------------------------------
+
 
 def bench_reruns(runs: int) -> list[dict]:
     """Server time of a rerun (pan, layer toggle) and after a filter change, measured inside the script."""
@@ -115,16 +144,32 @@ def bench_reruns(runs: int) -> list[dict]:
         at.sidebar.multiselect(key="cat").set_value(cats).run()
         again.append(at.session_state["bem"].run_ms / 1000)
     return [
-        {"figure": "rerun server time: pan / zoom / layer toggle", "median_s": statistics.median(plain),
-         "runs": plain, "target_s": 0.1, "baseline": None},
-        {"figure": "rerun server time: new filter (first time)", "median_s": statistics.median(first), "runs": first,
-         "target_s": 0.1, "baseline": None},
-        {"figure": "rerun server time: filter seen before", "median_s": statistics.median(again), "runs": again,
-         "target_s": 0.1, "baseline": None},
+        {
+            "figure": "rerun server time: pan / zoom / layer toggle",
+            "median_s": statistics.median(plain),
+            "runs": plain,
+            "target_s": 0.1,
+            "baseline": None,
+        },
+        {
+            "figure": "rerun server time: new filter (first time)",
+            "median_s": statistics.median(first),
+            "runs": first,
+            "target_s": 0.1,
+            "baseline": None,
+        },
+        {
+            "figure": "rerun server time: filter seen before",
+            "median_s": statistics.median(again),
+            "runs": again,
+            "target_s": 0.1,
+            "baseline": None,
+        },
     ]
 
 
 # --- the browser: cold open, reloads, many points ---------------------------------------------------------------
+
 
 def chromium():
     """Debian's Chromium under Playwright (no browser download here)."""
@@ -134,9 +179,18 @@ def chromium():
 
     pw = sync_playwright().start()
     path = next((p for p in (os.environ.get("BEM_CHROMIUM"), "/usr/bin/chromium") if p and Path(p).exists()), None)
-    browser = pw.chromium.launch(executable_path=path, args=[
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"])
+    browser = pw.chromium.launch(
+        executable_path=path,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    )
     return pw, browser
 
 
@@ -161,10 +215,26 @@ def _serve(app: str, cwd: str):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false"], cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            app,
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -185,8 +255,7 @@ def _time_open(browser, app: str, cwd: str, url_suffix: str, min_paths: int) -> 
         iframe = page.locator('iframe[src*="streamlit_folium"]')
         iframe.wait_for(timeout=120_000)
         frame = iframe.element_handle().content_frame()
-        frame.wait_for_function(f"document.querySelectorAll('.leaflet-overlay-pane path').length >= {min_paths}",
-                                timeout=120_000)
+        frame.wait_for_function(f"document.querySelectorAll('.leaflet-overlay-pane path').length >= {min_paths}", timeout=120_000)
         took = time.perf_counter() - start
         page.close()
         return took
@@ -207,14 +276,28 @@ def bench_cold_open(browser, runs: int) -> list[dict]:
         bare.write_text(BARE_APP)
         for i in range(runs):
             pair = [("base", str(bare), "/", 1), ("ours", str(root / "app.py"), "/?basemap=offline", 20)]
-            for name, app, suffix, paths in (pair if i % 2 == 0 else pair[::-1]):
+            for name, app, suffix, paths in pair if i % 2 == 0 else pair[::-1]:
                 (ours if name == "ours" else base).append(_time_open(browser, app, str(root), suffix, paths))
     ratios = [o / b for o, b in zip(ours, base)]
     med, med_base = statistics.median(ours), statistics.median(base)
-    return [{"figure": "cold open: server start to vector layers drawn", "median_s": med, "runs": ours,
-             "baseline": med_base, "target_s": med_base * 1.3, "baseline_name": "bare streamlit-folium app"},
-            {"figure": "cold open ratio (ours / bare, median of rounds)", "median_s": statistics.median(ratios),
-             "runs": ratios, "baseline": 1.0, "target_s": 1.3, "unit": "x"}]
+    return [
+        {
+            "figure": "cold open: server start to vector layers drawn",
+            "median_s": med,
+            "runs": ours,
+            "baseline": med_base,
+            "target_s": med_base * 1.3,
+            "baseline_name": "bare streamlit-folium app",
+        },
+        {
+            "figure": "cold open ratio (ours / bare, median of rounds)",
+            "median_s": statistics.median(ratios),
+            "runs": ratios,
+            "baseline": 1.0,
+            "target_s": 1.3,
+            "unit": "x",
+        },
+    ]
 
 
 def bench_no_reload(browser) -> list[dict]:
@@ -230,8 +313,9 @@ def bench_no_reload(browser) -> list[dict]:
         page.get_by_text("Filters", exact=True).click()
         page.get_by_test_id("stMultiSelect").first.click()
         page.get_by_role("option", name="Aviation hubs").click()
-        frame.wait_for_function("document.querySelectorAll('.leaflet-marker-icon.bem-icon').length === 2",
-                                timeout=30_000)  # the filter reached the map
+        frame.wait_for_function(
+            "document.querySelectorAll('.leaflet-marker-icon.bem-icon').length === 2", timeout=30_000
+        )  # the filter reached the map
         page.wait_for_timeout(1000)
         frame = page.locator('iframe[src*="streamlit_folium"]').element_handle().content_frame()
         survived = frame.evaluate("window.__bemStill === 1")
@@ -239,8 +323,17 @@ def bench_no_reload(browser) -> list[dict]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-    return [{"figure": "map iframe reloads on a filter change", "median_s": 0.0 if survived else 1.0, "unit": "bool",
-             "text": "no" if survived else "YES", "runs": [], "target_s": None, "baseline": None}]
+    return [
+        {
+            "figure": "map iframe reloads on a filter change",
+            "median_s": 0.0 if survived else 1.0,
+            "unit": "bool",
+            "text": "no" if survived else "YES",
+            "runs": [],
+            "target_s": None,
+            "baseline": None,
+        }
+    ]
 
 
 def _points_page(n: int, plain_markers: bool) -> str:
@@ -298,11 +391,25 @@ def bench_scale(browser, sizes=(1000, 10000, 100000), baseline_max: int = 10000)
     for n in sizes:
         ours = _draw_and_pan(browser, _points_page(n, False), 120)
         naive = _draw_and_pan(browser, _points_page(n, True), 120) if n <= baseline_max else (None, None)
-        rows.append({"figure": f"draw {n:,} imported points", "median_s": ours[0], "runs": [ours[0]],
-                     "baseline": naive[0], "target_s": 2.0 if n == 10000 else None,
-                     "baseline_name": "plain folium Markers" if n <= baseline_max else "not run (minutes)"})
-        rows.append({"figure": f"pan with {n:,} points", "median_s": ours[1], "runs": [ours[1]], "baseline": naive[1],
-                     "target_s": 0.2 if n >= 100_000 else None})
+        rows.append(
+            {
+                "figure": f"draw {n:,} imported points",
+                "median_s": ours[0],
+                "runs": [ours[0]],
+                "baseline": naive[0],
+                "target_s": 2.0 if n == 10000 else None,
+                "baseline_name": "plain folium Markers" if n <= baseline_max else "not run (minutes)",
+            }
+        )
+        rows.append(
+            {
+                "figure": f"pan with {n:,} points",
+                "median_s": ours[1],
+                "runs": [ours[1]],
+                "baseline": naive[1],
+                "target_s": 0.2 if n >= 100_000 else None,
+            }
+        )
     return rows
 
 
@@ -340,8 +447,9 @@ def main(argv: list[str] | None = None) -> int:
         pw, browser = chromium()
         try:
             rows += bench_cold_open(browser, 1 if args.quick else max(3, runs)) + bench_no_reload(browser)
-            rows += bench_scale(browser, (200, 1000) if args.quick else (1000, 10000, 100000),
-                                baseline_max=1000 if args.quick else 10000)
+            rows += bench_scale(
+                browser, (200, 1000) if args.quick else (1000, 10000, 100000), baseline_max=1000 if args.quick else 10000
+            )
         finally:
             browser.close()
             pw.stop()

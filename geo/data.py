@@ -80,6 +80,7 @@ class Loaded:
 
 # --- reading files ----------------------------------------------------------------------------------------
 
+
 def _read_bytes(path: Path) -> bytes:
     if not path.is_file():
         raise DataError(path.name, f"file not found at {path}")
@@ -108,9 +109,10 @@ def read_rows(path: Path) -> list[list[str]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise DataError(name, f"not UTF-8 text (line {line} of the file): in a spreadsheet, save it as "
-                              "“CSV UTF-8 (comma delimited)”") from None
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(
+            name, f"not UTF-8 text (line {line} of the file): in a spreadsheet, save it as “CSV UTF-8 (comma delimited)”"
+        ) from None
     rows: list[list[str]] = []
     try:
         rows.extend(csv.reader(io.StringIO(text, newline=""), strict=True))
@@ -119,8 +121,7 @@ def read_rows(path: Path) -> list[list[str]]:
     return rows
 
 
-def read_table(path: Path, layer: schema.Layer) -> tuple[list[str], list[tuple[int, dict[str, str]]],
-                                                          list[DataError]]:
+def read_table(path: Path, layer: schema.Layer) -> tuple[list[str], list[tuple[int, dict[str, str]]], list[DataError]]:
     """A table's header, its rows as (spreadsheet row number, cells by column) and the mistakes in its header
     and shape.
 
@@ -147,15 +148,24 @@ def _header(name: str, rows: list[list[str]]) -> list[str]:
 
 def _shape_errors(name: str, header: list[str], cells: list[str], number: int) -> list[DataError]:
     errors = []
-    if any(c.strip() for c in cells[len(header):]):
-        errors.append(DataError(name, f"has {len(cells)} cells but the header names {len(header)} columns "
-                                      "(a value holding a comma needs quotes)", row=number))
-    errors += [DataError(name, f"column {i} has a value but no name in the header", row=number)
-               for i, (col, cell) in enumerate(zip(header, cells), start=1) if not col and cell.strip()]
+    if any(c.strip() for c in cells[len(header) :]):
+        errors.append(
+            DataError(
+                name,
+                f"has {len(cells)} cells but the header names {len(header)} columns (a value holding a comma needs quotes)",
+                row=number,
+            )
+        )
+    errors += [
+        DataError(name, f"column {i} has a value but no name in the header", row=number)
+        for i, (col, cell) in enumerate(zip(header, cells), start=1)
+        if not col and cell.strip()
+    ]
     return errors
 
 
 # --- checking features ------------------------------------------------------------------------------------
+
 
 def parse_geometry(feature: dict, file: str, label: str, allowed: tuple[str, ...]) -> shapely.Geometry:
     """Turn a feature's geometry into a valid shapely geometry of an allowed type."""
@@ -215,8 +225,9 @@ def _table_records(layer: schema.Layer, path: Path, header_errors: list[DataErro
         place = Place(cells.get("id", "").strip() or None, row)
         props, problems = layer.check_row(cells)
         point, point_problems = layer.check_point(cells)
-        errors = [place.error(layer.file, message, field) for field, message in [*problems, *point_problems]
-                  if field not in absent]
+        errors = [
+            place.error(layer.file, message, field) for field, message in [*problems, *point_problems] if field not in absent
+        ]
         yield place, props, (shapely.Point(*point) if point else None), errors
 
 
@@ -300,8 +311,9 @@ def join_districts(layer: gpd.GeoDataFrame, districts: gpd.GeoDataFrame) -> gpd.
     return out
 
 
-def check_inside(layer: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, file: str,
-                 places: list[Place] | None = None) -> list[DataError]:
+def check_inside(
+    layer: gpd.GeoDataFrame, boundary: gpd.GeoDataFrame, file: str, places: list[Place] | None = None
+) -> list[DataError]:
     """A DataError for each feature that lies outside Beijing (``places``: where each row came from).
 
     Points must lie inside (within the boundary's simplification tolerance); lines and
@@ -332,8 +344,11 @@ def _outside(layer: gpd.GeoDataFrame, index: int, file: str, places: list[Place]
     if place.row is None:
         return place.error(file, "lies outside Beijing's municipal boundary", "geometry")
     point = layer.geometry.iloc[index]
-    return place.error(file, f"lon {point.x}, lat {point.y} lies outside Beijing's municipal boundary "
-                             "(WGS-84 degrees? lon and lat swapped?)", "lon")
+    return place.error(
+        file,
+        f"lon {point.x}, lat {point.y} lies outside Beijing's municipal boundary (WGS-84 degrees? lon and lat swapped?)",
+        "lon",
+    )
 
 
 def check_layers(data_dir: Path | None = None) -> tuple[Layers | None, list[DataError]]:
@@ -370,8 +385,12 @@ def _outside_beijing(sch: schema.Schema, loaded: dict[str, Loaded]) -> list[Data
     boundary = loaded["boundary"]
     if boundary.frame is None or boundary.errors:
         return []
-    return [error for layer in sch.curated() if loaded[layer.key].frame is not None
-            for error in check_inside(loaded[layer.key].frame, boundary.frame, layer.file, loaded[layer.key].places)]
+    return [
+        error
+        for layer in sch.curated()
+        if loaded[layer.key].frame is not None
+        for error in check_inside(loaded[layer.key].frame, boundary.frame, layer.file, loaded[layer.key].places)
+    ]
 
 
 def load_layers(data_dir: Path | None = None) -> Layers:

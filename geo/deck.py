@@ -55,8 +55,13 @@ def plan_notes(layers: Layers, spec: MapSpec, lang: str) -> str:
     return safe.plain("\n".join(lines))
 
 
-def build_deck(layers: Layers, base: MapSpec, views: tuple[str, ...] = DEFAULT_VIEWS, aspect: str = "16:9",
-               progress: Callable[[float, str], None] | None = None) -> bytes:
+def build_deck(
+    layers: Layers,
+    base: MapSpec,
+    views: tuple[str, ...] = DEFAULT_VIEWS,
+    aspect: str = "16:9",
+    progress: Callable[[float, str], None] | None = None,
+) -> bytes:
     """A .pptx with one slide per view: title, the map (with its legend), speaker notes with the plan's words."""
     from pptx import Presentation
     from pptx.util import Emu, Inches, Pt
@@ -99,13 +104,13 @@ def build_deck(layers: Layers, base: MapSpec, views: tuple[str, ...] = DEFAULT_V
 def _east_asian_font(run) -> None:
     """Chinese text in PowerPoint: name an East Asian typeface, so it never falls back to boxes."""
     rpr = run._r.get_or_add_rPr()
-    ea = rpr.makeelement("{http://schemas.openxmlformats.org/drawingml/2006/main}ea",
-                         {"typeface": "Microsoft YaHei"})
+    ea = rpr.makeelement("{http://schemas.openxmlformats.org/drawingml/2006/main}ea", {"typeface": "Microsoft YaHei"})
     rpr.append(ea)
 
 
-def write_deck(layers: Layers, spec: MapSpec, fmt: str = "pptx", progress=None,
-               views: tuple[str, ...] = ("current",), aspect: str = "16:9") -> tuple[bytes, list[str]]:
+def write_deck(
+    layers: Layers, spec: MapSpec, fmt: str = "pptx", progress=None, views: tuple[str, ...] = ("current",), aspect: str = "16:9"
+) -> tuple[bytes, list[str]]:
     """The app's deck: the current view and the chosen named views (a writer of geo.formats)."""
     return build_deck(layers, spec, views or ("current",), aspect, progress), []
 
@@ -121,18 +126,29 @@ def atlas_pages(layers: Layers, base: MapSpec, per: str) -> list[MapSpec]:
     for _, row in mapspec.shown(layers, base).venues.iterrows():
         pt = row.geometry
         half = 0.012 if row["category"] == "heritage" else 0.03
-        facts = [style.get_style(row["category"]).label(lang), str(row.get(f"district_{lang}", "")),
-                 i18n.term("plan_action", row["plan_action"], lang), i18n.term("status", row["status"], lang)]
+        facts = [
+            style.get_style(row["category"]).label(lang),
+            str(row.get(f"district_{lang}", "")),
+            i18n.term("plan_action", row["plan_action"], lang),
+            i18n.term("status", row["status"], lang),
+        ]
         years = "–".join(str(int(v)) for v in (row["year_open"], row["year_target"]) if v == v and v is not None)
-        pages.append(replace(base, bbox=(pt.x - half * 1.3, pt.y - half, pt.x + half * 1.3, pt.y + half), view="",
-                             selection=row["id"], title=style.label_text(row["name_zh"], row["name_en"], base.labels)
-                             .replace("\n", " / "),
-                             subtitle=" · ".join(f for f in [*facts, years] if f) + f"\n“{row['plan_sentence']}”"))
+        pages.append(
+            replace(
+                base,
+                bbox=(pt.x - half * 1.3, pt.y - half, pt.x + half * 1.3, pt.y + half),
+                view="",
+                selection=row["id"],
+                title=style.label_text(row["name_zh"], row["name_en"], base.labels).replace("\n", " / "),
+                subtitle=" · ".join(f for f in [*facts, years] if f) + f"\n“{row['plan_sentence']}”",
+            )
+        )
     return pages
 
 
-def build_atlas(layers: Layers, base: MapSpec, per: str = "view", aspect: str = "16:9",
-                progress: Callable[[float, str], None] | None = None) -> bytes:
+def build_atlas(
+    layers: Layers, base: MapSpec, per: str = "view", aspect: str = "16:9", progress: Callable[[float, str], None] | None = None
+) -> bytes:
     """A multi-page PDF (selectable, embedded text): one page per named view or per venue."""
     import matplotlib.pyplot as plt
     from matplotlib.backends.backend_pdf import PdfPages
@@ -145,9 +161,16 @@ def build_atlas(layers: Layers, base: MapSpec, per: str = "view", aspect: str = 
     page = Page(round(width_in * 150), round(height_in * 150), 150)
     specs = [replace(s, page=page).validated() for s in atlas_pages(layers, base, per)]
     out = io.BytesIO()
-    with plt.rc_context(snapshot.rc_for("pdf", base.labels, page)), PdfPages(out, metadata={
-            "Title": safe.plain(base.title or i18n.t("app_title", "zh" if base.labels != "en" else "en")),
-            "Creator": "Beijing Exchange Map"}) as pdf:
+    with (
+        plt.rc_context(snapshot.rc_for("pdf", base.labels, page)),
+        PdfPages(
+            out,
+            metadata={
+                "Title": safe.plain(base.title or i18n.t("app_title", "zh" if base.labels != "en" else "en")),
+                "Creator": "Beijing Exchange Map",
+            },
+        ) as pdf,
+    ):
         for i, spec in enumerate(specs):
             if progress:
                 progress(i / len(specs), spec.view or spec.selection or "")

@@ -11,8 +11,7 @@ class DataError(GeoError):
     """A shipped data file is missing or invalid: names the file, the row of a table (as a spreadsheet numbers it:
     the header is row 1), the feature and the field."""
 
-    def __init__(self, file: str, message: str, feature: str | None = None, field: str | None = None,
-                 row: int | None = None):
+    def __init__(self, file: str, message: str, feature: str | None = None, field: str | None = None, row: int | None = None):
         self.file, self.feature, self.field, self.message, self.row = file, feature, field, message, row
         where = file
         if row is not None:
@@ -31,8 +30,13 @@ class DataErrors(DataError):
         first = errors[0]
         self.errors = list(errors)
         more = len(errors) - 1
-        super().__init__(first.file, f"{first.message} (and {more} more mistake{'s' * (more != 1)}: "
-                                     "python -m geo check lists them all)", first.feature, first.field, first.row)
+        super().__init__(
+            first.file,
+            f"{first.message} (and {more} more mistake{'s' * (more != 1)}: python -m geo check lists them all)",
+            first.feature,
+            first.field,
+            first.row,
+        )
 
 
 class AssetError(GeoError):

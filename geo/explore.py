@@ -99,8 +99,9 @@ def search(venues: gpd.GeoDataFrame, query: str, limit: int = 10) -> pd.DataFram
     return out.drop(columns="_score").head(limit)
 
 
-def filter_venues(venues: gpd.GeoDataFrame, f: FilterSpec,
-                  centre: tuple[float, float] | shapely.Geometry | None = None) -> gpd.GeoDataFrame:
+def filter_venues(
+    venues: gpd.GeoDataFrame, f: FilterSpec, centre: tuple[float, float] | shapely.Geometry | None = None
+) -> gpd.GeoDataFrame:
     """The venues that pass every filter; "within" counts only with a ``centre`` (lon/lat or a WGS-84 geometry)."""
     keep = pd.Series(True, index=venues.index)
     if f.categories:
@@ -114,8 +115,12 @@ def filter_venues(venues: gpd.GeoDataFrame, f: FilterSpec,
     if f.year is not None:
         planned_by = venues["year_target"].notna() & (venues["year_target"] <= f.year)
         # an undated plan exists from the plan's own year (the meeting of 2025) on, not before it
-        undated_plan = (venues["status"].isin(["planned", "under_construction"]) & venues["year_open"].isna()
-                        & venues["year_target"].isna() & (f.year >= PLAN_YEAR))
+        undated_plan = (
+            venues["status"].isin(["planned", "under_construction"])
+            & venues["year_open"].isna()
+            & venues["year_target"].isna()
+            & (f.year >= PLAN_YEAR)
+        )
         opened = venues["year_open"].notna() & (venues["year_open"] <= f.year)
         undated_built = venues["year_open"].isna() & ~venues["status"].isin(["planned", "under_construction"])
         keep &= opened | undated_built | planned_by | undated_plan
@@ -194,8 +199,9 @@ _AREAS: dict[int, pd.DataFrame] = {}
 def venue_areas(layers: Layers) -> pd.DataFrame:
     """Which key area each venue lies in (spatial join done once per layer set, not on every filter)."""
     if id(layers) not in _AREAS:
-        joined = gpd.sjoin(layers.venues[["id", "geometry"]], layers.areas[["id", "geometry"]].rename(
-            columns={"id": "area"}), predicate="within")
+        joined = gpd.sjoin(
+            layers.venues[["id", "geometry"]], layers.areas[["id", "geometry"]].rename(columns={"id": "area"}), predicate="within"
+        )
         _AREAS.clear()
         _AREAS[id(layers)] = pd.DataFrame({"venue": joined["id"].values, "area": joined["area"].values})
     return _AREAS[id(layers)]

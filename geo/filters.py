@@ -49,8 +49,14 @@ class FilterSpec:
     def active(self, today: dt.date | None = None) -> bool:
         """Any filter beyond the default (this year's layout)."""
         year = (today or dt.date.today()).year
-        return bool(self.categories or self.districts or self.actions or self.statuses or self.within_km
-                    or (self.year is not None and self.year != year))
+        return bool(
+            self.categories
+            or self.districts
+            or self.actions
+            or self.statuses
+            or self.within_km
+            or (self.year is not None and self.year != year)
+        )
 
 
 @dataclass(frozen=True)
@@ -79,21 +85,55 @@ class Filter:
 
 
 FILTERS: tuple[Filter, ...] = (
-    Filter("categories", "cat", "--category", "field_category", "list", values=lambda: style.VENUE_CATEGORIES,
-           help="venue categories"),
-    Filter("districts", "district", "--district", "field_district", "list",
-           help="districts by English name, e.g. Dongcheng,Chaoyang"),
-    Filter("actions", "action", "--action", "field_action", "list", values=lambda: i18n.terms("plan_action"),
-           help="plan actions"),
-    Filter("statuses", "status", "--status", "field_status", "list", values=lambda: i18n.terms("status"),
-           help="statuses"),
-    Filter("year", "year", "--year", "field_year", "int", lo=YEAR_MIN, hi=YEAR_MAX, step=1, hint="year_help",
-           help="the layout as it stood (or is planned) in this year"),
-    Filter("within_km", "km", "--within", "within_km", "float", lo=0.0, hi=100.0, step=0.5, hint="within_help",
-           help="only venues within KM km (straight line) of --of"),
-    Filter("of", "of", "--of", "within_of", "ref",
-           help="what --within measures from: a venue, core, axis or area id (see `python -m geo check --ids`), "
-                "or 'point' with --point"),
+    Filter(
+        "categories",
+        "cat",
+        "--category",
+        "field_category",
+        "list",
+        values=lambda: style.VENUE_CATEGORIES,
+        help="venue categories",
+    ),
+    Filter(
+        "districts", "district", "--district", "field_district", "list", help="districts by English name, e.g. Dongcheng,Chaoyang"
+    ),
+    Filter(
+        "actions", "action", "--action", "field_action", "list", values=lambda: i18n.terms("plan_action"), help="plan actions"
+    ),
+    Filter("statuses", "status", "--status", "field_status", "list", values=lambda: i18n.terms("status"), help="statuses"),
+    Filter(
+        "year",
+        "year",
+        "--year",
+        "field_year",
+        "int",
+        lo=YEAR_MIN,
+        hi=YEAR_MAX,
+        step=1,
+        hint="year_help",
+        help="the layout as it stood (or is planned) in this year",
+    ),
+    Filter(
+        "within_km",
+        "km",
+        "--within",
+        "within_km",
+        "float",
+        lo=0.0,
+        hi=100.0,
+        step=0.5,
+        hint="within_help",
+        help="only venues within KM km (straight line) of --of",
+    ),
+    Filter(
+        "of",
+        "of",
+        "--of",
+        "within_of",
+        "ref",
+        help="what --within measures from: a venue, core, axis or area id (see `python -m geo check --ids`), "
+        "or 'point' with --point",
+    ),
     Filter("point", "pt", "--point", "of_point", "point", help="LAT,LON (WGS-84) that --of point measures from"),
 )
 BY_FIELD = {f.field: f for f in FILTERS}
@@ -102,6 +142,7 @@ assert [f.field for f in FILTERS] == [f.name for f in fields(FilterSpec)], "one 
 
 
 # --- one value: parsed, clamped, written ---------------------------------------------------------------------
+
 
 def _number(f: Filter, text: str) -> float:
     value = float(text)
@@ -179,6 +220,7 @@ def write(f: Filter, value) -> str:
 
 # --- the whole spec ------------------------------------------------------------------------------------------
 
+
 def defaults(year: int | None = None) -> FilterSpec:
     """The filters of a page nobody has touched: this year's layout (``year``: a fixed one, for tests)."""
     return FilterSpec(year=year or this_year())
@@ -220,12 +262,12 @@ def to_query(spec: FilterSpec, year: int | None = None) -> dict[str, str]:
 
 def clamp(spec: FilterSpec) -> FilterSpec:
     """``spec`` with every number inside its filter's limits."""
-    return replace(spec, **{f.field: clamp_value(f, getattr(spec, f.field)) for f in FILTERS
-                            if f.kind in ("int", "float")})
+    return replace(spec, **{f.field: clamp_value(f, getattr(spec, f.field)) for f in FILTERS if f.kind in ("int", "float")})
 
 
-def problems(spec: FilterSpec, more: Mapping[str, tuple[str, ...]] | None = None,
-             ids: tuple[str, ...] | None = None) -> list[str]:
+def problems(
+    spec: FilterSpec, more: Mapping[str, tuple[str, ...]] | None = None, ids: tuple[str, ...] | None = None
+) -> list[str]:
     """What is wrong with ``spec``, one line per filter, naming its flag (empty: nothing).
 
     ``more``: allowed values the data adds, by field (imported layers' categories; the districts, which
@@ -255,12 +297,14 @@ def _problem(f: Filter, value, more: Mapping[str, tuple[str, ...]]) -> str | Non
 
 # --- the command line ----------------------------------------------------------------------------------------
 
+
 def _arg_type(f: Filter) -> Callable[[str], object]:
     def convert(text: str):
         try:
             return parse(f, text, strict=f.kind != "list")  # list values are checked once layers are known
         except ValueError as exc:
             raise argparse.ArgumentTypeError(f"{f.flag} {exc}") from None
+
     convert.__name__ = f.field
     return convert
 
@@ -274,13 +318,13 @@ def add_arguments(group) -> None:
         if f.kind in ("int", "float"):
             help_text += f" ({f.lo:g}-{f.hi:g})"
         metavar = {"float": "KM", "ref": "ID", "point": "LAT,LON", "int": "YEAR"}.get(f.kind, "A,B")
-        group.add_argument(f.flag, dest=f"filter_{f.field}", type=_arg_type(f), default=None, metavar=metavar,
-                           help=help_text)
+        group.add_argument(f.flag, dest=f"filter_{f.field}", type=_arg_type(f), default=None, metavar=metavar, help=help_text)
 
 
 def from_args(args: argparse.Namespace) -> FilterSpec:
     """The filters the command line asked for (unset flags: no filter)."""
-    values = {f.field: getattr(args, f"filter_{f.field}") for f in FILTERS
-              if getattr(args, f"filter_{f.field}", None) is not None}
+    values = {
+        f.field: getattr(args, f"filter_{f.field}") for f in FILTERS if getattr(args, f"filter_{f.field}", None) is not None
+    }
     spec = FilterSpec(**values)
     return replace(spec, within_km=spec.within_km or None)

@@ -29,27 +29,70 @@ class ExportFormat:
     label: dict[str, str] = field(default_factory=dict)
 
 
-FORMATS: dict[str, ExportFormat] = {f.key: f for f in (
-    ExportFormat("png", (".png",), "image/png", "geo.snapshot:write", "image", True,
-                 {"zh": "PNG 图片", "en": "PNG image"}),
-    ExportFormat("pdf", (".pdf",), "application/pdf", "geo.snapshot:write", "image", True,
-                 {"zh": "PDF（打印，文字可选）", "en": "PDF (print, selectable text)"}),
-    ExportFormat("svg", (".svg",), "image/svg+xml", "geo.snapshot:write", "image", True,
-                 {"zh": "SVG 矢量图", "en": "SVG vector image"}),
-    ExportFormat("pptx", (".pptx",), "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                 "geo.deck:write_deck", "deck", True, {"zh": "PPTX 幻灯片（每个视图一页，含讲稿）",
-                                                       "en": "PPTX slides (a slide per view, with notes)"}),
-    ExportFormat("html", (".html", ".htm"), "text/html", "geo.io:write_html", "html", False,
-                 {"zh": "HTML 交互地图（单文件）", "en": "HTML interactive map (one file)"}),
-    ExportFormat("geojson", (".geojson", ".json"), "application/geo+json", "geo.io:write_data", "data", False,
-                 {"zh": "GeoJSON 数据", "en": "GeoJSON data"}),
-    ExportFormat("gpkg", (".gpkg",), "application/geopackage+sqlite3", "geo.io:write_data", "data", False,
-                 {"zh": "GeoPackage 数据", "en": "GeoPackage data"}),
-    ExportFormat("kml", (".kml",), "application/vnd.google-earth.kml+xml", "geo.io:write_data", "data", False,
-                 {"zh": "KML（Google 地球）", "en": "KML (Google Earth)"}),
-    ExportFormat("csv", (".csv",), "text/csv", "geo.io:write_data", "data", False,
-                 {"zh": "CSV 表格", "en": "CSV table"}),
-)}
+FORMATS: dict[str, ExportFormat] = {
+    f.key: f
+    for f in (
+        ExportFormat("png", (".png",), "image/png", "geo.snapshot:write", "image", True, {"zh": "PNG 图片", "en": "PNG image"}),
+        ExportFormat(
+            "pdf",
+            (".pdf",),
+            "application/pdf",
+            "geo.snapshot:write",
+            "image",
+            True,
+            {"zh": "PDF（打印，文字可选）", "en": "PDF (print, selectable text)"},
+        ),
+        ExportFormat(
+            "svg", (".svg",), "image/svg+xml", "geo.snapshot:write", "image", True, {"zh": "SVG 矢量图", "en": "SVG vector image"}
+        ),
+        ExportFormat(
+            "pptx",
+            (".pptx",),
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "geo.deck:write_deck",
+            "deck",
+            True,
+            {"zh": "PPTX 幻灯片（每个视图一页，含讲稿）", "en": "PPTX slides (a slide per view, with notes)"},
+        ),
+        ExportFormat(
+            "html",
+            (".html", ".htm"),
+            "text/html",
+            "geo.io:write_html",
+            "html",
+            False,
+            {"zh": "HTML 交互地图（单文件）", "en": "HTML interactive map (one file)"},
+        ),
+        ExportFormat(
+            "geojson",
+            (".geojson", ".json"),
+            "application/geo+json",
+            "geo.io:write_data",
+            "data",
+            False,
+            {"zh": "GeoJSON 数据", "en": "GeoJSON data"},
+        ),
+        ExportFormat(
+            "gpkg",
+            (".gpkg",),
+            "application/geopackage+sqlite3",
+            "geo.io:write_data",
+            "data",
+            False,
+            {"zh": "GeoPackage 数据", "en": "GeoPackage data"},
+        ),
+        ExportFormat(
+            "kml",
+            (".kml",),
+            "application/vnd.google-earth.kml+xml",
+            "geo.io:write_data",
+            "data",
+            False,
+            {"zh": "KML（Google 地球）", "en": "KML (Google Earth)"},
+        ),
+        ExportFormat("csv", (".csv",), "text/csv", "geo.io:write_data", "data", False, {"zh": "CSV 表格", "en": "CSV table"}),
+    )
+}
 
 #: what each optional part is installed with (the project declares all of them)
 PARTS = {"matplotlib": "pip install -e .", "PIL": "pip install -e ."}
@@ -104,8 +147,7 @@ class Export:
     description: str  # what the file holds, e.g. "3 venues · 4 layers · …"
 
 
-def export(layers: Layers, spec: MapSpec, fmt: str, progress: Callable[[float, str], None] | None = None,
-           **options) -> Export:
+def export(layers: Layers, spec: MapSpec, fmt: str, progress: Callable[[float, str], None] | None = None, **options) -> Export:
     """Write ``spec`` in ``fmt``: the one entry point of the app and the command line.
 
     ``options`` go to writers that take them (a deck's ``views`` and ``aspect``)."""

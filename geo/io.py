@@ -17,9 +17,25 @@ from geo.data import CRS, Layers
 from geo.errors import GeoError
 from geo.mapspec import MapSpec, Shown, shown
 
-EXPORT_COLUMNS = ["layer", "id", "name_zh", "name_en", "category", "role", "plan_action", "status", "year_open",
-                  "year_target", "precision", "district_zh", "district_en", "plan_sentence", "coord_source",
-                  "dates_source", "border_note"]
+EXPORT_COLUMNS = [
+    "layer",
+    "id",
+    "name_zh",
+    "name_en",
+    "category",
+    "role",
+    "plan_action",
+    "status",
+    "year_open",
+    "year_target",
+    "precision",
+    "district_zh",
+    "district_en",
+    "plan_sentence",
+    "coord_source",
+    "dates_source",
+    "border_note",
+]
 _ASSET_BASE = "bem-leaflet"
 _VENDOR_BASE = "bem-vendor"
 
@@ -53,10 +69,18 @@ def shown_features(layers: Layers, spec: MapSpec, result: Shown | None = None) -
     for key in style.legend_order([k for k in result.visible if k not in ("boundary", "districts")], spec.extra_styles):
         if key in frames:
             gdf = frames[key].gdf
-            part = gpd.GeoDataFrame({"layer": names[key], "name_zh": gdf["_name"].astype(str),
-                                     "name_en": gdf["_name"].astype(str), "role": "imported",
-                                     "coord_source": f"imported: {frames[key].source}"},
-                                    geometry=gdf.geometry.values, crs=CRS, index=gdf.index)
+            part = gpd.GeoDataFrame(
+                {
+                    "layer": names[key],
+                    "name_zh": gdf["_name"].astype(str),
+                    "name_en": gdf["_name"].astype(str),
+                    "role": "imported",
+                    "coord_source": f"imported: {frames[key].source}",
+                },
+                geometry=gdf.geometry.values,
+                crs=CRS,
+                index=gdf.index,
+            )
             for col in ("district_zh", "district_en"):
                 if col in gdf:
                     part[col] = gdf[col].values
@@ -93,8 +117,9 @@ def export_data(layers: Layers, spec: MapSpec, fmt: str) -> bytes:
     return frame_bytes(gdf, fmt, f"name_{lang}", "plan_sentence", lonlat_at=4)
 
 
-def frame_bytes(gdf: gpd.GeoDataFrame, fmt: str, kml_name: str, kml_description: str | None = None,
-                lonlat_at: int | None = None) -> bytes:
+def frame_bytes(
+    gdf: gpd.GeoDataFrame, fmt: str, kml_name: str, kml_description: str | None = None, lonlat_at: int | None = None
+) -> bytes:
     """A frame with a ``layer`` column as GeoJSON, CSV (formula cells neutralised, ``wkt``; ``lonlat_at``:
     where lon/lat columns go), GeoPackage (a table per layer) or KML (``kml_name`` as each placemark's name).
     Used by the map exports and the workspace exports alike."""

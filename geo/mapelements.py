@@ -32,7 +32,9 @@ class LayerPanel(JSCSSMixin, tpl.RenderOnce):
     default_css = [("bem_map_css", f"{VENDOR_SCHEME}bem-map/bem-map.css")]
     _template = tpl.template(
         """
-        {% macro header(this, kwargs) %}""" + _CSS + """{% endmacro %}
+        {% macro header(this, kwargs) %}"""
+        + _CSS
+        + """{% endmacro %}
         {% macro script(this, kwargs) %}
         BEM.layerPanel({{ this.parent_name }}, {{ this.spec | tojson }});
         {% endmacro %}
@@ -126,8 +128,14 @@ class FastPoints(tpl.RenderOnce):
         xy = shapely.get_coordinates(geoms)
         self.flat = [round(float(v), 5) for pair in xy[:, ::-1] for v in pair]
         self.names = [html.escape(str(n)) for n in points["_name"]]
-        self.style = {"radius": max(3, s.size // 3), "color": s.color, "weight": 0.6, "fill": s.fill_color or s.color,
-                      "clusterBelow": CLUSTER_BELOW, "cell": 44}
+        self.style = {
+            "radius": max(3, s.size // 3),
+            "color": s.color,
+            "weight": 0.6,
+            "fill": s.fill_color or s.color,
+            "clusterBelow": CLUSTER_BELOW,
+            "cell": 44,
+        }
 
 
 class FitView(tpl.RenderOnce):

@@ -245,10 +245,12 @@ def filter_phrases(layers: Layers, spec: MapSpec, lang: str) -> list[str]:
     extra = spec.extra_styles
     districts = dict(zip(layers.districts["name_en"], layers.districts[f"name_{lang}"]))
     parts = []
-    for key, values, name in (("field_category", f.categories, lambda v: style.get_style(v, extra).label(lang)),
-                              ("field_district", f.districts, lambda v: districts.get(v, v)),
-                              ("field_action", f.actions, lambda v: i18n.term("plan_action", v, lang)),
-                              ("field_status", f.statuses, lambda v: i18n.term("status", v, lang))):
+    for key, values, name in (
+        ("field_category", f.categories, lambda v: style.get_style(v, extra).label(lang)),
+        ("field_district", f.districts, lambda v: districts.get(v, v)),
+        ("field_action", f.actions, lambda v: i18n.term("plan_action", v, lang)),
+        ("field_status", f.statuses, lambda v: i18n.term("status", v, lang)),
+    ):
         if values:
             parts.append(f"{i18n.t(key, lang)} = {', '.join(str(name(v)) for v in values)}")
     if f.year is not None and f.year != (spec.today or dt.date.today()).year:

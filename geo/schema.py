@@ -111,8 +111,7 @@ class Layer:
         for field in self.properties():
             if field.name in raw or field.required or field.value is not None:
                 _convert_into(props, problems, field, raw.get(field.name))
-        problems += [(key, f"is not a field of the {self.key!r} layer in schema.json") for key in raw
-                     if self.field(key) is None]
+        problems += [(key, f"is not a field of the {self.key!r} layer in schema.json") for key in raw if self.field(key) is None]
         return {key: props[key] for key in raw if key in props}, problems
 
     def check_header(self, header: list[str]) -> list[tuple[str | None, str]]:
@@ -125,8 +124,9 @@ class Layer:
 
     def _wrong_columns(self, named: list[str]) -> list[tuple[str | None, str]]:
         columns = [f.name for f in self.columns()]
-        twice: list[tuple[str | None, str]] = [(col, "this column appears more than once")
-                                               for col in sorted(set(named)) if named.count(col) > 1]
+        twice: list[tuple[str | None, str]] = [
+            (col, "this column appears more than once") for col in sorted(set(named)) if named.count(col) > 1
+        ]
         return twice + [(col, self._unknown_column(col, columns)) for col in named if col not in columns]
 
     def _unknown_column(self, col: str, columns: list[str]) -> str:
@@ -153,6 +153,7 @@ class Schema:
 
 # --- reading the schema file ------------------------------------------------------------------------------
 
+
 def _bilingual(entry: object, where: str) -> dict[str, str]:
     if not (isinstance(entry, dict) and all(isinstance(entry.get(lang), str) and entry[lang] for lang in i18n.LANGS)):
         raise DataError(SCHEMA_FILE.name, f"{where}: needs a description in zh and en")
@@ -167,9 +168,17 @@ def _field(name: str, shared: dict, override: dict, vocabularies: dict[str, tupl
     values, vocabulary = _values(spec, vocabularies, where)
     if spec.get("value") is not None and spec["value"] not in values:
         raise DataError(SCHEMA_FILE.name, f"{where}: fixed value {spec['value']!r} is not an allowed value")
-    return Field(name=name, type=kind, description=_bilingual(spec.get("description"), where),
-                 required=bool(spec.get("required", False)), values=values, vocabulary=vocabulary,
-                 value=spec.get("value"), min=spec.get("min"), max=spec.get("max"))
+    return Field(
+        name=name,
+        type=kind,
+        description=_bilingual(spec.get("description"), where),
+        required=bool(spec.get("required", False)),
+        values=values,
+        vocabulary=vocabulary,
+        value=spec.get("value"),
+        min=spec.get("min"),
+        max=spec.get("max"),
+    )
 
 
 def _values(spec: dict, vocabularies: dict[str, tuple[str, ...]], where: str) -> tuple[tuple[str, ...], str | None]:
@@ -189,12 +198,18 @@ def _layer(key: str, spec: dict, shared: dict, vocabularies: dict[str, tuple[str
     fields = []
     for name, override in spec.get("fields", {}).items():
         if name not in shared:
-            raise DataError(SCHEMA_FILE.name, f"{where}: field {name!r} is not defined under \"fields\"")
+            raise DataError(SCHEMA_FILE.name, f'{where}: field {name!r} is not defined under "fields"')
         fields.append(_field(name, shared[name], override, vocabularies, f"{where}, field {name!r}"))
     point = tuple(spec["point"]) if spec.get("point") else None
-    layer = Layer(key=key, file=str(spec.get("file", "")), geometry=tuple(spec.get("geometry", ())),
-                  fields=tuple(fields), description=_bilingual(spec.get("description"), where), point=point,
-                  context=bool(spec.get("context", False)))
+    layer = Layer(
+        key=key,
+        file=str(spec.get("file", "")),
+        geometry=tuple(spec.get("geometry", ())),
+        fields=tuple(fields),
+        description=_bilingual(spec.get("description"), where),
+        point=point,
+        context=bool(spec.get("context", False)),
+    )
     _check_layer(layer, where)
     return layer
 
@@ -222,16 +237,18 @@ def _vocabulary(key: str, entry: object) -> tuple[str, ...]:
 def parse_schema(doc: object) -> Schema:
     """A Schema from the parsed file, or DataError naming schema.json and the entry that is wrong."""
     name = SCHEMA_FILE.name
-    if not isinstance(doc, dict) or not all(isinstance(doc.get(k), dict) for k in ("vocabularies", "fields",
-                                                                                    "layers")):
-        raise DataError(name, "needs \"vocabularies\", \"fields\" and \"layers\" objects")
+    if not isinstance(doc, dict) or not all(isinstance(doc.get(k), dict) for k in ("vocabularies", "fields", "layers")):
+        raise DataError(name, 'needs "vocabularies", "fields" and "layers" objects')
     vocabularies = {key: _vocabulary(key, entry) for key, entry in doc["vocabularies"].items()}
-    described = {key: _bilingual(entry.get("description"), f"vocabulary {key!r}")
-                 for key, entry in doc["vocabularies"].items()}
+    described = {key: _bilingual(entry.get("description"), f"vocabulary {key!r}") for key, entry in doc["vocabularies"].items()}
     layers = {key: _layer(key, spec, doc["fields"], vocabularies) for key, spec in doc["layers"].items()}
-    schema = Schema(about=_bilingual(doc.get("about"), "about"),
-                    types={k: _bilingual(v, f"type {k!r}") for k, v in doc.get("types", {}).items()},
-                    vocabularies=vocabularies, vocabulary_descriptions=described, layers=layers)
+    schema = Schema(
+        about=_bilingual(doc.get("about"), "about"),
+        types={k: _bilingual(v, f"type {k!r}") for k, v in doc.get("types", {}).items()},
+        vocabularies=vocabularies,
+        vocabulary_descriptions=described,
+        layers=layers,
+    )
     check_labels(schema)
     return schema
 
@@ -242,8 +259,10 @@ def check_labels(schema: Schema) -> None:
         for value in values:
             if label(key, value, "en") is None:
                 where = "geo/style.py" if key in ("category", "segment") else "geo/i18n.py"
-                raise DataError(SCHEMA_FILE.name, f"vocabulary {key!r}: value {value!r} has no label (and "
-                                                        f"style) in {where}; a developer adds it there")
+                raise DataError(
+                    SCHEMA_FILE.name,
+                    f"vocabulary {key!r}: value {value!r} has no label (and style) in {where}; a developer adds it there",
+                )
 
 
 def label(vocabulary: str, value: str, lang: str) -> str | None:
@@ -279,6 +298,7 @@ def load_schema(path: Path | None = None) -> Schema:
 
 # --- checking one value -----------------------------------------------------------------------------------
 
+
 class Invalid(ValueError):
     """A value breaks its field's rule; the message says what the field needs."""
 
@@ -286,7 +306,7 @@ class Invalid(ValueError):
 def shown(value: object, limit: int = 60) -> str:
     """``value`` quoted for a message, a long one cut short."""
     text = repr(value)
-    return text if len(text) <= limit else text[:limit - 4] + "...'"
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
 def _convert_into(out: dict, problems: list, field: Field, raw: object) -> None:
@@ -382,5 +402,12 @@ def _range(field: Field) -> str:
     return f" ({field.min:g} to {field.max:g})" if field.min is not None and field.max is not None else ""
 
 
-_CONVERTERS = {"id": _id, "text": _text, "term": _term, "sentence": _sentence, "integer": _integer,
-               "number": _number, "boolean": _boolean}
+_CONVERTERS = {
+    "id": _id,
+    "text": _text,
+    "term": _term,
+    "sentence": _sentence,
+    "integer": _integer,
+    "number": _number,
+    "boolean": _boolean,
+}

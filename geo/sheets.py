@@ -31,9 +31,11 @@ LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _FORMULA = re.escape(FORMULA_START.replace("\r", ""))
 _BLANK = "[^\\S" + re.escape(LINE_BREAKS) + "]*"  # spaces an importer may trim, not line breaks
 # a cell start (the value's start, or just after a line break) followed by a formula character
-_CELL_START = re.compile("^(?=[" + re.escape(FORMULA_START + LINE_BREAKS) + "])"
-                         "|^(?=" + _BLANK + "[" + _FORMULA + "])"
-                         "|(?<=[" + re.escape(LINE_BREAKS) + "])(?=" + _BLANK + "[" + _FORMULA + "])")
+_CELL_START = re.compile(
+    "^(?=[" + re.escape(FORMULA_START + LINE_BREAKS) + "])"
+    "|^(?=" + _BLANK + "[" + _FORMULA + "])"
+    "|(?<=[" + re.escape(LINE_BREAKS) + "])(?=" + _BLANK + "[" + _FORMULA + "])"
+)
 _ANY_BREAK = re.compile("[" + re.escape(LINE_BREAKS) + "]")
 _RISKY_FIRST = frozenset(FORMULA_START + LINE_BREAKS)
 

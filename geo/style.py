@@ -62,32 +62,119 @@ class LayerStyle:
 
 
 LAYERS: tuple[LayerStyle, ...] = (
-    LayerStyle("boundary", "context", "北京市界", "Beijing municipal boundary", "polygon",
-               DARK_GREY, weight=2.5, z=1),
-    LayerStyle("districts", "context", "区界", "District boundaries", "polygon",
-               GREY, weight=1.0, dash="3 3", z=2),
-    LayerStyle("core", "core", "一核：首都功能核心区", "One Core: capital-function core", "polygon",
-               VERMILLION, weight=3.5, fill_color=VERMILLION, fill_opacity=0.22, z=3),
-    LayerStyle("areas", "areas", "多板块：国际交往重点地区（示意范围）",
-               "Multiple Areas: key areas (indicative extent)", "polygon",
-               GREEN, weight=2.0, fill_color=GREEN, fill_opacity=0.14, dash="6 4", z=4, label_min_zoom=11),
-    LayerStyle("axes", "axes", "两轴：中轴线与长安街", "Two Axes: Central Axis and Chang'an Avenue", "line",
-               BLUE, weight=6.0, z=5,
-               variants={
-                   "main": Variant("两轴：中轴线、长安街", "Two Axes: Central Axis, Chang'an Avenue"),
-                   "extension": Variant("两轴延长线", "Two Axes: extensions", dash="10 7", weight=4.0),
-               }),
-    LayerStyle("heritage", "venues", "北京中轴线世界遗产构成要素", "Beijing Central Axis: World Heritage components",
-               "point", PURPLE, weight=1.0, fill_color=PURPLE, fill_opacity=1.0, marker="circle", size=10, z=6,
-               label_min_zoom=13),
-    LayerStyle("diplomacy", "venues", "外交与国际会议场所", "Diplomatic and conference venues", "point",
-               DARK_GREY, weight=1.0, fill_color=ORANGE, fill_opacity=1.0, marker="star", size=20, z=9),
-    LayerStyle("exhibition", "venues", "会展与论坛场所（“四大平台”等）", "Exhibition and forum venues (“Four Platforms”…)",
-               "point", DARK_GREY, weight=1.0, fill_color=SKY_BLUE, fill_opacity=1.0, marker="square", size=13, z=8),
-    LayerStyle("culture", "venues", "文化交往新平台", "New cultural platforms", "point",
-               DARK_GREY, weight=1.0, fill_color=YELLOW, fill_opacity=1.0, marker="diamond", size=16, z=8),
-    LayerStyle("aviation", "venues", "航空枢纽", "Aviation hubs", "point",
-               BLACK, weight=1.0, fill_color=BLACK, fill_opacity=1.0, marker="triangle", size=16, z=7),
+    LayerStyle("boundary", "context", "北京市界", "Beijing municipal boundary", "polygon", DARK_GREY, weight=2.5, z=1),
+    LayerStyle("districts", "context", "区界", "District boundaries", "polygon", GREY, weight=1.0, dash="3 3", z=2),
+    LayerStyle(
+        "core",
+        "core",
+        "一核：首都功能核心区",
+        "One Core: capital-function core",
+        "polygon",
+        VERMILLION,
+        weight=3.5,
+        fill_color=VERMILLION,
+        fill_opacity=0.22,
+        z=3,
+    ),
+    LayerStyle(
+        "areas",
+        "areas",
+        "多板块：国际交往重点地区（示意范围）",
+        "Multiple Areas: key areas (indicative extent)",
+        "polygon",
+        GREEN,
+        weight=2.0,
+        fill_color=GREEN,
+        fill_opacity=0.14,
+        dash="6 4",
+        z=4,
+        label_min_zoom=11,
+    ),
+    LayerStyle(
+        "axes",
+        "axes",
+        "两轴：中轴线与长安街",
+        "Two Axes: Central Axis and Chang'an Avenue",
+        "line",
+        BLUE,
+        weight=6.0,
+        z=5,
+        variants={
+            "main": Variant("两轴：中轴线、长安街", "Two Axes: Central Axis, Chang'an Avenue"),
+            "extension": Variant("两轴延长线", "Two Axes: extensions", dash="10 7", weight=4.0),
+        },
+    ),
+    LayerStyle(
+        "heritage",
+        "venues",
+        "北京中轴线世界遗产构成要素",
+        "Beijing Central Axis: World Heritage components",
+        "point",
+        PURPLE,
+        weight=1.0,
+        fill_color=PURPLE,
+        fill_opacity=1.0,
+        marker="circle",
+        size=10,
+        z=6,
+        label_min_zoom=13,
+    ),
+    LayerStyle(
+        "diplomacy",
+        "venues",
+        "外交与国际会议场所",
+        "Diplomatic and conference venues",
+        "point",
+        DARK_GREY,
+        weight=1.0,
+        fill_color=ORANGE,
+        fill_opacity=1.0,
+        marker="star",
+        size=20,
+        z=9,
+    ),
+    LayerStyle(
+        "exhibition",
+        "venues",
+        "会展与论坛场所（“四大平台”等）",
+        "Exhibition and forum venues (“Four Platforms”…)",
+        "point",
+        DARK_GREY,
+        weight=1.0,
+        fill_color=SKY_BLUE,
+        fill_opacity=1.0,
+        marker="square",
+        size=13,
+        z=8,
+    ),
+    LayerStyle(
+        "culture",
+        "venues",
+        "文化交往新平台",
+        "New cultural platforms",
+        "point",
+        DARK_GREY,
+        weight=1.0,
+        fill_color=YELLOW,
+        fill_opacity=1.0,
+        marker="diamond",
+        size=16,
+        z=8,
+    ),
+    LayerStyle(
+        "aviation",
+        "venues",
+        "航空枢纽",
+        "Aviation hubs",
+        "point",
+        BLACK,
+        weight=1.0,
+        fill_color=BLACK,
+        fill_opacity=1.0,
+        marker="triangle",
+        size=16,
+        z=7,
+    ),
 )
 
 STYLES: dict[str, LayerStyle] = {s.key: s for s in LAYERS}
@@ -153,8 +240,7 @@ def stroke(s: LayerStyle, variant: str | None = None, state: str = "normal") -> 
         opacity, fill_opacity = opacity * 0.35, fill_opacity * 0.35
     elif state == "selected":
         weight += 2
-    return Stroke(s.color, weight, dash, opacity, s.fill_color or (s.color if s.kind == "polygon" else None),
-                  fill_opacity)
+    return Stroke(s.color, weight, dash, opacity, s.fill_color or (s.color if s.kind == "polygon" else None), fill_opacity)
 
 
 #: the highlight around a selected venue (a circle of SELECTION_RADIUS CSS px) and the "within N km" ring
@@ -219,13 +305,21 @@ def imported_style(index: int, name: str, kind: str, colour: str, marker: str) -
         raise ValueError(f"colour must look like #RRGGBB, not {colour!r}")
     if marker not in IMPORT_MARKERS:
         raise ValueError(f"symbol must be one of {', '.join(IMPORT_MARKERS)}")
-    common: dict = {"key": f"import-{index}", "group": "imports", "label_zh": f"导入：{name}",
-              "label_en": f"Imported: {name}", "kind": kind, "label_min_zoom": 12}
+    common: dict = {
+        "key": f"import-{index}",
+        "group": "imports",
+        "label_zh": f"导入：{name}",
+        "label_en": f"Imported: {name}",
+        "kind": kind,
+        "label_min_zoom": 12,
+    }
     if kind == "point":
-        return LayerStyle(**common, color=DARK_GREY, weight=1.0, fill_color=colour, fill_opacity=1.0, marker=marker,
-                          size=12, z=11)
-    return LayerStyle(**common, color=colour, weight=2.5, fill_color=colour if kind == "polygon" else None,
-                      fill_opacity=0.2, z=6)
+        return LayerStyle(
+            **common, color=DARK_GREY, weight=1.0, fill_color=colour, fill_opacity=1.0, marker=marker, size=12, z=11
+        )
+    return LayerStyle(**common, color=colour, weight=2.5, fill_color=colour if kind == "polygon" else None, fill_opacity=0.2, z=6)
+
+
 def marker_svg(style: LayerStyle) -> str:
     """An inline SVG of a point layer's symbol (used by the map and the legend)."""
     s = style.size
@@ -238,8 +332,10 @@ def marker_svg(style: LayerStyle) -> str:
         "triangle": f'<polygon points="{h},{w} {s - w},{s - w} {w},{s - w}"/>',
         "star": f'<polygon points="{_star_points(h, h - w)}"/>',
     }[style.marker or "circle"]
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{s}" height="{s}" viewBox="0 0 {s} {s}" '
-            f'fill="{fill}" stroke="{stroke}" stroke-width="{w}">{shape}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{s}" height="{s}" viewBox="0 0 {s} {s}" '
+        f'fill="{fill}" stroke="{stroke}" stroke-width="{w}">{shape}</svg>'
+    )
 
 
 def _star_points(centre: float, radius: float) -> str:

@@ -46,8 +46,14 @@ def dumps(obj: object) -> str:
 
     Compact separators and UTF-8 instead of ``\\uXXXX`` cut a third of what the browser downloads."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("'", "\\u0027"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text
 
@@ -164,8 +170,14 @@ class GeoLayer(RenderOnce):
         {% endmacro %}
     """)
 
-    def __init__(self, data: dict, styles: dict[str, dict] | None = None, icon: dict | None = None,
-                 smooth_factor: float = 0.5, interactive: bool = True):
+    def __init__(
+        self,
+        data: dict,
+        styles: dict[str, dict] | None = None,
+        icon: dict | None = None,
+        smooth_factor: float = 0.5,
+        interactive: bool = True,
+    ):
         super().__init__()
         self._name = "GeoLayer"
         self.data = data
@@ -181,8 +193,9 @@ def check_render_once(root: Element) -> None:
     while stack:
         element = stack.pop()
         if isinstance(element, MacroElement) and not isinstance(element, (RenderOnce, *_DATA_FREE)):
-            raise UnsafeElementError(f"{type(element).__module__}.{type(element).__name__} renders twice; "
-                                     "use its subclass in geo.templating")
+            raise UnsafeElementError(
+                f"{type(element).__module__}.{type(element).__name__} renders twice; use its subclass in geo.templating"
+            )
         stack.extend(element._children.values())
 
 

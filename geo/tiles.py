@@ -96,6 +96,7 @@ def _cache_path(template: str, z: int, x: int, y: int) -> Path:
 
 # --- one download, bounded in time, origin and size ----------------------------------------------------
 
+
 def _remaining(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
@@ -186,8 +187,11 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
 def origin(url: str) -> tuple[str, str, int | None]:
     """Scheme, host and port (the scheme's default when none is written)."""
     parts = urllib.parse.urlsplit(url)
-    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(
-        parts.scheme.lower())
+    return (
+        parts.scheme.lower(),
+        (parts.hostname or "").lower(),
+        parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower()),
+    )
 
 
 class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
@@ -205,9 +209,15 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
 def _opener(deadline: float) -> urllib.request.OpenerDirector:
     """http(s) only (no file:, ftp: or data: handler), the environment's proxy honoured."""
     opener = urllib.request.OpenerDirector()
-    for handler in (urllib.request.ProxyHandler(), urllib.request.UnknownHandler(), _HTTPHandler(deadline),
-                    _HTTPSHandler(deadline), urllib.request.HTTPDefaultErrorHandler(), _SameOriginRedirects(),
-                    urllib.request.HTTPErrorProcessor()):
+    for handler in (
+        urllib.request.ProxyHandler(),
+        urllib.request.UnknownHandler(),
+        _HTTPHandler(deadline),
+        _HTTPSHandler(deadline),
+        urllib.request.HTTPDefaultErrorHandler(),
+        _SameOriginRedirects(),
+        urllib.request.HTTPErrorProcessor(),
+    ):
         opener.add_handler(handler)
     return opener
 
@@ -232,6 +242,7 @@ def download(url: str, deadline: float) -> bytes:
 
 
 # --- one tile: checked, cached ------------------------------------------------------------------------
+
 
 def _formats() -> tuple[str, ...]:
     Image.init()
@@ -285,8 +296,9 @@ def _to_cache(path: Path, data: bytes) -> None:
         pass  # a read-only or full cache costs a download next time, not this tile
 
 
-def fetch_tile(template: str, z: int, x: int, y: int, subdomains: str, timeout: float,
-               deadline: float | None = None) -> tuple[Image.Image, bool]:
+def fetch_tile(
+    template: str, z: int, x: int, y: int, subdomains: str, timeout: float, deadline: float | None = None
+) -> tuple[Image.Image, bool]:
     """One tile, from the cache or the server; returns (image, came_from_cache).
 
     The download ends ``timeout`` seconds from now or at ``deadline`` (time.monotonic), whichever is
@@ -304,6 +316,7 @@ def fetch_tile(template: str, z: int, x: int, y: int, subdomains: str, timeout: 
 
 
 # --- a mosaic --------------------------------------------------------------------------------------------
+
 
 def _grid(bounds: tuple[float, float, float, float], width_px: int, max_zoom: int) -> tuple[int, int, int, int, int]:
     """The zoom and tile range (z, x0, y0, x1, y1) covering ``bounds`` with at most MAX_TILES tiles."""
@@ -327,8 +340,14 @@ def _tile_after(deadline: float, template: str, z: int, xy: tuple[int, int], sub
     return fetch_tile(template, z, *xy, subdomains, TILE_TIMEOUT_S, deadline)
 
 
-def fetch_mosaic(template: str, bounds: tuple[float, float, float, float], width_px: int, subdomains: str = "",
-                 max_zoom: int = 18, deadline: float | None = None) -> TileResult:
+def fetch_mosaic(
+    template: str,
+    bounds: tuple[float, float, float, float],
+    width_px: int,
+    subdomains: str = "",
+    max_zoom: int = 18,
+    deadline: float | None = None,
+) -> TileResult:
     """Tiles covering ``bounds`` (minx, miny, maxx, maxy in EPSG:3857) stitched into one image.
 
     Returns by DEADLINE_S (or ``deadline``, time.monotonic, if sooner: several mosaics of one snapshot
@@ -349,8 +368,10 @@ def fetch_mosaic(template: str, bounds: tuple[float, float, float, float], width
         # probe one tile first: an unreachable server costs one short timeout, not hundreds
         probe_end = min(deadline, time.monotonic() + PROBE_TIMEOUT_S)
         try:
-            place(coords[0], _wait(pool.submit(fetch_tile, template, z, *coords[0], subdomains, PROBE_TIMEOUT_S,
-                                               probe_end), probe_end))
+            place(
+                coords[0],
+                _wait(pool.submit(fetch_tile, template, z, *coords[0], subdomains, PROBE_TIMEOUT_S, probe_end), probe_end),
+            )
         except TILE_ERRORS as exc:  # concurrent.futures.TimeoutError is TimeoutError since 3.11
             return TileResult(ok=False, zoom=z, errors=[f"{type(exc).__name__}: {exc}"])
         futures = [(xy, pool.submit(_tile_after, deadline, template, z, xy, subdomains)) for xy in coords[1:]]

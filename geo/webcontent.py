@@ -28,10 +28,14 @@ def legend_symbol_svg(s: style.LayerStyle, variant: str | None = None) -> str:
     st = style.stroke(s, variant)
     dash_attr = f' stroke-dasharray="{st.dash}"' if st.dash else ""
     if s.kind == "line":
-        return (f'<svg width="28" height="16"><line x1="1" y1="8" x2="27" y2="8" stroke="{st.color}" '
-                f'stroke-width="{st.weight}"{dash_attr}/></svg>')
-    return (f'<svg width="28" height="16"><rect x="2" y="2" width="24" height="12" fill="{st.fill_color or "none"}" '
-            f'fill-opacity="{st.fill_opacity}" stroke="{st.color}" stroke-width="{min(st.weight, 3)}"{dash_attr}/></svg>')
+        return (
+            f'<svg width="28" height="16"><line x1="1" y1="8" x2="27" y2="8" stroke="{st.color}" '
+            f'stroke-width="{st.weight}"{dash_attr}/></svg>'
+        )
+    return (
+        f'<svg width="28" height="16"><rect x="2" y="2" width="24" height="12" fill="{st.fill_color or "none"}" '
+        f'fill-opacity="{st.fill_opacity}" stroke="{st.color}" stroke-width="{min(st.weight, 3)}"{dash_attr}/></svg>'
+    )
 
 
 def popup_html(row: dict, lang: str, detail: bool = True) -> str:
@@ -43,8 +47,7 @@ def popup_html(row: dict, lang: str, detail: bool = True) -> str:
     e = html.escape
     name, other = (row["name_zh"], row["name_en"]) if lang == "zh" else (row["name_en"], row["name_zh"])
     fields = [
-        ("field_category", style.get_style(row["category"]).label(lang) if row["category"] in style.STYLES
-         else row["category"]),
+        ("field_category", style.get_style(row["category"]).label(lang) if row["category"] in style.STYLES else row["category"]),
         ("field_role", i18n.term("role", row["role"], lang)),
         ("field_action", i18n.term("plan_action", row["plan_action"], lang)),
         ("field_district", row.get(f"district_{lang}", "")),
@@ -66,15 +69,24 @@ def popup_html(row: dict, lang: str, detail: bool = True) -> str:
 def imported_popup_html(row: dict) -> str:
     """The popup of an imported feature: its fields as escaped text (never markup)."""
     e = html.escape
-    items = [(k, v) for k, v in row.items()
-             if not str(k).startswith("_") and k != "geometry" and v is not None and v != "" and not
-             (isinstance(v, float) and v != v)]  # v != v: NaN
+    items = [
+        (k, v)
+        for k, v in row.items()
+        if not str(k).startswith("_") and k != "geometry" and v is not None and v != "" and not (isinstance(v, float) and v != v)
+    ]  # v != v: NaN
     body = "".join(f"<dt>{e(str(k))}</dt><dd>{e(str(v))}</dd>" for k, v in items[:15])
     return f"<b>{e(str(row.get('_name', '')))}</b><dl>{body}</dl>"
 
 
-def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool, display_datum: str = "wgs84",
-                       imported: bool = False, detail: bool = True) -> dict:
+def to_display_geojson(
+    gdf: gpd.GeoDataFrame,
+    key: str,
+    lang: str,
+    curated: bool,
+    display_datum: str = "wgs84",
+    imported: bool = False,
+    detail: bool = True,
+) -> dict:
     """GeoJSON for the browser: display geometry plus escaped ``_tip`` / ``_popup`` only.
 
     ``display_datum`` is the basemap's datum: on a GCJ-02 basemap every vertex is shifted
@@ -88,8 +100,13 @@ def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool
     features = []
     for (_, row), geom in zip(gdf.iterrows(), geoms):
         if imported:
-            features.append({"type": "Feature", "geometry": geom.__geo_interface__, "properties": {
-                "_tip": html.escape(str(row["_name"])), "_popup": imported_popup_html(row.to_dict())}})
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": geom.__geo_interface__,
+                    "properties": {"_tip": html.escape(str(row["_name"])), "_popup": imported_popup_html(row.to_dict())},
+                }
+            )
             continue
         props = {"_tip": html.escape(row[f"name_{lang}"])}
         if curated:
@@ -101,8 +118,14 @@ def to_display_geojson(gdf: gpd.GeoDataFrame, key: str, lang: str, curated: bool
 
 
 def leaflet_style(st: style.Stroke) -> dict:
-    return {"color": st.color, "weight": st.weight, "fillColor": st.fill_color or st.color,
-            "fillOpacity": st.fill_opacity, "dashArray": st.dash, "opacity": st.opacity}
+    return {
+        "color": st.color,
+        "weight": st.weight,
+        "fillColor": st.fill_color or st.color,
+        "fillOpacity": st.fill_opacity,
+        "dashArray": st.dash,
+        "opacity": st.opacity,
+    }
 
 
 def layer_styles(s: style.LayerStyle, data: dict) -> dict[str, dict]:
@@ -119,6 +142,7 @@ def layer_name(s: style.LayerStyle, lang: str) -> str:
 
 
 # --- what the browser reports back ---------------------------------------------------------------------
+
 
 def visible_layers(selected: list | None, extra_keys: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The layer keys switched on in the browser, from streamlit-folium's ``selected_layers``.

@@ -35,43 +35,67 @@ from geo.webcontent import layer_name, layer_styles, leaflet_style, legend_symbo
 BEIJING_CENTER = (40.05, 116.40)
 BEIJING_ZOOM = 9
 
+
 def add_tools(m: folium.Map, layers: Layers, lang: str, display_datum: str, lazy_base: str | None = None) -> None:
     """Fullscreen, a distance/area measuring tool and an overview minimap, all served locally.
 
     ``lazy_base``: where the app serves the vendored plugins; the measuring tool then loads on first
     use (a standalone export inlines it instead)."""
-    tpl.Fullscreen(position="topleft", title=i18n.t("fullscreen", lang), title_cancel=i18n.t("fullscreen_exit", lang),
-               force_separate_button=True).add_to(m)
+    tpl.Fullscreen(
+        position="topleft",
+        title=i18n.t("fullscreen", lang),
+        title_cancel=i18n.t("fullscreen_exit", lang),
+        force_separate_button=True,
+    ).add_to(m)
     # leaflet-measure knows no km²: our own unit table, with short names in the page's language
-    units = {"kilometers": {"factor": 0.001, "display": i18n.t("unit_km", lang), "decimals": 2},
-             "meters": {"factor": 1, "display": i18n.t("unit_m", lang), "decimals": 0},
-             "sqkilometers": {"factor": 1e-6, "display": i18n.t("unit_km2", lang), "decimals": 2},
-             "hectares": {"factor": 1e-4, "display": i18n.t("unit_ha", lang), "decimals": 1}}
-    options = {"position": "topleft", "primaryLengthUnit": "kilometers", "secondaryLengthUnit": "meters",
-               "primaryAreaUnit": "sqkilometers", "secondaryAreaUnit": "hectares", "units": units,
-               "localization": "cn" if lang == "zh" else "en"}
+    units = {
+        "kilometers": {"factor": 0.001, "display": i18n.t("unit_km", lang), "decimals": 2},
+        "meters": {"factor": 1, "display": i18n.t("unit_m", lang), "decimals": 0},
+        "sqkilometers": {"factor": 1e-6, "display": i18n.t("unit_km2", lang), "decimals": 2},
+        "hectares": {"factor": 1e-4, "display": i18n.t("unit_ha", lang), "decimals": 1},
+    }
+    options = {
+        "position": "topleft",
+        "primaryLengthUnit": "kilometers",
+        "secondaryLengthUnit": "meters",
+        "primaryAreaUnit": "sqkilometers",
+        "secondaryAreaUnit": "hectares",
+        "units": units,
+        "localization": "cn" if lang == "zh" else "en",
+    }
     if lazy_base:
         LazyMeasure(lazy_base, options, i18n.t("measure", lang)).add_to(m)
     else:
-        tpl.MeasureControl(position="topleft", primary_length_unit="kilometers", secondary_length_unit="meters",
-                       primary_area_unit="sqkilometers", secondary_area_unit="hectares", units=units,
-                       localization="cn" if lang == "zh" else "en").add_to(m)
+        tpl.MeasureControl(
+            position="topleft",
+            primary_length_unit="kilometers",
+            secondary_length_unit="meters",
+            primary_area_unit="sqkilometers",
+            secondary_area_unit="hectares",
+            units=units,
+            localization="cn" if lang == "zh" else "en",
+        ).add_to(m)
     outline = []
     for geom, core in ((layers.boundary.union_all(), False), (layers.core.union_all(), True)):
         shifted = datum.transform_geometry(geom.simplify(0.01), "wgs84", display_datum)
         outline.append({"type": "Feature", "properties": {"core": core}, "geometry": shifted.__geo_interface__})
-    MiniMap({"type": "FeatureCollection", "features": outline},
-            {"hideText": i18n.t("minimap_hide", lang), "showText": i18n.t("minimap_show", lang)}).add_to(m)
+    MiniMap(
+        {"type": "FeatureCollection", "features": outline},
+        {"hideText": i18n.t("minimap_hide", lang), "showText": i18n.t("minimap_show", lang)},
+    ).add_to(m)
 
 
 #: the layer panel starts expanded only on windows at least this wide (CSS px)
 PANEL_EXPANDED_FROM = 1400
-PANEL_ICON = ('<svg width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="#333" stroke-width="1.4">'
-              '<path d="M8 2 1.5 5.5 8 9l6.5-3.5z"/><path d="m1.5 8.5 6.5 3.5 6.5-3.5"/></svg>')
+PANEL_ICON = (
+    '<svg width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="#333" stroke-width="1.4">'
+    '<path d="M8 2 1.5 5.5 8 9l6.5-3.5z"/><path d="m1.5 8.5 6.5 3.5 6.5-3.5"/></svg>'
+)
 
 
-def legend_spec(keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: list[str],
-                extra: dict[str, style.LayerStyle] | None = None) -> dict:
+def legend_spec(
+    keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: list[str], extra: dict[str, style.LayerStyle] | None = None
+) -> dict:
     """The legend's rows (``style.legend_rows``, one per symbol) for the given layers, top of the hierarchy first.
 
     ``layer`` is the name the layer control uses (escaped), ``label`` the text shown
@@ -80,26 +104,47 @@ def legend_spec(keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: l
     rows = []
     for row in style.legend_rows(keys, extra):
         s = style.get_style(row.key, extra)
-        rows.append({"layer": layer_name(s, lang), "name": s.label(lang), "svg": legend_symbol_svg(s, row.variant),
-                     "label": row.label(lang)})
+        rows.append(
+            {
+                "layer": layer_name(s, lang),
+                "name": s.label(lang),
+                "svg": legend_symbol_svg(s, row.variant),
+                "label": row.label(lang),
+            }
+        )
     if basemap.datum == "gcj02":
         rows.append({"layer": "", "name": "", "svg": "", "label": i18n.t("gcj_note", lang)})
     attribution = [html.escape(i18n.t("attribution_data", lang))]
     names = {layer_name(style.get_style(k, extra), lang): k for k in keys}
-    return {"title": i18n.t("layers_panel", lang), "rows": rows, "attribution": attribution, "hidden": hidden,
-            "keys": names, "toggleHint": i18n.t("layers_panel_hint", lang), "rowHint": i18n.t("layer_row_hint", lang),
-            "wheelHint": i18n.t("wheel_hint", lang), "expandFrom": PANEL_EXPANDED_FROM, "icon": PANEL_ICON,
-            "zoomIn": i18n.t("zoom_in", lang), "zoomOut": i18n.t("zoom_out", lang)}
-
-
+    return {
+        "title": i18n.t("layers_panel", lang),
+        "rows": rows,
+        "attribution": attribution,
+        "hidden": hidden,
+        "keys": names,
+        "toggleHint": i18n.t("layers_panel_hint", lang),
+        "rowHint": i18n.t("layer_row_hint", lang),
+        "wheelHint": i18n.t("wheel_hint", lang),
+        "expandFrom": PANEL_EXPANDED_FROM,
+        "icon": PANEL_ICON,
+        "zoomIn": i18n.t("zoom_in", lang),
+        "zoomOut": i18n.t("zoom_out", lang),
+    }
 
 
 #: imported point layers larger than this are drawn on a canvas (FastPoints) instead of as DOM markers
 FAST_POINTS_MIN = 500
 
 
-def make_layer(gdf: gpd.GeoDataFrame, key: str, lang: str, show: bool = True, display_datum: str = "wgs84",
-               s: style.LayerStyle | None = None, detail: bool = True) -> tpl.FeatureGroup:
+def make_layer(
+    gdf: gpd.GeoDataFrame,
+    key: str,
+    lang: str,
+    show: bool = True,
+    display_datum: str = "wgs84",
+    s: style.LayerStyle | None = None,
+    detail: bool = True,
+) -> tpl.FeatureGroup:
     """One styled, toggleable layer (shifted to the basemap's datum) as a FeatureGroup.
 
     ``s`` is given for imported layers, whose style is the planner's, not the spec's.
@@ -110,13 +155,19 @@ def make_layer(gdf: gpd.GeoDataFrame, key: str, lang: str, show: bool = True, di
     if imported and s.kind == "point" and len(gdf) > FAST_POINTS_MIN:
         FastPoints(gdf, s, display_datum).add_to(group)
         return group
-    data = to_display_geojson(gdf, key, lang, curated=key not in ("boundary", "districts"), display_datum=display_datum,
-                              imported=imported, detail=detail)
+    data = to_display_geojson(
+        gdf,
+        key,
+        lang,
+        curated=key not in ("boundary", "districts"),
+        display_datum=display_datum,
+        imported=imported,
+        detail=detail,
+    )
     icon = None
     if s.kind == "point":
         half = s.size / 2
-        icon = {"html": style.marker_svg(s), "iconSize": [s.size, s.size], "iconAnchor": [half, half],
-                "className": "bem-icon"}
+        icon = {"html": style.marker_svg(s), "iconSize": [s.size, s.size], "iconAnchor": [half, half], "className": "bem-icon"}
     if data["features"]:
         tpl.GeoLayer(data, styles=layer_styles(s, data), icon=icon).add_to(group)
     if (s.kind == "point" or key == "areas") and not imported:
@@ -132,12 +183,14 @@ def add_layer(m: folium.Map, layers: Layers, key: str, lang: str, show: bool, di
 def imported_frames(result: Shown, spec: MapSpec) -> list[tuple]:
     """Each imported layer of ``spec`` with what it shows: a hidden or filtered-out one keeps its group, empty."""
     shown_imported = {layer.key: layer for layer in result.imported}
-    return [(layer, shown_imported[layer.key].gdf if layer.key in shown_imported else layer.gdf.iloc[0:0])
-            for layer in spec.imported]
+    return [
+        (layer, shown_imported[layer.key].gdf if layer.key in shown_imported else layer.gdf.iloc[0:0]) for layer in spec.imported
+    ]
 
 
-def venue_groups(result: Shown, spec: MapSpec, fit: tuple[float, float, float, float] | None = None,
-                 note: str | None = None) -> list[tpl.FeatureGroup]:
+def venue_groups(
+    result: Shown, spec: MapSpec, fit: tuple[float, float, float, float] | None = None, note: str | None = None
+) -> list[tpl.FeatureGroup]:
     """The venue layers and imported layers of ``spec`` (filtered) plus the selection, as dynamic feature groups.
 
     Sent apart from the static base map, so a filter change redraws them without reloading the map.
@@ -148,8 +201,7 @@ def venue_groups(result: Shown, spec: MapSpec, fit: tuple[float, float, float, f
     hidden = spec.hidden()
     groups = []
     for key in style.VENUE_CATEGORIES:
-        groups.append(make_layer(result.venues[result.venues["category"] == key], key, lang, True, display,
-                                 detail=False))
+        groups.append(make_layer(result.venues[result.venues["category"] == key], key, lang, True, display, detail=False))
     for layer, gdf in imported_frames(result, spec):
         groups.append(make_layer(gdf, layer.key, lang, True, display, s=layer.style))
     for group, key in zip(groups, [*style.VENUE_CATEGORIES, *(layer.key for layer in spec.imported)]):
@@ -179,8 +231,9 @@ def display_bounds(bbox: tuple[float, float, float, float], display_datum: str) 
     return [[miny, minx], [maxy, maxx]]
 
 
-def selection_group(selected: gpd.GeoDataFrame | None, ring: shapely.Geometry | None, lang: str,
-                    display_datum: str) -> tpl.FeatureGroup:
+def selection_group(
+    selected: gpd.GeoDataFrame | None, ring: shapely.Geometry | None, lang: str, display_datum: str
+) -> tpl.FeatureGroup:
     """A highlight ring around the selected venue and the "within N km" buffer."""
     group = tpl.FeatureGroup(name=i18n.t("selection", lang), overlay=True, control=False)
     if ring is not None:
@@ -191,8 +244,15 @@ def selection_group(selected: gpd.GeoDataFrame | None, ring: shapely.Geometry | 
         points = datum.transform_geometry(selected.geometry.values, "wgs84", display_datum)
         sel = style.SELECTION
         for pt in points:
-            tpl.CircleMarker((pt.y, pt.x), radius=style.SELECTION_RADIUS, color=sel.color, weight=sel.weight,
-                                fill=False, interactive=False, class_name="bem-selected").add_to(group)
+            tpl.CircleMarker(
+                (pt.y, pt.x),
+                radius=style.SELECTION_RADIUS,
+                color=sel.color,
+                weight=sel.weight,
+                fill=False,
+                interactive=False,
+                class_name="bem-selected",
+            ).add_to(group)
     return group
 
 
@@ -201,8 +261,9 @@ def layer_control(lang: str, imported: tuple = ()) -> tpl.LayerControl:
     extra = {layer.key: layer.style for layer in imported}
     keys = [s.key for s in style.LAYERS] + list(extra)
     order = [layer_name(style.get_style(k, extra), lang) for k in style.legend_order(keys, extra)]
-    return tpl.LayerControl(collapsed=False, position="topright", sortLayers=True,
-                            sortFunction=JsCode(f"BEM.layerOrder({tpl.dumps(order)})"))
+    return tpl.LayerControl(
+        collapsed=False, position="topright", sortLayers=True, sortFunction=JsCode(f"BEM.layerOrder({tpl.dumps(order)})")
+    )
 
 
 def effective_basemap(basemap: str, token: str | None) -> basemaps.Basemap:
@@ -216,8 +277,9 @@ def label_priority(s: style.LayerStyle) -> int:
     return style.label_priority(s)
 
 
-def add_labels(group: tpl.FeatureGroup, gdf: gpd.GeoDataFrame, lang: str, s: style.LayerStyle,
-               display_datum: str = "wgs84") -> None:
+def add_labels(
+    group: tpl.FeatureGroup, gdf: gpd.GeoDataFrame, lang: str, s: style.LayerStyle, display_datum: str = "wgs84"
+) -> None:
     """Text labels in ``lang``; ``BEM.relabel`` places them (priority, four positions, no overlaps)."""
     points = datum.transform_geometry(gdf.geometry.representative_point().values, "wgs84", display_datum)
     offset = s.size / 2 + 3 if s.kind == "point" else 0
@@ -225,10 +287,14 @@ def add_labels(group: tpl.FeatureGroup, gdf: gpd.GeoDataFrame, lang: str, s: sty
     for name, pt in zip(gdf[f"name_{lang}"], points):
         tpl.Marker(
             location=(pt.y, pt.x),
-            icon=tpl.DivIcon(html=f'<div class="bem-label bem-off" data-p="{label_priority(s)}" '
-                                     f'data-minzoom="{s.label_min_zoom}" style="--off:{offset:g}px"{pos}>'
-                                     f'{html.escape(name)}</div>',
-                                icon_size=(0, 0), icon_anchor=(0, 0), class_name="bem-label-icon"),
+            icon=tpl.DivIcon(
+                html=f'<div class="bem-label bem-off" data-p="{label_priority(s)}" '
+                f'data-minzoom="{s.label_min_zoom}" style="--off:{offset:g}px"{pos}>'
+                f"{html.escape(name)}</div>",
+                icon_size=(0, 0),
+                icon_anchor=(0, 0),
+                class_name="bem-label-icon",
+            ),
             interactive=False,
         ).add_to(group)
 
@@ -238,13 +304,28 @@ def add_basemap(m: folium.Map, bm: basemaps.Basemap, token: str | None = None) -
     for url, name in ((bm.url(token), bm.key), (bm.labels_url(token), f"{bm.key}-labels")):
         if url is None:
             continue
-        tpl.TileLayer(tiles=url, attr=bm.attribution, name=name, subdomains=bm.subdomains,
-                         max_zoom=18, max_native_zoom=bm.max_zoom, overlay=False, control=False).add_to(m)
+        tpl.TileLayer(
+            tiles=url,
+            attr=bm.attribution,
+            name=name,
+            subdomains=bm.subdomains,
+            max_zoom=18,
+            max_native_zoom=bm.max_zoom,
+            overlay=False,
+            control=False,
+        ).add_to(m)
 
 
-def build_base_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", vendor_base: str = "vendor",
-                   view: tuple[float, float, int] | None = None, height: str = "100%",
-                   lazy_tools: bool = False, draw: bool = False) -> folium.Map:
+def build_base_map(
+    layers: Layers,
+    spec: MapSpec,
+    asset_base: str = "leaflet",
+    vendor_base: str = "vendor",
+    view: tuple[float, float, int] | None = None,
+    height: str = "100%",
+    lazy_tools: bool = False,
+    draw: bool = False,
+) -> folium.Map:
     """The static part of the map of ``spec``: basemap, context, core, axes and areas, legend, readout, tools.
 
     ``view`` (lat, lon, zoom; WGS-84) opens the map there instead of fitting Beijing.
@@ -258,8 +339,18 @@ def build_base_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", v
     bm = effective_basemap(spec.basemap, spec.token)
     # quarter zoom steps: a view fits the map's real size instead of the nearest power of two
     # the scale bar is BEM.layerPanel's (metric only: Leaflet's default adds miles and feet)
-    m = tpl.Map(location=BEIJING_CENTER, zoom_start=BEIJING_ZOOM, tiles=None, control_scale=False,
-                   prefer_canvas=False, height=height, min_zoom=7, max_zoom=18, zoom_snap=0.25, zoom_delta=0.5)
+    m = tpl.Map(
+        location=BEIJING_CENTER,
+        zoom_start=BEIJING_ZOOM,
+        tiles=None,
+        control_scale=False,
+        prefer_canvas=False,
+        height=height,
+        min_zoom=7,
+        max_zoom=18,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
     add_basemap(m, bm, spec.token)
     keys = [s.key for s in style.LAYERS]
     for key in style.ordered([k for k in keys if k not in style.VENUE_CATEGORIES]):
@@ -273,8 +364,12 @@ def build_base_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", v
     MousePosition(bm.datum, lang).add_to(m)
     add_tools(m, layers, lang, bm.datum, vendor_base if lazy_tools else None)
     if draw:  # a workspace open for editing: sketch points, lines and areas (leaflet-draw, served locally)
-        tpl.Draw(export=False, position="topleft", draw_options={"circle": False, "circlemarker": False},
-             edit_options={"edit": False, "remove": True}).add_to(m)
+        tpl.Draw(
+            export=False,
+            position="topleft",
+            draw_options={"circle": False, "circlemarker": False},
+            edit_options={"edit": False, "remove": True},
+        ).add_to(m)
     if view is None:
         tpl.FitBounds(_bounds(layers.boundary, bm.datum)).add_to(m)
     else:
@@ -284,8 +379,9 @@ def build_base_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", v
     return localize_assets(m, asset_base, vendor_base)
 
 
-def build_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", vendor_base: str = "vendor",
-              height: str = "100%") -> folium.Map:
+def build_map(
+    layers: Layers, spec: MapSpec, asset_base: str = "leaflet", vendor_base: str = "vendor", height: str = "100%"
+) -> folium.Map:
     """The whole interactive map of ``spec`` in one document (exports, tests): base map, venues, layer control.
 
     Venues and imported layers pass the spec's filters; the selection and the distance ring are drawn.
@@ -310,4 +406,3 @@ def build_map(layers: Layers, spec: MapSpec, asset_base: str = "leaflet", vendor
 def _bounds(gdf: gpd.GeoDataFrame, display_datum: str = "wgs84") -> list[list[float]]:
     xmin, ymin, xmax, ymax = shapely.total_bounds(datum.transform_geometry(gdf.geometry.values, "wgs84", display_datum))
     return [[ymin, xmin], [ymax, xmax]]
-

@@ -216,10 +216,14 @@ class Store:
         try:
             with self.transaction(db):
                 cur = db.cursor()
-                cur.execute(self.q("INSERT INTO workspaces (id, name, view_hash, edit_hash, created, head) "
-                                   "VALUES (?, ?, ?, ?, ?, 1)"), (wid, name, token_hash(view), token_hash(edit), now()))
-                cur.execute(self.q("INSERT INTO versions (workspace_id, version, created, change, content) "
-                                   "VALUES (?, 1, ?, ?, ?)"), (wid, now(), "created", json.dumps(empty_content())))
+                cur.execute(
+                    self.q("INSERT INTO workspaces (id, name, view_hash, edit_hash, created, head) VALUES (?, ?, ?, ?, ?, 1)"),
+                    (wid, name, token_hash(view), token_hash(edit), now()),
+                )
+                cur.execute(
+                    self.q("INSERT INTO versions (workspace_id, version, created, change, content) VALUES (?, 1, ?, ?, ?)"),
+                    (wid, now(), "created", json.dumps(empty_content())),
+                )
         finally:
             db.close()
         return {"id": wid, "name": name, "view_token": view, "edit_token": edit}
@@ -252,8 +256,9 @@ class Store:
         try:
             cur = db.cursor()
             name, head = self._check(cur, wid, token, edit=False)
-            cur.execute(self.q("SELECT version, content FROM versions WHERE workspace_id = ? AND version = ?"),
-                        (wid, version or head))
+            cur.execute(
+                self.q("SELECT version, content FROM versions WHERE workspace_id = ? AND version = ?"), (wid, version or head)
+            )
             row = cur.fetchone()
             if row is None:
                 raise WorkspaceError(f"workspace {wid} has no version {version}")
@@ -266,8 +271,7 @@ class Store:
         try:
             cur = db.cursor()
             self._check(cur, wid, token, edit=False)
-            cur.execute(self.q("SELECT version, created, change FROM versions WHERE workspace_id = ? ORDER BY version"),
-                        (wid,))
+            cur.execute(self.q("SELECT version, created, change FROM versions WHERE workspace_id = ? ORDER BY version"), (wid,))
             return [{"version": v, "time": t, "change": c} for v, t, c in cur.fetchall()]
         finally:
             db.close()
@@ -284,13 +288,17 @@ class Store:
                 cur = db.cursor()
                 _, head = self._check(cur, wid, token, edit=True)
                 if head != expected:
-                    raise Conflict(f"version {head} was saved after version {expected}: reload and apply the "
-                                   "change again (nothing was overwritten)")
+                    raise Conflict(
+                        f"version {head} was saved after version {expected}: reload and apply the "
+                        "change again (nothing was overwritten)"
+                    )
                 cur.execute(self.q("UPDATE workspaces SET head = ? WHERE id = ? AND head = ?"), (expected + 1, wid, expected))
                 if cur.rowcount != 1:
                     raise Conflict("another save came first: reload and apply the change again")
-                cur.execute(self.q("INSERT INTO versions (workspace_id, version, created, change, content) "
-                                   "VALUES (?, ?, ?, ?, ?)"), (wid, expected + 1, now(), change[:200], text))
+                cur.execute(
+                    self.q("INSERT INTO versions (workspace_id, version, created, change, content) VALUES (?, ?, ?, ?, ?)"),
+                    (wid, expected + 1, now(), change[:200], text),
+                )
                 self._store_features(cur, wid, content)
             return expected + 1
         finally:
@@ -305,20 +313,30 @@ class Store:
         cur.execute(self.q("DELETE FROM features WHERE workspace_id = ?"), (wid,))
         rows = []
         items = [(layer["name"], f) for layer in content.get("layers", []) for f in layer["features"]["features"]]
-        items += [("sketches", {"geometry": s["geometry"], "properties": {"_name": s.get("title", ""),
-                                                                          "note": s.get("note", "")}})
-                  for s in content.get("sketches", [])]
+        items += [
+            ("sketches", {"geometry": s["geometry"], "properties": {"_name": s.get("title", ""), "note": s.get("note", "")}})
+            for s in content.get("sketches", [])
+        ]
         for layer, feature in items:
             geom = shapely.from_geojson(json.dumps(feature["geometry"]))
             wkb = shapely.to_wkb(geom, output_dimension=2)
             props = feature.get("properties") or {}
             blob = wkb if self.postgres else b"GP\x00\x01" + struct.pack("<i", 4326) + wkb  # GeoPackage header
-            rows.append((wid, layer, str(props.get("_name") or props.get("name") or "")[:500],
-                         json.dumps(props, ensure_ascii=False, default=str), blob))
+            rows.append(
+                (
+                    wid,
+                    layer,
+                    str(props.get("_name") or props.get("name") or "")[:500],
+                    json.dumps(props, ensure_ascii=False, default=str),
+                    blob,
+                )
+            )
         if rows:
             geom_sql = "ST_SetSRID(ST_GeomFromWKB(?), 4326)" if self.postgres else "?"
-            cur.executemany(self.q(f"INSERT INTO features (workspace_id, layer, name, properties, geom) "
-                                   f"VALUES (?, ?, ?, ?, {geom_sql})"), rows)
+            cur.executemany(
+                self.q(f"INSERT INTO features (workspace_id, layer, name, properties, geom) VALUES (?, ?, ?, ?, {geom_sql})"),
+                rows,
+            )
 
     def restore(self, wid: str, token: str, version: int) -> int:
         """Make ``version`` the newest again (as a new version: history stays whole)."""
@@ -372,8 +390,13 @@ def _layer_geometries(layers: list):
 
     for i, layer in enumerate(layers, start=1):
         fc = layer.get("features") if isinstance(layer, dict) else None
-        if not isinstance(layer, dict) or not isinstance(layer.get("name"), str) or not isinstance(fc, dict) \
-                or fc.get("type") != "FeatureCollection" or not isinstance(fc.get("features"), list):
+        if (
+            not isinstance(layer, dict)
+            or not isinstance(layer.get("name"), str)
+            or not isinstance(fc, dict)
+            or fc.get("type") != "FeatureCollection"
+            or not isinstance(fc.get("features"), list)
+        ):
             raise WorkspaceError(f"layer {i} needs a name and a GeoJSON FeatureCollection")
         if len(fc["features"]) > imports.MAX_FEATURES:
             raise WorkspaceError(f"layer {i} has more than {imports.MAX_FEATURES:,} features")
@@ -386,8 +409,11 @@ def _sketch_geometries(sketches: list):
     from geo import imports
 
     for k, sketch in enumerate(sketches, start=1):
-        if not isinstance(sketch, dict) or len(str(sketch.get("title", ""))) > imports.MAX_TEXT \
-                or len(str(sketch.get("note", ""))) > 5000:
+        if (
+            not isinstance(sketch, dict)
+            or len(str(sketch.get("title", ""))) > imports.MAX_TEXT
+            or len(str(sketch.get("note", ""))) > 5000
+        ):
             raise WorkspaceError(f"sketch {k} needs a geometry, a title and a note of sensible length")
         yield sketch.get("geometry"), f"sketch {k}"
 
@@ -438,9 +464,17 @@ def export_bytes(ws: Workspace, fmt: str) -> bytes:
             parts.append(gdf.assign(layer=layer["name"]))
     sketches = [s for s in ws.content.get("sketches", []) if s.get("geometry")]
     if sketches:
-        gdf = gpd.GeoDataFrame.from_features([{"type": "Feature", "geometry": s["geometry"],
-                                               "properties": {"_name": s.get("title", ""), "note": s.get("note", "")}}
-                                              for s in sketches], crs="EPSG:4326")
+        gdf = gpd.GeoDataFrame.from_features(
+            [
+                {
+                    "type": "Feature",
+                    "geometry": s["geometry"],
+                    "properties": {"_name": s.get("title", ""), "note": s.get("note", "")},
+                }
+                for s in sketches
+            ],
+            crs="EPSG:4326",
+        )
         parts.append(gdf.assign(layer="sketches"))
     if not parts:
         raise WorkspaceError("the workspace has no layer or sketch to export yet")

@@ -109,16 +109,26 @@ def build_beijing(out: Path) -> None:
     simplified = shapely.coverage_simplify(np.array(raw, dtype=object), SIMPLIFY_DEG)
     geoms = [round_geom(g) for g in simplified]
     districts = [
-        feature(g, {"adcode": code, "name_zh": DISTRICTS[code][0], "name_en": DISTRICTS[code][1],
-                    "in_core": code in CORE_DISTRICTS, "source": SOURCE})
+        feature(
+            g,
+            {
+                "adcode": code,
+                "name_zh": DISTRICTS[code][0],
+                "name_en": DISTRICTS[code][1],
+                "in_core": code in CORE_DISTRICTS,
+                "source": SOURCE,
+            },
+        )
         for code, g in zip(codes, geoms)
     ]
     write_collection(out / "districts.geojson", "districts", districts)
 
     city = round_geom(shapely.union_all(geoms))
-    write_collection(out / "boundary.geojson", "boundary", [
-        feature(city, {"adcode": "110000", "name_zh": "北京市", "name_en": "Beijing Municipality", "source": SOURCE})
-    ])
+    write_collection(
+        out / "boundary.geojson",
+        "boundary",
+        [feature(city, {"adcode": "110000", "name_zh": "北京市", "name_en": "Beijing Municipality", "source": SOURCE})],
+    )
     core = round_geom(shapely.union_all([g for c, g in zip(codes, geoms) if c in CORE_DISTRICTS]))
     write_collection(out / "core.geojson", "core", [feature(core, CORE_PROPERTIES)])
 
@@ -131,9 +141,11 @@ def build_mainland(resources: Path) -> None:
     mainland = gcj_to_wgs(mainland)
     mainland = round_geom(shapely.simplify(mainland, MAINLAND_SIMPLIFY_DEG, preserve_topology=True))
     mainland = shapely.set_precision(mainland, 1e-3)
-    write_collection(resources / "mainland.geojson", "mainland", [
-        feature(mainland, {"name_en": "Mainland China (excl. Hong Kong, Macau, Taiwan)", "source": SOURCE})
-    ])
+    write_collection(
+        resources / "mainland.geojson",
+        "mainland",
+        [feature(mainland, {"name_en": "Mainland China (excl. Hong Kong, Macau, Taiwan)", "source": SOURCE})],
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

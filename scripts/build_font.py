@@ -60,8 +60,16 @@ def cff_to_truetype(font) -> None:
         hmtx[name] = (width, getattr(glyph, "xMin", 0) if glyph.numberOfContours else 0)
     maxp = font["maxp"] = newTable("maxp")
     maxp.tableVersion = 0x00010000
-    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+    for attr in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
         setattr(maxp, attr, 1 if attr == "maxZones" else 0)
     post = font["post"]
     post.formatType = 3.0  # no glyph names: keeps the file small
@@ -101,8 +109,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     collection = TTCollection(str(args.source))
     font = next(f for f in collection.fonts if f["name"].getDebugName(1) == "Noto Sans CJK SC")
-    ranges = [range(0x20, 0x7F), range(0xA0, 0x100), range(0x2000, 0x2070), range(0x2190, 0x2200),
-              range(0x3000, 0x3040), range(0xFF00, 0xFFF0), range(0x2460, 0x24A0)]
+    ranges = [
+        range(0x20, 0x7F),
+        range(0xA0, 0x100),
+        range(0x2000, 0x2070),
+        range(0x2190, 0x2200),
+        range(0x3000, 0x3040),
+        range(0xFF00, 0xFFF0),
+        range(0x2460, 0x24A0),
+    ]
     codepoints = {cp for r in ranges for cp in r} | {ord(c) for c in gb2312_chars() | project_chars()}
     options = subset.Options()
     options.name_IDs = ["*"]

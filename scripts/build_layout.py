@@ -48,55 +48,155 @@ YONGDINGMEN = (116.3929, 39.8711)
 FUXINGMEN = (116.3506, 39.9064)
 JIANGUOMEN = (116.4293, 39.9068)
 AXES: list[tuple] = [
-    ("central_axis", "北京中轴线（世界遗产）", "Beijing Central Axis (World Heritage)", "main",
-     [BELL_TOWER, (116.38994, 39.93501), (116.39056, 39.92361), (116.391083, 39.907333), (116.391472, 39.899167),
-      YONGDINGMEN], "exact",
-     "Bell Tower to Yongdingmen through the component parts' WGS-84 coordinates (~7.8 km)"),
-    ("central_axis_north", "中轴线北延长线（奥林匹克中心区）", "Central Axis northern extension (Olympic area)",
-     "extension", [BELL_TOWER, (116.3870, 40.0), (116.3857, 40.028)], "indicative",
-     "The axis line (tilted ~2°) continued north between the National Stadium and the Water Cube "
-     "to the Olympic Forest Park"),
-    ("central_axis_south", "中轴线南延长线（南苑—大兴国际机场）",
-     "Central Axis southern extension (Nanyuan to Daxing airport)", "extension",
-     [YONGDINGMEN, (116.3968, 39.78), (116.41056, 39.50917)], "indicative",
-     "The axis line continued south through Nanyuan to the Daxing airport terminal"),
-    ("changan_avenue", "长安街", "Chang'an Avenue", "main",
-     [FUXINGMEN, (116.3911, 39.9063), JIANGUOMEN], "exact",
-     "Fuxingmen to Jianguomen past Tian'anmen, GCJ-02 road positions converted to WGS-84 (±50 m)"),
-    ("changan_avenue_west", "长安街西延长线（首钢）", "Chang'an Avenue western extension (Shougang)", "extension",
-     [FUXINGMEN, (116.3044, 39.9062), (116.2300, 39.9070), (116.1500, 39.9070)], "indicative",
-     "Fuxing Road and Shijingshan Road to Shougang Park (indicative)"),
-    ("changan_avenue_east", "长安街东延长线（城市副中心）", "Chang'an Avenue eastern extension (city sub-center)",
-     "extension", [JIANGUOMEN, (116.4552, 39.9075), (116.5500, 39.9070), (116.6500, 39.9080), (116.7150, 39.9100)],
-     "indicative", "Jianguo Road towards the Beijing Municipal Administrative Center in Tongzhou (indicative)"),
+    (
+        "central_axis",
+        "北京中轴线（世界遗产）",
+        "Beijing Central Axis (World Heritage)",
+        "main",
+        [BELL_TOWER, (116.38994, 39.93501), (116.39056, 39.92361), (116.391083, 39.907333), (116.391472, 39.899167), YONGDINGMEN],
+        "exact",
+        "Bell Tower to Yongdingmen through the component parts' WGS-84 coordinates (~7.8 km)",
+    ),
+    (
+        "central_axis_north",
+        "中轴线北延长线（奥林匹克中心区）",
+        "Central Axis northern extension (Olympic area)",
+        "extension",
+        [BELL_TOWER, (116.3870, 40.0), (116.3857, 40.028)],
+        "indicative",
+        "The axis line (tilted ~2°) continued north between the National Stadium and the Water Cube to the Olympic Forest Park",
+    ),
+    (
+        "central_axis_south",
+        "中轴线南延长线（南苑—大兴国际机场）",
+        "Central Axis southern extension (Nanyuan to Daxing airport)",
+        "extension",
+        [YONGDINGMEN, (116.3968, 39.78), (116.41056, 39.50917)],
+        "indicative",
+        "The axis line continued south through Nanyuan to the Daxing airport terminal",
+    ),
+    (
+        "changan_avenue",
+        "长安街",
+        "Chang'an Avenue",
+        "main",
+        [FUXINGMEN, (116.3911, 39.9063), JIANGUOMEN],
+        "exact",
+        "Fuxingmen to Jianguomen past Tian'anmen, GCJ-02 road positions converted to WGS-84 (±50 m)",
+    ),
+    (
+        "changan_avenue_west",
+        "长安街西延长线（首钢）",
+        "Chang'an Avenue western extension (Shougang)",
+        "extension",
+        [FUXINGMEN, (116.3044, 39.9062), (116.2300, 39.9070), (116.1500, 39.9070)],
+        "indicative",
+        "Fuxing Road and Shijingshan Road to Shougang Park (indicative)",
+    ),
+    (
+        "changan_avenue_east",
+        "长安街东延长线（城市副中心）",
+        "Chang'an Avenue eastern extension (city sub-center)",
+        "extension",
+        [JIANGUOMEN, (116.4552, 39.9075), (116.5500, 39.9070), (116.6500, 39.9080), (116.7150, 39.9100)],
+        "indicative",
+        "Jianguo Road towards the Beijing Municipal Administrative Center in Tongzhou (indicative)",
+    ),
 ]
 
 # Areas: id, region, name_zh, name_en, anchor boxes [(minlon, minlat, maxlon, maxlat)], buffer m, coord_source
 AREAS: list[tuple] = [
-    ("east_cbd_embassies", "east", "CBD与使馆区（建国门外、三里屯、亮马桥）",
-     "CBD and embassy areas (Jianguomenwai, Sanlitun, Liangmaqiao)",
-     [(116.447, 39.900, 116.490, 39.925), (116.438, 39.9325, 116.4615, 39.947), (116.4345, 39.908, 116.4475, 39.9205),
-      (116.458, 39.947, 116.475, 39.960)], 300,
-     "Hull of the CBD and the three embassy areas' extents described by road boundaries"),
-    ("east_dongba", "east", "东坝—第四使馆区", "Dongba and the Fourth Embassy Area",
-     [(116.540, 39.955, 116.565, 39.970)], 500, "Around the estimated Fourth Embassy Area site in Dongba"),
-    ("east_airport_exhibition", "east", "首都机场—顺义新国展", "Capital airport and Shunyi exhibition center",
-     [(116.583, 40.045, 116.622, 40.090), (116.537, 40.063, 116.551, 40.081)], 800,
-     "Hull of the Capital airport terminal area and the CIEC New Venue phases I-II"),
-    ("north_yanqi_lake", "north", "雁栖湖国际会都", "Yanqi Lake international conference area",
-     [(116.650, 40.383, 116.700, 40.425)], 300, "Yanqi Lake, Yanqi Island and the Sunrise area"),
-    ("north_great_wall", "north", "八达岭长城", "Badaling Great Wall",
-     [(116.000, 40.345, 116.020, 40.362)], 1200, "Around the Badaling pass and the Great Wall Museum"),
-    ("north_olympic", "north", "奥林匹克中心区", "Olympic central area",
-     [(116.378, 39.985, 116.401, 40.012)], 200, "Olympic Green from Wikipedia venue coordinates"),
-    ("west_gardens_zhongguancun", "west", "三山五园与中关村", "Royal gardens and Zhongguancun",
-     [(116.258, 39.986, 116.285, 40.006), (116.295, 39.970, 116.335, 39.995), (116.288, 39.987, 116.294, 39.992),
-      (116.290, 40.000, 116.310, 40.015)], 400,
-     "Hull of the Summer Palace, the Old Summer Palace, Peking and Tsinghua universities, Zhongguancun core"),
-    ("south_nanyuan", "south", "南苑地区", "Nanyuan", [(116.360, 39.760, 116.430, 39.810)], 300,
-     "Former Nanyuan airport and Nanyuan Forest Wetland Park"),
-    ("south_daxing_airport", "south", "大兴国际机场地区", "Daxing International Airport area",
-     [(116.380, 39.490, 116.440, 39.540)], 800, "Around the Daxing airport terminal, clipped to Beijing"),
+    (
+        "east_cbd_embassies",
+        "east",
+        "CBD与使馆区（建国门外、三里屯、亮马桥）",
+        "CBD and embassy areas (Jianguomenwai, Sanlitun, Liangmaqiao)",
+        [
+            (116.447, 39.900, 116.490, 39.925),
+            (116.438, 39.9325, 116.4615, 39.947),
+            (116.4345, 39.908, 116.4475, 39.9205),
+            (116.458, 39.947, 116.475, 39.960),
+        ],
+        300,
+        "Hull of the CBD and the three embassy areas' extents described by road boundaries",
+    ),
+    (
+        "east_dongba",
+        "east",
+        "东坝—第四使馆区",
+        "Dongba and the Fourth Embassy Area",
+        [(116.540, 39.955, 116.565, 39.970)],
+        500,
+        "Around the estimated Fourth Embassy Area site in Dongba",
+    ),
+    (
+        "east_airport_exhibition",
+        "east",
+        "首都机场—顺义新国展",
+        "Capital airport and Shunyi exhibition center",
+        [(116.583, 40.045, 116.622, 40.090), (116.537, 40.063, 116.551, 40.081)],
+        800,
+        "Hull of the Capital airport terminal area and the CIEC New Venue phases I-II",
+    ),
+    (
+        "north_yanqi_lake",
+        "north",
+        "雁栖湖国际会都",
+        "Yanqi Lake international conference area",
+        [(116.650, 40.383, 116.700, 40.425)],
+        300,
+        "Yanqi Lake, Yanqi Island and the Sunrise area",
+    ),
+    (
+        "north_great_wall",
+        "north",
+        "八达岭长城",
+        "Badaling Great Wall",
+        [(116.000, 40.345, 116.020, 40.362)],
+        1200,
+        "Around the Badaling pass and the Great Wall Museum",
+    ),
+    (
+        "north_olympic",
+        "north",
+        "奥林匹克中心区",
+        "Olympic central area",
+        [(116.378, 39.985, 116.401, 40.012)],
+        200,
+        "Olympic Green from Wikipedia venue coordinates",
+    ),
+    (
+        "west_gardens_zhongguancun",
+        "west",
+        "三山五园与中关村",
+        "Royal gardens and Zhongguancun",
+        [
+            (116.258, 39.986, 116.285, 40.006),
+            (116.295, 39.970, 116.335, 39.995),
+            (116.288, 39.987, 116.294, 39.992),
+            (116.290, 40.000, 116.310, 40.015),
+        ],
+        400,
+        "Hull of the Summer Palace, the Old Summer Palace, Peking and Tsinghua universities, Zhongguancun core",
+    ),
+    (
+        "south_nanyuan",
+        "south",
+        "南苑地区",
+        "Nanyuan",
+        [(116.360, 39.760, 116.430, 39.810)],
+        300,
+        "Former Nanyuan airport and Nanyuan Forest Wetland Park",
+    ),
+    (
+        "south_daxing_airport",
+        "south",
+        "大兴国际机场地区",
+        "Daxing International Airport area",
+        [(116.380, 39.490, 116.440, 39.540)],
+        800,
+        "Around the Daxing airport terminal, clipped to Beijing",
+    ),
 ]
 
 
@@ -113,11 +213,23 @@ def axis_features() -> list[dict]:
     feats = []
     for fid, zh, en, segment, coords, precision, src in AXES:
         sent = S_AXIS if fid == "central_axis" else S_FRAMEWORK
-        feats.append(_feature(LineString(coords), {
-            "id": fid, "name_zh": zh, "name_en": en, "category": "framework", "role": "axis",
-            "plan_action": "develop" if fid == "central_axis" else "optimize", "plan_sentence": sent,
-            "coord_source": src, "precision": precision, "segment": segment,
-        }))
+        feats.append(
+            _feature(
+                LineString(coords),
+                {
+                    "id": fid,
+                    "name_zh": zh,
+                    "name_en": en,
+                    "category": "framework",
+                    "role": "axis",
+                    "plan_action": "develop" if fid == "central_axis" else "optimize",
+                    "plan_sentence": sent,
+                    "coord_source": src,
+                    "precision": precision,
+                    "segment": segment,
+                },
+            )
+        )
     return feats
 
 
@@ -128,11 +240,23 @@ def area_features(boundary: shapely.Geometry) -> list[dict]:
         metric = shape.to_crs(METRIC).buffer(buffer_m, quad_segs=4)
         geom = metric.to_crs("EPSG:4326").iloc[0].intersection(boundary)
         geom = shapely.set_precision(geom, 1e-5)
-        feats.append(_feature(geom, {
-            "id": fid, "name_zh": zh, "name_en": en, "category": "framework", "role": "area",
-            "plan_action": "strengthen", "plan_sentence": S_AREAS, "coord_source": src + " (indicative extent; "
-            "no official boundary is published)", "precision": "indicative", "region": region,
-        }))
+        feats.append(
+            _feature(
+                geom,
+                {
+                    "id": fid,
+                    "name_zh": zh,
+                    "name_en": en,
+                    "category": "framework",
+                    "role": "area",
+                    "plan_action": "strengthen",
+                    "plan_sentence": S_AREAS,
+                    "coord_source": src + " (indicative extent; no official boundary is published)",
+                    "precision": "indicative",
+                    "region": region,
+                },
+            )
+        )
     return feats
 
 

@@ -43,14 +43,25 @@ def kind_text(sch: schema.Schema, field: schema.Field) -> str:
 
 
 def table_section(sch: schema.Schema, layer: schema.Layer) -> list[str]:
-    lines = [f"**`{layer.file}`**: {layer.description['en']}.", "", f"{layer.description['zh']}。", "",
-             "| column | required | type / allowed values | meaning | 说明 |", "| --- | --- | --- | --- | --- |"]
+    lines = [
+        f"**`{layer.file}`**: {layer.description['en']}.",
+        "",
+        f"{layer.description['zh']}。",
+        "",
+        "| column | required | type / allowed values | meaning | 说明 |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for field in layer.columns():
-        lines.append(f"| `{field.name}` | {'yes' if field.required else ''} | {cell(kind_text(sch, field))} | "
-                     f"{cell(field.description['en'])} | {cell(field.description['zh'])} |")
+        lines.append(
+            f"| `{field.name}` | {'yes' if field.required else ''} | {cell(kind_text(sch, field))} | "
+            f"{cell(field.description['en'])} | {cell(field.description['zh'])} |"
+        )
     fixed = [f"`{f.name}` is always `{f.value}`" for f in layer.fields if f.value is not None]
-    lines += ["", f"Not columns: {'; '.join(fixed)} (set by the layer); the district is computed from "
-                  f"`{layer.point[0]}`/`{layer.point[1]}`. Empty cells are empty values."]
+    lines += [
+        "",
+        f"Not columns: {'; '.join(fixed)} (set by the layer); the district is computed from "
+        f"`{layer.point[0]}`/`{layer.point[1]}`. Empty cells are empty values.",
+    ]
     return lines
 
 

@@ -22,17 +22,31 @@ ROOT = Path(__file__).resolve().parents[1]
 VENDOR = ROOT / "geo" / "static" / "vendor"
 
 PACKAGES = {  # name, version: files inside the tarball's package/ folder
-    ("leaflet.fullscreen", "3.0.0"): ["Control.FullScreen.js", "Control.FullScreen.css", "icon-fullscreen.svg",
-                                      "LICENSE"],
-    ("leaflet-minimap", "3.6.1"): ["dist/Control.MiniMap.min.js", "dist/Control.MiniMap.min.css",
-                                   "dist/images/toggle.png", "dist/images/toggle.svg", "LICENSE.txt"],
-    ("leaflet-draw", "1.0.4"): ["dist/leaflet.draw.js", "dist/leaflet.draw.css", "dist/images/spritesheet.png",
-                                "dist/images/spritesheet-2x.png", "dist/images/spritesheet.svg",
-                                "dist/images/marker-icon.png", "dist/images/marker-icon-2x.png",
-                                "dist/images/marker-shadow.png", "package.json"],
-    ("leaflet-measure", "2.1.7"): ["dist/leaflet-measure.js", "dist/leaflet-measure.css", "LICENSE",
-                                   *[f"dist/images/{n}{s}.png" for n in ("cancel", "check", "focus", "rulers", "start",
-                                                                         "trash") for s in ("", "_@2X")]],
+    ("leaflet.fullscreen", "3.0.0"): ["Control.FullScreen.js", "Control.FullScreen.css", "icon-fullscreen.svg", "LICENSE"],
+    ("leaflet-minimap", "3.6.1"): [
+        "dist/Control.MiniMap.min.js",
+        "dist/Control.MiniMap.min.css",
+        "dist/images/toggle.png",
+        "dist/images/toggle.svg",
+        "LICENSE.txt",
+    ],
+    ("leaflet-draw", "1.0.4"): [
+        "dist/leaflet.draw.js",
+        "dist/leaflet.draw.css",
+        "dist/images/spritesheet.png",
+        "dist/images/spritesheet-2x.png",
+        "dist/images/spritesheet.svg",
+        "dist/images/marker-icon.png",
+        "dist/images/marker-icon-2x.png",
+        "dist/images/marker-shadow.png",
+        "package.json",
+    ],
+    ("leaflet-measure", "2.1.7"): [
+        "dist/leaflet-measure.js",
+        "dist/leaflet-measure.css",
+        "LICENSE",
+        *[f"dist/images/{n}{s}.png" for n in ("cancel", "check", "focus", "rulers", "start", "trash") for s in ("", "_@2X")],
+    ],
 }
 
 

@@ -82,6 +82,7 @@ def test_broken_data_shows_a_message_not_a_traceback(tmp_path, monkeypatch):
 
 # --- exploring: every control, both languages ---------------------------------------------------------
 
+
 def table_names(at: AppTest, lang: str) -> list[str]:
     return list(at.dataframe[0].value[i18n.t("field_name", lang)])
 
@@ -135,8 +136,9 @@ def test_within_km_of_the_selected_venue():
 
 
 def test_a_shared_url_restores_the_state():
-    at = run_app(lang="en", basemap="gaode", cat="heritage,aviation", year="2015", venue="jingshan", view="core",
-                 c="39.92,116.39", z="14")
+    at = run_app(
+        lang="en", basemap="gaode", cat="heritage,aviation", year="2015", venue="jingshan", view="core", c="39.92,116.39", z="14"
+    )
     assert not at.exception
     assert at.sidebar.selectbox(key="basemap").value == "gaode"
     assert at.sidebar.multiselect(key="cat").value == ["heritage", "aviation"]
@@ -162,8 +164,9 @@ def test_the_first_paint_builds_the_map_and_leaves_closed_panels_empty():
     at.run()
     assert not at.exception and not at.error
     assert len(at.get("component_instance")) == 1  # the map
-    assert sorted(e.label for e in at.expander) == sorted(i18n.t(k, "zh") for k in (
-        "filters", "import_title", "ws_title", "export_title"))
+    assert sorted(e.label for e in at.expander) == sorted(
+        i18n.t(k, "zh") for k in ("filters", "import_title", "ws_title", "export_title")
+    )
     assert not at.multiselect and not at.get("file_uploader") and not at.get("form")  # closed: nothing built
     assert not at.dataframe and i18n.t("table_loading", "zh") in [c.value for c in at.caption]
     at.run()
@@ -211,8 +214,15 @@ def test_workspace_status_notes_show_on_the_venue_card(tmp_path, monkeypatch):
     store = workspace.Store()
     created = store.create("notes")
     content = store.load(created["id"], created["edit_token"]).content
-    content["notes"].append({"venue": "ciec_new_venue", "status": "under_construction", "date": "2026-05-01",
-                             "source": "Shunyi district notice", "note": "phase II started"})
+    content["notes"].append(
+        {
+            "venue": "ciec_new_venue",
+            "status": "under_construction",
+            "date": "2026-05-01",
+            "source": "Shunyi district notice",
+            "note": "phase II started",
+        }
+    )
     store.save(created["id"], created["edit_token"], content, 1, "note")
     try:
         at = run_app(lang="en", basemap="offline", venue="ciec_new_venue", ws=created["id"], wt=created["view_token"])
@@ -225,8 +235,7 @@ def test_workspace_status_notes_show_on_the_venue_card(tmp_path, monkeypatch):
         timeline = [d.value for d in at.dataframe if "2026-05-01" in d.value.to_string()]
         assert timeline and "Shunyi district notice" in timeline[0].to_string()
         assert "Add a status note" not in [b.label for b in at.sidebar.button]  # a view token cannot add one
-        editor = run_app(lang="en", basemap="offline", venue="ciec_new_venue", ws=created["id"],
-                         wt=created["edit_token"])
+        editor = run_app(lang="en", basemap="offline", venue="ciec_new_venue", ws=created["id"], wt=created["edit_token"])
         assert "Add a status note" in [b.label for b in editor.sidebar.button]
     finally:
         cache.workspace_store.clear()

@@ -11,8 +11,14 @@ def test_bench_quick_run_prints_a_table_and_json(tmp_path, capsys):
     out = tmp_path / "bench.json"
     assert bench.main(["--quick", "--json", str(out)]) == 0
     table = capsys.readouterr().out
-    for figure in ("snapshot 1920x1080 PNG", "payload of the default view", "rerun server time", "cold open",
-                   "map iframe reloads", "draw 1,000 imported points"):
+    for figure in (
+        "snapshot 1920x1080 PNG",
+        "payload of the default view",
+        "rerun server time",
+        "cold open",
+        "map iframe reloads",
+        "draw 1,000 imported points",
+    ):
         assert figure in table
     rows = json.loads(out.read_text())["rows"]
     timed = [r for r in rows if r.get("unit", "s") == "s"]

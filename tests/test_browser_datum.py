@@ -69,9 +69,15 @@ def test_inverse_and_forward_match_geo_datum_over_beijing(page):
     assert np.abs(python_inverse[:, 0] - grid[:, 0]).min() > 1e-3  # really shifted (hundreds of metres)
 
 
-@pytest.mark.parametrize(("name", "lon", "lat"), [
-    ("Hong Kong", 114.17, 22.30), ("Macau", 113.54, 22.19), ("Taipei", 121.56, 25.03), ("London", -0.13, 51.5),
-])
+@pytest.mark.parametrize(
+    ("name", "lon", "lat"),
+    [
+        ("Hong Kong", 114.17, 22.30),
+        ("Macau", 113.54, 22.19),
+        ("Taipei", 121.56, 25.03),
+        ("London", -0.13, 51.5),
+    ],
+)
 def test_no_shift_where_geo_datum_has_none(page, name, lon, lat):
     assert datum.to_wgs84(lon, lat, "gcj02") == (lon, lat), name
     for fn in ("gcjToWgs", "wgsToGcj"):

@@ -22,8 +22,12 @@ def asked_keys() -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for name, tree in sources().items():
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant) \
-                    and isinstance(node.args[0].value, str):
+            if (
+                isinstance(node, ast.Call)
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
                 fn = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
                 if fn in ("t", "text_of"):
                     out.setdefault(name, set()).add(node.args[0].value)

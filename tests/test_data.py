@@ -31,12 +31,28 @@ PLAN_VENUES = {
     "diaoyutai_state_guesthouse": "Haidian",
 }
 HERITAGE_COMPONENTS = {
-    "bell_and_drum_towers", "wanning_bridge", "jingshan", "forbidden_city", "duanmen", "tiananmen",
-    "outer_jinshui_bridges", "imperial_ancestral_temple", "altar_of_land_and_grain", "tiananmen_square",
-    "zhengyangmen", "southern_section_road_remains", "temple_of_heaven", "xiannongtan", "yongdingmen",
+    "bell_and_drum_towers",
+    "wanning_bridge",
+    "jingshan",
+    "forbidden_city",
+    "duanmen",
+    "tiananmen",
+    "outer_jinshui_bridges",
+    "imperial_ancestral_temple",
+    "altar_of_land_and_grain",
+    "tiananmen_square",
+    "zhengyangmen",
+    "southern_section_road_remains",
+    "temple_of_heaven",
+    "xiannongtan",
+    "yongdingmen",
 }
-FOUR_PLATFORMS = ("China International Fair for Trade in Services|CIFTIS", "Zhongguancun Forum",
-                  "Financial Street Forum", "Global Digital Economy Conference")
+FOUR_PLATFORMS = (
+    "China International Fair for Trade in Services|CIFTIS",
+    "Zhongguancun Forum",
+    "Financial Street Forum",
+    "Global Digital Economy Conference",
+)
 
 
 def all_curated(layers):
@@ -48,8 +64,17 @@ def test_every_curated_feature_has_the_schema(layers):
     assert [layer.key for layer in curated] == ["core", "axes", "areas", "venues"]
     for layer, gdf in zip(curated, all_curated(layers)):
         required = [f.name for f in layer.properties() if f.required or f.value is not None]
-        assert {"id", "name_zh", "name_en", "category", "role", "plan_action", "plan_sentence", "coord_source",
-                "precision"} <= set(required), layer.key
+        assert {
+            "id",
+            "name_zh",
+            "name_en",
+            "category",
+            "role",
+            "plan_action",
+            "plan_sentence",
+            "coord_source",
+            "precision",
+        } <= set(required), layer.key
         for field in required:
             assert gdf[field].map(lambda v: isinstance(v, str) and v.strip() != "").all(), (layer.key, field)
         assert set(gdf.columns) - {"geometry", "district_zh", "district_en"} <= {f.name for f in layer.properties()}
@@ -81,8 +106,14 @@ def test_four_platforms_each_have_a_venue(layers):
 
 def test_two_axes_with_extensions(layers):
     axes = layers.axes.set_index("id")
-    assert {"central_axis", "central_axis_north", "central_axis_south",
-            "changan_avenue", "changan_avenue_west", "changan_avenue_east"} <= set(axes.index)
+    assert {
+        "central_axis",
+        "central_axis_north",
+        "central_axis_south",
+        "changan_avenue",
+        "changan_avenue_west",
+        "changan_avenue_east",
+    } <= set(axes.index)
     assert set(axes["segment"]) == {"main", "extension"}
     # the southern extension reaches Daxing airport, the western one Shougang, the eastern one Tongzhou
     venues = layers.venues.set_index("id").to_crs(data.METRIC_CRS)
@@ -97,9 +128,12 @@ def test_areas_cover_the_four_regions(layers):
     assert (layers.areas["precision"] == "indicative").all()
     # each named venue of a region lies in one of that region's areas
     venues = layers.venues.set_index("id")
-    expected = {"east": ["fourth_embassy_area", "capital_airport", "ciec_new_venue"],
-                "north": ["yanqi_lake_resort", "great_wall_museum"], "south": ["daxing_airport"],
-                "west": ["zgc_international_innovation_center"]}
+    expected = {
+        "east": ["fourth_embassy_area", "capital_airport", "ciec_new_venue"],
+        "north": ["yanqi_lake_resort", "great_wall_museum"],
+        "south": ["daxing_airport"],
+        "west": ["zgc_international_innovation_center"],
+    }
     for region, ids in expected.items():
         shape = layers.areas.loc[layers.areas["region"] == region].union_all().buffer(0.002)
         for fid in ids:
@@ -117,15 +151,19 @@ def test_every_feature_is_inside_beijing(layers):
             if geom.geom_type == "Point" and isinstance(note, str):
                 assert city.distance(geom) < data.BORDER_NOTE_MAX_M, fid  # documented border site
                 continue
-            share = geom.intersection(city).area / geom.area if geom.area else \
-                geom.intersection(city).length / geom.length if geom.length else float(city.buffer(300).contains(geom))
+            share = (
+                geom.intersection(city).area / geom.area
+                if geom.area
+                else geom.intersection(city).length / geom.length
+                if geom.length
+                else float(city.buffer(300).contains(geom))
+            )
             assert share >= data.MIN_SHARE_INSIDE, (fid, share)
 
 
 def test_sixteen_districts_and_the_core_area(layers):
     assert len(layers.districts) == 16
-    assert set(layers.districts["adcode"]) == {f"1101{n:02d}" for n in (1, 2, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16,
-                                                                         17, 18, 19)}
+    assert set(layers.districts["adcode"]) == {f"1101{n:02d}" for n in (1, 2, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19)}
     core_km2 = layers.core.to_crs(data.METRIC_CRS).area.iloc[0] / 1e6
     assert core_km2 == pytest.approx(92.5, rel=0.02)  # official: 92.5 km²
     city_km2 = layers.boundary.to_crs(data.METRIC_CRS).area.iloc[0] / 1e6
@@ -161,10 +199,21 @@ def test_shipped_source_is_the_shared_original():
 
 def test_build_scripts_reproduce_the_shipped_files(tmp_path):
     out, res = tmp_path / "data", tmp_path / "resources"
-    subprocess.run([sys.executable, "scripts/build_boundaries.py", "--out", out, "--resources", res],
-                   cwd=ROOT, check=True)
-    subprocess.run([sys.executable, "scripts/build_layout.py", "--out", out, "--boundary", out / "boundary.geojson",
-                    "--venues-geojson", tmp_path / "venues.geojson"], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "scripts/build_boundaries.py", "--out", out, "--resources", res], cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "scripts/build_layout.py",
+            "--out",
+            out,
+            "--boundary",
+            out / "boundary.geojson",
+            "--venues-geojson",
+            tmp_path / "venues.geojson",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
     for name in ("boundary", "districts", "core", "axes", "areas"):
         assert filecmp.cmp(out / f"{name}.geojson", ROOT / "data" / f"{name}.geojson", shallow=False), name
     assert filecmp.cmp(res / "mainland.geojson", ROOT / "geo" / "resources" / "mainland.geojson", shallow=False)
@@ -178,12 +227,15 @@ def assert_export_is_the_table(path, venues):
     assert [f["properties"]["id"] for f in features] == list(venues["id"])
     for feature, (_, row) in zip(features, venues.iterrows()):
         assert shapely.geometry.shape(feature["geometry"]).equals_exact(row.geometry, 0)
-        expected = {k: (None if v != v else int(v) if k.startswith("year_") else v)  # NaN: empty
-                    for k, v in row.drop("geometry").items()}
+        expected = {
+            k: (None if v != v else int(v) if k.startswith("year_") else v)  # NaN: empty
+            for k, v in row.drop("geometry").items()
+        }
         assert feature["properties"] == expected
 
 
 # --- the loader rejects bad data with a message naming file, row or feature, and field ----------------------
+
 
 @pytest.fixture()
 def data_copy(tmp_path):
@@ -217,22 +269,25 @@ def edit_venue(path, index, change):
     write_venues(path, rows)
 
 
-@pytest.mark.parametrize(("change", "field", "message"), [
-    (lambda r: r.update(plan_sentence=""), "plan_sentence", "required but empty"),
-    (lambda r: r.update(plan_sentence="Build a zoo."), "plan_sentence", "not a whole sentence of the meeting"),
-    (lambda r: r.update(name_en="  "), "name_en", "required but empty"),
-    (lambda r: r.update(plan_action="demolish"), "plan_action", "not one of"),
-    (lambda r: r.update(category="zoo"), "category", "not one of"),
-    (lambda r: r.update(status="done"), "status", "not one of"),
-    (lambda r: r.update(lon="12950000"), "lon", "outside the range (-180 to 180)"),
-    (lambda r: r.update(lat="116.39"), "lat", "outside the range (-90 to 90)"),
-    (lambda r: r.update(lon="116,39"), "lon", "not a number"),
-    (lambda r: r.update(lon=""), "lon", "required but empty"),
-    (lambda r: r.update(lon="121.47", lat="31.23"), "lon", "outside Beijing"),
-    (lambda r: r.update(year_open="2008.5"), "year_open", "not a whole number"),
-    (lambda r: r.update(year_target="3000"), "year_target", "outside the range (1400 to 2100)"),
-    (lambda r: r.update(id="Olympic Park"), "id", "not an id"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (lambda r: r.update(plan_sentence=""), "plan_sentence", "required but empty"),
+        (lambda r: r.update(plan_sentence="Build a zoo."), "plan_sentence", "not a whole sentence of the meeting"),
+        (lambda r: r.update(name_en="  "), "name_en", "required but empty"),
+        (lambda r: r.update(plan_action="demolish"), "plan_action", "not one of"),
+        (lambda r: r.update(category="zoo"), "category", "not one of"),
+        (lambda r: r.update(status="done"), "status", "not one of"),
+        (lambda r: r.update(lon="12950000"), "lon", "outside the range (-180 to 180)"),
+        (lambda r: r.update(lat="116.39"), "lat", "outside the range (-90 to 90)"),
+        (lambda r: r.update(lon="116,39"), "lon", "not a number"),
+        (lambda r: r.update(lon=""), "lon", "required but empty"),
+        (lambda r: r.update(lon="121.47", lat="31.23"), "lon", "outside Beijing"),
+        (lambda r: r.update(year_open="2008.5"), "year_open", "not a whole number"),
+        (lambda r: r.update(year_target="3000"), "year_target", "outside the range (1400 to 2100)"),
+        (lambda r: r.update(id="Olympic Park"), "id", "not an id"),
+    ],
+)
 def test_invalid_venue_is_named(data_copy, change, field, message):
     edit_venue(data_copy / "venues.csv", 3, change)
     with pytest.raises(DataError) as err:
@@ -244,18 +299,24 @@ def test_invalid_venue_is_named(data_copy, change, field, message):
     assert message in str(err.value) and "venues.csv, row 5" in str(err.value)
 
 
-@pytest.mark.parametrize(("change", "field", "message"), [
-    (lambda f: f["properties"].pop("plan_sentence"), "plan_sentence", "required but missing"),
-    (lambda f: f["properties"].update(name_en="  "), "name_en", "required but empty"),
-    (lambda f: f["properties"].update(plan_action="demolish"), "plan_action", "not one of"),
-    (lambda f: f["properties"].update(role="venue"), "role", "does not belong"),
-    (lambda f: f["properties"].update(segment="spur"), "segment", "not one of"),
-    (lambda f: f["properties"].update(colour="red"), "colour", "not a field of the 'axes' layer"),
-    (lambda f: f.update(geometry={"type": "Point", "coordinates": [116, 40]}), "geometry", "expected LineString"),
-    (lambda f: f.update(geometry={"type": "LineString", "coordinates": [[121.4, 31.2], [121.5, 31.2]]}),
-     "geometry", "outside Beijing"),
-    (lambda f: f.update(geometry=None), "geometry", "missing geometry"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        (lambda f: f["properties"].pop("plan_sentence"), "plan_sentence", "required but missing"),
+        (lambda f: f["properties"].update(name_en="  "), "name_en", "required but empty"),
+        (lambda f: f["properties"].update(plan_action="demolish"), "plan_action", "not one of"),
+        (lambda f: f["properties"].update(role="venue"), "role", "does not belong"),
+        (lambda f: f["properties"].update(segment="spur"), "segment", "not one of"),
+        (lambda f: f["properties"].update(colour="red"), "colour", "not a field of the 'axes' layer"),
+        (lambda f: f.update(geometry={"type": "Point", "coordinates": [116, 40]}), "geometry", "expected LineString"),
+        (
+            lambda f: f.update(geometry={"type": "LineString", "coordinates": [[121.4, 31.2], [121.5, 31.2]]}),
+            "geometry",
+            "outside Beijing",
+        ),
+        (lambda f: f.update(geometry=None), "geometry", "missing geometry"),
+    ],
+)
 def test_invalid_geojson_feature_is_named(data_copy, change, field, message):
     edit_feature(data_copy / "axes.geojson", 3, change)
     with pytest.raises(DataError) as err:
@@ -275,20 +336,22 @@ def test_duplicate_id_is_named(data_copy):
 
 
 def test_bowtie_polygon_is_rejected(data_copy):
-    bowtie = {"type": "Polygon", "coordinates": [[[116.3, 39.9], [116.4, 40.0], [116.4, 39.9], [116.3, 40.0],
-                                                  [116.3, 39.9]]]}
+    bowtie = {"type": "Polygon", "coordinates": [[[116.3, 39.9], [116.4, 40.0], [116.4, 39.9], [116.3, 40.0], [116.3, 39.9]]]}
     edit_feature(data_copy / "areas.geojson", 0, lambda f: f.update(geometry=bowtie))
     with pytest.raises(DataError, match="invalid geometry: Self-intersection"):
         data.load_layers(data_copy)
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "not valid JSON"),
-    (b"{\"type\": \"FeatureCollection\", \"features\": [", "not valid JSON"),
-    (b"\xff\xfe\x00", "not UTF-8"),
-    (b"[1, 2, 3]", "not a GeoJSON FeatureCollection"),
-    (b'{"type": "FeatureCollection", "features": []}', "holds no features"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "not valid JSON"),
+        (b'{"type": "FeatureCollection", "features": [', "not valid JSON"),
+        (b"\xff\xfe\x00", "not UTF-8"),
+        (b"[1, 2, 3]", "not a GeoJSON FeatureCollection"),
+        (b'{"type": "FeatureCollection", "features": []}', "holds no features"),
+    ],
+)
 def test_unreadable_file_is_named(data_copy, content, message):
     (data_copy / "axes.geojson").write_bytes(content)
     with pytest.raises(DataError, match=message) as err:

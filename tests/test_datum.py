@@ -83,12 +83,23 @@ def test_no_shift_outside_mainland_china(point, target):
     assert datum.to_wgs84(lon, lat, target) == (lon, lat)
 
 
-@pytest.mark.parametrize(("name", "lon", "lat", "shifted"), [
-    ("Hong Kong", 114.17, 22.30, False), ("Macau", 113.54, 22.19, False), ("Taipei", 121.56, 25.03, False),
-    ("Seoul", 126.98, 37.57, False), ("Ulaanbaatar", 106.91, 47.92, False), ("Hanoi", 105.85, 21.03, False),
-    ("Shenzhen", 114.06, 22.54, True), ("Zhuhai", 113.57, 22.27, True), ("Xiamen", 118.09, 24.48, True),
-    ("Beijing", 116.39, 39.91, True), ("Urumqi", 87.62, 43.83, True), ("Harbin", 126.63, 45.75, True),
-])
+@pytest.mark.parametrize(
+    ("name", "lon", "lat", "shifted"),
+    [
+        ("Hong Kong", 114.17, 22.30, False),
+        ("Macau", 113.54, 22.19, False),
+        ("Taipei", 121.56, 25.03, False),
+        ("Seoul", 126.98, 37.57, False),
+        ("Ulaanbaatar", 106.91, 47.92, False),
+        ("Hanoi", 105.85, 21.03, False),
+        ("Shenzhen", 114.06, 22.54, True),
+        ("Zhuhai", 113.57, 22.27, True),
+        ("Xiamen", 118.09, 24.48, True),
+        ("Beijing", 116.39, 39.91, True),
+        ("Urumqi", 87.62, 43.83, True),
+        ("Harbin", 126.63, 45.75, True),
+    ],
+)
 def test_mainland_outline(name, lon, lat, shifted):
     assert (datum.from_wgs84(lon, lat, "gcj02") != (lon, lat)) is shifted, name
 

@@ -16,13 +16,27 @@ from geo.filters import FilterSpec
 GEOD = Geod(ellps="WGS84")
 
 
-@pytest.mark.parametrize(("query", "first"), [
-    ("故宫", "forbidden_city"), ("gugong", "forbidden_city"), ("GuGong", "forbidden_city"),
-    ("forbidden", "forbidden_city"), ("Forbidden City", "forbidden_city"), ("tiananmen", "tiananmen"),
-    ("天安门", "tiananmen"), ("tam", "tiananmen"), ("Tian'anmen", "tiananmen"), ("大兴", "daxing_airport"),
-    ("yanqi", "yanqi_lake_resort"), ("雁栖湖", "yanqi_lake_resort"), ("钓鱼台", "diaoyutai_state_guesthouse"),
-    ("diaoyutai", "diaoyutai_state_guesthouse"), ("embassy", "fourth_embassy_area"), ("olympic", "olympic_park_central_area"),
-])
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("故宫", "forbidden_city"),
+        ("gugong", "forbidden_city"),
+        ("GuGong", "forbidden_city"),
+        ("forbidden", "forbidden_city"),
+        ("Forbidden City", "forbidden_city"),
+        ("tiananmen", "tiananmen"),
+        ("天安门", "tiananmen"),
+        ("tam", "tiananmen"),
+        ("Tian'anmen", "tiananmen"),
+        ("大兴", "daxing_airport"),
+        ("yanqi", "yanqi_lake_resort"),
+        ("雁栖湖", "yanqi_lake_resort"),
+        ("钓鱼台", "diaoyutai_state_guesthouse"),
+        ("diaoyutai", "diaoyutai_state_guesthouse"),
+        ("embassy", "fourth_embassy_area"),
+        ("olympic", "olympic_park_central_area"),
+    ],
+)
 def test_search_finds_by_any_name(layers, query, first):
     assert explore.search(layers.venues, query).iloc[0]["id"] == first
 
@@ -84,8 +98,9 @@ def test_filters_combine(layers):
     f = FilterSpec(categories=("heritage",), districts=("Xicheng",))
     out = explore.filter_venues(layers.venues, f)
     assert set(out["id"]) == {"wanning_bridge", "jingshan", "southern_section_road_remains", "xiannongtan"}
-    assert explore.filter_venues(layers.venues, FilterSpec(statuses=("under_construction",)))["id"].tolist() == \
-        ["great_wall_museum"]
+    assert explore.filter_venues(layers.venues, FilterSpec(statuses=("under_construction",)))["id"].tolist() == [
+        "great_wall_museum"
+    ]
 
 
 def test_year_shows_the_layout_as_it_stood(layers):
@@ -101,12 +116,23 @@ def test_counts(layers):
     assert per_area["Olympic central area"] == 2
 
 
-@pytest.mark.parametrize(("query", "first"), [
-    ("中轴线", "central_axis"), ("奥运", "olympic_park_central_area"), ("首都机场", "capital_airport"),
-    ("大兴机场", "daxing_airport"), ("新国展", "ciec_new_venue"), ("使馆区", "fourth_embassy_area"),
-    ("yqh", "yanqi_lake_resort"), ("Capital Airport", "capital_airport"), ("长安街", "changan_avenue"),
-    ("Central Axis", "central_axis"), ("olympic", "olympic_park_central_area"), ("一核", "one_core"),
-])
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("中轴线", "central_axis"),
+        ("奥运", "olympic_park_central_area"),
+        ("首都机场", "capital_airport"),
+        ("大兴机场", "daxing_airport"),
+        ("新国展", "ciec_new_venue"),
+        ("使馆区", "fourth_embassy_area"),
+        ("yqh", "yanqi_lake_resort"),
+        ("Capital Airport", "capital_airport"),
+        ("长安街", "changan_avenue"),
+        ("Central Axis", "central_axis"),
+        ("olympic", "olympic_park_central_area"),
+        ("一核", "one_core"),
+    ],
+)
 def test_search_finds_what_planners_type(layers, query, first):
     hits = explore.search(explore.places(layers), query)
     assert hits.iloc[0]["id"] == first, list(hits["id"])

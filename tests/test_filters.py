@@ -22,13 +22,16 @@ def specs() -> st.SearchStrategy[FilterSpec]:
     km = filters.BY_FIELD["within_km"]
     return st.builds(
         FilterSpec,
-        categories=subset(style.VENUE_CATEGORIES), districts=subset(("Dongcheng", "Xicheng", "Chaoyang")),
-        actions=subset(i18n.terms("plan_action")), statuses=subset(i18n.terms("status")),
+        categories=subset(style.VENUE_CATEGORIES),
+        districts=subset(("Dongcheng", "Xicheng", "Chaoyang")),
+        actions=subset(i18n.terms("plan_action")),
+        statuses=subset(i18n.terms("status")),
         year=st.integers(filters.YEAR_MIN, filters.YEAR_MAX),
         within_km=st.one_of(st.none(), st.floats(0.5, km.hi).map(lambda v: round(v * 2) / 2)),
         of=st.sampled_from(("venue", "point", "forbidden_city", "core")),
-        point=st.one_of(st.none(), st.tuples(st.floats(115.5, 117.5), st.floats(39.4, 41.0)).map(
-            lambda p: (round(p[0], 5), round(p[1], 5)))),
+        point=st.one_of(
+            st.none(), st.tuples(st.floats(115.5, 117.5), st.floats(39.4, 41.0)).map(lambda p: (round(p[0], 5), round(p[1], 5)))
+        ),
     )
 
 
@@ -73,9 +76,9 @@ def cli(spec: FilterSpec) -> FilterSpec:
 def test_the_command_line_reads_what_the_url_writes(spec):
     spec = canonical(spec)
     assert cli(spec) == spec
-    assert filters.problems(spec, {"districts": ("Dongcheng", "Xicheng", "Chaoyang")},
-                            ids=("forbidden_city", "core")) == ([] if spec.of != "point" or spec.point or not
-                                                                 spec.within_km else ["--of point needs --point LAT,LON"])
+    assert filters.problems(spec, {"districts": ("Dongcheng", "Xicheng", "Chaoyang")}, ids=("forbidden_city", "core")) == (
+        [] if spec.of != "point" or spec.point or not spec.within_km else ["--of point needs --point LAT,LON"]
+    )
 
 
 def test_one_limit_everywhere():
@@ -92,9 +95,11 @@ def test_one_limit_everywhere():
 
 def test_bad_url_values_fall_back_and_bad_cli_values_name_the_flag(capsys):
     assert filters.from_query({"cat": "diplomacy,zoo", "status": "dreaming"}, YEAR) == FilterSpec(
-        categories=("diplomacy",), year=YEAR)
+        categories=("diplomacy",), year=YEAR
+    )
     assert filters.problems(FilterSpec(categories=("zoo",))) == [
-        f"--category: unknown category value(s) zoo; use {', '.join(style.VENUE_CATEGORIES)}"]
+        f"--category: unknown category value(s) zoo; use {', '.join(style.VENUE_CATEGORIES)}"
+    ]
     parser = argparse.ArgumentParser()
     filters.add_arguments(parser)
     with pytest.raises(SystemExit):

@@ -88,8 +88,10 @@ def test_oversize_and_too_many_features(context):
     with pytest.raises(imports.ImportFailed) as err:
         imports.read_file("big.csv", b"a" * (imports.MAX_BYTES + 1), **context)
     assert err.value.code == "too_big" and "20.0 MB" in imports.message("too_big", "en", **err.value.kw)
-    many = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": None}]
-            * (imports.MAX_FEATURES + 1)}
+    many = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "properties": {}, "geometry": None}] * (imports.MAX_FEATURES + 1),
+    }
     with pytest.raises(imports.ImportFailed) as err:
         imports.read_file("many.geojson", json.dumps(many).encode(), **context)
     assert err.value.code in ("too_many", "too_big")
@@ -109,8 +111,11 @@ def test_random_bytes_never_crash(data, name, crs):
         pass
 
 
-SEEDS = {name: (CORPUS / "files" / name).read_bytes() for name in EXPECTED
-         if not name.startswith(("zip-bomb", "deeply")) and len((CORPUS / "files" / name).read_bytes()) < 20_000}
+SEEDS = {
+    name: (CORPUS / "files" / name).read_bytes()
+    for name in EXPECTED
+    if not name.startswith(("zip-bomb", "deeply")) and len((CORPUS / "files" / name).read_bytes()) < 20_000
+}
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -125,9 +130,9 @@ def test_mutated_corpus_files_never_crash(name, data):
         if op == "flip":
             raw[pos] = data.draw(st.integers(0, 255))
         elif op == "cut":
-            del raw[pos:pos + data.draw(st.integers(1, 50))]
+            del raw[pos : pos + data.draw(st.integers(1, 50))]
         else:
-            raw[pos:pos] = raw[pos:pos + data.draw(st.integers(1, 50))]
+            raw[pos:pos] = raw[pos : pos + data.draw(st.integers(1, 50))]
     try:
         imports.read_file(name, bytes(raw))
     except imports.ImportFailed:
@@ -147,9 +152,9 @@ def test_random_csv_rows_never_crash(rows):
 
 # --- the validate command -------------------------------------------------------------------------------
 
+
 def validate(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "geo", "validate", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run([sys.executable, "-m", "geo", "validate", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 def test_validate_exit_codes():

@@ -21,8 +21,12 @@ from tests.conftest import ROOT, free_port, stop, wait_http
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 FIRST_PARTY = {"geo", "ui", "scripts", "tests", "app"}
 # which extras a file may draw on, besides the main dependencies
-EXTRAS_FOR = {"scripts/": ("build",), "geo/bench.py": ("bench",), "geo/workspace.py": ("postgres",),
-              "tests/": ("test", "build", "bench", "postgres")}
+EXTRAS_FOR = {
+    "scripts/": ("build",),
+    "geo/bench.py": ("bench",),
+    "geo/workspace.py": ("postgres",),
+    "tests/": ("test", "build", "bench", "postgres"),
+}
 
 
 def requirement_name(req: str) -> str:
@@ -45,8 +49,12 @@ def imported_modules(path: Path) -> set[str]:
             names |= {a.name.split(".")[0] for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names.add(node.module.split(".")[0])
-        elif isinstance(node, ast.Call) and getattr(node.func, "id", "") == "__import__" and node.args \
-                and isinstance(node.args[0], ast.Constant):
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", "") == "__import__"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+        ):
             names.add(str(node.args[0].value).split(".")[0])
     return names
 
@@ -71,8 +79,10 @@ def test_every_third_party_import_is_declared():
             if not dists:
                 missing.append(f"{rel}: {module} (installed by no distribution)")
             elif not dists & allowed:
-                missing.append(f"{rel}: {module} (from {', '.join(sorted(dists))}; not declared"
-                               f"{' in dependencies or ' + '/'.join(extras) if extras else ' in dependencies'})")
+                missing.append(
+                    f"{rel}: {module} (from {', '.join(sorted(dists))}; not declared"
+                    f"{' in dependencies or ' + '/'.join(extras) if extras else ' in dependencies'})"
+                )
     assert missing == [], "undeclared imports:\n" + "\n".join(missing)
 
 
@@ -124,11 +134,16 @@ def test_readme_run_command_in_a_fresh_environment_makes_no_outbound_connection(
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     net_log = tmp_path / "net.jsonl"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "STREAMLIT"))}
-    env.update(PATH=f"{venv / 'bin'}:{env.get('PATH', '')}", VIRTUAL_ENV=str(venv),
-               BEM_TILE_CACHE=str(tmp_path / "tiles"))
+    env.update(PATH=f"{venv / 'bin'}:{env.get('PATH', '')}", VIRTUAL_ENV=str(venv), BEM_TILE_CACHE=str(tmp_path / "tiles"))
     install, run = (part.strip() for part in command.split("&&"))
-    done = subprocess.run(["bash", "-c", install + " --quiet --disable-pip-version-check"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        ["bash", "-c", install + " --quiet --disable-pip-version-check"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     # from here on, every Python process of the environment records its connection attempts
     env.update(PYTHONPATH=str(ROOT / "tests" / "netaudit"), BEM_NET_LOG=str(net_log))
     assert done.returncode == 0, done.stderr[-3000:]
@@ -136,8 +151,13 @@ def test_readme_run_command_in_a_fresh_environment_makes_no_outbound_connection(
     port = free_port()
     server_log = artifacts / "fresh-env-streamlit.log"
     with open(server_log, "w") as log:
-        server = subprocess.Popen(["bash", "-c", f"exec {run}"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                  env={**env, "STREAMLIT_SERVER_PORT": str(port)})
+        server = subprocess.Popen(
+            ["bash", "-c", f"exec {run}"],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**env, "STREAMLIT_SERVER_PORT": str(port)},
+        )
     try:
         wait_http(f"http://127.0.0.1:{port}/_stcore/health", timeout=120)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -159,12 +179,19 @@ def test_readme_run_command_in_a_fresh_environment_makes_no_outbound_connection(
         finally:
             page.close()
         out = tmp_path / "city.png"
-        snap = subprocess.run(["python", "-m", "geo", "snapshot", "--out", str(out), "--basemap", "offline"],
-                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        snap = subprocess.run(
+            ["python", "-m", "geo", "snapshot", "--out", str(out), "--basemap", "offline"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert snap.returncode == 0, snap.stderr
         assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        check = subprocess.run(["python", "-m", "geo", "check"], cwd=tmp_path, env=env, capture_output=True,
-                               text=True, timeout=300)
+        check = subprocess.run(
+            ["python", "-m", "geo", "check"], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
+        )
         assert check.returncode == 0 and "data OK" in check.stdout, check.stderr
     finally:
         stop(server, 15)
@@ -177,8 +204,10 @@ def test_readme_run_command_in_a_fresh_environment_makes_no_outbound_connection(
 def test_the_connection_recorder_sees_an_outbound_attempt(tmp_path):
     """The audit hook is not blind: a UDP connect to a public address is recorded (nothing is sent)."""
     net_log = tmp_path / "net.jsonl"
-    code = "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ntry:\n    s.connect(('192.0.2.1', 1))\n" \
-           "except OSError:\n    pass\nsocket.getaddrinfo('localhost', 80)\n"
+    code = (
+        "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ntry:\n    s.connect(('192.0.2.1', 1))\n"
+        "except OSError:\n    pass\nsocket.getaddrinfo('localhost', 80)\n"
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "tests" / "netaudit"), "BEM_NET_LOG": str(net_log)}
     subprocess.run([sys.executable, "-c", code], env=env, check=True)
     attempts = external_attempts(net_log)

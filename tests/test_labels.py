@@ -29,10 +29,17 @@ def scenes(draw):
         y = draw(st.floats(-20, 320, allow_nan=False))
         labelled = draw(st.booleans()) or not anchors
         size = (draw(st.floats(5, 160)), draw(st.floats(5, 40))) if labelled else None
-        anchors.append(Anchor(x, y, draw(st.floats(0, 8)), size, draw(st.integers(0, 30)),
-                              optional=labelled and draw(st.integers(0, 4)) == 0))
-    obstacles = [(x, y, x + w, y + h) for x, y, w, h in draw(st.lists(
-        st.tuples(st.floats(0, 380), st.floats(0, 280), st.floats(10, 120), st.floats(10, 80)), max_size=3))]
+        anchors.append(
+            Anchor(
+                x, y, draw(st.floats(0, 8)), size, draw(st.integers(0, 30)), optional=labelled and draw(st.integers(0, 4)) == 0
+            )
+        )
+    obstacles = [
+        (x, y, x + w, y + h)
+        for x, y, w, h in draw(
+            st.lists(st.tuples(st.floats(0, 380), st.floats(0, 280), st.floats(10, 120), st.floats(10, 80)), max_size=3)
+        )
+    ]
     return anchors, obstacles
 
 
@@ -45,7 +52,7 @@ def test_no_label_overlaps_a_label_a_symbol_or_the_furniture(scene):
     for i, p in enumerate(written):
         assert labels.inside(p.box, FRAME)
         assert p.box[2] - p.box[0] == pytest.approx(anchors[p.index].size[0])
-        for q in written[i + 1:]:
+        for q in written[i + 1 :]:
             assert not overlap(p.box, q.box), (p, q)
         for o in obstacles:
             assert not overlap(p.box, o), (p, o)
@@ -134,4 +141,3 @@ def test_anchors_outside_the_frame_and_symbols_without_labels_get_no_label_but_a
     out = place([outside, symbol, a], FRAME, gap=2)
     assert [p.index for p in out] == [2]
     assert out[0].direction != (1, 0) and not overlap(out[0].box, symbol_box(symbol))
-

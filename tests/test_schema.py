@@ -37,8 +37,9 @@ def data_copy(tmp_path):
 
 def run_check(data_dir, *args):
     env = {**os.environ, "BEM_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-m", "geo", "check", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "geo", "check", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def example_row() -> dict:
@@ -57,6 +58,7 @@ def append_rows(path, *rows):
 
 
 # --- the schema is the one list of fields and values, and matches the code -------------------------------
+
 
 def test_allowed_values_are_the_codes_labels_and_styles():
     sch = schema.load_schema()
@@ -81,13 +83,16 @@ def test_every_field_and_value_is_described_in_both_languages():
             assert schema.label(key, value, "zh") and schema.label(key, value, "en"), (key, value)
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda d: d["vocabularies"]["category"]["values"].append("zoo"), "value 'zoo' has no label"),
-    (lambda d: d["vocabularies"]["status"]["values"].append("demolished"), "value 'demolished' has no label"),
-    (lambda d: d["fields"]["year_open"].update(type="date"), "type 'date' is not one of"),
-    (lambda d: d["layers"]["venues"]["fields"].update(colour={}), "field 'colour' is not defined"),
-    (lambda d: d["fields"]["name_en"]["description"].pop("zh"), "needs a description in zh and en"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["vocabularies"]["category"]["values"].append("zoo"), "value 'zoo' has no label"),
+        (lambda d: d["vocabularies"]["status"]["values"].append("demolished"), "value 'demolished' has no label"),
+        (lambda d: d["fields"]["year_open"].update(type="date"), "type 'date' is not one of"),
+        (lambda d: d["layers"]["venues"]["fields"].update(colour={}), "field 'colour' is not defined"),
+        (lambda d: d["fields"]["name_en"]["description"].pop("zh"), "needs a description in zh and en"),
+    ],
+)
 def test_a_broken_schema_is_named(change, message):
     doc = json.loads(schema.SCHEMA_FILE.read_text(encoding="utf-8"))
     change(doc)
@@ -100,7 +105,7 @@ def test_the_readme_lists_the_schema():
     """The README's field list is generated from the schema (scripts/build_schema_doc.py) and up to date."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert build_schema_doc.section() in readme, "run: python scripts/build_schema_doc.py"
-    block = readme[readme.index(build_schema_doc.BEGIN):readme.index(build_schema_doc.END)]
+    block = readme[readme.index(build_schema_doc.BEGIN) : readme.index(build_schema_doc.END)]
     for layer in schema.load_schema().layers.values():
         assert f"`{layer.file}`" in block
         for field in layer.fields:
@@ -108,6 +113,7 @@ def test_the_readme_lists_the_schema():
 
 
 # --- the table ------------------------------------------------------------------------------------------
+
 
 def test_the_table_opens_in_a_spreadsheet_and_in_gdal(layers):
     raw = (ROOT / "data" / "venues.csv").read_bytes()
@@ -140,8 +146,12 @@ def test_a_venue_added_as_one_row_is_on_the_map(data_copy):
 
 def test_check_names_the_row_and_column_of_every_mistake(data_copy):
     good = example_row()
-    bad = [{**good, "id": "bad_category", "category": "expo"}, {**good, "id": "no_name", "name_zh": ""},
-           {**good, "id": "far_east", "lon": "1163.877"}, {**good, "id": "bad_year", "year_open": "20x1"}]
+    bad = [
+        {**good, "id": "bad_category", "category": "expo"},
+        {**good, "id": "no_name", "name_zh": ""},
+        {**good, "id": "far_east", "lon": "1163.877"},
+        {**good, "id": "bad_year", "year_open": "20x1"},
+    ]
     first = append_rows(data_copy / "venues.csv", *bad)
     result = run_check(data_copy)
     assert result.returncode == 1
@@ -151,16 +161,19 @@ def test_check_names_the_row_and_column_of_every_mistake(data_copy):
         "exhibition, culture, aviation",
         f"error: venues.csv, row {first + 1} (no_name), field 'name_zh': is required but empty",
         f"error: venues.csv, row {first + 2} (far_east), field 'lon': 1163.877 is outside the range (-180 to 180)",
-        f"error: venues.csv, row {first + 3} (bad_year), field 'year_open': '20x1' is not a whole number "
-        "(1400 to 2100)",
+        f"error: venues.csv, row {first + 3} (bad_year), field 'year_open': '20x1' is not a whole number (1400 to 2100)",
     ]
     assert "4 mistake(s)" in result.stderr and "Traceback" not in result.stderr
     documented = re.search(r"```text\n(error: .*)\n```", CONTRIBUTING.read_text(encoding="utf-8")).group(1)
     assert documented == lines[0].replace("bad_category", "cncc_phase_two").replace(f"row {first}", "row 29")
     with pytest.raises(DataErrors) as err:  # the app gets all of them too, reading as the first and a count
         data.load_layers(data_copy)
-    assert [(e.row, e.field) for e in err.value.errors] == [(first, "category"), (first + 1, "name_zh"),
-                                                              (first + 2, "lon"), (first + 3, "year_open")]
+    assert [(e.row, e.field) for e in err.value.errors] == [
+        (first, "category"),
+        (first + 1, "name_zh"),
+        (first + 2, "lon"),
+        (first + 3, "year_open"),
+    ]
     assert str(err.value).startswith(f"venues.csv, row {first} (bad_category), field 'category'")
     assert "(and 3 more mistakes" in str(err.value)
 
@@ -179,23 +192,33 @@ def test_row_numbers_are_the_spreadsheets_not_the_files_lines(data_copy):
     assert (err.value.row, err.value.field) == (9, "category")  # header 1, venues 2-7, blank 5 → the 7th venue is 9
 
 
-@pytest.mark.parametrize(("edit", "errors"), [
-    (lambda t: t.replace("name_en,", "name_EN,", 1),
-     [(1, "name_EN", "is not a column of this table"), (1, "name_en", "required column is missing")]),
-    (lambda t: t.replace("\r\n", ",venue\r\n").replace("border_note,venue", "border_note,role", 1),
-     [(1, "role", "is fixed by the layer (always 'venue')")]),
-    (lambda t: t.replace(",", ";"), [(1, None, "columns must be separated by commas")]),
-    (lambda t: t.replace("yanqi_lake_resort,", "yanqi_lake_resort,extra,", 1).replace(
-        "\r\nfourth", ",more\r\nfourth", 1), None),  # shifted by one cell: many mistakes, all in row 2
-])
+@pytest.mark.parametrize(
+    ("edit", "errors"),
+    [
+        (
+            lambda t: t.replace("name_en,", "name_EN,", 1),
+            [(1, "name_EN", "is not a column of this table"), (1, "name_en", "required column is missing")],
+        ),
+        (
+            lambda t: t.replace("\r\n", ",venue\r\n").replace("border_note,venue", "border_note,role", 1),
+            [(1, "role", "is fixed by the layer (always 'venue')")],
+        ),
+        (lambda t: t.replace(",", ";"), [(1, None, "columns must be separated by commas")]),
+        (
+            lambda t: t.replace("yanqi_lake_resort,", "yanqi_lake_resort,extra,", 1).replace("\r\nfourth", ",more\r\nfourth", 1),
+            None,
+        ),  # shifted by one cell: many mistakes, all in row 2
+    ],
+)
 def test_header_and_shape_mistakes_are_named(data_copy, edit, errors):
     path = data_copy / "venues.csv"
     path.write_bytes(edit(path.read_bytes().decode("utf-8-sig")).encode("utf-8-sig"))
     found, problems = data.check_layers(data_copy)
     assert found is None
     if errors is None:
-        assert {e.row for e in problems} == {2} and any("has 19 cells but the header names 17 columns" in str(e)
-                                                         for e in problems)
+        assert {e.row for e in problems} == {2} and any(
+            "has 19 cells but the header names 17 columns" in str(e) for e in problems
+        )
         return
     assert [(e.row, e.field) for e in problems] == [(row, field) for row, field, _ in errors]
     for error, (_, _, message) in zip(problems, errors):
@@ -227,9 +250,23 @@ def test_a_hand_edit_survives_a_rebuild(data_copy, tmp_path):
     venues[2]["note_en"] = "Edited by a planner."
     write_venues(data_copy / "venues.csv", venues)
     table = (data_copy / "venues.csv").read_bytes()
-    subprocess.run([sys.executable, "scripts/build_layout.py", "--out", data_copy, "--boundary",
-                    data_copy / "boundary.geojson", "--data", data_copy, "--venues-geojson", tmp_path / "v.geojson"],
-                   cwd=ROOT, check=True, timeout=300)
+    subprocess.run(
+        [
+            sys.executable,
+            "scripts/build_layout.py",
+            "--out",
+            data_copy,
+            "--boundary",
+            data_copy / "boundary.geojson",
+            "--data",
+            data_copy,
+            "--venues-geojson",
+            tmp_path / "v.geojson",
+        ],
+        cwd=ROOT,
+        check=True,
+        timeout=300,
+    )
     assert (data_copy / "venues.csv").read_bytes() == table
     assert not (data_copy / "venues.geojson").exists()
     exported = json.loads((tmp_path / "v.geojson").read_text(encoding="utf-8"))["features"]
@@ -241,9 +278,22 @@ def test_the_export_refuses_a_bad_table(data_copy, tmp_path):
     venues = read_venues(data_copy / "venues.csv")
     venues[0]["lat"] = "north"
     write_venues(data_copy / "venues.csv", venues)
-    result = subprocess.run([sys.executable, "scripts/build_layout.py", "--out", tmp_path / "out", "--data", data_copy,
-                             "--venues-geojson", tmp_path / "v.geojson"], cwd=ROOT, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "scripts/build_layout.py",
+            "--out",
+            tmp_path / "out",
+            "--data",
+            data_copy,
+            "--venues-geojson",
+            tmp_path / "v.geojson",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 1 and not (tmp_path / "v.geojson").exists()
     assert "venues.csv, row 2 (yanqi_lake_resort), field 'lat': 'north' is not a number" in result.stderr
 
@@ -253,8 +303,7 @@ def test_the_app_shows_table_mistakes_as_a_message(data_copy, monkeypatch):
     from tests.conftest import app_test
     from ui import cache
 
-    append_rows(data_copy / "venues.csv", {**example_row(), "category": "expo"}, {**example_row(), "id": "x2",
-                                                                                  "lon": "east"})
+    append_rows(data_copy / "venues.csv", {**example_row(), "category": "expo"}, {**example_row(), "id": "x2", "lon": "east"})
     monkeypatch.setattr(paths, "DATA_DIR", data_copy)
     monkeypatch.setenv("BEM_CACHE_DIR", str(data_copy.parent / "cache"))
     cache.get_layers.clear()

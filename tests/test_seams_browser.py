@@ -13,17 +13,18 @@ pytestmark = pytest.mark.browser
 
 def map_frame(page, timeout_s: float = 60):
     """The (last) streamlit-folium frame once Leaflet has drawn the vector layers."""
-    page.wait_for_function("() => { const f = [...document.querySelectorAll('iframe[src*=\"streamlit_folium\"]')]"
-                           ".pop(); const d = f && f.contentDocument; return d && d.querySelectorAll("
-                           "'.leaflet-overlay-pane path').length > 20 && d.querySelector('.bem-panel'); }",
-                           timeout=timeout_s * 1000)
+    page.wait_for_function(
+        "() => { const f = [...document.querySelectorAll('iframe[src*=\"streamlit_folium\"]')]"
+        ".pop(); const d = f && f.contentDocument; return d && d.querySelectorAll("
+        "'.leaflet-overlay-pane path').length > 20 && d.querySelector('.bem-panel'); }",
+        timeout=timeout_s * 1000,
+    )
     return page.locator('iframe[src*="streamlit_folium"]').last.element_handle().content_frame()
 
 
 def wait_reported_hidden(page, timeout_s: float = 30) -> None:
     """The app has heard the hidden layer (the map's report reran the page): the app is idle again."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                           timeout=timeout_s * 1000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_s * 1000)
 
 
 def query(page) -> dict[str, str]:
@@ -31,12 +32,10 @@ def query(page) -> dict[str, str]:
 
 
 def wait_query(page, key: str, value: str, timeout_s: float = 30) -> None:
-    page.wait_for_function(f"() => new URLSearchParams(location.search).get({key!r}) === {value!r}",
-                           timeout=timeout_s * 1000)
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get({key!r}) === {value!r}", timeout=timeout_s * 1000)
 
 
-@pytest.mark.parametrize(("start", "other", "basemap"), [("zh", "en", "offline"), ("en", "zh", "gaode"),
-                                                          ("zh", "en", "osm")])
+@pytest.mark.parametrize(("start", "other", "basemap"), [("zh", "en", "offline"), ("en", "zh", "gaode"), ("zh", "en", "osm")])
 def test_switching_the_language_keeps_the_basemap(browser, app_url, start, other, basemap):
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     try:
@@ -50,8 +49,11 @@ def test_switching_the_language_keeps_the_basemap(browser, app_url, start, other
         page.locator('[data-testid="stSidebar"] label').filter(has_text=label).first.click()
         wait_query(page, "lang", other)
         # the page settles: one map again (the old one goes when the run ends) and the app idle
-        page.wait_for_function("() => document.querySelectorAll('iframe[src*=\"streamlit_folium\"]').length === 1"
-                               " && !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60000)
+        page.wait_for_function(
+            "() => document.querySelectorAll('iframe[src*=\"streamlit_folium\"]').length === 1"
+            " && !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+            timeout=60000,
+        )
         assert query(page).get("basemap") == basemap, page.url
         page.screenshot(path=f"tests/artifacts/lang-switch-{basemap}-{other}.png")
         shown = page.get_by_test_id("stSelectbox").first.locator("input").input_value()
@@ -90,12 +92,16 @@ def test_an_import_keeps_the_map_where_the_planner_was(browser, app_url):
         page.wait_for_function("() => new URLSearchParams(location.search).get('z') !== null", timeout=30000)
         page.get_by_text("Import your own data").click()
         page.locator('section[data-testid="stFileUploaderDropzone"] input[type="file"]').set_input_files(
-            {"name": "sites.csv", "mimeType": "text/csv", "buffer": b"name,lon,lat\nA,116.39,39.91\n"})
+            {"name": "sites.csv", "mimeType": "text/csv", "buffer": b"name,lon,lat\nA,116.39,39.91\n"}
+        )
         page.get_by_role("button", name="Add to the map").click(timeout=30000)
-        page.wait_for_function("() => { const f = [...document.querySelectorAll('iframe[src*=\"streamlit_folium\"]')]"
-                               ".pop(); const d = f && f.contentDocument;"
-                               " return d && d.querySelector('.bem-panel') && d.querySelector('.bem-panel')"
-                               ".textContent.indexOf('sites.csv') >= 0; }", timeout=60000)
+        page.wait_for_function(
+            "() => { const f = [...document.querySelectorAll('iframe[src*=\"streamlit_folium\"]')]"
+            ".pop(); const d = f && f.contentDocument;"
+            " return d && d.querySelector('.bem-panel') && d.querySelector('.bem-panel')"
+            ".textContent.indexOf('sites.csv') >= 0; }",
+            timeout=60000,
+        )
         frame = map_frame(page)
         zoom, lat, lon = frame.evaluate("() => [map_div.getZoom(), map_div.getCenter().lat, map_div.getCenter().lng]")
         minx, miny, maxx, maxy = VIEWS["core"].bbox
@@ -106,7 +112,7 @@ def test_an_import_keeps_the_map_where_the_planner_was(browser, app_url):
 
 
 def test_a_click_on_an_area_sets_the_point_a_distance_is_measured_from(browser, app_url, layers):
-    """"Within N km of the point clicked": a click that lands on the One Core polygon sets the point too."""
+    """ "Within N km of the point clicked": a click that lands on the One Core polygon sets the point too."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     try:
         page.goto(f"{app_url}/?lang=en&basemap=offline&view=core&km=2&of=point")
@@ -116,9 +122,12 @@ def test_a_click_on_an_area_sets_the_point_a_distance_is_measured_from(browser, 
         import html
 
         core = html.escape(layers.core.iloc[0]["name_en"])
-        xy = frame.evaluate("""(name) => { let c = null; map_div.eachLayer(l => {
+        xy = frame.evaluate(
+            """(name) => { let c = null; map_div.eachLayer(l => {
             if (!c && l.feature && l.getBounds && l.feature.properties._tip === name) c = l.getBounds().getCenter(); });
-            const p = map_div.latLngToContainerPoint(c); return [p.x, p.y]; }""", core)
+            const p = map_div.latLngToContainerPoint(c); return [p.x, p.y]; }""",
+            core,
+        )
         box = page.locator('iframe[src*="streamlit_folium"]').last.bounding_box()
         page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
         page.wait_for_function("() => new URLSearchParams(location.search).get('pt') !== null", timeout=30000)

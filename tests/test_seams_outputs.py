@@ -30,8 +30,9 @@ def test_geojson_exports_follow_rfc_7946(layers):
             assert ccw == outer, (feature["properties"].get("id"), "outer rings counter-clockwise, holes clockwise")
             checked += 1
     assert checked >= 5
-    values = [v for f in doc["features"] for v in shapely.get_coordinates(shapely.from_geojson(
-        json.dumps(f["geometry"]))).ravel()]
+    values = [
+        v for f in doc["features"] for v in shapely.get_coordinates(shapely.from_geojson(json.dumps(f["geometry"]))).ravel()
+    ]
     longest = max(len(repr(float(v)).split(".")[1]) for v in values)
     assert longest <= 7, f"coordinates carry {longest} decimals; 7 is 1 cm"
 

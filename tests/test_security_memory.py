@@ -26,10 +26,10 @@ _XLSX_PARTS = {
     'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml"'
     ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/'
     'xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"'
-    '/></Types>',
+    "/></Types>",
     "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships {_RELS_NS}><Relationship Id="rId1" Type="'
     'http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-    '</Relationships>',
+    "</Relationships>",
     "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook {_NS} xmlns:r="http://schemas.openxmlformats'
     '.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
     "xl/_rels/workbook.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships {_RELS_NS}><Relationship '
@@ -42,26 +42,38 @@ def _inline(text: str) -> str:
     return f'<c t="inlineStr"><is><t>{text}</t></is></c>'
 
 
-def hostile_xlsx(rows: int, tag: int = 0, header: tuple[str, ...] = ("lon", "lat"), row: str = "",
-                 strings: tuple[str, ...] = ()) -> bytes:
+def hostile_xlsx(
+    rows: int, tag: int = 0, header: tuple[str, ...] = ("lon", "lat"), row: str = "", strings: tuple[str, ...] = ()
+) -> bytes:
     """A small XLSX written as an attacker would: one sheet of ``rows`` identical rows (by default an invalid
     longitude on each, one problem per row) with no cell references, which deflate packs to almost nothing,
     and an incompressible member that keeps the archive under the importer's zip-bomb ratio. ``tag`` makes
     each file different (its first data row)."""
     row = row or "<row><c><v>999</v></c><c><v>39.9</v></c></row>"
     first = row.replace("<v>999</v>", f"<v>{999 + tag}</v>", 1) if tag else row
-    sheet = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><sheetData><row>'
-             + "".join(_inline(h) for h in header) + "</row>" + first + row * (rows - 1) + "</sheetData></worksheet>")
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><sheetData><row>'
+        + "".join(_inline(h) for h in header)
+        + "</row>"
+        + first
+        + row * (rows - 1)
+        + "</sheetData></worksheet>"
+    )
     parts = dict(_XLSX_PARTS, **{"xl/worksheets/sheet1.xml": sheet})
     if strings:
-        parts["xl/sharedStrings.xml"] = (f'<?xml version="1.0" encoding="UTF-8"?><sst {_NS}>'
-                                         + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>")
+        parts["xl/sharedStrings.xml"] = (
+            f'<?xml version="1.0" encoding="UTF-8"?><sst {_NS}>' + "".join(f"<si><t>{s}</t></si>" for s in strings) + "</sst>"
+        )
         parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-            "</Relationships>", '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+            "</Relationships>",
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+        )
         parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
-            "</Types>", '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            "</Types>",
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        )
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         for name, text in parts.items():
@@ -79,6 +91,7 @@ def patient(monkeypatch):
 
 # --- problems are counted, kept up to a bound ---------------------------------------------------------------
 
+
 def test_five_hostile_xlsx_uploads_keep_the_server_bounded(layers, patient):
     files = [hostile_xlsx(200_000, tag) for tag in range(5)]
     print(f"hostile XLSX: {len(files[0]) / 1024:.0f} KB, 200,000 rows each with an invalid longitude")
@@ -88,15 +101,19 @@ def test_five_hostile_xlsx_uploads_keep_the_server_bounded(layers, patient):
     try:
         before = tracemalloc.get_traced_memory()[0]
         sessions = [{} for _ in files]  # five sessions, each keeping what the panel keeps
-        results = [cache.read_import(f"hostile-{i}.xlsx", data, "wgs84", layers, state=session)
-                   for i, (data, session) in enumerate(zip(files, sessions))]
+        results = [
+            cache.read_import(f"hostile-{i}.xlsx", data, "wgs84", layers, state=session)
+            for i, (data, session) in enumerate(zip(files, sessions))
+        ]
         gc.collect()
         grown = tracemalloc.get_traced_memory()[0] - before
     finally:
         tracemalloc.stop()
     kept = [len(pickle.dumps(session)) for session in sessions]
-    print(f"server-side memory grown by {grown / 1024:.0f} KB for five uploads; kept per session (pickled): "
-          f"{', '.join(f'{k / 1024:.1f} KB' for k in kept)}")
+    print(
+        f"server-side memory grown by {grown / 1024:.0f} KB for five uploads; kept per session (pickled): "
+        f"{', '.join(f'{k / 1024:.1f} KB' for k in kept)}"
+    )
     assert grown < 5 * 1024 * 1024  # the old code kept 200,000 problems per upload: hundreds of MB
     assert max(kept) < 512 * 1024
     for result in results:
@@ -115,8 +132,10 @@ def test_five_hostile_csv_imports_keep_what_the_worker_sends_back_bounded(layers
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        results = [imports.read_bounded(f"h{i}.csv", data, known=layers.venues, boundary=layers.boundary.union_all())
-                   for i, data in enumerate(files)]
+        results = [
+            imports.read_bounded(f"h{i}.csv", data, known=layers.venues, boundary=layers.boundary.union_all())
+            for i, data in enumerate(files)
+        ]
         gc.collect()
         grown = tracemalloc.get_traced_memory()[0] - before
     finally:
@@ -175,8 +194,12 @@ def test_the_log_counts_every_kind_and_keeps_a_bounded_list():
 def test_a_result_too_large_for_the_server_is_refused_in_the_worker(layers, patient):
     # one shared 100,000-character name on every row: each row keeps 500 characters of it (twice: the field
     # and the layer's name), far more than the file's 20 MB once read
-    data = hostile_xlsx(80_000, header=("name", "lon", "lat"), strings=("长" * 100_000,),
-                        row='<row><c t="s"><v>0</v></c><c><v>116.39</v></c><c><v>39.91</v></c></row>')
+    data = hostile_xlsx(
+        80_000,
+        header=("name", "lon", "lat"),
+        strings=("长" * 100_000,),
+        row='<row><c t="s"><v>0</v></c><c><v>116.39</v></c><c><v>39.91</v></c></row>',
+    )
     assert len(data) < imports.MAX_BYTES
     with pytest.raises(imports.ImportFailed) as err:
         cache.read_import("long-names.xlsx", data, "wgs84", layers, state={})
@@ -185,26 +208,33 @@ def test_a_result_too_large_for_the_server_is_refused_in_the_worker(layers, pati
 
 
 def test_a_streamed_sheet_keeps_only_the_columns_it_uses():
-    result = imports.read_file("s.xlsx", hostile_xlsx(10, header=("名称", "经度", "纬度"),
-                                                      row="<row><c><v>1</v></c><c><v>116.39</v></c><c><v>39.91</v></c>"
-                                                          "</row>"))
+    result = imports.read_file(
+        "s.xlsx",
+        hostile_xlsx(
+            10, header=("名称", "经度", "纬度"), row="<row><c><v>1</v></c><c><v>116.39</v></c><c><v>39.91</v></c></row>"
+        ),
+    )
     assert len(result.gdf) == 10 and "column4" not in result.gdf.columns and "名称" in result.gdf.columns
 
 
 # --- file names ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("raw", "safe"), [
-    ("bad\x00name.csv", "badname.csv"),
-    ("evil\u202egpj.csv", "evilgpj.csv"),
-    ("\u2066a\u2069\u202a\u202b\u202c\u202d\u2067\u2068b\u200b.csv", "ab.csv"),
-    ("tab\tand\nnew\rline\x1b[31m.csv", "tab and new line[31m.csv"),
-    ("../../etc/passwd.csv", "passwd.csv"),
-    ("C:\\Users\\me\\点位.xlsx", "点位.xlsx"),
-    ("\x00.csv", "upload.csv"),
-    ("", "upload"),
-    (" .. ", "upload"),
-    ("a" * 100_000 + ".geojson", "a" * (120 - len(".geojson")) + ".geojson"),  # 120 characters at most
-])
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("bad\x00name.csv", "badname.csv"),
+        ("evil\u202egpj.csv", "evilgpj.csv"),
+        ("\u2066a\u2069\u202a\u202b\u202c\u202d\u2067\u2068b\u200b.csv", "ab.csv"),
+        ("tab\tand\nnew\rline\x1b[31m.csv", "tab and new line[31m.csv"),
+        ("../../etc/passwd.csv", "passwd.csv"),
+        ("C:\\Users\\me\\点位.xlsx", "点位.xlsx"),
+        ("\x00.csv", "upload.csv"),
+        ("", "upload"),
+        (" .. ", "upload"),
+        ("a" * 100_000 + ".geojson", "a" * (120 - len(".geojson")) + ".geojson"),  # 120 characters at most
+    ],
+)
 def test_file_names_are_made_safe(raw, safe):
     assert imports.safe_name(raw) == safe
 
@@ -229,7 +259,8 @@ def test_a_hostile_file_name_in_the_app_is_shown_safely_or_refused_in_words():
     _upload(at, "evil\x00.exe", b"MZ\x90\x00")
     assert not at.exception
     assert [e.value for e in at.error] == [
-        safe.md("evil.exe: unknown file type '.exe'; use GeoJSON, GeoPackage, KML, CSV or XLSX")]
+        safe.md("evil.exe: unknown file type '.exe'; use GeoJSON, GeoPackage, KML, CSV or XLSX")
+    ]
 
 
 def _problem_table(at, lang: str):
@@ -243,7 +274,8 @@ def test_five_hostile_uploads_in_the_app_keep_the_message_and_the_session_bounde
         _upload(at, f"hostile-{tag}.xlsx", hostile_xlsx(20_000, tag))
         assert not at.exception, [e.value for e in at.exception]
         assert [w.value for w in at.warning if "read" in w.value] == [
-            safe.md(f"hostile-{tag}.xlsx: 20,000 read, 0 loaded; 20,000 errors, 0 warnings")]
+            safe.md(f"hostile-{tag}.xlsx: 20,000 read, 0 loaded; 20,000 errors, 0 warnings")
+        ]
         table = _problem_table(at, "en")
         assert len(table) == MAX_PER_KIND + 1
         assert table.iloc[-1, 1] == "field 'lon': and 19,900 more problems of this kind"
@@ -257,8 +289,7 @@ def test_five_hostile_uploads_in_the_app_keep_the_message_and_the_session_bounde
 def test_a_session_holds_a_bounded_number_of_imported_layers():
     at = app_test({"basemap": "offline", "lang": "en"}, panels=("import",))
     result = imports.read_file("x.csv", "名称,经度,纬度\n甲,116.39,39.91\n".encode())
-    at.session_state["imports"] = [imports.as_layer(result, i, "#0072B2", "square")
-                                   for i in range(imports.MAX_SESSION_LAYERS)]
+    at.session_state["imports"] = [imports.as_layer(result, i, "#0072B2", "square") for i in range(imports.MAX_SESSION_LAYERS)]
     _upload(at, "y.csv", (ROOT / "tests" / "corpus" / "files" / "gbk-chinese-headers.csv").read_bytes())
     assert not at.exception
     assert i18n.t("import_layers_full", "en").format(limit=imports.MAX_SESSION_LAYERS) in [i.value for i in at.info]

@@ -17,6 +17,7 @@ def test_an_uploads_results_never_enter_a_server_wide_cache(monkeypatch):
         def call(key, *args, **kwargs):
             seen.append((what, key))
             return real(key, *args, **kwargs)
+
         return call
 
     monkeypatch.setattr(cache, "_shown", spy(real_shown, "shown"))
@@ -32,7 +33,8 @@ def test_an_uploads_results_never_enter_a_server_wide_cache(monkeypatch):
     for km in ("1", "2", "3", "4", "5"):  # five filter sets: five shown results, five venue layer payloads
         at.query_params["km"] = km
         at.session_state["page"].filters = at.session_state["page"].filters.__class__(
-            within_km=float(km), of="one_core", year=at.session_state["page"].filters.year)
+            within_km=float(km), of="one_core", year=at.session_state["page"].filters.year
+        )
         at.run()
     assert not at.exception
     assert not any(layer.key in key or layer.digest[:16] in key for _, key in seen), seen

@@ -28,9 +28,23 @@ BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 SPLIT = re.compile("\r\n|[" + re.escape(BREAKS) + "]")
 NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 CALC = "cmd|' /C calc'!A0"
-HOSTILE = [f"ok\r={CALC}", f"ok\n={CALC}", f"ok\r\n@SUM(1+1)*{CALC}", "a\u2028+1+1", "b\u2029-1+1", "c\v=1+1",
-           "d\f=1+1", '=HYPERLINK("http://x","y")', f"\uff1d{CALC}", f"x\r\n\r\n\uff0b{CALC}", "\t=1+1", " =1+1",
-           f"\r={CALC}", "e\r\n -2+3", "f\n\t@x"]
+HOSTILE = [
+    f"ok\r={CALC}",
+    f"ok\n={CALC}",
+    f"ok\r\n@SUM(1+1)*{CALC}",
+    "a\u2028+1+1",
+    "b\u2029-1+1",
+    "c\v=1+1",
+    "d\f=1+1",
+    '=HYPERLINK("http://x","y")',
+    f"\uff1d{CALC}",
+    f"x\r\n\r\n\uff0b{CALC}",
+    "\t=1+1",
+    " =1+1",
+    f"\r={CALC}",
+    "e\r\n -2+3",
+    "f\n\t@x",
+]
 
 
 def starts_formula(text: str) -> bool:
@@ -67,6 +81,7 @@ def same_text(written: str, original: str) -> bool:
 
 # --- the map's data export: imported names and the imported file's name ----------------------------------
 
+
 def test_map_csv_export_neutralises_text_after_every_line_break(layers):
     rows = "".join(f'"{h.replace(chr(34), chr(34) * 2)}",116.{39 + i},39.91\r\n' for i, h in enumerate(HOSTILE))
     source = "=cmd|' calc'!A0.csv"  # the file's name becomes the layer's name
@@ -86,18 +101,28 @@ def test_map_csv_export_neutralises_text_after_every_line_break(layers):
 
 # --- the workspace export: property names (headers), values, layer names, sketches ---------------------
 
+
 def test_workspace_csv_export_neutralises_headers_and_cells(tmp_path):
     store = workspace.Store(f"sqlite:///{tmp_path / 'ws.gpkg'}")
     made = store.create("sheets")
     hyperlink = '=HYPERLINK("http://x","y")'
     props = {"depth\r\n-1+1": -3.5, hyperlink: f"ok\r={CALC}", "name": HOSTILE[2], "@who": "＠x", "note\u2028=1": 7}
-    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [116.4 + i / 100, 39.9]},
-                 "properties": {**props, "name": h}} for i, h in enumerate(HOSTILE)]
-    content = {"layers": [{"name": f"+{CALC}", "style": {}, "features": {"type": "FeatureCollection",
-                                                                           "features": features}}],
-               "sketches": [{"title": f"t\r={CALC}", "note": f"\uff1d{CALC}",
-                             "geometry": {"type": "Point", "coordinates": [116.5, 39.95]}}],
-               "views": [], "notes": []}
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [116.4 + i / 100, 39.9]},
+            "properties": {**props, "name": h},
+        }
+        for i, h in enumerate(HOSTILE)
+    ]
+    content = {
+        "layers": [{"name": f"+{CALC}", "style": {}, "features": {"type": "FeatureCollection", "features": features}}],
+        "sketches": [
+            {"title": f"t\r={CALC}", "note": f"\uff1d{CALC}", "geometry": {"type": "Point", "coordinates": [116.5, 39.95]}}
+        ],
+        "views": [],
+        "notes": [],
+    }
     store.save(made["id"], made["edit_token"], content, 1, "hostile")
     data = workspace.export_bytes(store.load(made["id"], made["view_token"]), "csv")
     parsed = assert_inert(data, len(HOSTILE) + 1)
@@ -113,6 +138,7 @@ def test_workspace_csv_export_neutralises_headers_and_cells(tmp_path):
 
 
 # --- the venue table's download in the app ------------------------------------------------------------
+
 
 def test_venue_table_download_neutralises_curated_names(tmp_path, monkeypatch):
     import streamlit
@@ -147,8 +173,9 @@ def test_venue_table_download_neutralises_curated_names(tmp_path, monkeypatch):
     assert not at.exception and not at.error
     parsed = assert_inert(downloads["venues.csv"], len(rows))
     names = [row[0] for row in parsed[1:]]
-    assert sorted(n.replace("'", "") for n in names if any(same_text(n, h) for h in HOSTILE)) == \
-        sorted(h.replace("'", "") for h in HOSTILE)
+    assert sorted(n.replace("'", "") for n in names if any(same_text(n, h) for h in HOSTILE)) == sorted(
+        h.replace("'", "") for h in HOSTILE
+    )
 
 
 # --- the rule itself, over random text -----------------------------------------------------------------
@@ -157,10 +184,11 @@ TEXT = st.text(alphabet=st.sampled_from(list(FORMULA + BREAKS + " \u3000'\",;a1.
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(headers=st.lists(TEXT.filter(lambda h: h not in ("geometry", "layer", "wkt", "n")), min_size=1, max_size=4,
-                        unique=True),
-       cells=st.lists(TEXT, min_size=4, max_size=16),
-       numbers=st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=4))
+@given(
+    headers=st.lists(TEXT.filter(lambda h: h not in ("geometry", "layer", "wkt", "n")), min_size=1, max_size=4, unique=True),
+    cells=st.lists(TEXT, min_size=4, max_size=16),
+    numbers=st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=4),
+)
 def test_every_cell_and_header_is_inert_for_any_text(headers, cells, numbers):
     rows = len(numbers)
     columns = {"n": numbers, "layer": [cells[i % len(cells)] for i in range(rows)]}
@@ -172,4 +200,3 @@ def test_every_cell_and_header_is_inert_for_any_text(headers, cells, numbers):
     for written, (_, original) in zip(parsed[1:], gdf.drop(columns="geometry").iterrows()):
         assert all(same_text(w, o) for w, o in zip(written[1:-1], original.iloc[1:]))
     assert [float(row[0]) for row in parsed[1:]] == numbers  # numbers are written as numbers, unchanged
-

@@ -26,17 +26,26 @@ PAYLOADS, SPLIT, MARK = TEMPLATE_PAYLOADS, TEMPLATE_SPLIT, TEMPLATE_MARK
 
 def literal(payload: str, page: str) -> bool:
     """The payload is in the page as text: as is, or as a JSON string (ours or folium's escaping)."""
-    forms = {payload, templating.dumps(payload)[1:-1], json.dumps(payload)[1:-1],
-             payload.replace("'", "\\u0027")}
+    forms = {payload, templating.dumps(payload)[1:-1], json.dumps(payload)[1:-1], payload.replace("'", "\\u0027")}
     return any(form in page for form in forms)
 
 
 def hostile_geojson(names: tuple[str, ...]) -> bytes:
-    features = [{"type": "Feature", "properties": {"name": name, "note": name},
-                 "geometry": {"type": "Point", "coordinates": [116.38 + i * 0.002, 39.90]}}
-                for i, name in enumerate(names)]
-    features.append({"type": "Feature", "properties": {"name": SPLIT[0], "note": SPLIT[1]},
-                     "geometry": {"type": "Point", "coordinates": [116.40, 39.91]}})
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"name": name, "note": name},
+            "geometry": {"type": "Point", "coordinates": [116.38 + i * 0.002, 39.90]},
+        }
+        for i, name in enumerate(names)
+    ]
+    features.append(
+        {
+            "type": "Feature",
+            "properties": {"name": SPLIT[0], "note": SPLIT[1]},
+            "geometry": {"type": "Point", "coordinates": [116.40, 39.91]},
+        }
+    )
     return json.dumps({"type": "FeatureCollection", "features": features}).encode()
 
 
@@ -79,8 +88,14 @@ def test_a_payload_as_a_file_name_stays_text_on_the_live_map(layers, in_tmp, pay
 def test_payloads_stay_text_in_the_standalone_html_export(layers, in_tmp):
     layer = hostile_layer(layers, f"{PAYLOADS[-1]}.geojson")
     for lang in ("zh", "en"):
-        spec = MapSpec(bbox=VIEWS["city"].bbox, lang=lang, basemap="offline", imported=(layer,),
-                       layers=("core", "axes", layer.key), title=PAYLOADS[1])
+        spec = MapSpec(
+            bbox=VIEWS["city"].bbox,
+            lang=lang,
+            basemap="offline",
+            imported=(layer,),
+            layers=("core", "axes", layer.key),
+            title=PAYLOADS[1],
+        )
         page = gio.export_html(layers, spec)
         for payload in PAYLOADS:
             assert literal(payload, page), payload
@@ -89,8 +104,7 @@ def test_payloads_stay_text_in_the_standalone_html_export(layers, in_tmp):
 
 def test_every_element_of_our_maps_renders_once(layers):
     layer = hostile_layer(layers, "x.geojson")
-    spec = MapSpec(lang="zh", basemap="gaode", imported=(layer,), selection="forbidden_city",
-                   filters=FilterSpec(within_km=3.0))
+    spec = MapSpec(lang="zh", basemap="gaode", imported=(layer,), selection="forbidden_city", filters=FilterSpec(within_km=3.0))
     m = webmap.build_map(layers, spec)
     templating.render_page(m)  # checks the tree before and after rendering
     for group in webmap.venue_groups(shown(layers, spec), spec, note="n"):
@@ -138,8 +152,9 @@ def test_a_workspace_named_with_a_payload_is_text_for_every_viewer(layers, in_tm
     store = workspace.Store()
     created = store.create(PAYLOADS[-1])
     ws = store.load(created["id"], created["edit_token"])
-    ws.content["sketches"].append({"title": "{% raw %}", "note": PAYLOADS[0],
-                                   "geometry": {"type": "Point", "coordinates": [116.39, 39.91]}})
+    ws.content["sketches"].append(
+        {"title": "{% raw %}", "note": PAYLOADS[0], "geometry": {"type": "Point", "coordinates": [116.39, 39.91]}}
+    )
     ws.content["views"].append({"name": "{{ 7*7 }}", "bbox": list(VIEWS["core"].bbox)})
     store.save(created["id"], created["edit_token"], ws.content, ws.version, "sketch")
     at = app_test({"lang": "en", "basemap": "offline", "ws": created["id"], "wt": created["view_token"]})
@@ -161,6 +176,7 @@ def test_the_corpus_file_of_template_payloads_imports_and_renders(layers, in_tmp
     assert set(PAYLOADS) <= set(names)  # the file is made by tests/corpus/make_corpus.py from the same tuple
     result = imports.read_file(path.name, path.read_bytes(), known=layers.venues)
     layer = imports.as_layer(result, 0, "#0072B2", "circle", label_field="name")
-    page = gio.export_html(layers, MapSpec(bbox=VIEWS["city"].bbox, lang="en", basemap="offline",
-                                           imported=(layer,), layers=(layer.key,)))
+    page = gio.export_html(
+        layers, MapSpec(bbox=VIEWS["city"].bbox, lang="en", basemap="offline", imported=(layer,), layers=(layer.key,))
+    )
     assert all(literal(n, page) for n in names)

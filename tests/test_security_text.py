@@ -47,6 +47,7 @@ def has_hidden(text: str) -> bool:
 
 # --- the helpers ---------------------------------------------------------------------------------------------
 
+
 def test_every_control_and_format_character_is_dropped_and_nothing_else():
     every = [chr(c) for c in range(0x110000)]
     invisible = "".join(c for c in every if hidden(c))
@@ -104,8 +105,15 @@ def parsed_text(markdown: str) -> list[str]:
     return out
 
 
-LINKS = [AUTOLINK, "HTTPS://EXAMPLE.COM/a?b=c", "WWW.EXAMPLE.COM", "mailto:a.b@example.com", "ftp://example.com",
-         "(see http://192.0.2.7)", "x https://a.example/y"]
+LINKS = [
+    AUTOLINK,
+    "HTTPS://EXAMPLE.COM/a?b=c",
+    "WWW.EXAMPLE.COM",
+    "mailto:a.b@example.com",
+    "ftp://example.com",
+    "(see http://192.0.2.7)",
+    "x https://a.example/y",
+]
 
 
 def test_bare_links_in_markdown_are_text_under_markdown_it_linkify():
@@ -123,20 +131,25 @@ def test_bare_links_in_markdown_are_text_under_streamlits_own_autolink_rules():
     rules = streamlit_autolink_rules()
     raw = [text for text in LINKS if not text.startswith("ftp")]  # GitHub-flavoured markdown links no ftp://
     escaped = ["\n".join(parsed_text(safe.md(text))) for text in LINKS]
-    script = (f"const rules = [{', '.join(rules)}]; const texts = JSON.parse(process.argv[1]);"
-              "console.log(JSON.stringify(texts.map(t => rules.some(r => { r.lastIndex = 0; return r.test(t); }))));")
-    run = subprocess.run(["node", "-e", script, json.dumps(raw + escaped)], capture_output=True, text=True, check=True,
-                         timeout=60)
+    script = (
+        f"const rules = [{', '.join(rules)}]; const texts = JSON.parse(process.argv[1]);"
+        "console.log(JSON.stringify(texts.map(t => rules.some(r => { r.lastIndex = 0; return r.test(t); }))));"
+    )
+    run = subprocess.run(
+        ["node", "-e", script, json.dumps(raw + escaped)], capture_output=True, text=True, check=True, timeout=60
+    )
     matched = json.loads(run.stdout)
-    assert all(matched[:len(raw)]), "Streamlit's rules no longer match raw links: the test would prove nothing"
-    assert not any(matched[len(raw):]), [t for t, m in zip(escaped, matched[len(raw):]) if m]
+    assert all(matched[: len(raw)]), "Streamlit's rules no longer match raw links: the test would prove nothing"
+    assert not any(matched[len(raw) :]), [t for t, m in zip(escaped, matched[len(raw) :]) if m]
 
 
 # --- the command line ----------------------------------------------------------------------------------------
 
+
 def cli(*args: str, **env: str) -> tuple[int, str]:
-    res = subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, timeout=300,
-                         env={**os.environ, **env})
+    res = subprocess.run(
+        [sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, timeout=300, env={**os.environ, **env}
+    )
     return res.returncode, res.stdout.decode("utf-8") + res.stderr.decode("utf-8")
 
 
@@ -166,6 +179,7 @@ def test_cli_errors_and_json_show_hidden_characters_as_escapes(tmp_path):
 
 # --- images, decks, file names ---------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def hostile_layers(layers):
     """The shipped layers with one central venue named in hidden characters (in both languages)."""
@@ -184,8 +198,16 @@ def hostile_spec(hostile_layers, **page) -> MapSpec:
     venue = hostile_layers.venues[hostile_layers.venues["name_en"] == f"venue {RLO}"].iloc[0].geometry
     x0, y0, x1, y1 = layer.gdf.total_bounds  # the imported points and the renamed venue in one view
     bbox = (min(x0, venue.x) - 0.03, min(y0, venue.y) - 0.03, max(x1, venue.x) + 0.03, max(y1, venue.y) + 0.03)
-    return MapSpec(bbox=bbox, view="", layers=(*ALL_LAYERS, layer.key), imported=(layer,), label_lang="both",
-                   title=f"{FORMAT} {RLO}", subtitle=f"{ISOLATES} {OSC8}", page=Page(1200, 800, 100, **page))
+    return MapSpec(
+        bbox=bbox,
+        view="",
+        layers=(*ALL_LAYERS, layer.key),
+        imported=(layer,),
+        label_lang="both",
+        title=f"{FORMAT} {RLO}",
+        subtitle=f"{ISOLATES} {OSC8}",
+        page=Page(1200, 800, 100, **page),
+    )
 
 
 def test_hidden_characters_never_crash_a_render_and_the_visible_text_survives(hostile_layers, tmp_path):
@@ -202,8 +224,13 @@ def test_hidden_characters_never_crash_a_render_and_the_visible_text_survives(ho
     print(text)
     assert not has_hidden(text.replace("\f", ""))
     words = " ".join(text.split())
-    for shown in ("abcdef reportgnp.exe", "abc ]8;;http://192.0.2.7/\\click]8;;\\", "legendreportgnp.exeabcdef",
-                  "venue reportgnp.exe", "故宫abcdef"):
+    for shown in (
+        "abcdef reportgnp.exe",
+        "abc ]8;;http://192.0.2.7/\\click]8;;\\",
+        "legendreportgnp.exeabcdef",
+        "venue reportgnp.exe",
+        "故宫abcdef",
+    ):
         assert shown in words, shown
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     print(fonts)
@@ -254,6 +281,7 @@ def test_legend_text_of_an_imported_layer_is_drawn_without_overrides(hostile_lay
 
 # --- Streamlit: notes on the venue card ------------------------------------------------------------------------
 
+
 def note_workspace(tmp_path, monkeypatch):
     from geo import workspace
     from ui import cache
@@ -263,8 +291,15 @@ def note_workspace(tmp_path, monkeypatch):
     store = workspace.Store()
     created = store.create("links")
     content = store.load(created["id"], created["edit_token"]).content
-    content["notes"].append({"venue": "ciec_new_venue", "status": "under_construction", "date": "2026-05-01",
-                             "source": f"{RLO} www.example.com/notice", "note": f"{AUTOLINK} {FORMAT}"})
+    content["notes"].append(
+        {
+            "venue": "ciec_new_venue",
+            "status": "under_construction",
+            "date": "2026-05-01",
+            "source": f"{RLO} www.example.com/notice",
+            "note": f"{AUTOLINK} {FORMAT}",
+        }
+    )
     store.save(created["id"], created["edit_token"], content, 1, "note")
     return created
 
@@ -274,8 +309,9 @@ def test_links_in_notes_reach_streamlit_as_text(tmp_path, monkeypatch):
 
     created = note_workspace(tmp_path, monkeypatch)
     try:
-        at = app_test({"lang": "en", "basemap": "offline", "venue": "ciec_new_venue", "ws": created["id"],
-                       "wt": created["view_token"]})
+        at = app_test(
+            {"lang": "en", "basemap": "offline", "venue": "ciec_new_venue", "ws": created["id"], "wt": created["view_token"]}
+        )
         assert not at.exception and not at.error
         notes = [m.value for m in at.sidebar.markdown if "192.0.2.7" in m.value.replace("\\", "")]
         assert len(notes) == 1
@@ -298,8 +334,7 @@ def test_links_in_notes_stay_text_in_the_browser(browser, artifacts, tmp_path, m
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
         try:
-            page.goto(f"{url}/?basemap=offline&lang=en&venue=ciec_new_venue&ws={created['id']}"
-                      f"&wt={created['view_token']}")
+            page.goto(f"{url}/?basemap=offline&lang=en&venue=ciec_new_venue&ws={created['id']}&wt={created['view_token']}")
             note = page.locator('[data-testid="stSidebar"] li', has_text="192.0.2.7").first
             note.wait_for(timeout=90_000)
             shown = note.inner_text()

@@ -45,13 +45,18 @@ def png(width: int = 256, height: int = 256, colour=(90, 140, 200)) -> bytes:
 def huge_png(side: int) -> bytes:
     """A valid one-colour 1-bit PNG of side x side pixels, tens of KB on the wire, written row by row so the
     test never holds its pixels (Pillow would need side * side bytes to make it)."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
 
     row, packer = b"\x00" * (1 + (side + 7) // 8), zlib.compressobj(9)
     idat = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))
-            + chunk(b"IDAT", idat) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0))
+        + chunk(b"IDAT", idat)
+        + chunk(b"IEND", b"")
+    )
 
 
 GOOD = png()
@@ -139,8 +144,9 @@ def cached_files(cache: Path) -> list[Path]:
 
 # --- 1. one total deadline, however the server dribbles ------------------------------------------------
 
-SLOW_HEADERS = (b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: %d\r\nX-Pad: " % len(GOOD)
-                + b"p" * 200 + b"\r\n\r\n")
+SLOW_HEADERS = (
+    b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: %d\r\nX-Pad: " % len(GOOD) + b"p" * 200 + b"\r\n\r\n"
+)
 
 
 @pytest.mark.parametrize("where", ["headers", "body"])
@@ -160,8 +166,7 @@ def test_a_slowloris_tile_server_cannot_outlast_the_deadline(monkeypatch, tile_c
 
     limit = tiles.DEADLINE_S + 3.0  # the deadline, its 1 s margin and some slack
     with serve(answer) as (server, url):
-        result, took = bounded(lambda: tiles.fetch_mosaic(f"{url}/osm/{{z}}/{{x}}/{{y}}.png", BOUNDS, WIDTH_PX),
-                               limit)
+        result, took = bounded(lambda: tiles.fetch_mosaic(f"{url}/osm/{{z}}/{{x}}/{{y}}.png", BOUNDS, WIDTH_PX), limit)
         print(f"{where}/{which}: mosaic returned in {took:.2f} s (deadline {tiles.DEADLINE_S} s)")
         for _ in range(40):  # the downloads themselves stopped too (no thread left reading): bounded poll
             if server.open == 0:
@@ -182,9 +187,29 @@ def tls(tmp_path, monkeypatch) -> ssl.SSLContext:
     if not shutil.which("openssl"):
         pytest.skip("needs the openssl command to make a certificate")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # read by every default client context
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
@@ -201,13 +226,15 @@ def test_https_tiles_are_fetched_and_bounded_the_same_way(monkeypatch, tile_cach
         return dribble(handler, SLOW_HEADERS + GOOD, 0.2)
 
     with serve(answer, tls) as (server, url):
-        result, took = bounded(lambda: tiles.fetch_mosaic(f"{url}/osm/{{z}}/{{x}}/{{y}}.png", BOUNDS, WIDTH_PX),
-                               tiles.DEADLINE_S + 3.0)
+        result, took = bounded(
+            lambda: tiles.fetch_mosaic(f"{url}/osm/{{z}}/{{x}}/{{y}}.png", BOUNDS, WIDTH_PX), tiles.DEADLINE_S + 3.0
+        )
     print(f"https: mosaic returned in {took:.2f} s (deadline {tiles.DEADLINE_S} s)")
     assert result.ok is True and result.fetched == 1 and result.failed == len(coords()) - 1 > 0
 
 
 # --- 2. redirects stay within the tile's origin ---------------------------------------------------------
+
 
 def test_redirects_stay_within_the_tiles_origin(tile_cache):
     def elsewhere(handler, n):
@@ -218,14 +245,19 @@ def test_redirects_stay_within_the_tiles_origin(tile_cache):
 
         def answer(handler, n):
             kind, rest = handler.path.strip("/").split("/", 1)
-            targets = {"other-port": f"{other_url}/{rest}", "other-host": f"http://localhost:{port}/{rest}",
-                       "other-scheme": f"https://127.0.0.1:{handler.server.server_address[1]}/good/{rest}",
-                       "same": f"/good/{rest}", "loop": handler.path}
+            targets = {
+                "other-port": f"{other_url}/{rest}",
+                "other-host": f"http://localhost:{port}/{rest}",
+                "other-scheme": f"https://127.0.0.1:{handler.server.server_address[1]}/good/{rest}",
+                "same": f"/good/{rest}",
+                "loop": handler.path,
+            }
             if kind == "good":
                 return handler.send_body(GOOD)
             return handler.send_body(b"", 302, Location=targets[kind])
 
         with serve(answer) as (_, url):
+
             def mosaic(kind):
                 return tiles.fetch_mosaic(f"{url}/{kind}/{{z}}/{{x}}/{{y}}.png", BOUNDS, WIDTH_PX)
 
@@ -240,6 +272,7 @@ def test_redirects_stay_within_the_tiles_origin(tile_cache):
 
 
 # --- 3. pixel size checked before decoding; nothing bad cached, nothing cached trusted --------------------
+
 
 @pytest.mark.parametrize("side", [20000, 9000, 2000])
 def test_a_tile_with_a_huge_pixel_size_is_missing_and_never_cached(tile_cache, side):
@@ -280,15 +313,21 @@ def test_a_bad_cached_tile_is_not_trusted_but_fetched_again(tile_cache):
 def test_a_cli_snapshot_over_a_bomb_tile_server_falls_back_to_vectors(tmp_path, tile_cache):
     bomb = huge_png(20000)
     with serve(lambda handler, n: handler.send_body(bomb)) as (_, url):
-        res = subprocess.run([sys.executable, "-m", "geo", "snapshot", "--out", str(tmp_path / "m.png"),
-                              "--basemap", "osm", "--size", "800x600"], cwd=ROOT, capture_output=True, text=True,
-                             timeout=300, env={**os.environ, "BEM_TILE_MIRROR": url})
+        res = subprocess.run(
+            [sys.executable, "-m", "geo", "snapshot", "--out", str(tmp_path / "m.png"), "--basemap", "osm", "--size", "800x600"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "BEM_TILE_MIRROR": url},
+        )
     assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
     assert "note:" in res.stderr and (tmp_path / "m.png").stat().st_size > 1000
     assert cached_files(tile_cache) == []
 
 
 # --- the body and the scheme ------------------------------------------------------------------------------
+
 
 def test_a_tile_body_is_capped_with_or_without_a_content_length(monkeypatch, tile_cache):
     monkeypatch.setattr(tiles, "MAX_TILE_BYTES", 256 * 1024)
@@ -322,8 +361,11 @@ def test_only_http_tiles_are_fetched(tmp_path, tile_cache):
     local = tmp_path / "local" / "14" / "1"
     local.mkdir(parents=True)
     (local / "2.png").write_bytes(GOOD)
-    for template in (f"file://{tmp_path}/local/{{z}}/{{x}}/{{y}}.png", "ftp://127.0.0.1:9/{z}/{x}/{y}.png",
-                     "data:image/png;base64,AAAA{z}{x}{y}"):
+    for template in (
+        f"file://{tmp_path}/local/{{z}}/{{x}}/{{y}}.png",
+        "ftp://127.0.0.1:9/{z}/{x}/{y}.png",
+        "data:image/png;base64,AAAA{z}{x}{y}",
+    ):
         with pytest.raises(ValueError, match="only http"):  # tiles.BadTile
             tiles.fetch_tile(template, 14, 1, 2, "", 2.0)
     assert cached_files(tile_cache) == []
@@ -331,11 +373,20 @@ def test_only_http_tiles_are_fetched(tmp_path, tile_cache):
 
 # --- 4. no user name or password in the mirror URL -------------------------------------------------------
 
-@pytest.mark.parametrize("mirror", ["http://user:s3cret-pw@127.0.0.1:9/tiles", "https://s3cret-pw@tiles.intranet",
-                                    "http://:s3cret-pw@tiles.intranet/osm"])
+
+@pytest.mark.parametrize(
+    "mirror",
+    ["http://user:s3cret-pw@127.0.0.1:9/tiles", "https://s3cret-pw@tiles.intranet", "http://:s3cret-pw@tiles.intranet/osm"],
+)
 def test_a_tile_mirror_with_a_password_is_refused_at_start(monkeypatch, mirror):
-    res = subprocess.run([sys.executable, "-m", "geo", "check"], cwd=ROOT, capture_output=True, text=True,
-                         timeout=300, env={**os.environ, "BEM_TILE_MIRROR": mirror})
+    res = subprocess.run(
+        [sys.executable, "-m", "geo", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "BEM_TILE_MIRROR": mirror},
+    )
     assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
     assert "BEM_TILE_MIRROR" in res.stderr and "user name or password" in res.stderr and "不能包含" in res.stderr
     assert "s3cret" not in res.stderr  # the message never repeats the secret
@@ -374,6 +425,7 @@ def test_a_basemap_and_its_label_layer_share_one_deadline(monkeypatch, layers):
     def ok(*args, deadline=None, **kwargs):
         calls.append(deadline)
         from PIL import Image
+
         return tiles.TileResult(ok=True, image=Image.new("RGB", (256, 256)), extent=(1.29e7, 1.3e7, 4.8e6, 4.9e6))
 
     monkeypatch.setattr(tiles, "fetch_mosaic", ok)

@@ -21,14 +21,17 @@ from tests.conftest import ROOT
 
 TODAY = mapspec.dt.date(2026, 11, 29)
 GOLDEN = ROOT / "tests" / "golden"
-SIZES = {"1080p": Page(1920, 1080, 150), "4k": Page(3840, 2160, 300), "a3-landscape-300": Page(4961, 3508, 300),
-         "a4-portrait-150": Page(1240, 1754, 150)}
+SIZES = {
+    "1080p": Page(1920, 1080, 150),
+    "4k": Page(3840, 2160, 300),
+    "a3-landscape-300": Page(4961, 3508, 300),
+    "a4-portrait-150": Page(1240, 1754, 150),
+}
 PLAN_VENUES = ("diplomacy", "exhibition", "culture", "aviation")
 
 
 def spec_of(view: str, page: Page, lang: str = "zh") -> MapSpec:
-    return MapSpec(bbox=VIEWS[view].bbox, view=view, label_lang=lang, lang="en" if lang == "en" else "zh",
-                   page=page, today=TODAY)
+    return MapSpec(bbox=VIEWS[view].bbox, view=view, label_lang=lang, lang="en" if lang == "en" else "zh", page=page, today=TODAY)
 
 
 def pdf_text(data: bytes) -> str:
@@ -58,7 +61,7 @@ def test_labels_never_overlap_each_other_or_the_furniture(layers, view, size, la
     report = snap.labels
     boxes = report.boxes
     for i, a in enumerate(boxes):
-        for b in boxes[i + 1:]:
+        for b in boxes[i + 1 :]:
             assert not overlap(a, b), f"labels overlap: {a} {b}"
     for f in report.furniture:
         for a in boxes:
@@ -80,7 +83,7 @@ def inside(a, b) -> bool:
 def test_city_view_fills_a_slide_and_has_its_inset(layers):
     snap = snapshot.render(layers, spec_of("city", SIZES["1080p"]), "png")
     img = np.asarray(Image.open(io.BytesIO(snap.data)).convert("RGB")).astype(int)
-    dark = (img.sum(axis=2) < 200)  # the municipal boundary and the text are near-black
+    dark = img.sum(axis=2) < 200  # the municipal boundary and the text are near-black
     rows = np.nonzero(dark[:, 700:1300].any(axis=1))[0]
     assert rows.max() - rows.min() > 0.8 * 1080, "the municipality does not fill the slide's height"
     x0, y0 = snap.transform(115.42, 40.0)
@@ -94,8 +97,9 @@ def test_svg_renders_in_rsvg_like_the_png(layers, view, tmp_path):
     """Compared at half resolution (2x2 box average: Agg and cairo anti-alias text edges differently).
     Tolerance: mean absolute difference under 6 of 255 per channel; under 4 % of pixels differ by more than 64."""
     spec = spec_of(view, Page(1280, 720, 100), "both")
-    png = np.asarray(Image.open(io.BytesIO(snapshot.render(layers, spec, "png").data)).convert("RGB")
-                     .resize((640, 360), Image.BOX)).astype(int)
+    png = np.asarray(
+        Image.open(io.BytesIO(snapshot.render(layers, spec, "png").data)).convert("RGB").resize((640, 360), Image.BOX)
+    ).astype(int)
     svg = tmp_path / "map.svg"
     svg.write_bytes(snapshot.render(layers, spec, "svg").data)
     out = tmp_path / "map-rsvg.png"
@@ -109,16 +113,17 @@ def test_svg_renders_in_rsvg_like_the_png(layers, view, tmp_path):
 def test_imported_points_lines_and_polygons_appear_in_snapshots(layers):
     from geo import imports
 
-    data = (b'{"type":"FeatureCollection","features":['
-            b'{"type":"Feature","properties":{"name":"site"},"geometry":{"type":"Point","coordinates":[116.30,39.95]}},'
-            b'{"type":"Feature","properties":{"name":"route"},"geometry":{"type":"LineString",'
-            b'"coordinates":[[116.32,39.88],[116.45,39.90]]}},'
-            b'{"type":"Feature","properties":{"name":"zone"},"geometry":{"type":"Polygon","coordinates":'
-            b'[[[116.40,39.93],[116.44,39.93],[116.44,39.96],[116.40,39.96],[116.40,39.93]]]}}]}')
+    data = (
+        b'{"type":"FeatureCollection","features":['
+        b'{"type":"Feature","properties":{"name":"site"},"geometry":{"type":"Point","coordinates":[116.30,39.95]}},'
+        b'{"type":"Feature","properties":{"name":"route"},"geometry":{"type":"LineString",'
+        b'"coordinates":[[116.32,39.88],[116.45,39.90]]}},'
+        b'{"type":"Feature","properties":{"name":"zone"},"geometry":{"type":"Polygon","coordinates":'
+        b"[[[116.40,39.93],[116.44,39.93],[116.44,39.96],[116.40,39.96],[116.40,39.93]]]}}]}"
+    )
     result = imports.read_file("mixed.geojson", data, known=layers.venues, boundary=layers.boundary.union_all())
     layer = imports.as_layer(result, 0, "#7B00FF", "square")
-    spec = replace(spec_of("core", Page(1000, 800, 100)), layers=(*mapspec.ALL_LAYERS, layer.key),
-                   imported=(layer,))
+    spec = replace(spec_of("core", Page(1000, 800, 100)), layers=(*mapspec.ALL_LAYERS, layer.key), imported=(layer,))
     img = np.asarray(Image.open(io.BytesIO(snapshot.render(layers, spec, "png").data)).convert("RGB")).astype(int)
     purple = np.abs(img - np.array([0x7B, 0x00, 0xFF])).sum(axis=2) < 60
     assert purple.sum() > 400  # line and polygon outline in the planner's colour
@@ -128,8 +133,26 @@ def test_deck_has_the_chosen_slides_each_with_a_picture_and_notes(layers, tmp_pa
     from pptx import Presentation
 
     out = tmp_path / "talk.pptx"
-    res = subprocess.run([sys.executable, "-m", "geo", "deck", "--out", str(out), "--views", "city,central-axis",
-                          "--lang", "both", "--aspect", "4:3"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "geo",
+            "deck",
+            "--out",
+            str(out),
+            "--views",
+            "city,central-axis",
+            "--lang",
+            "both",
+            "--aspect",
+            "4:3",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode == 0, res.stderr
     prs = Presentation(str(out))
     assert round(prs.slide_width / prs.slide_height, 2) == round(4 / 3, 2)
@@ -155,9 +178,13 @@ def test_atlas_has_a_page_per_view_with_selectable_text(layers, tmp_path):
 
 
 def test_bad_deck_and_atlas_arguments_exit_2(tmp_path):
-    for args in (["deck", "--out", str(tmp_path / "x.pdf")], ["deck", "--out", str(tmp_path / "x.pptx"), "--views", "moon"],
-                 ["atlas", "--out", str(tmp_path / "x.pdf"), "--per", "street"], ["atlas", "--out", str(tmp_path / "x.pptx")],
-                 ["deck", "--out", str(tmp_path / "x.pptx"), "--aspect", "21:9"]):
+    for args in (
+        ["deck", "--out", str(tmp_path / "x.pdf")],
+        ["deck", "--out", str(tmp_path / "x.pptx"), "--views", "moon"],
+        ["atlas", "--out", str(tmp_path / "x.pdf"), "--per", "street"],
+        ["atlas", "--out", str(tmp_path / "x.pptx")],
+        ["deck", "--out", str(tmp_path / "x.pptx"), "--aspect", "21:9"],
+    ):
         res = subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True)
         assert res.returncode == 2 and res.stderr.startswith("error: ") and "Traceback" not in res.stderr, args
 

@@ -47,8 +47,9 @@ def test_image_is_not_blank(layers):
     assert len(colours) > 50
 
 
-@pytest.mark.parametrize(("paper", "points"), [("a4-landscape", (841.9, 595.3)), ("a4-portrait", (595.3, 841.9)),
-                                               ("a3-landscape", (1190.6, 841.9))])
+@pytest.mark.parametrize(
+    ("paper", "points"), [("a4-landscape", (841.9, 595.3)), ("a4-portrait", (595.3, 841.9)), ("a3-landscape", (1190.6, 841.9))]
+)
 def test_pdf_page_size(layers, paper, points):
     w, h = snapshot.paper_size(paper, 300)
     data = snapshot.render(layers, spec(width_px=w, height_px=h, dpi=300, bbox=VIEWS["core"].bbox), "pdf").data
@@ -86,8 +87,9 @@ def test_the_shipped_font_covers_every_character_we_print():
 
     from tests.conftest import ROOT
 
-    text = "".join(json.dumps(json.loads(p.read_text(encoding="utf-8")), ensure_ascii=False)
-                   for p in (ROOT / "data").glob("*.geojson"))
+    text = "".join(
+        json.dumps(json.loads(p.read_text(encoding="utf-8")), ensure_ascii=False) for p in (ROOT / "data").glob("*.geojson")
+    )
     text += (ROOT / "data" / "venues.csv").read_text(encoding="utf-8-sig")  # the curated table
     missing = {c for c in text if "\u4e00" <= c <= "\u9fff" and ord(c) not in charmap}
     assert not missing
@@ -102,17 +104,32 @@ def venue_pixels(snap, layers, key):
 def test_venue_symbols_land_where_their_coordinates_project(layers, basemap, monkeypatch):
     """Draw only the aviation hubs (black triangles) and find them in the pixels."""
     monkeypatch.setenv("BEM_TILE_MIRROR", "http://127.0.0.1:9")  # unreachable: vector only
-    s = spec(width_px=1000, height_px=800, layers=("aviation",), basemap=basemap, bbox=VIEWS["airports"].bbox,
-             furniture=snapshot.Furniture(legend=False, scale_bar=False, north_arrow=False, attribution=False,
-                                          date=False, source=False, labels=False, inset=False,
-                                          locator=False), title="")
+    s = spec(
+        width_px=1000,
+        height_px=800,
+        layers=("aviation",),
+        basemap=basemap,
+        bbox=VIEWS["airports"].bbox,
+        furniture=snapshot.Furniture(
+            legend=False,
+            scale_bar=False,
+            north_arrow=False,
+            attribution=False,
+            date=False,
+            source=False,
+            labels=False,
+            inset=False,
+            locator=False,
+        ),
+        title="",
+    )
     snap = snapshot.render(layers, s, "png")
     img = np.asarray(Image.open(io.BytesIO(snap.data)).convert("RGB")).astype(int)
     dark = img.sum(axis=2) < 60
     for px, py in venue_pixels(snap, layers, "aviation"):
         x, y = round(px), round(py)
-        assert dark[y - 4:y + 5, x - 4:x + 5].mean() > 0.5, (basemap, px, py)
-        assert not dark[y - 40:y - 25, x - 40:x - 25].any()  # and not everywhere
+        assert dark[y - 4 : y + 5, x - 4 : x + 5].mean() > 0.5, (basemap, px, py)
+        assert not dark[y - 40 : y - 25, x - 40 : x - 25].any()  # and not everywhere
 
 
 def test_gcj_basemap_shifts_the_symbols_by_the_datum_offset(layers, monkeypatch):
@@ -127,10 +144,25 @@ def test_gcj_basemap_shifts_the_symbols_by_the_datum_offset(layers, monkeypatch)
 def test_tiles_from_a_local_server_are_drawn_and_cached(layers, monkeypatch):
     with tile_server((116.391083, 39.907333)) as (url, requests):
         monkeypatch.setenv("BEM_TILE_MIRROR", url)
-        s = spec(width_px=800, height_px=600, basemap="osm", bbox=VIEWS["central-axis"].bbox, layers=(),
-                 furniture=snapshot.Furniture(legend=False, scale_bar=False, north_arrow=False, attribution=False,
-                                              date=False, source=False, labels=False, inset=False,
-                                          locator=False), title="")
+        s = spec(
+            width_px=800,
+            height_px=600,
+            basemap="osm",
+            bbox=VIEWS["central-axis"].bbox,
+            layers=(),
+            furniture=snapshot.Furniture(
+                legend=False,
+                scale_bar=False,
+                north_arrow=False,
+                attribution=False,
+                date=False,
+                source=False,
+                labels=False,
+                inset=False,
+                locator=False,
+            ),
+            title="",
+        )
         first = snapshot.render(layers, s, "png")
         n = len(requests)
         second = snapshot.render(layers, s, "png")
@@ -171,11 +203,18 @@ def test_a_slow_tile_server_is_cut_off(layers, monkeypatch):
         server.close()
 
 
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"width_px": 10}, "too small"), ({"width_px": 20000, "height_px": 20000}, "too large"),
-    ({"dpi": 5}, "dpi"), ({"lang": "fr"}, "lang"), ({"layers": ("nope",)}, "unknown layer"),
-    ({"basemap": "bing"}, "unknown basemap"), ({"bbox": (117, 40, 116, 39)}, "empty bbox"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"width_px": 10}, "too small"),
+        ({"width_px": 20000, "height_px": 20000}, "too large"),
+        ({"dpi": 5}, "dpi"),
+        ({"lang": "fr"}, "lang"),
+        ({"layers": ("nope",)}, "unknown layer"),
+        ({"basemap": "bing"}, "unknown basemap"),
+        ({"bbox": (117, 40, 116, 39)}, "empty bbox"),
+    ],
+)
 def test_impossible_requests_are_refused(layers, kwargs, message):
     with pytest.raises(snapshot.SnapshotError, match=message):
         snapshot.render(layers, spec(**kwargs), "png")
@@ -204,15 +243,19 @@ def test_snapshot_symbols_rank_their_labels_as_the_live_map_does(layers):
 
     from geo import imports, mapspec
 
-    data = (b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"site"},'
-            b'"geometry":{"type":"Point","coordinates":[116.30,39.95]}}]}')
-    layer = imports.as_layer(imports.read_file("site.geojson", data, known=layers.venues,
-                                               boundary=layers.boundary.union_all()), 0, "#7B00FF", "square")
+    data = (
+        b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"site"},'
+        b'"geometry":{"type":"Point","coordinates":[116.30,39.95]}}]}'
+    )
+    layer = imports.as_layer(
+        imports.read_file("site.geojson", data, known=layers.venues, boundary=layers.boundary.union_all()), 0, "#7B00FF", "square"
+    )
     s = MapSpec(layers=(*mapspec.ALL_LAYERS, layer.key), imported=(layer,), label_lang="zh")
     result = mapspec.shown(layers, s)
     ax = Figure().add_axes((0, 0, 1, 1))
-    rows = snapshot.draw_layers(ax, layers, result, s.extra_styles, {x.key: x.gdf for x in result.imported}, "wgs84",
-                                1.0, "zh")
-    expected = {name: webmap.label_priority(style.get_style(cat))
-                for name, cat in zip(layers.venues["name_zh"], layers.venues["category"])}
+    rows = snapshot.draw_layers(ax, layers, result, s.extra_styles, {x.key: x.gdf for x in result.imported}, "wgs84", 1.0, "zh")
+    expected = {
+        name: webmap.label_priority(style.get_style(cat))
+        for name, cat in zip(layers.venues["name_zh"], layers.venues["category"])
+    }
     assert {r.label: r.priority for r in rows} == {**expected, "site": webmap.label_priority(layer.style)}

@@ -45,15 +45,17 @@ def test_language_is_not_mixed(rendered):
 
 
 def test_only_local_assets(rendered):
-    srcs = re.findall(r'<script[^>]+src="([^"]+)"', rendered["en"]) + re.findall(r'<link[^>]+href="([^"]+)"',
-                                                                                  rendered["en"])
+    srcs = re.findall(r'<script[^>]+src="([^"]+)"', rendered["en"]) + re.findall(r'<link[^>]+href="([^"]+)"', rendered["en"])
     assert "assets/leaflet/leaflet.js" in srcs and "assets/leaflet/leaflet.css" in srcs
     assert {s.split("/")[0] for s in srcs} <= {"assets", "vendor"}
     for src in srcs:  # every file exists where the app serves it from
         if src.startswith("vendor/"):
             assert (assets.VENDOR_DIR / src.removeprefix("vendor/")).is_file(), src
-    assert {"vendor/leaflet.fullscreen@3.0.0/Control.FullScreen.js", "vendor/leaflet-measure@2.1.7/leaflet-measure.js",
-            "vendor/leaflet-minimap@3.6.1/Control.MiniMap.min.js"} <= set(srcs)
+    assert {
+        "vendor/leaflet.fullscreen@3.0.0/Control.FullScreen.js",
+        "vendor/leaflet-measure@2.1.7/leaflet-measure.js",
+        "vendor/leaflet-minimap@3.6.1/Control.MiniMap.min.js",
+    } <= set(srcs)
     assert "cdn" not in rendered["en"].lower()
 
 
@@ -92,13 +94,16 @@ def test_tianditu_without_a_key_shows_no_broken_tiles(layers, monkeypatch):
 def test_tile_mirror_replaces_every_tile_server(layers, monkeypatch):
     monkeypatch.setenv(basemaps.MIRROR_ENV, "http://127.0.0.1:9/tiles/")
     tiles = tile_layers(webmap.build_map(layers, MapSpec(lang="en", basemap="gaode_satellite")))
-    assert [t.tiles for t in tiles] == ["http://127.0.0.1:9/tiles/gaode_satellite/{z}/{x}/{y}.png",
-                                        "http://127.0.0.1:9/tiles/gaode_satellite-labels/{z}/{x}/{y}.png"]
+    assert [t.tiles for t in tiles] == [
+        "http://127.0.0.1:9/tiles/gaode_satellite/{z}/{x}/{y}.png",
+        "http://127.0.0.1:9/tiles/gaode_satellite-labels/{z}/{x}/{y}.png",
+    ]
 
 
 def overlay_coords(m: folium.Map, key: str, lang: str = "en") -> dict[str, list]:
-    group = next(c for c in m._children.values()
-                 if isinstance(c, folium.FeatureGroup) and c.layer_name == style.get_style(key).label(lang))
+    group = next(
+        c for c in m._children.values() if isinstance(c, folium.FeatureGroup) and c.layer_name == style.get_style(key).label(lang)
+    )
     geojson = next(c for c in group._children.values() if isinstance(c, templating.GeoLayer))
     return {f["properties"]["_tip"]: f["geometry"]["coordinates"] for f in geojson.data["features"]}
 
@@ -144,7 +149,7 @@ def test_offline_basemap_has_no_tiles(layers):
 
 def test_names_are_text_not_markup(layers):
     evil = layers.venues.copy()
-    evil.loc[evil.index[0], "name_en"] = '<img src=x onerror=alert(1)>'
+    evil.loc[evil.index[0], "name_en"] = "<img src=x onerror=alert(1)>"
     evil.loc[evil.index[0], "plan_sentence"] = "</script><script>alert(2)</script>"
     doc = webcontent.to_display_geojson(evil, "diplomacy", "en", curated=True)
     props = doc["features"][0]["properties"]
@@ -174,15 +179,16 @@ def test_point_symbols_follow_the_style(layers):
 
 def test_the_asset_bundle_joins_the_served_files_in_order(tmp_path):
     """The live map loads Leaflet, then one script bundle and one style bundle (no icon requests)."""
-    js = [assets.VENDOR_DIR / "leaflet.fullscreen@3.0.0" / "Control.FullScreen.js",
-          assets.VENDOR_DIR / "bem-map" / "bem-map.js"]
+    js = [assets.VENDOR_DIR / "leaflet.fullscreen@3.0.0" / "Control.FullScreen.js", assets.VENDOR_DIR / "bem-map" / "bem-map.js"]
     name = assets.write_bundle(js, ".js", tmp_path)
     text = (tmp_path / name).read_text(encoding="utf-8")
     first, second = (p.read_text(encoding="utf-8") for p in js)
     assert text.index(first[:200]) < text.index(second[:200])  # in the order given
     assert assets.write_bundle(js, ".js", tmp_path) == name  # named by content: the same files, the same name
-    css = [assets.VENDOR_DIR / "leaflet.fullscreen@3.0.0" / "Control.FullScreen.css",
-           assets.VENDOR_DIR / "leaflet-minimap@3.6.1" / "Control.MiniMap.min.css"]
+    css = [
+        assets.VENDOR_DIR / "leaflet.fullscreen@3.0.0" / "Control.FullScreen.css",
+        assets.VENDOR_DIR / "leaflet-minimap@3.6.1" / "Control.MiniMap.min.css",
+    ]
     style_text = (tmp_path / assets.write_bundle(css, ".css", tmp_path)).read_text(encoding="utf-8")
     assert "data:image/svg+xml;base64," in style_text
     assert not re.search(r"url\((?!data:)[^)]*\.(svg|png)", style_text)  # no relative image left to fetch
@@ -214,8 +220,11 @@ def webmap_scripts(m) -> list[tuple[str, str]]:
 
     templating.render_page(m)
     scripts = m.get_root().script._children
-    return [(type(e).__name__, JSON_STRING.sub('""', scripts[e.get_name()].render()).strip())
-            for e in assets._walk(m) if type(e).__module__ == mapelements.__name__]
+    return [
+        (type(e).__name__, JSON_STRING.sub('""', scripts[e.get_name()].render()).strip())
+        for e in assets._walk(m)
+        if type(e).__module__ == mapelements.__name__
+    ]
 
 
 def test_our_elements_are_glue_calling_bem_map_js(layers):
@@ -234,7 +243,8 @@ def test_our_elements_are_glue_calling_bem_map_js(layers):
         call = re.fullmatch(r"(?:\w+\.addLayer\(new )?BEM\.\w+\((.*)\);", code, flags=re.S)
         assert call and not re.search(r"\bfunction\b|=>|\bvar\b|;", call.group(1)), (name, code[:300])
     assert {"LayerPanel", "MousePosition", "MiniMap", "LazyMeasure", "FitView", "MapNote", "_RemoveAfterAdd"} <= {
-        name for name, _ in found}
+        name for name, _ in found
+    }
     assert re.fullmatch(r"BEM\.layerOrder\(\[.*\]\)", str(control.options["sortFunction"]), flags=re.S)
     bem_map = (assets.VENDOR_DIR / "bem-map" / "bem-map.js").read_text(encoding="utf-8")
     for name in ("layerPanel", "readout", "miniMap", "lazyMeasure", "removeSoon", "layerOrder", "FitView", "Note"):

@@ -77,8 +77,11 @@ def read_import(name: str, data_: bytes, crs: str, layers: data.Layers, state=No
     if kept is None or kept[0] != key:
         state.pop(IMPORT_KEY, None)  # the previous upload's result goes before the next one is read
         try:
-            kept = (key, imports.read_bounded(name, data_, crs=crs, known=layers.venues,
-                                              boundary=layers.boundary.union_all()), None)
+            kept = (
+                key,
+                imports.read_bounded(name, data_, crs=crs, known=layers.venues, boundary=layers.boundary.union_all()),
+                None,
+            )
         except imports.ImportFailed as exc:
             kept = (key, None, (exc.code, exc.kw))
         state[IMPORT_KEY] = kept

@@ -32,14 +32,17 @@ def venue_card(layers, venue_id: str, lang: str) -> None:
     d = explore.distances(layers, venue_id)
     axis_name = layers.axes.set_index("id").loc[d["axis_id"], f"name_{lang}"]
     km = t("km")
-    st.markdown(f"**{t('distances')}**（{t('distance_km')}）" if lang == "zh" else
-                f"**{t('distances')}** ({t('distance_km')})")
-    st.markdown("\n".join([
-        f"- {t('to_core')}: {d['core']:.1f} {km}",
-        f"- {t('to_axis')} · {safe.md(axis_name)}: {d['axis']:.1f} {km}",
-        f"- {t('to_pek')}: {d['capital_airport']:.1f} {km}",
-        f"- {t('to_pkx')}: {d['daxing_airport']:.1f} {km}",
-    ]))
+    st.markdown(f"**{t('distances')}**（{t('distance_km')}）" if lang == "zh" else f"**{t('distances')}** ({t('distance_km')})")
+    st.markdown(
+        "\n".join(
+            [
+                f"- {t('to_core')}: {d['core']:.1f} {km}",
+                f"- {t('to_axis')} · {safe.md(axis_name)}: {d['axis']:.1f} {km}",
+                f"- {t('to_pek')}: {d['capital_airport']:.1f} {km}",
+                f"- {t('to_pkx')}: {d['daxing_airport']:.1f} {km}",
+            ]
+        )
+    )
     st.caption(f"{t('field_coords')}: {safe.md(row['coord_source'])}")
 
 

@@ -13,12 +13,21 @@ from geo.views import VIEWS
 from ui import cache, jobs
 from ui.session import session
 
-PRESETS = ("slide-1080", "slide-4k", "slide-4x3", "a4-landscape", "a4-portrait", "a3-landscape", "a3-portrait",
-           "custom")
+PRESETS = ("slide-1080", "slide-4k", "slide-4x3", "a4-landscape", "a4-portrait", "a3-landscape", "a3-portrait", "custom")
 
 
-FORM_KEYS = ("exp_fmt", "exp_preset", "exp_dpi", "exp_w", "exp_h", "exp_title", "exp_subtitle", "exp_label_lang",
-             "exp_deck_views", "exp_furniture")
+FORM_KEYS = (
+    "exp_fmt",
+    "exp_preset",
+    "exp_dpi",
+    "exp_w",
+    "exp_h",
+    "exp_title",
+    "exp_subtitle",
+    "exp_label_lang",
+    "exp_deck_views",
+    "exp_furniture",
+)
 
 
 def size_of(preset: str, dpi: int, custom: tuple[int, int]) -> mapspec.Page:
@@ -47,30 +56,50 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
             st.warning(safe.md(exc))
         with st.form("export"):
             c1, c2, c3 = st.columns(3)
-            fmt = c1.selectbox(t("export_format"), list(formats.FORMATS), key="exp_fmt",
-                               format_func=lambda f: formats.FORMATS[f].label[lang])
-            preset = c2.selectbox(t("export_preset"), PRESETS, format_func=lambda p: i18n.term("preset", p, lang),
-                                  key="exp_preset")
+            fmt = c1.selectbox(
+                t("export_format"), list(formats.FORMATS), key="exp_fmt", format_func=lambda f: formats.FORMATS[f].label[lang]
+            )
+            preset = c2.selectbox(
+                t("export_preset"), PRESETS, format_func=lambda p: i18n.term("preset", p, lang), key="exp_preset"
+            )
             dpi = c3.radio("DPI", (150, 300), horizontal=True, key="exp_dpi")
             c4, c5 = st.columns(2)
             width = c4.number_input(t("export_width"), 200, 7680, 1920, step=10, key="exp_w")
             height = c5.number_input(t("export_height"), 200, 7680, 1080, step=10, key="exp_h")
             title = st.text_input(t("export_title_field"), i18n.t("app_title", lang), max_chars=120, key="exp_title")
             subtitle = st.text_input(t("export_subtitle_field"), "", max_chars=160, key="exp_subtitle")
-            label_lang = st.radio(t("export_label_lang"), mapspec.LABEL_LANGS, index=("zh", "en").index(lang),
-                                  format_func=lambda v: i18n.term("label_lang", v, lang), horizontal=True,
-                                  key="exp_label_lang")
-            deck_views = st.multiselect(t("deck_views"), ["current", *VIEWS], default=["current"], key="exp_deck_views",
-                                        format_func=lambda v: t("deck_current") if v == "current" else
-                                        VIEWS[v].name(lang))
-            items = st.multiselect(t("export_furniture"), mapspec.FURNITURE_ITEMS,
-                                   default=list(mapspec.FURNITURE_ITEMS),
-                                   format_func=lambda f: i18n.term("furniture", f, lang), key="exp_furniture")
+            label_lang = st.radio(
+                t("export_label_lang"),
+                mapspec.LABEL_LANGS,
+                index=("zh", "en").index(lang),
+                format_func=lambda v: i18n.term("label_lang", v, lang),
+                horizontal=True,
+                key="exp_label_lang",
+            )
+            deck_views = st.multiselect(
+                t("deck_views"),
+                ["current", *VIEWS],
+                default=["current"],
+                key="exp_deck_views",
+                format_func=lambda v: t("deck_current") if v == "current" else VIEWS[v].name(lang),
+            )
+            items = st.multiselect(
+                t("export_furniture"),
+                mapspec.FURNITURE_ITEMS,
+                default=list(mapspec.FURNITURE_ITEMS),
+                format_func=lambda f: i18n.term("furniture", f, lang),
+                key="exp_furniture",
+            )
             submitted = st.form_submit_button(t("export_render"), type="primary")
         if submitted:
-            full = replace(spec, page=size_of(preset, dpi, (int(width), int(height))), title=title,
-                           subtitle=subtitle or None, label_lang=label_lang,
-                           furniture=mapspec.Furniture(**{f: f in items for f in mapspec.FURNITURE_ITEMS}))
+            full = replace(
+                spec,
+                page=size_of(preset, dpi, (int(width), int(height))),
+                title=title,
+                subtitle=subtitle or None,
+                label_lang=label_lang,
+                furniture=mapspec.Furniture(**{f: f in items for f in mapspec.FURNITURE_ITEMS}),
+            )
             start_export(layers, full, fmt, tuple(deck_views))
         mem = session()
         if mem.export_job is not None:
@@ -83,8 +112,13 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
             st.caption(safe.md(result.description))
             for note in result.notes:
                 st.warning(safe.md(note))
-            st.download_button(f"⬇ {result.name} ({len(result.data) / 1024:.0f} KB)", result.data,
-                               file_name=result.name, mime=result.mime, key="exp_download")
+            st.download_button(
+                f"⬇ {result.name} ({len(result.data) / 1024:.0f} KB)",
+                result.data,
+                file_name=result.name,
+                mime=result.mime,
+                key="exp_download",
+            )
 
 
 def start_export(layers: Layers, spec: mapspec.MapSpec, fmt: str, deck_views: tuple[str, ...] = ("current",)) -> None:
@@ -93,7 +127,8 @@ def start_export(layers: Layers, spec: mapspec.MapSpec, fmt: str, deck_views: tu
     mem = session()
     mem.export_error = None
     mem.export_job = jobs.start(
-        cache.render_pool(), lambda progress: formats.export(layers, spec, fmt, progress=progress, **options))
+        cache.render_pool(), lambda progress: formats.export(layers, spec, fmt, progress=progress, **options)
+    )
 
 
 def finish_export(lang: str) -> None:

@@ -31,11 +31,22 @@ def code_fingerprint() -> str:
     from geo import basemaps
 
     root = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256(f"{data_fingerprint()}|{folium.__version__}|{sf.__version__ if hasattr(sf, '__version__') else ''}"
-                       f"|{basemaps.mirror_url()}".encode())
-    for rel in ("geo/webmap.py", "geo/mapelements.py", "geo/webcontent.py", "geo/templating.py", "geo/style.py",
-                "geo/i18n.py", "geo/assets.py", "ui/fastmap.py", "geo/static/vendor/bem-map/bem-map.js",
-                "geo/static/vendor/bem-map/bem-map-head.css"):
+    h = hashlib.sha256(
+        f"{data_fingerprint()}|{folium.__version__}|{sf.__version__ if hasattr(sf, '__version__') else ''}"
+        f"|{basemaps.mirror_url()}".encode()
+    )
+    for rel in (
+        "geo/webmap.py",
+        "geo/mapelements.py",
+        "geo/webcontent.py",
+        "geo/templating.py",
+        "geo/style.py",
+        "geo/i18n.py",
+        "geo/assets.py",
+        "ui/fastmap.py",
+        "geo/static/vendor/bem-map/bem-map.js",
+        "geo/static/vendor/bem-map/bem-map-head.css",
+    ):
         h.update((root / rel).read_bytes())
     return h.hexdigest()[:20]
 
@@ -102,8 +113,18 @@ def _render_base(m) -> dict:
     urls = iter_asset_urls(m)
     css = [u for u in urls if u.endswith(".css")]
     js = [u for u in urls if not u.endswith(".css")]
-    return {"m": m, "html": html, "header": header, "leaflet": leaflet, "bounds": bounds, "zoom": m.options.get("zoom"),
-            "id": sf.get_full_id(m), "map_id": m._id, "css": list(dict.fromkeys(css)), "js": list(dict.fromkeys(js))}
+    return {
+        "m": m,
+        "html": html,
+        "header": header,
+        "leaflet": leaflet,
+        "bounds": bounds,
+        "zoom": m.options.get("zoom"),
+        "id": sf.get_full_id(m),
+        "map_id": m._id,
+        "css": list(dict.fromkeys(css)),
+        "js": list(dict.fromkeys(js)),
+    }
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -134,17 +155,29 @@ def _render_groups(build, base: dict) -> tuple[str, str]:
     return strings, control
 
 
-def show_map(base: dict, groups: str, control: str, *, key: str, height: int, center=None, zoom=None,
-             returned_objects: list[str]) -> dict:
+def show_map(
+    base: dict, groups: str, control: str, *, key: str, height: int, center=None, zoom=None, returned_objects: list[str]
+) -> dict:
     """The streamlit-folium component with pre-rendered strings (see the module docstring)."""
     bounds = base["bounds"]
     defaults = {
-        "last_clicked": None, "last_object_clicked": None, "last_object_clicked_tooltip": None,
-        "last_object_clicked_popup": None, "all_drawings": None, "last_active_drawing": None,
-        "bounds": {"_southWest": {"lat": bounds[0][0], "lng": bounds[0][1]},
-                   "_northEast": {"lat": bounds[1][0], "lng": bounds[1][1]}},
-        "zoom": base["zoom"], "last_circle_radius": None, "last_circle_polygon": None, "selected_layers": None,
-        "selected_tags": None, "last_geocoder_result": None, "center": None,
+        "last_clicked": None,
+        "last_object_clicked": None,
+        "last_object_clicked_tooltip": None,
+        "last_object_clicked_popup": None,
+        "all_drawings": None,
+        "last_active_drawing": None,
+        "bounds": {
+            "_southWest": {"lat": bounds[0][0], "lng": bounds[0][1]},
+            "_northEast": {"lat": bounds[1][0], "lng": bounds[1][1]},
+        },
+        "zoom": base["zoom"],
+        "last_circle_radius": None,
+        "last_circle_polygon": None,
+        "selected_layers": None,
+        "selected_tags": None,
+        "last_geocoder_result": None,
+        "center": None,
     }
     defaults = {k: v for k, v in defaults.items() if k in returned_objects}
     hash_key = sf.generate_js_hash(base["leaflet"], key, False)
@@ -154,8 +187,23 @@ def show_map(base: dict, groups: str, control: str, *, key: str, height: int, ce
         st.session_state[key] = st.session_state.get(hash_key, {})
 
     return sf._component_func(
-        script=base["leaflet"], header=base["header"], html=base["html"], id=base["id"], key=hash_key, height=height,
-        width=None, returned_objects=returned_objects, default=defaults, zoom=zoom, center=center,
-        feature_group=groups, return_on_hover=False, layer_control=control, pixelated=False,
-        css_links=css_links, js_links=js_links, on_change=on_change, wrap_longitude=False,
+        script=base["leaflet"],
+        header=base["header"],
+        html=base["html"],
+        id=base["id"],
+        key=hash_key,
+        height=height,
+        width=None,
+        returned_objects=returned_objects,
+        default=defaults,
+        zoom=zoom,
+        center=center,
+        feature_group=groups,
+        return_on_hover=False,
+        layer_control=control,
+        pixelated=False,
+        css_links=css_links,
+        js_links=js_links,
+        on_change=on_change,
+        wrap_longitude=False,
     )

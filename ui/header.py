@@ -20,5 +20,7 @@ def page_css() -> str:
 
 def header(lang: str) -> None:
     """A compact header: the title and the caption on one line."""
-    st.html(page_css() + f'<div class="bem-head"><h1>{html.escape(i18n.t("app_title", lang))}</h1>'
-            f'<span>{html.escape(i18n.t("app_caption", lang))}</span></div>')
+    st.html(
+        page_css() + f'<div class="bem-head"><h1>{html.escape(i18n.t("app_title", lang))}</h1>'
+        f"<span>{html.escape(i18n.t('app_caption', lang))}</span></div>"
+    )

@@ -25,8 +25,13 @@ def import_panel(layers: Layers, lang: str) -> None:
         # No type= filter: Streamlit would check the name itself and show its own traceback for a name with a
         # NUL byte; the importer checks the extension and says so in the chosen language.
         upload = st.file_uploader(t("import_file"), key="upload")
-        crs = st.radio(t("import_crs"), ("wgs84", "gcj02", "bd09"), horizontal=True, key="import_crs",
-                       format_func=lambda c: i18n.term("crs", c, lang))
+        crs = st.radio(
+            t("import_crs"),
+            ("wgs84", "gcj02", "bd09"),
+            horizontal=True,
+            key="import_crs",
+            format_func=lambda c: i18n.term("crs", c, lang),
+        )
         if upload is None:
             cache.forget_import()
         else:
@@ -34,9 +39,13 @@ def import_panel(layers: Layers, lang: str) -> None:
         for i, layer in enumerate(imported_layers()):
             c1, c2, c3 = st.columns([3, 1, 1])
             c1.text(f"{layer.style.label(lang)} · {len(layer.gdf)}")
-            c2.download_button("⬇", layer.gdf.drop(columns=["_where", "_outside"], errors="ignore").to_json(
-                ensure_ascii=False).encode("utf-8"), file_name=f"{layer.source}.geojson", key=f"imp_dl_{layer.key}",
-                help=t("import_download"))
+            c2.download_button(
+                "⬇",
+                layer.gdf.drop(columns=["_where", "_outside"], errors="ignore").to_json(ensure_ascii=False).encode("utf-8"),
+                file_name=f"{layer.source}.geojson",
+                key=f"imp_dl_{layer.key}",
+                help=t("import_download"),
+            )
             c3.button("✕", key=f"imp_rm_{layer.key}", on_click=remove, args=(i,), help=t("import_remove"))
 
 
@@ -60,10 +69,17 @@ def show_upload(upload, crs: str, layers: Layers, lang: str) -> None:
 def show_result(result: imports.ImportResult, lang: str) -> None:
     (st.success if not result.problems else st.warning)(safe.md(result.summary(lang)))
     if result.problems:
-        st.dataframe(pd.DataFrame({
-            i18n.t("import_severity", lang): [i18n.term("severity", p.severity, lang) for p in result.problems],
-            i18n.t("import_problem", lang): [p.text(lang) for p in result.problems],
-        }), hide_index=True, width="stretch", height=min(300, 40 + 35 * len(result.problems)))
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    i18n.t("import_severity", lang): [i18n.term("severity", p.severity, lang) for p in result.problems],
+                    i18n.t("import_problem", lang): [p.text(lang) for p in result.problems],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            height=min(300, 40 + 35 * len(result.problems)),
+        )
 
 
 def add_form(result: imports.ImportResult, lang: str, districts) -> None:
@@ -72,10 +88,8 @@ def add_form(result: imports.ImportResult, lang: str, districts) -> None:
     with st.form("import_style"):
         label = st.selectbox(t("import_label_field"), ["", *fields], format_func=lambda f: f or t("import_auto"))
         c1, c2 = st.columns(2)
-        colour = c1.color_picker(t("import_colour"), style.IMPORT_COLOURS[len(imported_layers()) %
-                                                                         len(style.IMPORT_COLOURS)])
-        marker = c2.selectbox(t("import_symbol"), style.IMPORT_MARKERS,
-                              format_func=lambda m: i18n.term("marker", m, lang))
+        colour = c1.color_picker(t("import_colour"), style.IMPORT_COLOURS[len(imported_layers()) % len(style.IMPORT_COLOURS)])
+        marker = c2.selectbox(t("import_symbol"), style.IMPORT_MARKERS, format_func=lambda m: i18n.term("marker", m, lang))
         if st.form_submit_button(t("import_add"), type="primary"):
             index = st.session_state.get("import_counter", 0)
             st.session_state["import_counter"] = index + 1

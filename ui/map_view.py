@@ -10,38 +10,54 @@ from ui.assets import serve_leaflet, serve_vendor
 from ui.session import session
 
 #: what the map component reports back (each change reruns the page)
-RETURNED = ["bounds", "zoom", "center", "selected_layers", "last_object_clicked_tooltip", "last_clicked",
-            "last_object_clicked", "last_active_drawing"]
+RETURNED = [
+    "bounds",
+    "zoom",
+    "center",
+    "selected_layers",
+    "last_object_clicked_tooltip",
+    "last_clicked",
+    "last_object_clicked",
+    "last_active_drawing",
+]
 
 
-def map_view(layers, spec: mapspec.MapSpec, result: mapspec.Shown, every_layer: tuple[str, ...], can_edit: bool,
-             display: str) -> dict:
+def map_view(
+    layers, spec: mapspec.MapSpec, result: mapspec.Shown, every_layer: tuple[str, ...], can_edit: bool, display: str
+) -> dict:
     """Draw the map of ``spec`` (``result``: the spec applied) and return what the component reported.
 
     The base map holds every layer (the layer control hides them in the browser) and no filters, so it stays
     the same while the planner filters; the venue layers are sent apart (``fastmap.groups_payload``)."""
     lang, imported = spec.lang, spec.imported
     leaflet_url, vendor_url = serve_leaflet(), serve_vendor()
-    base_spec = replace(spec, layers=every_layer, filters=mapspec.FilterSpec(), selection=None,
-                        bbox=mapspec.MapSpec().bbox, view="")
+    base_spec = replace(
+        spec, layers=every_layer, filters=mapspec.FilterSpec(), selection=None, bbox=mapspec.MapSpec().bbox, view=""
+    )
     view = state.base_view(f"{base_spec.key()}|draw={can_edit}")
     private = bool(imported)  # a planner's own layers: the session's copy, never a server-wide cache
     base = fastmap.base_map(
         f"{base_spec.key()}|{view}|{leaflet_url}|{vendor_url}|draw={can_edit}",
-        lambda: webmap.build_base_map(layers, base_spec, asset_base=leaflet_url, vendor_base=vendor_url, view=view,
-                                      lazy_tools=True, draw=can_edit),
-        persist=not imported and view is None, private=private)  # default views: on disk for the next cold start
+        lambda: webmap.build_base_map(
+            layers, base_spec, asset_base=leaflet_url, vendor_base=vendor_url, view=view, lazy_tools=True, draw=can_edit
+        ),
+        persist=not imported and view is None,
+        private=private,
+    )  # default views: on disk for the next cold start
     center, zoom = state.map_target(display)
     groups_spec = replace(spec, bbox=mapspec.MapSpec().bbox, view="")  # the extent does not change the layers
     fit = session().take_fit()  # a named view or a search hit asks to be fitted, once
     note = i18n.t("empty_map", lang) if result.venues.empty and spec.filters.active() else None
     groups, control = fastmap.groups(
         f"{groups_spec.key()}|{fit}|{note}",
-        lambda: (webmap.venue_groups(result, spec, fit=fit[0] if fit else None, note=note),
-                 webmap.layer_control(lang, imported)), base, persist=not imported and not spec.filters.active(),
-        private=private)
-    out = fastmap.show_map(base, groups, control, key="map", height=680, center=center, zoom=zoom,
-                           returned_objects=RETURNED) or {}
+        lambda: (webmap.venue_groups(result, spec, fit=fit[0] if fit else None, note=note), webmap.layer_control(lang, imported)),
+        base,
+        persist=not imported and not spec.filters.active(),
+        private=private,
+    )
+    out = (
+        fastmap.show_map(base, groups, control, key="map", height=680, center=center, zoom=zoom, returned_objects=RETURNED) or {}
+    )
     state.remember_map(out, display, layers, lang)
     return out
 

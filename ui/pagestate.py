@@ -55,8 +55,18 @@ class PageState:
 
     def to_query(self) -> dict[str, str]:
         """The URL parameters of this state (defaults left out, language and basemap always kept)."""
-        out = {"lang": self.lang, "basemap": self.basemap, "view": self.view, "q": self.q, "venue": self.venue,
-               **filters.to_query(self.filters), "c": self.c, "z": self.z, "ws": self.ws, "wt": self.wt}
+        out = {
+            "lang": self.lang,
+            "basemap": self.basemap,
+            "view": self.view,
+            "q": self.q,
+            "venue": self.venue,
+            **filters.to_query(self.filters),
+            "c": self.c,
+            "z": self.z,
+            "ws": self.ws,
+            "wt": self.wt,
+        }
         return {k: v for k, v in out.items() if v or k in ("lang", "basemap")}
 
     def filters_active(self) -> bool:

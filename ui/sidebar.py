@@ -35,11 +35,24 @@ def sidebar(layers, token: str | None) -> tuple[str, str, object]:
     state.restore_widgets(("lang", "basemap", "view", "q"))
     on = {"on_change": state.changed}  # every widget's callback copies its value into the page state
     both = f"{i18n.t('language', 'zh')} / {i18n.t('language', 'en')}"  # findable whatever the page's language
-    lang = sb.radio(both, i18n.LANGS, format_func=lambda v: {"zh": "中文", "en": "English"}[v],
-                    horizontal=True, key="lang", **on, args=("lang",))
+    lang = sb.radio(
+        both,
+        i18n.LANGS,
+        format_func=lambda v: {"zh": "中文", "en": "English"}[v],
+        horizontal=True,
+        key="lang",
+        **on,
+        args=("lang",),
+    )
     t = lambda k: i18n.t(k, lang)  # noqa: E731
-    basemap = sb.selectbox(t("basemap"), list(basemaps.BASEMAPS), format_func=lambda k: basemap_label(k, lang, token),
-                           key="basemap", **on, args=("basemap",))
+    basemap = sb.selectbox(
+        t("basemap"),
+        list(basemaps.BASEMAPS),
+        format_func=lambda k: basemap_label(k, lang, token),
+        key="basemap",
+        **on,
+        args=("basemap",),
+    )
     basemap = state.page().basemap  # the page state's, not the widget's return (see state.CHOICES)
     if basemap == "offline":
         sb.info(t("offline_hint"))
@@ -47,8 +60,9 @@ def sidebar(layers, token: str | None) -> tuple[str, str, object]:
         sb.warning(t("tianditu_needs_key"))
     elif basemaps.BASEMAPS[basemap].datum == "gcj02":
         sb.caption(t("gcj_note"))
-    sb.selectbox(t("view"), ["", *VIEWS], format_func=lambda v: VIEWS[v].name(lang) if v else "—", key="view",
-                 on_change=state.go_to_view)
+    sb.selectbox(
+        t("view"), ["", *VIEWS], format_func=lambda v: VIEWS[v].name(lang) if v else "—", key="view", on_change=state.go_to_view
+    )
     search_box(layers, lang)
     filters_panel(layers, lang)
     sb.caption(t("share_hint"))
@@ -60,23 +74,36 @@ def search_box(layers, lang: str) -> None:
     """The search box and its hits: the plan's places first, then the planner's own imported layers."""
     sb, t = st.sidebar, lambda k: i18n.t(k, lang)  # noqa: E731
     places = cache.places(layers)
-    sb.text_input(t("search"), key="q", placeholder=t("search_hint"), on_change=state.search_entered,
-                  args=(places,), help=t("search_help"))
+    sb.text_input(
+        t("search"), key="q", placeholder=t("search_hint"), on_change=state.search_entered, args=(places,), help=t("search_help")
+    )
     query = state.page().q
     hits = explore.search(places, query)
-    own = [(layer, explore.search(layer.gdf.assign(name_zh=layer.gdf["_name"], name_en=layer.gdf["_name"]), query,
-                                  limit=5)) for layer in imported_layers()]  # the planner's own layers count too
+    own = [
+        (layer, explore.search(layer.gdf.assign(name_zh=layer.gdf["_name"], name_en=layer.gdf["_name"]), query, limit=5))
+        for layer in imported_layers()
+    ]  # the planner's own layers count too
     if query and hits.empty and all(found.empty for _, found in own):
         sb.caption(t("search_none"))
     for _, row in hits.iterrows():
         kind = "" if row["kind"] == "venue" else f" · {i18n.term('kind', row['kind'], lang)}"
-        sb.button(safe.md(f"{row[f'name_{lang}']}{kind}"), key=f"hit_{row['id']}", on_click=state.go_to_place,
-                  args=(row["id"], row["kind"], tuple(row.geometry.bounds)), width="stretch")
+        sb.button(
+            safe.md(f"{row[f'name_{lang}']}{kind}"),
+            key=f"hit_{row['id']}",
+            on_click=state.go_to_place,
+            args=(row["id"], row["kind"], tuple(row.geometry.bounds)),
+            width="stretch",
+        )
     for layer, found in own:
         for idx, row in found.iterrows():
             pt = row.geometry.representative_point()
-            sb.button(safe.md(f"{row['_name']} · {layer.style.label(lang)}"), key=f"hit_{layer.key}_{idx}",
-                      on_click=state.go_to_point, args=(pt.y, pt.x), width="stretch")
+            sb.button(
+                safe.md(f"{row['_name']} · {layer.style.label(lang)}"),
+                key=f"hit_{layer.key}_{idx}",
+                on_click=state.go_to_point,
+                args=(pt.y, pt.x),
+                width="stretch",
+            )
 
 
 def filters_panel(layers, lang: str) -> None:
@@ -91,8 +118,7 @@ def filters_panel(layers, lang: str) -> None:
     state.set_widget("district", [d for d in chosen.districts if d in districts])
     if chosen.of not in refs:
         state.set_widget("of", "venue")
-    with sb.expander(i18n.t("filters", lang), expanded=state.filters_active(), key="filters_open",
-                     on_change="rerun") as box:
+    with sb.expander(i18n.t("filters", lang), expanded=state.filters_active(), key="filters_open", on_change="rerun") as box:
         if box.open:
             filter_widgets(layers, lang, options, extra, districts, refs)
 
@@ -104,23 +130,53 @@ def filter_widgets(layers, lang: str, options: list[str], extra: dict, districts
     v = layers.venues
     pick = t("all")
     state.restore_widgets(state.FILTER_WIDGETS)
-    st.multiselect(t("field_category"), options, key="cat", placeholder=pick,
-                   format_func=lambda k: style.get_style(k, extra).label(lang), **on, args=("cat",))
-    st.multiselect(t("field_district"), districts, key="district", placeholder=pick,
-                   format_func=lambda d: dict(zip(v["district_en"], v[f"district_{lang}"]))[d], **on,
-                   args=("district",))
-    st.multiselect(t("field_action"), list(i18n.terms("plan_action")), key="action", placeholder=pick,
-                   format_func=lambda a: i18n.term("plan_action", a, lang), **on, args=("action",))
-    st.multiselect(t("field_status"), list(i18n.terms("status")), key="status", placeholder=pick,
-                   format_func=lambda a: i18n.term("status", a, lang), **on, args=("status",))
+    st.multiselect(
+        t("field_category"),
+        options,
+        key="cat",
+        placeholder=pick,
+        format_func=lambda k: style.get_style(k, extra).label(lang),
+        **on,
+        args=("cat",),
+    )
+    st.multiselect(
+        t("field_district"),
+        districts,
+        key="district",
+        placeholder=pick,
+        format_func=lambda d: dict(zip(v["district_en"], v[f"district_{lang}"]))[d],
+        **on,
+        args=("district",),
+    )
+    st.multiselect(
+        t("field_action"),
+        list(i18n.terms("plan_action")),
+        key="action",
+        placeholder=pick,
+        format_func=lambda a: i18n.term("plan_action", a, lang),
+        **on,
+        args=("action",),
+    )
+    st.multiselect(
+        t("field_status"),
+        list(i18n.terms("status")),
+        key="status",
+        placeholder=pick,
+        format_func=lambda a: i18n.term("status", a, lang),
+        **on,
+        args=("status",),
+    )
     year, km = filters.BY_URL["year"], filters.BY_URL["km"]  # limits, labels and keys: one definition each
     st.slider(t(year.label), int(year.lo), int(year.hi), key=year.url, help=t(year.hint), **on, args=(year.url,))
     st.number_input(t(km.label), km.lo, km.hi, step=km.step, key=km.url, help=t(km.hint), **on, args=(km.url,))
-    names = {**dict(zip(layers.core["id"], layers.core[f"name_{lang}"])),
-             **dict(zip(layers.axes["id"], layers.axes[f"name_{lang}"])),
-             **dict(zip(layers.areas["id"], layers.areas[f"name_{lang}"])),
-             **dict(zip(layers.venues["id"], layers.venues[f"name_{lang}"])),
-             "venue": t("of_venue"), "point": t("of_point")}
+    names = {
+        **dict(zip(layers.core["id"], layers.core[f"name_{lang}"])),
+        **dict(zip(layers.axes["id"], layers.axes[f"name_{lang}"])),
+        **dict(zip(layers.areas["id"], layers.areas[f"name_{lang}"])),
+        **dict(zip(layers.venues["id"], layers.venues[f"name_{lang}"])),
+        "venue": t("of_venue"),
+        "point": t("of_point"),
+    }
     st.selectbox(t("within_of"), refs, format_func=names.get, key="of", **on, args=("of",))
     chosen = state.page().filters
     if chosen.within_km and chosen.of == "venue" and not state.selected_id(layers):

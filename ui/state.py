@@ -192,9 +192,17 @@ def map_spec(layers, imported: tuple, token: str | None, bbox=None) -> mapspec.M
         bbox = VIEWS[view or "city"].bbox
     if view and not mapspec.similar_extent(bbox, VIEWS[view].bbox):
         view = ""  # the planner has panned away from the named view
-    return mapspec.MapSpec(bbox=bbox, view=view, lang=state.lang,
-                           basemap=state.basemap, layers=visible, filters=chosen, selection=selected_id(layers),
-                           imported=tuple(imported), token=token)
+    return mapspec.MapSpec(
+        bbox=bbox,
+        view=view,
+        lang=state.lang,
+        basemap=state.basemap,
+        layers=visible,
+        filters=chosen,
+        selection=selected_id(layers),
+        imported=tuple(imported),
+        token=token,
+    )
 
 
 def venue_view(venue_id: str | None) -> tuple[float, float, int] | None:
@@ -278,15 +286,17 @@ def remember_map(out: dict, display_datum: str, layers, lang: str) -> None:
 def venue_table(venues, lang: str) -> pd.DataFrame:
     """The shown venues as a sortable table in ``lang``."""
     t = lambda k: i18n.t(k, lang)  # noqa: E731
-    return pd.DataFrame({
-        t("field_name"): venues[f"name_{lang}"].values,
-        t("field_category"): [style.get_style(c).label(lang) for c in venues["category"]],
-        t("field_district"): venues[f"district_{lang}"].values,
-        t("field_action"): [i18n.term("plan_action", a, lang) for a in venues["plan_action"]],
-        t("field_status"): [i18n.term("status", a, lang) for a in venues["status"]],
-        t("field_year"): venues["year_open"].astype("Int64").values,
-        t("field_precision"): [i18n.term("precision", p, lang) for p in venues["precision"]],
-    })
+    return pd.DataFrame(
+        {
+            t("field_name"): venues[f"name_{lang}"].values,
+            t("field_category"): [style.get_style(c).label(lang) for c in venues["category"]],
+            t("field_district"): venues[f"district_{lang}"].values,
+            t("field_action"): [i18n.term("plan_action", a, lang) for a in venues["plan_action"]],
+            t("field_status"): [i18n.term("status", a, lang) for a in venues["status"]],
+            t("field_year"): venues["year_open"].astype("Int64").values,
+            t("field_precision"): [i18n.term("precision", p, lang) for p in venues["precision"]],
+        }
+    )
 
 
 def write_url() -> None:

@@ -13,16 +13,14 @@ def venue_table_tab(shown, selected_id: str | None, lang: str) -> None:
     """The shown venues as a table: picking a row selects the venue; the table as CSV."""
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     table = state.venue_table(shown, lang)
-    event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
-                         selection_mode="single-row", key="table")
+    event = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="table")
     rows = event.selection.rows if event and event.selection else []
     if rows:
         picked = shown.iloc[rows[0]]["id"]
         if picked != selected_id:
             state.select_venue(picked, True)
             st.rerun()
-    st.download_button(t("download_csv"), sheets.csv_bytes(table),
-                       file_name="venues.csv", mime="text/csv")
+    st.download_button(t("download_csv"), sheets.csv_bytes(table), file_name="venues.csv", mime="text/csv")
 
 
 def stats_tab(layers, shown, ws, lang: str) -> None:
@@ -31,20 +29,33 @@ def stats_tab(layers, shown, ws, lang: str) -> None:
     c1, c2 = st.columns(2)
     for col, by, title in ((c1, "district", t("per_district")), (c2, "area", t("per_area"))):
         counts = cache.counts(",".join(shown["id"]), by, lang, shown, layers)
-        col.dataframe(pd.DataFrame({title: counts.index, "n": counts.values}), hide_index=True, width="stretch",
-                      column_config={"n": st.column_config.ProgressColumn(
-                          t("count_venues"), format="%d", min_value=0,
-                          max_value=max(1, int(counts.max()) if len(counts) else 1))})
+        col.dataframe(
+            pd.DataFrame({title: counts.index, "n": counts.values}),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "n": st.column_config.ProgressColumn(
+                    t("count_venues"), format="%d", min_value=0, max_value=max(1, int(counts.max()) if len(counts) else 1)
+                )
+            },
+        )
     notes = sorted((ws.content.get("notes", []) if ws else []), key=lambda n: n["date"])
     if notes:  # the workspace's dated status changes, in time order
         names = dict(zip(layers.venues["id"], layers.venues[f"name_{lang}"]))
         st.markdown(f"**{t('ws_timeline')}**")
-        st.dataframe(pd.DataFrame({
-            t("ws_note_date"): [n["date"] for n in notes],
-            t("field_name"): [names.get(n["venue"], n["venue"]) for n in notes],
-            t("field_status"): [i18n.term("status", n["status"], lang) for n in notes],
-            t("ws_note_text"): [n.get("note", "") for n in notes],
-            t("ws_note_source"): [n.get("source", "") for n in notes]}), hide_index=True, width="stretch")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("ws_note_date"): [n["date"] for n in notes],
+                    t("field_name"): [names.get(n["venue"], n["venue"]) for n in notes],
+                    t("field_status"): [i18n.term("status", n["status"], lang) for n in notes],
+                    t("ws_note_text"): [n.get("note", "") for n in notes],
+                    t("ws_note_source"): [n.get("source", "") for n in notes],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
 
 
 def tabs(layers, shown, selected_id: str | None, ws, lang: str, first_paint: bool) -> None:

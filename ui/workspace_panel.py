@@ -31,13 +31,23 @@ def layers_of(ws: workspace.Workspace, lang: str) -> tuple[imports.ImportedLayer
         gdf["_name"] = gdf["_name"].astype(str)
         st_ = layer.get("style") or {}
         kind = imports.geometry_kind(gdf)
-        s = style.imported_style(i, layer["name"], kind, st_.get("colour", style.IMPORT_COLOURS[i % 7]),
-                                 st_.get("marker", "circle"))
+        s = style.imported_style(
+            i, layer["name"], kind, st_.get("colour", style.IMPORT_COLOURS[i % 7]), st_.get("marker", "circle")
+        )
         out.append(imports.ImportedLayer(replace(s, key=f"ws-{i}"), gdf, layer["name"]))
     sketches = [s for s in ws.content.get("sketches", []) if s.get("geometry")]
     if sketches:
-        gdf = gpd.GeoDataFrame.from_features([{"type": "Feature", "geometry": s["geometry"], "properties": {
-            "_name": s.get("title") or "—", "note": s.get("note", "")}} for s in sketches], crs=CRS)
+        gdf = gpd.GeoDataFrame.from_features(
+            [
+                {
+                    "type": "Feature",
+                    "geometry": s["geometry"],
+                    "properties": {"_name": s.get("title") or "—", "note": s.get("note", "")},
+                }
+                for s in sketches
+            ],
+            crs=CRS,
+        )
         label = i18n.t("ws_sketches", lang)
         s = style.imported_style(99, label, "point", SKETCH_COLOUR, "diamond")
         s = replace(s, key="ws-sketches", label_zh=f"草图：{ws.name}", label_en=f"Sketches: {ws.name}")
@@ -62,8 +72,9 @@ def latest_drawing(display_datum: str) -> dict | None:
     return json.loads(shapely.to_geojson(datum.transform_geometry(geom, display_datum, "wgs84")))
 
 
-def workspace_panel(layers: Layers, lang: str, session_imports: tuple, display_datum: str = "wgs84"
-                    ) -> tuple[tuple, bool, workspace.Workspace | None]:
+def workspace_panel(
+    layers: Layers, lang: str, session_imports: tuple, display_datum: str = "wgs84"
+) -> tuple[tuple, bool, workspace.Workspace | None]:
     """The sidebar panel; returns the workspace's drawable layers, whether this session may edit, and the
     workspace (None when none is open)."""
     t = lambda k: i18n.t(k, lang)  # noqa: E731
@@ -106,8 +117,7 @@ def create_form(store, lang: str) -> None:
 def open_panel(store, ws, can_edit: bool, lang: str, session_imports: tuple, display_datum: str) -> None:
     """The open workspace: its name and version, its links, its named views, the edit forms, leaving."""
     t = lambda k: i18n.t(k, lang)  # noqa: E731
-    st.markdown(f"**{safe.md(ws.name)}** · {t('ws_version')} {ws.version}"
-                + ("" if can_edit else f" · {t('ws_view_only')}"))
+    st.markdown(f"**{safe.md(ws.name)}** · {t('ws_version')} {ws.version}" + ("" if can_edit else f" · {t('ws_view_only')}"))
     links = st.session_state.get("ws_links")
     if links and links.get("id") == ws.id:
         st.caption(t("ws_links_hint"))
@@ -115,8 +125,7 @@ def open_panel(store, ws, can_edit: bool, lang: str, session_imports: tuple, dis
         st.caption(t("ws_edit_link"))
         st.code(f"?ws={ws.id}&wt={links['edit_token']}", language=None)
     for view in ws.content.get("views", []):
-        st.button(f"⌖ {safe.md(view['name'])}", key=f"ws_view_{view['name']}", on_click=state.fit_to,
-                  args=(tuple(view["bbox"]),))
+        st.button(f"⌖ {safe.md(view['name'])}", key=f"ws_view_{view['name']}", on_click=state.fit_to, args=(tuple(view["bbox"]),))
     if can_edit:
         edit_forms(store, ws, lang, session_imports, latest_drawing(display_datum))
     st.button(t("ws_leave"), on_click=leave, key="ws_leave")
@@ -130,22 +139,29 @@ def venue_notes(ws: workspace.Workspace | None, can_edit: bool, venue_id: str, l
     notes = sorted((n for n in ws.content.get("notes", []) if n.get("venue") == venue_id), key=lambda n: n["date"])
     if notes:
         st.markdown(f"**{t('ws_notes')}**")
-        st.markdown("\n".join(f"- {safe.md(n['date'])} · {safe.md(i18n.term('status', n['status'], lang))}"
-                               f" · {safe.md(n.get('note', ''))} ({safe.md(n.get('source', ''))})" for n in notes))
+        st.markdown(
+            "\n".join(
+                f"- {safe.md(n['date'])} · {safe.md(i18n.term('status', n['status'], lang))}"
+                f" · {safe.md(n.get('note', ''))} ({safe.md(n.get('source', ''))})"
+                for n in notes
+            )
+        )
     if not can_edit:
         return
     with st.form(f"ws_note_{venue_id}", clear_on_submit=True):
         st.caption(t("ws_note_add"))
-        status = st.selectbox(i18n.t("field_status", lang), i18n.terms("status"),
-                              format_func=lambda v: i18n.term("status", v, lang))
+        status = st.selectbox(
+            i18n.t("field_status", lang), i18n.terms("status"), format_func=lambda v: i18n.term("status", v, lang)
+        )
         date = st.date_input(t("ws_note_date"), value=dt.date.today())
         source = st.text_input(t("ws_note_source"), max_chars=300)
         note = st.text_input(t("ws_note_text"), max_chars=500)
         if st.form_submit_button(t("ws_note_add")):
             store = cache.workspace_store()
             content = ws.content
-            content["notes"].append({"venue": venue_id, "status": status, "date": date.isoformat(),
-                                     "source": source, "note": note})
+            content["notes"].append(
+                {"venue": venue_id, "status": status, "date": date.isoformat(), "source": source, "note": note}
+            )
             save(store, ws, content, f"status note: {venue_id}", lang)
 
 
@@ -180,8 +196,9 @@ def save_imports(store, ws, session_imports: tuple, lang: str) -> None:
     content = ws.content
     for layer in session_imports:
         colour = layer.style.fill_color or layer.style.color
-        content["layers"].append(workspace.layer_from_frame(layer.source, layer.gdf,
-                                                            {"colour": colour, "marker": layer.style.marker}))
+        content["layers"].append(
+            workspace.layer_from_frame(layer.source, layer.gdf, {"colour": colour, "marker": layer.style.marker})
+        )
     save(store, ws, content, f"added {len(session_imports)} imported layer(s)", lang)
 
 
@@ -193,8 +210,14 @@ def sketch_form(store, ws, lang: str, drawing: dict | None) -> None:
         note = st.text_area(t("ws_sketch_note"), max_chars=2000, height=68)
         if st.form_submit_button(t("ws_sketch_save"), disabled=not drawing):
             content = ws.content
-            content["sketches"].append({"title": title or t("ws_sketch_untitled"), "note": note,
-                                        "geometry": drawing, "created": dt.date.today().isoformat()})
+            content["sketches"].append(
+                {
+                    "title": title or t("ws_sketch_untitled"),
+                    "note": note,
+                    "geometry": drawing,
+                    "created": dt.date.today().isoformat(),
+                }
+            )
             save(store, ws, content, f"sketch: {title or '—'}", lang)
 
 
@@ -203,8 +226,7 @@ def view_form(store, ws, lang: str) -> None:
         name = st.text_input(i18n.t("ws_view_name", lang), max_chars=80)
         if st.form_submit_button(i18n.t("ws_view_save", lang)) and name and session().bbox:
             content = ws.content
-            content["views"] = [v for v in content["views"] if v["name"] != name] + [
-                {"name": name, "bbox": list(session().bbox)}]
+            content["views"] = [v for v in content["views"] if v["name"] != name] + [{"name": name, "bbox": list(session().bbox)}]
             save(store, ws, content, f"view: {name}", lang)
 
 
@@ -213,8 +235,7 @@ def history_picker(store, ws, lang: str) -> None:
     if len(history) <= 1:
         return
     labels = {h["version"]: f"{h['version']} · {h['time'][:16]} · {h['change']}" for h in history}
-    pick = st.selectbox(i18n.t("ws_history", lang), list(reversed(labels)), key="ws_restore_pick",
-                        format_func=labels.get)
+    pick = st.selectbox(i18n.t("ws_history", lang), list(reversed(labels)), key="ws_restore_pick", format_func=labels.get)
     if st.button(i18n.t("ws_restore", lang), key="ws_restore") and pick != ws.version:
         try:
             store.restore(ws.id, state.page().wt, pick)

@@ -34,7 +34,7 @@ def safe_name(name: object) -> str:
     text = re.sub(r" +", " ", "".join(kept)).strip(" ")
     ext = re.search(r"\.[^.\s]{1,15}$", text)
     suffix = ext.group(0) if ext else ""
-    stem = text[:len(text) - len(suffix)][:MAX_NAME - len(suffix)].strip(" .")
+    stem = text[: len(text) - len(suffix)][: MAX_NAME - len(suffix)].strip(" .")
     return (stem or "upload") + suffix
 
 
@@ -73,18 +73,30 @@ class ImportedLayer:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ImportedLayer) and (repr(self.style), self.source, self.digest) == (
-            repr(other.style), other.source, other.digest)
+            repr(other.style),
+            other.source,
+            other.digest,
+        )
 
 
 def geometry_kind(gdf: gpd.GeoDataFrame) -> str:
     """point, line or polygon: the most common geometry of a layer."""
-    kinds = gdf.geometry.geom_type.str.replace("Multi", "").map({"Point": "point", "LineString": "line",
-                                                                  "Polygon": "polygon"}).fillna("polygon")
+    kinds = (
+        gdf.geometry.geom_type.str.replace("Multi", "")
+        .map({"Point": "point", "LineString": "line", "Polygon": "polygon"})
+        .fillna("polygon")
+    )
     return kinds.mode().iloc[0] if len(kinds) else "point"
 
 
-def as_layer(result: ImportResult, index: int, colour: str, marker: str, label_field: str | None = None,
-             districts: gpd.GeoDataFrame | None = None) -> ImportedLayer:
+def as_layer(
+    result: ImportResult,
+    index: int,
+    colour: str,
+    marker: str,
+    label_field: str | None = None,
+    districts: gpd.GeoDataFrame | None = None,
+) -> ImportedLayer:
     """Turn an import into a drawable layer; ``label_field`` picks the column shown as its name.
 
     With ``districts`` each feature gets its district (spatial join), so the district filter

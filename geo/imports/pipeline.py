@@ -15,8 +15,15 @@ from geo.imports.result import ImportFailed, ImportResult
 from geo.problems import ProblemLog
 
 FORMATS = ("geojson", "gpkg", "kml", "csv", "xlsx")
-EXTENSIONS = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg", ".kml": "kml", ".csv": "csv",
-              ".txt": "csv", ".xlsx": "xlsx"}
+EXTENSIONS = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".kml": "kml",
+    ".csv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+}
 EXPECTED = {"geojson": "json", "gpkg": "sqlite", "kml": "xml", "csv": "text", "xlsx": "zip"}  # what sniff must see
 
 
@@ -58,9 +65,15 @@ def _format_of(name: str, data: bytes, crs: str, fmt: str | None) -> str:
     return fmt
 
 
-def read_file(name: str, data: bytes, crs: str = "wgs84", fmt: str | None = None,
-              known: gpd.GeoDataFrame | None = None, boundary: shapely.Geometry | None = None,
-              workdir: str | None = None) -> ImportResult:
+def read_file(
+    name: str,
+    data: bytes,
+    crs: str = "wgs84",
+    fmt: str | None = None,
+    known: gpd.GeoDataFrame | None = None,
+    boundary: shapely.Geometry | None = None,
+    workdir: str | None = None,
+) -> ImportResult:
     """Read and validate an uploaded file; raise ImportFailed when it cannot be read at all.
 
     ``name`` is made safe first (``safe_name``); ``crs`` is the datum the user states (wgs84, gcj02, bd09);
@@ -79,8 +92,7 @@ def read_file(name: str, data: bytes, crs: str = "wgs84", fmt: str | None = None
     return ImportResult(name, fmt, gdf, problems.listed(), encoding, read, problems.totals())
 
 
-def read_rows(data: bytes, fmt: str, problems: ProblemLog, workdir: str | None
-              ) -> tuple[list[dict], list, list[str], str | None]:
+def read_rows(data: bytes, fmt: str, problems: ProblemLog, workdir: str | None) -> tuple[list[dict], list, list[str], str | None]:
     """The rows (properties), geometries and row names of a file, and the text encoding of a CSV."""
     if fmt in ("csv", "xlsx"):
         return _read_table(data, fmt, problems)
@@ -109,8 +121,15 @@ def read_path(path: Path) -> bytes:
 
     st = path.stat()  # follows a symlink: what matters is what would be read
     if not stat.S_ISREG(st.st_mode):
-        kind = "FIFO" if stat.S_ISFIFO(st.st_mode) else "device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(
-            st.st_mode) else "directory" if stat.S_ISDIR(st.st_mode) else "special file"
+        kind = (
+            "FIFO"
+            if stat.S_ISFIFO(st.st_mode)
+            else "device"
+            if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
+            else "directory"
+            if stat.S_ISDIR(st.st_mode)
+            else "special file"
+        )
         raise ImportFailed("not_regular", kind=kind)
     check_size(st.st_size)
     with open(path, "rb") as fh:

@@ -42,6 +42,7 @@ def _failed(code: str, exc: Exception) -> ImportFailed:
 
 # --- text ---------------------------------------------------------------------------------------------------
 
+
 def decode(data: bytes) -> tuple[str, str]:
     """The text of a file and its encoding: UTF-16 with a BOM, UTF-8 (with or without a BOM) or GB18030."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode text" is UTF-16 with a BOM
@@ -52,7 +53,7 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("utf-8-sig"), "utf-8-sig"
     except UnicodeDecodeError as exc:
-        before = data[:exc.start]
+        before = data[: exc.start]
         if any(b > 0x7F for b in before):  # UTF-8 text up to here: one row in another encoding (GBK, say)
             raise ImportFailed("mixed_encoding", row=before.count(b"\n") + 1) from None
     try:
@@ -62,6 +63,7 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 # --- GeoJSON ------------------------------------------------------------------------------------------------
+
 
 def _features(data: bytes) -> list:
     """The features of a FeatureCollection (or of one Feature), parsed within the depth and count limits."""
@@ -106,6 +108,7 @@ def read_geojson(data: bytes, problems: ProblemLog) -> tuple[list[dict], list]:
 
 # --- tables: CSV and XLSX -----------------------------------------------------------------------------------
 
+
 def _unique(header: list[str]) -> list[str]:
     """Make repeated column names unique (名称, 名称_2, ...): a spreadsheet may repeat a header."""
     seen: dict[str, int] = {}
@@ -138,7 +141,7 @@ def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
 
 def read_csv(text: str) -> pd.DataFrame:
     delimiter = _delimiter(text)
-    first = text[:text.find("\n")] if "\n" in text else text
+    first = text[: text.find("\n")] if "\n" in text else text
     check_columns(first.count(delimiter) + 1)  # before building any row
     rows = [r for r in _csv_rows(text, delimiter) if any(c.strip() for c in r)]
     if not rows:
@@ -181,6 +184,7 @@ def read_xlsx(data: bytes) -> pd.DataFrame:
 
 
 # --- GeoPackage and KML, through GDAL -------------------------------------------------------------------------
+
 
 def gpkg_tables_only(path: Path) -> None:
     """A GeoPackage's layers must be plain tables: a view runs SQL from the file (it can recurse forever)."""
@@ -226,8 +230,7 @@ def _to_wgs84(frames: list[gpd.GeoDataFrame]) -> pd.DataFrame:
     return gdf
 
 
-def read_with_gdal(data: bytes, fmt: str, problems: ProblemLog, workdir: str | None = None
-                   ) -> tuple[list[dict], list]:
+def read_with_gdal(data: bytes, fmt: str, problems: ProblemLog, workdir: str | None = None) -> tuple[list[dict], list]:
     """A GeoPackage or KML, written to a private temporary folder (under ``workdir``) for GDAL to read."""
     if fmt == "kml" and re.search(rb"<!(DOCTYPE|ENTITY)", data[:65536], re.IGNORECASE):
         raise ImportFailed("entities")

@@ -56,5 +56,12 @@ class ImportResult:
         return sum(1 for p in self.problems if p.severity == severity)
 
     def summary(self, lang: str) -> str:
-        return message("summary", lang, name=self.name, loaded=f"{len(self.gdf):,}", read=f"{self.rows_read:,}",
-                       errors=f"{self.count('error'):,}", warnings=f"{self.count('warning'):,}")
+        return message(
+            "summary",
+            lang,
+            name=self.name,
+            loaded=f"{len(self.gdf):,}",
+            read=f"{self.rows_read:,}",
+            errors=f"{self.count('error'):,}",
+            warnings=f"{self.count('warning'):,}",
+        )

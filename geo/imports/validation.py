@@ -39,6 +39,7 @@ def find_column(columns: list[str], names: tuple[str, ...]) -> str | None:
 
 # --- coordinates of a table --------------------------------------------------------------------------------
 
+
 def _coordinate(rec: dict, col, limit: float, where: str, problems: ProblemLog) -> float | None:
     """The number in ``rec[col]`` within ±``limit``, or None with its problem logged."""
     raw = rec.get(col)
@@ -96,6 +97,7 @@ def notice_point_swaps(geoms: list, problems: ProblemLog) -> None:
 
 # --- rows and geometries -----------------------------------------------------------------------------------
 
+
 def clean_text(value, where: str, key: str, problems: ProblemLog):
     """A field's value fit to keep: None for a missing one, text cut to ``MAX_TEXT`` characters."""
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
@@ -152,8 +154,9 @@ class _Rows:
         return gpd.GeoDataFrame(pd.DataFrame(self.rows), geometry=list(self.geoms), crs=CRS)
 
 
-def validate(rows: list[dict], geoms: list, wheres: list[str], crs: str, problems: ProblemLog, known,
-             boundary) -> gpd.GeoDataFrame:
+def validate(
+    rows: list[dict], geoms: list, wheres: list[str], crs: str, problems: ProblemLog, known, boundary
+) -> gpd.GeoDataFrame:
     """The rows that can be kept, as a WGS-84 layer with ``_name``, ``_where`` and ``_outside`` columns.
 
     ``crs`` is the datum the planner states; ``known`` the curated venues (to notice a datum offset);
@@ -188,6 +191,7 @@ def _mark_outside(gdf: gpd.GeoDataFrame, boundary: shapely.Geometry, problems: P
 
 
 # --- datum offsets -----------------------------------------------------------------------------------------
+
 
 def _offset_sample(gdf: gpd.GeoDataFrame, names: dict, target: str) -> tuple[int, list[float]]:
     """How many named points were compared with their venue (at most ``MAX_OFFSET_CHECKS``: a sample is

@@ -85,9 +85,15 @@ def _receive(parent, proc, timeout_s: float, memory_mb: int) -> tuple:
         raise _death(proc, memory_mb) from None
 
 
-def read_bounded(name: str, data: bytes, crs: str = "wgs84", known: gpd.GeoDataFrame | None = None,
-                 boundary: shapely.Geometry | None = None, timeout_s: float | None = None,
-                 memory_mb: int = IMPORT_MEMORY_MB) -> ImportResult:
+def read_bounded(
+    name: str,
+    data: bytes,
+    crs: str = "wgs84",
+    known: gpd.GeoDataFrame | None = None,
+    boundary: shapely.Geometry | None = None,
+    timeout_s: float | None = None,
+    memory_mb: int = IMPORT_MEMORY_MB,
+) -> ImportResult:
     """``read_file`` in a worker process, killed past ``timeout_s`` (``IMPORT_TIMEOUT_S``) or ``memory_mb``: one
     upload can neither stall nor starve the server. What it sends back is at most ``MAX_RESULT_BYTES`` (pickled),
     its problems bounded (``geo.problems``). Its scratch folder is removed whatever happens."""

@@ -70,13 +70,18 @@ def rc_for(fmt: str, lang: str, page: Page) -> dict:
     families = list(font_families())
     if lang == "en":  # Latin punctuation (’ “) from a Latin font, CJK glyphs still found by fallback
         families = ["DejaVu Sans", *[f for f in families if f != "DejaVu Sans"]]
-    return {"font.family": families, "svg.fonttype": "none" if page.svg_text else "path", "pdf.fonttype": 42,
-            "lines.scale_dashes": False, "axes.unicode_minus": False, "text.parse_math": False,
-            "svg.hashsalt": "beijing-exchange-map"}
+    return {
+        "font.family": families,
+        "svg.fonttype": "none" if page.svg_text else "path",
+        "pdf.fonttype": 42,
+        "lines.scale_dashes": False,
+        "axes.unicode_minus": False,
+        "text.parse_math": False,
+        "svg.hashsalt": "beijing-exchange-map",
+    }
 
 
-def render(layers: Layers, spec: MapSpec, fmt: str = "png",
-           progress: Callable[[float, str], None] | None = None) -> Snapshot:
+def render(layers: Layers, spec: MapSpec, fmt: str = "png", progress: Callable[[float, str], None] | None = None) -> Snapshot:
     """Render ``spec`` (filters, selection, ring, hidden and imported layers included) to PNG, SVG or PDF."""
     if fmt not in FORMATS:
         raise SnapshotError(f"unknown format {fmt!r}; use png, svg, pdf (or html through geo.io)")
@@ -95,8 +100,17 @@ def render(layers: Layers, spec: MapSpec, fmt: str = "png",
         drawn.fig.savefig(buf, format=fmt, dpi=spec.page.dpi, metadata=meta, facecolor=drawn.fig.get_facecolor())
     report(1.0, "done")
     page = spec.page
-    return Snapshot(buf.getvalue(), FORMATS[fmt], page.width_px, page.height_px, page.dpi, drawn.basemap_ok,
-                    drawn.notes, drawn.transform, drawn.labels)
+    return Snapshot(
+        buf.getvalue(),
+        FORMATS[fmt],
+        page.width_px,
+        page.height_px,
+        page.dpi,
+        drawn.basemap_ok,
+        drawn.notes,
+        drawn.transform,
+        drawn.labels,
+    )
 
 
 def view_spec(view: str, **kwargs) -> MapSpec:

@@ -90,8 +90,17 @@ def draw(layers: Layers, spec: MapSpec, fmt: str, report: Report) -> Drawn:
     return Drawn(fig, basemap_ok, notes, _transform(lay, bm.datum), labelled)
 
 
-def _insets(fig: Figure, ax, lay: page_layout.Layout, layers: Layers, spec: MapSpec, result, frames: dict,
-            bm: basemaps.Basemap, drawn: list):
+def _insets(
+    fig: Figure,
+    ax,
+    lay: page_layout.Layout,
+    layers: Layers,
+    spec: MapSpec,
+    result,
+    frames: dict,
+    bm: basemaps.Basemap,
+    drawn: list,
+):
     """The core inset (city maps) or the locator (close-ups); its window joins ``drawn``. Returns the inset's
     axes when its venues are labelled there, else None."""
     f = spec.furniture

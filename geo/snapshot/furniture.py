@@ -25,8 +25,7 @@ if TYPE_CHECKING:
 NOTE_RED = "#B00020"
 
 
-def draw_all(fig: Figure, ax, layout: Layout, spec: MapSpec, bm: basemaps.Basemap, ink: Ink,
-             notes: list[str]) -> list:
+def draw_all(fig: Figure, ax, layout: Layout, spec: MapSpec, bm: basemaps.Basemap, ink: Ink, notes: list[str]) -> list:
     """Draw the furniture ``spec`` asks for; return its artists (labels keep out of them)."""
     f, lang = spec.furniture, spec.labels
     out: list = []
@@ -51,17 +50,38 @@ def draw_all(fig: Figure, ax, layout: Layout, spec: MapSpec, bm: basemaps.Basema
 
 def title(fig: Figure, layout: Layout, ink: Ink):
     """The title, top left, as the layout typeset it."""
-    return ink.text(fig, layout.pad, 1 - layout.pad, layout.title, layout.title_pt, weight="bold", va="top",
-                    ha="left", zorder=50, linespacing=1.15)
+    return ink.text(
+        fig,
+        layout.pad,
+        1 - layout.pad,
+        layout.title,
+        layout.title_pt,
+        weight="bold",
+        va="top",
+        ha="left",
+        zorder=50,
+        linespacing=1.15,
+    )
 
 
 def subtitle(fig: Figure, layout: Layout, ink: Ink, y: float):
     """The subtitle under the title (``y``: the title's foot)."""
-    return ink.text(fig, layout.pad, y, layout.subtitle, layout.base_pt * 1.25, va="top", ha="left", color="#333333",
-                    zorder=50, linespacing=1.3)
+    return ink.text(
+        fig,
+        layout.pad,
+        y,
+        layout.subtitle,
+        layout.base_pt * 1.25,
+        va="top",
+        ha="left",
+        color="#333333",
+        zorder=50,
+        linespacing=1.3,
+    )
 
 
 # --- legend ------------------------------------------------------------------------------------------------
+
 
 def legend(fig: Figure, layout: Layout, lang: str, extra: dict, bm: basemaps.Basemap):
     """The legend of the layers drawn, bottom right on the footer."""
@@ -81,13 +101,21 @@ def _handle(row: style.LegendRow, extra: dict | None, css_px: float, row_pt: flo
     st = style.stroke(s, row.variant)
     if s.kind == "point":
         size = min(s.size * css_px * (1.1 if s.marker == "star" else 0.8), row_pt)
-        return Line2D([], [], linestyle="none", marker=style.MPL_MARKERS[s.marker or "circle"], markersize=size,
-                      markerfacecolor=s.fill_color, markeredgecolor=s.color, markeredgewidth=s.weight * css_px)
+        return Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker=style.MPL_MARKERS[s.marker or "circle"],
+            markersize=size,
+            markerfacecolor=s.fill_color,
+            markeredgecolor=s.color,
+            markeredgewidth=s.weight * css_px,
+        )
     if s.kind == "line":
-        return Line2D([], [], color=st.color, linewidth=min(st.weight * css_px, row_pt * 0.45),
-                      linestyle=_dashes(st, css_px))
-    patch = Patch(edgecolor=st.color, linewidth=min(st.weight, 3) * css_px, linestyle=_dashes(st, css_px),
-                  fill=bool(st.fill_color))
+        return Line2D([], [], color=st.color, linewidth=min(st.weight * css_px, row_pt * 0.45), linestyle=_dashes(st, css_px))
+    patch = Patch(
+        edgecolor=st.color, linewidth=min(st.weight, 3) * css_px, linestyle=_dashes(st, css_px), fill=bool(st.fill_color)
+    )
     if st.fill_color:
         patch.set_facecolor(matplotlib.colors.to_rgba(st.fill_color, st.fill_opacity))
     return patch
@@ -100,17 +128,35 @@ def legend_handles(visible: list[str], lang: str, css_px: float, base_pt: float,
     return [_handle(row, extra, css_px, row_pt) for row in rows], [row.label(lang) for row in rows]
 
 
-def make_legend(fig: Figure, visible: list[str], lang: str, base_pt: float, css_px: float, extra: dict | None,
-                bm: basemaps.Basemap | None = None):
+def make_legend(
+    fig: Figure,
+    visible: list[str],
+    lang: str,
+    base_pt: float,
+    css_px: float,
+    extra: dict | None,
+    bm: basemaps.Basemap | None = None,
+):
     """A figure legend of ``visible`` (with the GCJ-02 note on a Gaode basemap)."""
     handles, labels = legend_handles(visible, lang, css_px, base_pt, extra)
     if bm is not None and bm.datum == "gcj02":
         handles.append(Patch(visible=False))
         labels.append(text_of("gcj_note", lang))
     labels = [wrap(safe.mpl(label), 34 if lang != "en" else 46) for label in labels]
-    return fig.legend(handles, labels, loc="lower right", fontsize=base_pt * 0.85, title=text_of("legend", lang),
-                      title_fontsize=base_pt, frameon=True, framealpha=0.95, borderpad=0.6, labelspacing=0.45,
-                      handlelength=2.2, edgecolor="#999999")
+    return fig.legend(
+        handles,
+        labels,
+        loc="lower right",
+        fontsize=base_pt * 0.85,
+        title=text_of("legend", lang),
+        title_fontsize=base_pt,
+        frameon=True,
+        framealpha=0.95,
+        borderpad=0.6,
+        labelspacing=0.45,
+        handlelength=2.2,
+        edgecolor="#999999",
+    )
 
 
 def legend_width(fig: Figure, visible: list[str], lang: str, base_pt: float, css_px: float, extra: dict) -> float:
@@ -123,16 +169,37 @@ def legend_width(fig: Figure, visible: list[str], lang: str, base_pt: float, css
 
 # --- north arrow and scale bar -------------------------------------------------------------------------------
 
+
 def north_arrow(fig: Figure, layout: Layout, lang: str, ink: Ink) -> list:
     """A north arrow, top right."""
     h = layout.base_pt * 3.2 / 72 * fig.dpi / fig.bbox.height
     w = h * fig.bbox.height / fig.bbox.width
     x, y = 1 - 0.03 - w / 2, 0.975 - h
-    arrow = FancyArrow(x, y, 0, h * 0.75, width=w * 0.18, head_width=w * 0.7, head_length=h * 0.45,
-                       length_includes_head=True, transform=fig.transFigure, color="#222222", zorder=60)
+    arrow = FancyArrow(
+        x,
+        y,
+        0,
+        h * 0.75,
+        width=w * 0.18,
+        head_width=w * 0.7,
+        head_length=h * 0.45,
+        length_includes_head=True,
+        transform=fig.transFigure,
+        color="#222222",
+        zorder=60,
+    )
     fig.patches.append(arrow)
-    t = ink.text(fig, x, y - 0.004, i18n.t("snapshot_north", ui_lang(lang)), layout.base_pt, ha="center", va="top",
-                 weight="bold", zorder=60)
+    t = ink.text(
+        fig,
+        x,
+        y - 0.004,
+        i18n.t("snapshot_north", ui_lang(lang)),
+        layout.base_pt,
+        ha="center",
+        va="top",
+        weight="bold",
+        zorder=60,
+    )
     return [arrow, t]
 
 
@@ -155,8 +222,15 @@ def scale_bar(fig: Figure, ax, layout: Layout, ink: Ink, lang: str) -> list:
     bar_h = (maxy - miny) * 0.008
     out = []
     for i in range(4):
-        patch = Rectangle((x0 + i * length_units / 4, y0), length_units / 4, bar_h,
-                          facecolor="#222222" if i % 2 == 0 else "white", edgecolor="#222222", linewidth=0.6, zorder=60)
+        patch = Rectangle(
+            (x0 + i * length_units / 4, y0),
+            length_units / 4,
+            bar_h,
+            facecolor="#222222" if i % 2 == 0 else "white",
+            edgecolor="#222222",
+            linewidth=0.6,
+            zorder=60,
+        )
         ax.add_patch(patch)
         out.append(patch)
     unit, n = ("snapshot_scale_km", length_m / 1000) if length_m >= 1000 else ("snapshot_scale_m", length_m)
@@ -167,6 +241,7 @@ def scale_bar(fig: Figure, ax, layout: Layout, ink: Ink, lang: str) -> list:
 
 
 # --- footer: attribution, source line, date ---------------------------------------------------------------------
+
 
 def attribution(bm: basemaps.Basemap, lang: str) -> list[str]:
     """The credits: the basemap's (as plain text), then the data's."""
@@ -196,9 +271,17 @@ def footer(fig: Figure, layout: Layout, lines: list[str]) -> list:
     """The footer, bottom right: one artist per line, no automatic wrapping (it breaks spacing)."""
     out, y = [], 0.006
     for line in reversed(lines):
-        t = fig.text(1 - layout.pad / 2, y, line, fontsize=layout.base_pt * 0.7, ha="right", va="bottom",
-                     color="#333333", zorder=60, bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none",
-                                                       "pad": 1.5})
+        t = fig.text(
+            1 - layout.pad / 2,
+            y,
+            line,
+            fontsize=layout.base_pt * 0.7,
+            ha="right",
+            va="bottom",
+            color="#333333",
+            zorder=60,
+            bbox={"facecolor": "white", "alpha": 0.85, "edgecolor": "none", "pad": 1.5},
+        )
         out.append(t)
         y = t.get_window_extent(fig.canvas.get_renderer()).y1 / fig.bbox.height + 0.002
     return out
@@ -206,16 +289,34 @@ def footer(fig: Figure, layout: Layout, lines: list[str]) -> list:
 
 # --- notes and the key of numbered labels ------------------------------------------------------------------------
 
+
 def note_box(fig: Figure, layout: Layout, notes: list[str]):
     """What the reader must know about this render (no tiles, no key...), in red under the title."""
-    return fig.text(0.5, layout.top - 0.01, "\n".join(dict.fromkeys(notes)), fontsize=layout.base_pt, ha="center",
-                    va="top", color=NOTE_RED, zorder=70,
-                    bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": NOTE_RED, "pad": 4})
+    return fig.text(
+        0.5,
+        layout.top - 0.01,
+        "\n".join(dict.fromkeys(notes)),
+        fontsize=layout.base_pt,
+        ha="center",
+        va="top",
+        color=NOTE_RED,
+        zorder=70,
+        bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": NOTE_RED, "pad": 4},
+    )
 
 
 def label_key(fig: Figure, layout: Layout, numbered: list[tuple[int, str]], lang: str):
     """The numbered key for labels that could not sit on the map: top right, under the north arrow."""
     lines = [text_of("label_key", lang)] + [f"{n}  {safe.mpl(text).replace(chr(10), ' / ')}" for n, text in numbered]
-    return fig.text(1 - layout.pad, layout.top - 0.07, "\n".join(lines), fontsize=layout.base_pt * 0.8, ha="right",
-                    va="top", zorder=65, color=INK, linespacing=1.35,
-                    bbox={"facecolor": "white", "alpha": 0.95, "edgecolor": "#999999", "boxstyle": "round,pad=0.4"})
+    return fig.text(
+        1 - layout.pad,
+        layout.top - 0.07,
+        "\n".join(lines),
+        fontsize=layout.base_pt * 0.8,
+        ha="right",
+        va="top",
+        zorder=65,
+        color=INK,
+        linespacing=1.35,
+        bbox={"facecolor": "white", "alpha": 0.95, "edgecolor": "#999999", "boxstyle": "round,pad=0.4"},
+    )

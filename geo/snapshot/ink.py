@@ -18,8 +18,9 @@ def latin(text: str) -> str:
 
 def label_of(row: dict, lang: str) -> str:
     """A feature's label, drawable: hidden characters (bidi overrides, U+FEFF...) removed (``safe.mpl``)."""
-    return safe.mpl(style.label_text(str(row["name_zh"]), latin(str(row["name_en"])) if lang == "both"
-                                     else str(row["name_en"]), lang))
+    return safe.mpl(
+        style.label_text(str(row["name_zh"]), latin(str(row["name_en"])) if lang == "both" else str(row["name_en"]), lang)
+    )
 
 
 def ui_lang(lang: str) -> str:

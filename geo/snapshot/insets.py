@@ -43,24 +43,25 @@ def _limits(iax, ext: Box) -> None:
     iax.set_ylabel("")
 
 
-def core_inset(fig: Figure, ax, layout: Layout, layers: Layers, result: Shown, extra: dict, frames: dict,
-               display_datum: str):
+def core_inset(fig: Figure, ax, layout: Layout, layers: Layers, result: Shown, extra: dict, frames: dict, display_datum: str):
     """City maps: an enlarged inset of the core and the Central Axis, framed, with its area marked on the map.
     Returns the inset's axes (the venues it enlarges are labelled there)."""
     page_w, page_h = fig.bbox.width, fig.bbox.height
     side = min(0.30 * page_w, 0.42 * page_h)
     w, h = side / page_w, side / page_h
     css_px = layout.css_px
-    iax = _framed_axes(fig, (layout.pad, layout.bottom + layout.pad + 0.07, w, h), BACKGROUND, "#333333",
-                       1.2 * css_px)
+    iax = _framed_axes(fig, (layout.pad, layout.bottom + layout.pad + 0.07, w, h), BACKGROUND, "#333333", 1.2 * css_px)
     ext = fit_aspect(mercator_box(VIEWS["core"].bbox, display_datum), 1.0)
     grow = (ext[2] - ext[0]) * 0.06  # room for the labels of venues on the core's edge (Diaoyutai)
     ext = (ext[0] - grow, ext[1] - grow, ext[2] + grow, ext[3] + grow)
     draw_layers(iax, layers, result, extra, frames, display_datum, css_px, "zh", scale=0.8)
     draw_selection(iax, result, display_datum, css_px)
     _limits(iax, ext)
-    ax.add_patch(Rectangle((ext[0], ext[1]), ext[2] - ext[0], ext[3] - ext[1], fill=False, edgecolor="#333333",
-                           linewidth=1.2 * css_px, zorder=50))
+    ax.add_patch(
+        Rectangle(
+            (ext[0], ext[1]), ext[2] - ext[0], ext[3] - ext[1], fill=False, edgecolor="#333333", linewidth=1.2 * css_px, zorder=50
+        )
+    )
     return iax
 
 
@@ -75,6 +76,5 @@ def locator(fig: Figure, layout: Layout, layers: Layers, display_datum: str):
     to_mercator(layers.core, display_datum).plot(ax=lax, color=style.VERMILLION, alpha=0.5, linewidth=0)
     _limits(lax, fit_aspect(tuple(boundary.total_bounds), 1.0))
     x0, y0, x1, y1 = layout.extent
-    lax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="#B00020",
-                            linewidth=1.4 * layout.css_px))
+    lax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor="#B00020", linewidth=1.4 * layout.css_px))
     return lax

@@ -74,21 +74,27 @@ class _Board:
     def __init__(self, anchors: Sequence[Anchor], frame: Box, obstacles: Sequence[Box]):
         self.frame = frame
         self.taken = list(obstacles)
-        self.symbols = [(i, (a.x - a.radius, a.y - a.radius, a.x + a.radius, a.y + a.radius))
-                        for i, a in enumerate(anchors) if _in_frame(a, frame)]
+        self.symbols = [
+            (i, (a.x - a.radius, a.y - a.radius, a.x + a.radius, a.y + a.radius))
+            for i, a in enumerate(anchors)
+            if _in_frame(a, frame)
+        ]
 
     def free(self, box: Box, own: int | None = None) -> bool:
         """``box`` lies in the frame, clear of what is taken and of every symbol but ``own``."""
-        return (inside(box, self.frame) and not any(overlap(box, t) for t in self.taken)
-                and not any(overlap(box, s) for i, s in self.symbols if i != own))
+        return (
+            inside(box, self.frame)
+            and not any(overlap(box, t) for t in self.taken)
+            and not any(overlap(box, s) for i, s in self.symbols if i != own)
+        )
 
 
 def _beside(i: int, a: Anchor, board: _Board, gap: float) -> Placement | None:
     """The first free place around the symbol, nearest ring first (the nearest needs no leader)."""
     w, h = a.size
-    for ring, leader in ((RINGS[0],) if a.optional else RINGS):
+    for ring, leader in (RINGS[0],) if a.optional else RINGS:
         dist = a.radius + gap + ring * h
-        for dx, dy in (((0, 0),) if a.optional else DIRECTIONS):
+        for dx, dy in ((0, 0),) if a.optional else DIRECTIONS:
             box = candidate(a.x, a.y, dx, dy, dist, w, h)
             if board.free(box, own=i):
                 line = _leader(a, box, dx, dy) if leader else None
@@ -112,12 +118,17 @@ def _numbered(i: int, a: Anchor, board: _Board, side: float, number: int) -> Pla
             box = candidate(a.x, a.y, dx, dy, dist, side, side)
             if inside(box, board.frame) and not any(overlap(box, t) for t in board.taken):
                 return Placement(i, NUMBER, box, (dx, dy), number=number)
-    return Placement(i, NUMBER, (a.x - side / 2, a.y - side / 2, a.x + side / 2, a.y + side / 2), (0, 0),
-                     number=number)
+    return Placement(i, NUMBER, (a.x - side / 2, a.y - side / 2, a.x + side / 2, a.y + side / 2), (0, 0), number=number)
 
 
-def place(anchors: Sequence[Anchor], frame: Box, obstacles: Sequence[Box] = (), gap: float = 0.0,
-          number_side: float = 12.0, first_number: int = 1) -> list[Placement]:
+def place(
+    anchors: Sequence[Anchor],
+    frame: Box,
+    obstacles: Sequence[Box] = (),
+    gap: float = 0.0,
+    number_side: float = 12.0,
+    first_number: int = 1,
+) -> list[Placement]:
     """Place the label of every anchor with a ``size`` whose point lies in ``frame``.
 
     ``obstacles``: boxes no label may overlap (the furniture); ``gap``: between a symbol and its label;

@@ -40,8 +40,7 @@ def draw_basemap(ax, bm: basemaps.Basemap, spec: MapSpec, layout: Layout, notes:
     for url in (bm.url(spec.token), bm.labels_url(spec.token)):
         if url is None:
             continue
-        mosaic = tiles.fetch_mosaic(url, (minx, miny, maxx, maxy), layout.width_px, bm.subdomains, bm.max_zoom,
-                                    deadline=deadline)
+        mosaic = tiles.fetch_mosaic(url, (minx, miny, maxx, maxy), layout.width_px, bm.subdomains, bm.max_zoom, deadline=deadline)
         if not mosaic.ok:
             notes.append(text_of("tiles_unreachable", spec.labels))
             return False
@@ -62,8 +61,9 @@ def _source(key: str, layers: Layers, result: Shown, extra: dict, frames: dict) 
     return layers.get(key)
 
 
-def draw_layers(ax, layers: Layers, result: Shown, extra: dict, frames: dict, display_datum: str, css_px: float,
-                lang: str, scale: float = 1.0) -> list[PointRow]:
+def draw_layers(
+    ax, layers: Layers, result: Shown, extra: dict, frames: dict, display_datum: str, css_px: float, lang: str, scale: float = 1.0
+) -> list[PointRow]:
     """Draw every visible layer; return the point symbols (for labels and collision checks)."""
     points: list[PointRow] = []
     core = to_mercator(layers.core, display_datum).union_all()
@@ -82,18 +82,35 @@ def draw_layers(ax, layers: Layers, result: Shown, extra: dict, frames: dict, di
     return points
 
 
-def _draw_points(ax, gdf: gpd.GeoDataFrame, s: style.LayerStyle, css_px: float, scale: float, lang: str,
-                 core: shapely.Geometry | None) -> list[PointRow]:
+def _draw_points(
+    ax, gdf: gpd.GeoDataFrame, s: style.LayerStyle, css_px: float, scale: float, lang: str, core: shapely.Geometry | None
+) -> list[PointRow]:
     """A point layer's symbols; ``core``: for a curated layer, which venues crowd the core (None: imported)."""
     gdf = gdf[gdf.geom_type == "Point"]
     size_pt = s.size * css_px * scale
-    ax.scatter(gdf.geometry.x, gdf.geometry.y, marker=style.MPL_MARKERS[s.marker or "circle"],
-               s=(size_pt * (1.25 if s.marker == "star" else 0.9)) ** 2, c=s.fill_color or s.color,
-               edgecolors=s.color, linewidths=s.weight * css_px, zorder=10 + s.z, clip_on=True)
+    ax.scatter(
+        gdf.geometry.x,
+        gdf.geometry.y,
+        marker=style.MPL_MARKERS[s.marker or "circle"],
+        s=(size_pt * (1.25 if s.marker == "star" else 0.9)) ** 2,
+        c=s.fill_color or s.color,
+        edgecolors=s.color,
+        linewidths=s.weight * css_px,
+        zorder=10 + s.z,
+        clip_on=True,
+    )
     near_core = core.buffer(2500) if core is not None else None
-    return [PointRow(x, y, size_pt / 2, label_of(row, lang), style.label_priority(s),
-                     near_core is not None and near_core.contains(shapely.Point(x, y)))
-            for (_, row), x, y in zip(gdf.iterrows(), gdf.geometry.x, gdf.geometry.y)]
+    return [
+        PointRow(
+            x,
+            y,
+            size_pt / 2,
+            label_of(row, lang),
+            style.label_priority(s),
+            near_core is not None and near_core.contains(shapely.Point(x, y)),
+        )
+        for (_, row), x, y in zip(gdf.iterrows(), gdf.geometry.x, gdf.geometry.y)
+    ]
 
 
 def _dashes(st: style.Stroke, css_px: float):
@@ -134,8 +151,10 @@ def area_rows(layers: Layers, result: Shown, display_datum: str, lang: str, zoom
     if "areas" not in result.visible or zoom < areas_style.label_min_zoom:
         return []
     areas = to_mercator(layers.areas, display_datum)
-    return [PointRow(pt.x, pt.y, 0, label_of(row, lang), style.label_priority(areas_style), False, optional=True)
-            for (_, row), pt in zip(areas.iterrows(), areas.geometry.representative_point())]
+    return [
+        PointRow(pt.x, pt.y, 0, label_of(row, lang), style.label_priority(areas_style), False, optional=True)
+        for (_, row), pt in zip(areas.iterrows(), areas.geometry.representative_point())
+    ]
 
 
 def draw_selection(ax, result: Shown, display_datum: str, css_px: float) -> None:
@@ -148,6 +167,12 @@ def draw_selection(ax, result: Shown, display_datum: str, css_px: float) -> None
     if result.selected is not None:
         sel = style.SELECTION
         pts = to_mercator(result.selected, display_datum)
-        ax.scatter(pts.geometry.x, pts.geometry.y, s=(2 * style.SELECTION_RADIUS * css_px) ** 2, facecolors="none",
-                   edgecolors=sel.color, linewidths=sel.weight * css_px, zorder=30)
-
+        ax.scatter(
+            pts.geometry.x,
+            pts.geometry.y,
+            s=(2 * style.SELECTION_RADIUS * css_px) ** 2,
+            facecolors="none",
+            edgecolors=sel.color,
+            linewidths=sel.weight * css_px,
+            zorder=30,
+        )

@@ -68,8 +68,24 @@ def compute(fig: Figure, layers: Layers, spec: MapSpec, result: Shown, bm: basem
     legend_keys = drawn_layers(layers, replace(spec, bbox=wgs_box(extent, bm.datum)), result)
     css_width = page.width_px * 72 / page.dpi / css_px
     zoom = math.log2(2 * tiles.ORIGIN * css_width / (256 * (extent[2] - extent[0])))
-    return Layout(page.width_px, page.height_px, css_px, base_pt, px_per_pt, title, title_pt, subtitle, top, bottom,
-                  footer_h, content, extent, spec.bbox[2] - spec.bbox[0] < CLOSE_UP_DEG, zoom, tuple(legend_keys))
+    return Layout(
+        page.width_px,
+        page.height_px,
+        css_px,
+        base_pt,
+        px_per_pt,
+        title,
+        title_pt,
+        subtitle,
+        top,
+        bottom,
+        footer_h,
+        content,
+        extent,
+        spec.bbox[2] - spec.bbox[0] < CLOSE_UP_DEG,
+        zoom,
+        tuple(legend_keys),
+    )
 
 
 def footer_lines(spec: MapSpec) -> int:
@@ -78,8 +94,7 @@ def footer_lines(spec: MapSpec) -> int:
     return int(f.attribution) + int(f.source or f.date)
 
 
-def _title_band(fig: Figure, spec: MapSpec, page: Page, base_pt: float,
-                px_per_pt: float) -> tuple[str, float, str | None, float]:
+def _title_band(fig: Figure, spec: MapSpec, page: Page, base_pt: float, px_per_pt: float) -> tuple[str, float, str | None, float]:
     """(title, its size, subtitle, top of the map's safe area): the title fits beside the north arrow."""
     title = safe.mpl(spec.title) if spec.title is not None else text_of("app_title", spec.labels)
     title_pt, sub_pt = base_pt * 2.0, base_pt * 1.25
@@ -97,8 +112,9 @@ def _title_band(fig: Figure, spec: MapSpec, page: Page, base_pt: float,
     return title, title_pt, subtitle, top
 
 
-def _legend_column(fig: Figure, layers: Layers, spec: MapSpec, result: Shown, bm: basemaps.Basemap, content: Box,
-                   base_pt: float, css_px: float) -> float:
+def _legend_column(
+    fig: Figure, layers: Layers, spec: MapSpec, result: Shown, bm: basemaps.Basemap, content: Box, base_pt: float, css_px: float
+) -> float:
     """The width (page fraction) the legend would take as a column on the right, 0 for no legend."""
     if not spec.furniture.legend:
         return 0.0
@@ -148,4 +164,4 @@ def _two_lines(title: str) -> str:
     half = len(words) // 2 if len(words) > 1 else None
     if half:
         return " ".join(words[:half]) + "\n" + " ".join(words[half:])
-    return title[:len(title) // 2] + "\n" + title[len(title) // 2:]
+    return title[: len(title) // 2] + "\n" + title[len(title) // 2 :]

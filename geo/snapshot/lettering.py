@@ -26,8 +26,9 @@ class LabelReport:
     furniture: list[tuple[float, float, float, float]]  # title, legend, key, scale bar, insets... same units
 
 
-def label_all(fig: Figure, ax, inset_ax, points: list[PointRow], furniture: list, layout: Layout, ink: Ink,
-              lang: str, enabled: bool) -> LabelReport:
+def label_all(
+    fig: Figure, ax, inset_ax, points: list[PointRow], furniture: list, layout: Layout, ink: Ink, lang: str, enabled: bool
+) -> LabelReport:
     """Label every labelled point (``enabled``); on city maps what the inset enlarges is labelled there."""
     renderer = fig.canvas.get_renderer()
     avoid = _boxes(furniture, renderer)
@@ -64,8 +65,16 @@ def _enlarged(inset_ax, rows: list[PointRow]) -> list[PointRow]:
     return [r for r in rows if x0 <= r.x <= x1 and y0 <= r.y <= y1 and r.crowded]
 
 
-def place_on(fig: Figure, ax, rows: list[PointRow], symbols: list[PointRow], font_pt: float, ink: Ink,
-             obstacles: list[Box], report: LabelReport) -> None:
+def place_on(
+    fig: Figure,
+    ax,
+    rows: list[PointRow],
+    symbols: list[PointRow],
+    font_pt: float,
+    ink: Ink,
+    obstacles: list[Box],
+    report: LabelReport,
+) -> None:
     """Label ``rows`` on ``ax``, clear of every symbol of ``symbols`` and of ``obstacles``; record in ``report``."""
     renderer = fig.canvas.get_renderer()
     px_per_pt = fig.dpi / 72
@@ -80,11 +89,18 @@ def place_on(fig: Figure, ax, rows: list[PointRow], symbols: list[PointRow], fon
     anchors = []
     for s in symbols:
         px, py = ax.transData.transform((s.x, s.y))
-        anchors.append(labels.Anchor(px, py, s.radius_pt * px_per_pt, sizes[s.label] if id(s) in todo else None,
-                                     s.priority, s.optional))
+        anchors.append(
+            labels.Anchor(px, py, s.radius_pt * px_per_pt, sizes[s.label] if id(s) in todo else None, s.priority, s.optional)
+        )
     frame = as_box(ax.get_window_extent(renderer))
-    for p in labels.place(anchors, frame, obstacles, gap=2.5 * px_per_pt, number_side=font_pt * 1.2 * px_per_pt,
-                          first_number=len(report.numbered) + 1):
+    for p in labels.place(
+        anchors,
+        frame,
+        obstacles,
+        gap=2.5 * px_per_pt,
+        number_side=font_pt * 1.2 * px_per_pt,
+        first_number=len(report.numbered) + 1,
+    ):
         _draw(fig, ax, p, symbols[p.index].label, font_pt, ink, report)
 
 

@@ -35,8 +35,9 @@ def _is_local(host) -> bool:
 def _record(event: str, host, port) -> None:
     stack = [f"{f.filename}:{f.lineno}" for f in traceback.extract_stack(limit=12)[:-2]]
     with open(_LOG, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps({"event": event, "host": str(host), "port": str(port), "pid": os.getpid(),
-                             "stack": stack[-6:]}) + "\n")
+        fh.write(
+            json.dumps({"event": event, "host": str(host), "port": str(port), "pid": os.getpid(), "stack": stack[-6:]}) + "\n"
+        )
 
 
 def _hook(event: str, args) -> None:
