@@ -48,6 +48,15 @@ class Layers:
     axes: gpd.GeoDataFrame
     areas: gpd.GeoDataFrame
     venues: gpd.GeoDataFrame
+    @property
+    def memo(self) -> dict:
+        """What is derived from these layers once (a venue-to-area join, which layers reach an extent): it lives
+        and dies with this object, so no cache is ever keyed by ``id()`` (a new object may reuse an old id)."""
+        memo = self.__dict__.get("_memo")
+        if memo is None:
+            memo = {}
+            object.__setattr__(self, "_memo", memo)  # frozen: the layers never change, their memo may grow
+        return memo
 
     def get(self, key: str) -> gpd.GeoDataFrame:
         """A layer by its style key; venue categories are filtered from ``venues``."""

@@ -193,15 +193,11 @@ def counts_by(venues: gpd.GeoDataFrame, layers: Layers, by: str, lang: str) -> p
     return counts.reindex(layers.areas[f"name_{lang}"], fill_value=0)
 
 
-_AREAS: dict[int, pd.DataFrame] = {}
-
-
 def venue_areas(layers: Layers) -> pd.DataFrame:
     """Which key area each venue lies in (spatial join done once per layer set, not on every filter)."""
-    if id(layers) not in _AREAS:
+    if "venue_areas" not in layers.memo:
         joined = gpd.sjoin(
             layers.venues[["id", "geometry"]], layers.areas[["id", "geometry"]].rename(columns={"id": "area"}), predicate="within"
         )
-        _AREAS.clear()
-        _AREAS[id(layers)] = pd.DataFrame({"venue": joined["id"].values, "area": joined["area"].values})
-    return _AREAS[id(layers)]
+        layers.memo["venue_areas"] = pd.DataFrame({"venue": joined["id"].values, "area": joined["area"].values})
+    return layers.memo["venue_areas"]

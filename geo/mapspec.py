@@ -213,23 +213,20 @@ def similar_extent(extent, view, covered: float = 0.85, larger: float = 8.0) -> 
     return bool(bv.area) and be.intersection(bv).area / bv.area >= covered and be.area <= larger * bv.area
 
 
-_CONTEXT_CACHE: dict[tuple, bool] = {}
-
-
 def _context_in_extent(layers: Layers, key: str, bbox: tuple) -> bool:
     """A curated layer (not a venue category) has something drawn in ``bbox`` (outlines: their line).
-    Remembered per layer set and extent (a plain dict: Layers holds frames, which do not hash)."""
-    memo = (id(layers), key, bbox)
-    if memo in _CONTEXT_CACHE:
-        return _CONTEXT_CACHE[memo]
-    if len(_CONTEXT_CACHE) > 2048:
-        _CONTEXT_CACHE.clear()
+    Remembered with the layers themselves (``Layers.memo``), per layer and extent, at most 2048 extents."""
+    memo = layers.memo.setdefault("context_in_extent", {})
+    if (key, bbox) in memo:
+        return memo[key, bbox]
+    if len(memo) > 2048:
+        memo.clear()
     gdf = layers.get(key)
     st = style.STYLES[key]
     if st.kind == "polygon" and not st.fill_opacity:  # an outline: drawn only where its line is
         gdf = gdf.set_geometry(gdf.boundary)
-    _CONTEXT_CACHE[memo] = bool(len(in_extent(gdf, bbox)))
-    return _CONTEXT_CACHE[memo]
+    memo[key, bbox] = bool(len(in_extent(gdf, bbox)))
+    return memo[key, bbox]
 
 
 def extent_name(spec: MapSpec, lang: str) -> str:
