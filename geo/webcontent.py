@@ -38,6 +38,16 @@ def legend_symbol_svg(s: style.LayerStyle, variant: str | None = None) -> str:
     )
 
 
+#: the layer that stands for a framework feature's role (the core, an axis, an area)
+FRAMEWORK_LAYERS = {"core": "core", "axis": "axes", "area": "areas"}
+
+
+def category_label(row: dict, lang: str) -> str:
+    """A feature's category as a person reads it: its layer's name (a framework feature: the layer of its role)."""
+    key = row["category"] if row["category"] in style.STYLES else FRAMEWORK_LAYERS.get(row.get("role", ""))
+    return style.get_style(key).label(lang) if key in style.STYLES else str(row["category"])
+
+
 def popup_html(row: dict, lang: str, detail: bool = True) -> str:
     """The popup card of a curated feature; every value is escaped text.
 
@@ -47,7 +57,7 @@ def popup_html(row: dict, lang: str, detail: bool = True) -> str:
     e = html.escape
     name, other = (row["name_zh"], row["name_en"]) if lang == "zh" else (row["name_en"], row["name_zh"])
     fields = [
-        ("field_category", style.get_style(row["category"]).label(lang) if row["category"] in style.STYLES else row["category"]),
+        ("field_category", category_label(row, lang)),
         ("field_role", i18n.term("role", row["role"], lang)),
         ("field_action", i18n.term("plan_action", row["plan_action"], lang)),
         ("field_district", row.get(f"district_{lang}", "")),

@@ -43,3 +43,16 @@ def test_the_standalone_page_has_an_escaped_title(layers):
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;规划" in title and VIEWS["core"].name("zh") in title
     assert "<script>alert(1)" not in page
+
+
+def test_popups_name_a_framework_features_layer_not_its_raw_category(layers):
+    import html
+
+    from geo import i18n, style, webcontent
+
+    for lang in ("zh", "en"):
+        for gdf, key in ((layers.core, "core"), (layers.axes, "axes"), (layers.areas, "areas")):
+            card = webcontent.popup_html(gdf.iloc[0].to_dict(), lang)
+            label = html.escape(style.get_style(key).label(lang))
+            assert f"<dt>{i18n.t('field_category', lang)}</dt><dd>{label}</dd>" in card
+            assert "<dd>framework</dd>" not in card
