@@ -56,3 +56,14 @@ def test_popups_name_a_framework_features_layer_not_its_raw_category(layers):
             label = html.escape(style.get_style(key).label(lang))
             assert f"<dt>{i18n.t('field_category', lang)}</dt><dd>{label}</dd>" in card
             assert "<dd>framework</dd>" not in card
+
+
+def test_the_venue_table_shows_a_dash_for_a_venue_not_yet_open(layers):
+    from geo import i18n
+    from ui import state
+
+    for lang in ("zh", "en"):
+        table = state.venue_table(layers.venues, lang)
+        years = list(table[i18n.t("field_year", lang)])
+        assert "—" in years and "None" not in years and "nan" not in years and "<NA>" not in years
+        assert all(y == "—" or (y.isdigit() and len(y) == 4) for y in years)

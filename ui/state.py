@@ -293,7 +293,8 @@ def venue_table(venues, lang: str) -> pd.DataFrame:
             t("field_district"): venues[f"district_{lang}"].values,
             t("field_action"): [i18n.term("plan_action", a, lang) for a in venues["plan_action"]],
             t("field_status"): [i18n.term("status", a, lang) for a in venues["status"]],
-            t("field_year"): venues["year_open"].astype("Int64").values,
+            # a dash, not "None", for a venue not yet open (4-digit years sort as text as they do as numbers)
+            t("field_year"): [str(int(y)) if pd.notna(y) else "—" for y in venues["year_open"]],
             t("field_precision"): [i18n.term("precision", p, lang) for p in venues["precision"]],
         }
     )
