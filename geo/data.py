@@ -48,6 +48,7 @@ class Layers:
     axes: gpd.GeoDataFrame
     areas: gpd.GeoDataFrame
     venues: gpd.GeoDataFrame
+
     @property
     def memo(self) -> dict:
         """What is derived from these layers once (a venue-to-area join, which layers reach an extent): it lives

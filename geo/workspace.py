@@ -487,3 +487,33 @@ def export_bytes(ws: Workspace, fmt: str) -> bytes:
     if fmt not in ("geojson", "csv", "gpkg", "kml"):
         raise WorkspaceError(f"unknown format {fmt!r}; use .gpkg, .geojson, .kml or .csv")
     return frame_bytes(out, fmt, "name" if "name" in out else "layer")
+
+
+#: how a version's change is written when it is saved (stable: history written so stays readable), and the
+#: catalogue key that says it in the reader's language
+CHANGES: tuple[tuple[str, str], ...] = (
+    (r"created", "ws_change_created"),
+    (r"restored version (?P<version>\d+)", "ws_change_restored"),
+    (r"added (?P<n>\d+) imported layer\(s\)", "ws_change_imports"),
+    (r"added layer (?P<name>.*)", "ws_change_layer"),
+    (r"sketch: (?P<title>.*)", "ws_change_sketch"),
+    (r"view: (?P<name>.*)", "ws_change_view"),
+    (r"status note: (?P<venue>.*)", "ws_change_note"),
+)
+
+
+def describe_change(change: str, lang: str, names: dict[str, str] | None = None) -> str:
+    """A version's change in ``lang`` (``names``: venue names by id, for status notes); unknown changes as
+    written."""
+    import re
+
+    from geo import i18n
+
+    for pattern, key in CHANGES:
+        match = re.fullmatch(pattern, change)
+        if match:
+            fields = match.groupdict()
+            if "venue" in fields and names:
+                fields["venue"] = names.get(fields["venue"], fields["venue"])
+            return i18n.t(key, lang).format(**fields)
+    return change

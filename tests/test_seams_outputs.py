@@ -67,3 +67,18 @@ def test_the_venue_table_shows_a_dash_for_a_venue_not_yet_open(layers):
         years = list(table[i18n.t("field_year", lang)])
         assert "—" in years and "None" not in years and "nan" not in years and "<NA>" not in years
         assert all(y == "—" or (y.isdigit() and len(y) == 4) for y in years)
+
+
+def test_a_workspaces_history_reads_in_the_pages_language():
+    from geo import workspace
+
+    names = {"forbidden_city": "故宫"}
+    assert workspace.describe_change("restored version 4", "zh") == "恢复为第 4 版"
+    assert workspace.describe_change("added 1 imported layer(s)", "zh") == "添加 1 个导入图层"
+    assert workspace.describe_change("status note: forbidden_city", "zh", names) == "状态记录：故宫"
+    assert workspace.describe_change("sketch: 新馆", "en") == "sketch: 新馆"
+    assert workspace.describe_change("something else", "zh") == "something else"
+    for _pattern, key in workspace.CHANGES:  # every stored form has its words in both languages
+        from geo import i18n
+
+        assert i18n.t(key, "zh") and i18n.t(key, "en")

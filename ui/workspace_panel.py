@@ -234,7 +234,12 @@ def history_picker(store, ws, lang: str) -> None:
     history = store.history(ws.id, state.page().wt)
     if len(history) <= 1:
         return
-    labels = {h["version"]: f"{h['version']} · {h['time'][:16]} · {h['change']}" for h in history}
+    venues = cache.get_layers().venues
+    names = dict(zip(venues["id"], venues[f"name_{lang}"]))
+    labels = {
+        h["version"]: f"{h['version']} · {h['time'][:16]} · {workspace.describe_change(h['change'], lang, names)}"
+        for h in history
+    }
     pick = st.selectbox(i18n.t("ws_history", lang), list(reversed(labels)), key="ws_restore_pick", format_func=labels.get)
     if st.button(i18n.t("ws_restore", lang), key="ws_restore") and pick != ws.version:
         try:
