@@ -380,14 +380,19 @@
   // base layers the planner hid (geo.webmap.HideLayers): switched off through the layer control, as a click
   // would (the legend row dims, the app hears it), once the control exists; "group" is the selection group
   BEM.hideLayers = function (group, names) {
-    setTimeout(function () {
-      var map = group._map;
-      if (!map) return;
-      map.getContainer().querySelectorAll(".leaflet-control-layers-overlays label").forEach(function (label) {
+    var tries = 0;
+    (function attempt() {
+      // the group and the layer control arrive one after the other: try until the control lists the layers
+      var map = group._map, found = 0;
+      var labels = map ? map.getContainer().querySelectorAll(".leaflet-control-layers-overlays label") : [];
+      labels.forEach(function (label) {
+        if (names.indexOf(label.textContent.trim()) < 0) return;
+        found += 1;
         var input = label.querySelector("input");
-        if (input && input.checked && names.indexOf(label.textContent.trim()) >= 0) { input.click(); }
+        if (input && input.checked) { input.click(); }
       });
-    }, 0);
+      if (found < names.length && ++tries < 100) { setTimeout(attempt, 50); }
+    })();
   };
 })();
 
