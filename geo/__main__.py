@@ -17,8 +17,15 @@ from geo.mapspec import MapSpec
 from geo.paths import write_atomically
 from geo.views import VIEWS, parse_bbox
 
-FURNITURE = {"legend": "legend", "scale": "scale_bar", "north": "north_arrow", "attribution": "attribution",
-             "date": "date", "source": "source", "labels": "labels"}
+FURNITURE = {
+    "legend": "legend",
+    "scale": "scale_bar",
+    "north": "north_arrow",
+    "attribution": "attribution",
+    "date": "date",
+    "source": "source",
+    "labels": "labels",
+}
 GROUP_KEYS = {g: tuple(s.key for s in style.LAYERS if s.group == g) for g in style.GROUPS}
 
 
@@ -70,7 +77,8 @@ def parse_layers(text: str) -> tuple[str, ...]:
             keys.append(item)
         else:
             raise argparse.ArgumentTypeError(
-                f"unknown layer {item!r}; use groups {', '.join(GROUP_KEYS)} or layers {', '.join(style.STYLES)}")
+                f"unknown layer {item!r}; use groups {', '.join(GROUP_KEYS)} or layers {', '.join(style.STYLES)}"
+            )
     return tuple(dict.fromkeys(keys))
 
 
@@ -84,24 +92,37 @@ def bbox_arg(text: str):
 def build_parser() -> Parser:
     parser = Parser(prog="python -m geo", description="Beijing Exchange Map on the command line.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    snap = sub.add_parser("snapshot", help="render a map snapshot or export data",
-                          description="Render a snapshot. The format comes from --out's extension: .png .svg .pdf "
-                                      "(print-grade), .html (standalone interactive map), .geojson .gpkg .kml .csv "
-                                      "(the shown data).")
+    snap = sub.add_parser(
+        "snapshot",
+        help="render a map snapshot or export data",
+        description="Render a snapshot. The format comes from --out's extension: .png .svg .pdf "
+        "(print-grade), .html (standalone interactive map), .geojson .gpkg .kml .csv "
+        "(the shown data).",
+    )
     snap.add_argument("--out", required=True, type=Path, help="output file; its extension picks the format")
     size = snap.add_mutually_exclusive_group()
     size.add_argument("--size", type=parse_size, help="pixel size WxH, e.g. 1920x1080 (default) or 3840x2160")
-    size.add_argument("--paper", choices=["a4-landscape", "a4-portrait", "a3-landscape", "a3-portrait"],
-                      help="paper size; pixels follow from --dpi")
+    size.add_argument(
+        "--paper",
+        choices=["a4-landscape", "a4-portrait", "a3-landscape", "a3-portrait"],
+        help="paper size; pixels follow from --dpi",
+    )
     snap.add_argument("--dpi", type=parse_dpi, default=None, help="dots per inch (default 150; 300 for print)")
     where = snap.add_mutually_exclusive_group()
     where.add_argument("--bbox", type=bbox_arg, help="minlon,minlat,maxlon,maxlat in WGS-84")
     where.add_argument("--view", choices=list(VIEWS), default="city", help="a named view (default: city)")
-    snap.add_argument("--layers", type=parse_layers, default=tuple(style.STYLES),
-                      help=f"comma-separated groups ({', '.join(GROUP_KEYS)}) or layers ({', '.join(style.STYLES)});"
-                           " default: all")
-    snap.add_argument("--basemap", choices=list(basemaps.BASEMAPS), default="offline",
-                      help="tiles fetched server-side and cached; 'offline' draws vector layers only (default)")
+    snap.add_argument(
+        "--layers",
+        type=parse_layers,
+        default=tuple(style.STYLES),
+        help=f"comma-separated groups ({', '.join(GROUP_KEYS)}) or layers ({', '.join(style.STYLES)}); default: all",
+    )
+    snap.add_argument(
+        "--basemap",
+        choices=list(basemaps.BASEMAPS),
+        default="offline",
+        help="tiles fetched server-side and cached; 'offline' draws vector layers only (default)",
+    )
     snap.add_argument("--lang", choices=["zh", "en", "both"], default="zh", help="language of labels and text")
     snap.add_argument("--title", help="title (default: the map's name; '' for none)")
     snap.add_argument("--subtitle", help="subtitle under the title")
@@ -109,14 +130,20 @@ def build_parser() -> Parser:
     filt = snap.add_argument_group("filters (the same as the app's; each takes comma-separated values)")
     filters.add_arguments(filt)  # one flag per filter, from its one definition (geo/filters.py)
     filt.add_argument("--select", metavar="ID", help="highlight this venue (and measure --within from it)")
-    deck = sub.add_parser("deck", help="a PowerPoint deck: one slide per view, with speaker notes",
-                          description="Write a .pptx deck: for each view a slide with its title, the map (legend on "
-                                      "the image) and speaker notes carrying the plan's sentences for the places on it.")
+    deck = sub.add_parser(
+        "deck",
+        help="a PowerPoint deck: one slide per view, with speaker notes",
+        description="Write a .pptx deck: for each view a slide with its title, the map (legend on "
+        "the image) and speaker notes carrying the plan's sentences for the places on it.",
+    )
     deck.add_argument("--out", required=True, type=Path, help="the .pptx file to write")
     deck.add_argument("--views", default="city,core,central-axis", help=f"comma-separated views: {', '.join(VIEWS)}")
-    atlas = sub.add_parser("atlas", help="a multi-page PDF: one page per named view, or per venue",
-                           description="Write a PDF atlas: one page per named view (--per view) or per venue with its "
-                                       "card facts (--per venue). Text stays selectable.")
+    atlas = sub.add_parser(
+        "atlas",
+        help="a multi-page PDF: one page per named view, or per venue",
+        description="Write a PDF atlas: one page per named view (--per view) or per venue with its "
+        "card facts (--per venue). Text stays selectable.",
+    )
     atlas.add_argument("--out", required=True, type=Path, help="the .pdf file to write")
     atlas.add_argument("--per", choices=["view", "venue"], default="view", help="a page per view (default) or venue")
     for p in (deck, atlas):
@@ -124,10 +151,13 @@ def build_parser() -> Parser:
         p.add_argument("--aspect", choices=["16:9", "4:3"], default="16:9", help="page shape (default 16:9)")
         p.add_argument("--basemap", choices=list(basemaps.BASEMAPS), default="offline", help="basemap (default offline)")
         p.add_argument("--title", help="the deck's or atlas's title")
-    ws = sub.add_parser("workspace", help="shared workspaces: create, add layers, show, export, restore",
-                        description="Workspaces keep layers and sketches on the server (SQLite under BEM_WORKSPACE_DIR, "
-                                    "or PostgreSQL at BEM_DATABASE_URL). A wrong or view-only token is refused with "
-                                    "exit 1; nothing changes.")
+    ws = sub.add_parser(
+        "workspace",
+        help="shared workspaces: create, add layers, show, export, restore",
+        description="Workspaces keep layers and sketches on the server (SQLite under BEM_WORKSPACE_DIR, "
+        "or PostgreSQL at BEM_DATABASE_URL). A wrong or view-only token is refused with "
+        "exit 1; nothing changes.",
+    )
     wsub = ws.add_subparsers(dest="ws_command", required=True, parser_class=Parser)
     w_new = wsub.add_parser("new", help="create a workspace; prints JSON with id, view_token, edit_token")
     w_new.add_argument("--name", required=True)
@@ -149,12 +179,16 @@ def build_parser() -> Parser:
     w_res.add_argument("--token", required=True, help="the edit token")
     chk = sub.add_parser("check", help="validate the shipped data and print a summary")
     chk.add_argument("--ids", action="store_true", help="also list every feature id (for --of and --select)")
-    val = sub.add_parser("validate", help="check a file before importing it (exit 0 clean, 1 problems, 2 unreadable)",
-                         description="Validate GeoJSON, GeoPackage, KML, CSV or XLSX for import. Exit 0 when clean, "
-                                     "1 when it has problems, 2 when it cannot be read.")
+    val = sub.add_parser(
+        "validate",
+        help="check a file before importing it (exit 0 clean, 1 problems, 2 unreadable)",
+        description="Validate GeoJSON, GeoPackage, KML, CSV or XLSX for import. Exit 0 when clean, "
+        "1 when it has problems, 2 when it cannot be read.",
+    )
     val.add_argument("file", type=Path, help="the file to check")
-    val.add_argument("--crs", choices=["wgs84", "gcj02", "bd09"], default="wgs84",
-                     help="the coordinate system the file is in (default wgs84)")
+    val.add_argument(
+        "--crs", choices=["wgs84", "gcj02", "bd09"], default="wgs84", help="the coordinate system the file is in (default wgs84)"
+    )
     val.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages")
     return parser
 
@@ -184,11 +218,20 @@ def spec_from_args(args: argparse.Namespace, layers) -> MapSpec:
     else:
         width, height = args.size or (1920, 1080)
     return mapspec.MapSpec(
-        bbox=args.bbox or VIEWS[args.view].bbox, view="" if args.bbox else args.view,
-        lang="en" if args.lang == "en" else "zh", label_lang=args.lang, basemap=args.basemap, layers=args.layers,
-        filters=chosen, selection=args.select, title=args.title, subtitle=args.subtitle,
+        bbox=args.bbox or VIEWS[args.view].bbox,
+        view="" if args.bbox else args.view,
+        lang="en" if args.lang == "en" else "zh",
+        label_lang=args.lang,
+        basemap=args.basemap,
+        layers=args.layers,
+        filters=chosen,
+        selection=args.select,
+        title=args.title,
+        subtitle=args.subtitle,
         furniture=mapspec.Furniture(**{FURNITURE[k]: k not in hide for k in FURNITURE}),
-        page=mapspec.Page(width, height, dpi), token=basemaps.tianditu_key())
+        page=mapspec.Page(width, height, dpi),
+        token=basemaps.tianditu_key(),
+    )
 
 
 def paper_px(paper: str, dpi: int) -> tuple[int, int]:
@@ -234,8 +277,13 @@ def run_deck_or_atlas(args: argparse.Namespace) -> int:
         raise CliError(f"--out must end in {suffix}, not {args.out.name!r}")
     if not args.out.parent.exists():
         raise CliError(f"folder {args.out.parent} does not exist")
-    base = MapSpec(lang="en" if args.lang == "en" else "zh", label_lang=args.lang, basemap=args.basemap,
-                   title=args.title, token=basemaps.tianditu_key())
+    base = MapSpec(
+        lang="en" if args.lang == "en" else "zh",
+        label_lang=args.lang,
+        basemap=args.basemap,
+        title=args.title,
+        token=basemaps.tianditu_key(),
+    )
     layers = load_layers()
 
     def progress(fraction: float, what: str) -> None:
@@ -273,8 +321,9 @@ def run_workspace(args: argparse.Namespace) -> int:
         try:
             data = imports.read_path(args.file)
             current = store.load(args.id, args.token)
-            result = imports.read_bounded(args.file.name, data, crs=args.crs, known=layers.venues,
-                                          boundary=layers.boundary.union_all())
+            result = imports.read_bounded(
+                args.file.name, data, crs=args.crs, known=layers.venues, boundary=layers.boundary.union_all()
+            )
         except imports.ImportFailed as exc:
             raise CliError(f"{args.file.name}: {exc}") from None
         if result.gdf.empty:
@@ -286,15 +335,26 @@ def run_workspace(args: argparse.Namespace) -> int:
         return 0
     if cmd == "show":
         ws = store.load(args.id, args.token)
-        say(json.dumps({"id": ws.id, "name": ws.name, "version": ws.version,
-                        "layers": [{"name": layer["name"], "features": workspace.feature_count(layer)}
-                                   for layer in ws.content["layers"]],
-                        "sketches": len(ws.content.get("sketches", [])),
-                        "versions": store.history(args.id, args.token)}, ensure_ascii=False))
+        say(
+            json.dumps(
+                {
+                    "id": ws.id,
+                    "name": ws.name,
+                    "version": ws.version,
+                    "layers": [
+                        {"name": layer["name"], "features": workspace.feature_count(layer)} for layer in ws.content["layers"]
+                    ],
+                    "sketches": len(ws.content.get("sketches", [])),
+                    "versions": store.history(args.id, args.token),
+                },
+                ensure_ascii=False,
+            )
+        )
         return 0
     if cmd == "export":
         fmt = {".gpkg": "gpkg", ".geojson": "geojson", ".json": "geojson", ".kml": "kml", ".csv": "csv"}.get(
-            args.out.suffix.lower())
+            args.out.suffix.lower()
+        )
         if fmt is None:
             raise CliError(f"--out must end in .gpkg, .geojson, .kml or .csv, not {args.out.name!r}")
         if not args.out.parent.exists():
@@ -315,8 +375,9 @@ def run_validate(args: argparse.Namespace) -> int:
     layers = load_layers()
     try:
         data = imports.read_path(args.file)  # a regular file of at most the limit, checked before reading
-        result = imports.read_bounded(args.file.name, data, crs=args.crs, known=layers.venues,
-                                      boundary=layers.boundary.union_all())
+        result = imports.read_bounded(
+            args.file.name, data, crs=args.crs, known=layers.venues, boundary=layers.boundary.union_all()
+        )
     except OSError as exc:
         say(f"error: {args.file}: {exc.strerror or exc}", err=True)
         return 2

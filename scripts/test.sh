@@ -39,5 +39,6 @@ if ! [ -x /usr/bin/chromium ] && ! [ -n "${BEM_CHROMIUM:-}" ]; then
 fi
 
 "$venv/bin/python" -m ruff check .
+"$venv/bin/python" -m ruff format --check .  # one style (CONTRIBUTING.md)
 "$venv/bin/python" -m mypy  # the core's typed modules ([tool.mypy] in pyproject.toml)
 "$venv/bin/python" -m pytest "$@"

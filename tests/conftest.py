@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import socket
 import subprocess
@@ -57,21 +58,59 @@ def submit_button(at, label_key: str = "export_render"):
     return next(b for b in at.button if b.label in labels)
 
 
+@dataclasses.dataclass(frozen=True)
+class CliResult:
+    """What ``python -m geo ...`` gave: its exit code and what it wrote."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_cli(capfd, monkeypatch):
+    """``python -m geo ARGS`` run in this process through its entry function ``geo.__main__.main(argv)``, from the
+    project folder as a subprocess would be; keyword arguments set environment variables for that call only.
+    ``capfd`` captures file descriptors 1 and 2, so what an import worker (a child process) writes is kept too."""
+    from geo.__main__ import main
+
+    def run(*args: str, **env: str) -> CliResult:
+        with monkeypatch.context() as mp:
+            mp.chdir(ROOT)
+            for name, value in env.items():
+                mp.setenv(name, value)
+            capfd.readouterr()  # what the test printed before is not this command's output
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse's --help exits; a message exits 1 as the interpreter would
+                code = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+                if isinstance(exc.code, str):
+                    print(exc.code, file=sys.stderr)
+            out, err = capfd.readouterr()
+        return CliResult(code, out, err)
+
+    return run
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def wait_http(url: str, timeout: float = 60.0) -> None:
+def wait_http(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+    """Poll ``url`` until it answers 200; fail at once if ``proc`` (the server) has exited."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the server for {url} exited with code {proc.returncode} before answering")
         try:
             with urllib.request.urlopen(url, timeout=2) as resp:
                 if resp.status == 200:
                     return
         except OSError:
-            time.sleep(0.3)
+            pass
+        time.sleep(0.1)  # the polling interval, not a wait for something
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s")
 
 
@@ -94,12 +133,28 @@ def serve_app(log_path: Path, **env: str):
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
-            wait_http(f"http://127.0.0.1:{port}/_stcore/health")
+            wait_http(f"http://127.0.0.1:{port}/_stcore/health", proc=proc)
             SERVER_PIDS[f"http://127.0.0.1:{port}"] = proc.pid
             yield f"http://127.0.0.1:{port}"
         finally:
@@ -128,8 +183,15 @@ def browser():
     with sync_playwright() as pw:
         b = pw.chromium.launch(
             executable_path=chromium_path(),
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()
@@ -159,16 +221,42 @@ def postgres_url(tmp_path_factory):
         as_user = ["runuser", "-u", "postgres", "--"]
         shutil.chown(root, "postgres")
         shutil.chown(sock, "postgres")
-    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "--auth=trust", "--username=postgres",
-                    "--encoding=UTF8", "--no-locale"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *as_user,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "--auth=trust",
+            "--username=postgres",
+            "--encoding=UTF8",
+            "--no-locale",
+        ],
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     log = root / "postgres.log"
-    subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o",
-                    f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=on", "start"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            *as_user,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(log),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=on",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
+        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(root, ignore_errors=True)

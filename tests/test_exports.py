@@ -6,8 +6,6 @@ import io
 import json
 import re
 import sqlite3
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import pandas as pd
@@ -71,7 +69,7 @@ def test_csv_has_coordinates_and_opens_in_excel(layers):
 
 def test_standalone_html_needs_no_server_or_cdn(layers):
     page = gio.export_html(layers, spec())
-    assert not re.findall(r'<script[^>]+src=', page) and not re.findall(r'<link[^>]+href=', page)
+    assert not re.findall(r"<script[^>]+src=", page) and not re.findall(r"<link[^>]+href=", page)
     assert "L.map(" in page
     assert "Forbidden City" in gio.export_html(layers, spec(lang="en"))
     assert "data:image/png;base64" in page  # Leaflet's layer-control icon, inlined
@@ -86,78 +84,104 @@ def test_unknown_format_is_refused(layers):
 
 # --- the command line ---------------------------------------------------------------------------------
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
 
-
-def test_cli_snapshot_png(tmp_path):
+def test_cli_snapshot_png(run_cli, tmp_path):
     out = tmp_path / "axis.png"
-    res = cli("snapshot", "--out", str(out), "--size", "1280x720", "--view", "central-axis", "--lang", "both",
-              "--layers", "core,axes,heritage", "--title", "中轴线")
+    res = run_cli(
+        "snapshot",
+        "--out",
+        str(out),
+        "--size",
+        "1280x720",
+        "--view",
+        "central-axis",
+        "--lang",
+        "both",
+        "--layers",
+        "core,axes,heritage",
+        "--title",
+        "中轴线",
+    )
     assert res.returncode == 0, res.stderr
     assert Image.open(out).size == (1280, 720)
 
 
-def test_cli_paper_pdf_and_html(tmp_path):
+def test_cli_paper_pdf_and_html(run_cli, tmp_path):
     pdf = tmp_path / "city.pdf"
-    assert cli("snapshot", "--out", str(pdf), "--paper", "a4-portrait", "--dpi", "300").returncode == 0
+    assert run_cli("snapshot", "--out", str(pdf), "--paper", "a4-portrait", "--dpi", "300").returncode == 0
     box = re.search(rb"/MediaBox\s*\[\s*([\d.\s]+)\]", pdf.read_bytes()).group(1).split()
     assert [round(float(v)) for v in box[2:]] == [595, 842]
     html = tmp_path / "map.html"
-    assert cli("snapshot", "--out", str(html), "--bbox", "116.3,39.85,116.5,39.95", "--lang", "en").returncode == 0
+    assert run_cli("snapshot", "--out", str(html), "--bbox", "116.3,39.85,116.5,39.95", "--lang", "en").returncode == 0
     assert "Forbidden City" in html.read_text(encoding="utf-8")
 
 
-def test_cli_help_documents_every_option():
-    res = cli("snapshot", "--help")
-    for option in ("--out", "--size", "--paper", "--dpi", "--bbox", "--view", "--layers", "--basemap", "--lang",
-                   "--title"):
+def test_cli_help_documents_every_option(run_cli):
+    res = run_cli("snapshot", "--help")
+    for option in ("--out", "--size", "--paper", "--dpi", "--bbox", "--view", "--layers", "--basemap", "--lang", "--title"):
         assert option in res.stdout
 
 
-@pytest.mark.parametrize("args", [
-    ("snapshot",), ("snapshot", "--out", "x.doc"), ("snapshot", "--out", "x.png", "--size", "big"),
-    ("snapshot", "--out", "x.png", "--bbox", "1,2"), ("snapshot", "--out", "x.png", "--layers", "zoo"),
-    ("snapshot", "--out", "x.png", "--paper", "letter"), ("snapshot", "--out", "/no/such/dir/x.png"),
-    ("snapshot", "--out", "x.png", "--view", "moon"), ("snapshot", "--out", "x.png", "--hide", "everything"),
-    ("frobnicate",), ("snapshot", "--out", "x.png", "--size", "50x50"), ("snapshot", "--out", "x.png", "--size", "0x0"),
-    ("snapshot", "--out", "x.png", "--size", "99999x99999"), ("snapshot", "--out", "x.png", "--dpi", "0"),
-    ("snapshot", "--out", "x.png", "--dpi", "-5"), ("snapshot", "--out", "x.png", "--dpi", "abc"),
-    ("snapshot", "--out", "x.png", "--dpi", "5000"), ("snapshot", "--out", "x.png", "--bbox", "-1,2,3"),
-    ("snapshot", "--out", "x.png", "--bbox", "-200,2,3,4"), ("snapshot", "--out", "x.png", "--basemap", "mars"),
-    ("snapshot", "--out", "x.png", "--lang", "fr"), ("validate", "x.csv", "--crs", "mars"), ("validate",),
-    ("check", "--frobnicate"),
-])
-def test_cli_bad_arguments_give_one_line_and_exit_2(args):
-    res = cli(*args)
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("snapshot",),
+        ("snapshot", "--out", "x.doc"),
+        ("snapshot", "--out", "x.png", "--size", "big"),
+        ("snapshot", "--out", "x.png", "--bbox", "1,2"),
+        ("snapshot", "--out", "x.png", "--layers", "zoo"),
+        ("snapshot", "--out", "x.png", "--paper", "letter"),
+        ("snapshot", "--out", "/no/such/dir/x.png"),
+        ("snapshot", "--out", "x.png", "--view", "moon"),
+        ("snapshot", "--out", "x.png", "--hide", "everything"),
+        ("frobnicate",),
+        ("snapshot", "--out", "x.png", "--size", "50x50"),
+        ("snapshot", "--out", "x.png", "--size", "0x0"),
+        ("snapshot", "--out", "x.png", "--size", "99999x99999"),
+        ("snapshot", "--out", "x.png", "--dpi", "0"),
+        ("snapshot", "--out", "x.png", "--dpi", "-5"),
+        ("snapshot", "--out", "x.png", "--dpi", "abc"),
+        ("snapshot", "--out", "x.png", "--dpi", "5000"),
+        ("snapshot", "--out", "x.png", "--bbox", "-1,2,3"),
+        ("snapshot", "--out", "x.png", "--bbox", "-200,2,3,4"),
+        ("snapshot", "--out", "x.png", "--basemap", "mars"),
+        ("snapshot", "--out", "x.png", "--lang", "fr"),
+        ("validate", "x.csv", "--crs", "mars"),
+        ("validate",),
+        ("check", "--frobnicate"),
+    ],
+)
+def test_cli_bad_arguments_give_one_line_and_exit_2(run_cli, args):
+    res = run_cli(*args)
     assert res.returncode == 2
     assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: ")
     assert "Traceback" not in res.stderr
 
 
-def test_cli_impossible_size_exits_2_without_traceback(tmp_path):
-    res = cli("snapshot", "--out", str(tmp_path / "x.png"), "--size", "50x50")
+def test_cli_impossible_size_exits_2_without_traceback(run_cli, tmp_path):
+    res = run_cli("snapshot", "--out", str(tmp_path / "x.png"), "--size", "50x50")
     assert res.returncode == 2 and "out of range" in res.stderr and "Traceback" not in res.stderr
 
 
-def test_cli_negative_bbox_needs_no_equals_sign(tmp_path):
+def test_cli_negative_bbox_needs_no_equals_sign(run_cli, tmp_path):
     """West of Greenwich or south of the equator: ``--bbox -0.2,51.4,0.1,51.6`` is a value, not an option."""
     out = tmp_path / "shown.csv"
-    res = cli("snapshot", "--out", str(out), "--bbox", "-0.2,51.4,0.1,51.6")
+    res = run_cli("snapshot", "--out", str(out), "--bbox", "-0.2,51.4,0.1,51.6")
     assert res.returncode == 0, res.stderr
     assert out.exists()
 
 
-def test_cli_too_many_pixels_is_a_bad_argument(tmp_path):
-    res = cli("snapshot", "--out", str(tmp_path / "x.png"), "--size", "16000x16000")
+def test_cli_too_many_pixels_is_a_bad_argument(run_cli, tmp_path):
+    res = run_cli("snapshot", "--out", str(tmp_path / "x.png"), "--size", "16000x16000")
     assert res.returncode == 2 and "too large" in res.stderr
 
 
 # --- the app's export panel ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("lang", "fmt", "mime"), [("zh", "png", "image/png"), ("en", "geojson", "application/geo+json"),
-                                                   ("en", "html", "text/html")])
+
+@pytest.mark.parametrize(
+    ("lang", "fmt", "mime"), [("zh", "png", "image/png"), ("en", "geojson", "application/geo+json"), ("en", "html", "text/html")]
+)
 def test_app_export_panel_renders_a_download(lang, fmt, mime):
     at = app_test({"lang": lang, "basemap": "offline"}, panels=("export",))
     at.selectbox(key="exp_fmt").set_value(fmt)
@@ -173,6 +197,7 @@ def test_app_export_panel_renders_a_download(lang, fmt, mime):
 
 
 # --- imported layers in exports: names are text everywhere ---------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def hostile_layer(layers):
@@ -203,6 +228,5 @@ def test_csv_export_neutralises_formulas(layers):
 
     data = (ROOT / "tests" / "corpus" / "files" / "formula-injection.csv").read_bytes()
     layer = imports.as_layer(imports.read_file("f.csv", data), 1, "#0072B2", "circle")
-    table = pd.read_csv(io.BytesIO(gio.export_data(layers, spec((layer.key,), imported=(layer,)), "csv")),
-                        encoding="utf-8-sig")
-    assert set(table["name_zh"]) == {"'=HYPERLINK(\"http://x\")", "'+cmd"}
+    table = pd.read_csv(io.BytesIO(gio.export_data(layers, spec((layer.key,), imported=(layer,)), "csv")), encoding="utf-8-sig")
+    assert set(table["name_zh"]) == {'\'=HYPERLINK("http://x")', "'+cmd"}

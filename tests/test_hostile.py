@@ -6,8 +6,6 @@ from __future__ import annotations
 import http.server
 import io
 import os
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -26,20 +24,15 @@ from tests.corpus.make_corpus import MATH, MD_IMAGE, SCRIPT, XSS
 HOSTILE = [MD_IMAGE, "**bold** :red[red] :material/home:", MATH, XSS, SCRIPT, "[link](javascript:alert(1))"]
 
 
-def cli(*args: str, **env: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, **env})
-
-
 # --- bounded imports ------------------------------------------------------------------------------------
+
 
 def test_an_import_past_its_deadline_is_stopped_and_its_scratch_folder_removed(layers):
     before = set(Path(tempfile.gettempdir()).glob("bem-import-*"))
     data = ("name,lon,lat\n" + "故宫,116.3907,39.9166\n" * 100_000).encode()
     start = time.monotonic()
     with pytest.raises(imports.ImportFailed) as err:
-        imports.read_bounded("slow.csv", data, known=layers.venues, boundary=layers.boundary.union_all(),
-                             timeout_s=0.5)
+        imports.read_bounded("slow.csv", data, known=layers.venues, boundary=layers.boundary.union_all(), timeout_s=0.5)
     took = time.monotonic() - start
     assert err.value.code == "timeout" and "0.5 s" in str(err.value)
     print(f"deadline of 0.5 s fired after {took:.2f} s")
@@ -62,26 +55,46 @@ def test_the_bounded_reader_gives_the_same_result_as_the_plain_one(layers):
     assert list(plain.gdf["_name"]) == list(bounded.gdf["_name"]) and bounded.summary("en") == plain.summary("en")
 
 
-@pytest.mark.parametrize(("name", "code"), [("recursive-view.gpkg", "gpkg_view"), ("wide-sheet.xlsx", "too_many_columns"),
-                                            ("a-key-per-feature.geojson", "too_many_keys"),
-                                            ("huge-self-crossing-polygon.geojson", "too_many_vertices"),
-                                            ("mars-crs.gpkg", "bad_crs")])
-def test_validate_refuses_hostile_files_quickly_with_exit_2(name, code):
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("recursive-view.gpkg", "gpkg_view"),
+        ("wide-sheet.xlsx", "too_many_columns"),
+        ("a-key-per-feature.geojson", "too_many_keys"),
+        ("huge-self-crossing-polygon.geojson", "too_many_vertices"),
+        ("mars-crs.gpkg", "bad_crs"),
+    ],
+)
+def test_validate_refuses_hostile_files_quickly_with_exit_2(run_cli, name, code):
     start = time.monotonic()
-    res = cli("validate", str(ROOT / "tests" / "corpus" / "files" / name), "--lang", "en")
+    res = run_cli("validate", str(ROOT / "tests" / "corpus" / "files" / name), "--lang", "en")
     print(f"{name}: refused in {time.monotonic() - start:.1f} s")
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert res.stderr.count("\n") == 1
 
 
-def test_validate_reads_only_regular_files(tmp_path):
+def test_validate_reads_only_regular_files(run_cli, tmp_path):
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
     link = tmp_path / "zero.csv"
     link.symlink_to("/dev/zero")
-    for path, kind in ((fifo, "FIFO"), (link, "device"), (tmp_path, "directory")):
-        res = cli("validate", str(path), "--lang", "en")
-        assert res.returncode == 2 and kind in res.stderr, res.stderr
+    # a reader that opened the FIFO would wait for a writer for ever: after 60 s one arrives and leaves at once,
+    # so that reader sees an empty file and the assertion fails instead of the test run hanging
+    watchdog = threading.Timer(60, _unblock, (fifo,))
+    watchdog.start()
+    try:
+        for path, kind in ((fifo, "FIFO"), (link, "device"), (tmp_path, "directory")):
+            res = run_cli("validate", str(path), "--lang", "en")
+            assert res.returncode == 2 and kind in res.stderr, res.stderr
+    finally:
+        watchdog.cancel()
+
+
+def _unblock(fifo: Path) -> None:
+    try:
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    except OSError:  # nobody is reading it: nothing to unblock
+        pass
 
 
 def test_a_gbk_row_in_a_utf8_file_is_named():
@@ -93,13 +106,16 @@ def test_a_gbk_row_in_a_utf8_file_is_named():
 
 
 def test_swapped_lat_lon_in_geojson_gets_a_hint():
-    features = ",".join(f'{{"type":"Feature","properties":{{}},"geometry":{{"type":"Point","coordinates":[{39.9 + i / 100},'
-                        f'{116.4 + i / 100}]}}}}' for i in range(5))
+    features = ",".join(
+        f'{{"type":"Feature","properties":{{}},"geometry":{{"type":"Point","coordinates":[{39.9 + i / 100},{116.4 + i / 100}]}}}}'
+        for i in range(5)
+    )
     result = imports.read_file("swapped.geojson", f'{{"type":"FeatureCollection","features":[{features}]}}'.encode())
     assert "looks_swapped" in [p.code for p in result.problems]
 
 
 # --- text stays text -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("text", HOSTILE)
 def test_each_sink_helper_neutralises_hostile_text(text):
@@ -111,22 +127,23 @@ def test_each_sink_helper_neutralises_hostile_text(text):
     assert safe.mpl(text) == text  # literal in images: math text is switched off in every render
 
 
-def test_hostile_names_render_in_every_image_format(layers, tmp_path):
-    result = imports.read_file("markup-names.geojson",
-                               (ROOT / "tests" / "corpus" / "files" / "markup-names.geojson").read_bytes())
+def test_hostile_names_render_in_every_image_format(run_cli, layers, tmp_path):
+    result = imports.read_file(
+        "markup-names.geojson", (ROOT / "tests" / "corpus" / "files" / "markup-names.geojson").read_bytes()
+    )
     layer = imports.as_layer(result, 0, "#D55E00", "star")
-    spec = MapSpec(layers=(*ALL_LAYERS, layer.key), imported=(layer,), title=MATH, subtitle=MD_IMAGE,
-                   page=Page(800, 600, 100))
+    spec = MapSpec(layers=(*ALL_LAYERS, layer.key), imported=(layer,), title=MATH, subtitle=MD_IMAGE, page=Page(800, 600, 100))
     for fmt in ("png", "svg", "pdf"):
         assert len(snapshot.render(layers, spec, fmt).data) > 1000
-    res = cli("snapshot", "--out", str(tmp_path / "t.png"), "--title", r"$\undefinedmacro$")
+    res = run_cli("snapshot", "--out", str(tmp_path / "t.png"), "--title", r"$\undefinedmacro$")
     assert res.returncode == 0, res.stderr
 
 
 def test_search_buttons_show_imported_markup_as_text(layers):
     at = app_test({"basemap": "offline"}, timeout=60)
-    result = imports.read_file("markup-names.geojson",
-                               (ROOT / "tests" / "corpus" / "files" / "markup-names.geojson").read_bytes())
+    result = imports.read_file(
+        "markup-names.geojson", (ROOT / "tests" / "corpus" / "files" / "markup-names.geojson").read_bytes()
+    )
     at.session_state["imports"] = [imports.as_layer(result, 0, "#D55E00", "star")]
     at.sidebar.text_input(key="q").set_value("beacon").run()
     labels = [b.label for b in at.sidebar.button]
@@ -140,9 +157,9 @@ def test_search_buttons_show_imported_markup_as_text(layers):
 
 # --- empty results are normal -----------------------------------------------------------------------------
 
+
 def test_a_filter_matching_nothing_renders_and_exports():
-    at = app_test({"basemap": "offline", "lang": "en", "cat": "aviation", "district": "Dongcheng"},
-                  panels=("export",))
+    at = app_test({"basemap": "offline", "lang": "en", "cat": "aviation", "district": "Dongcheng"}, panels=("export",))
     assert not at.exception and not at.error
     assert len(at.dataframe[0].value) == 0
     at.selectbox(key="exp_fmt").set_value("csv")
@@ -154,6 +171,7 @@ def test_a_filter_matching_nothing_renders_and_exports():
 
 
 # --- tiles -----------------------------------------------------------------------------------------------
+
 
 class _Bad(http.server.BaseHTTPRequestHandler):
     mode = "drip"
@@ -168,7 +186,7 @@ class _Bad(http.server.BaseHTTPRequestHandler):
                 for _ in range(200):
                     self.wfile.write(b"\x89")
                     self.wfile.flush()
-                    time.sleep(0.5)
+                    time.sleep(0.5)  # the scenario: a mirror dribbling one byte every half second
             else:  # close mid-tile
                 self.wfile.write(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
         except OSError:
@@ -200,10 +218,11 @@ def test_bad_tile_mirrors_cannot_hang_or_crash_a_snapshot(layers, monkeypatch, t
     assert not list((tmp_path / "tiles").rglob("*.tile"))  # nothing damaged was cached
 
 
-@pytest.mark.parametrize("mirror", ["file:///etc", "ftp://host/tiles", "http://", "javascript:alert(1)",
-                                    'http://host/"><script>'])
-def test_a_bad_tile_mirror_is_refused_at_start(mirror):
-    res = cli("check", BEM_TILE_MIRROR=mirror)
+@pytest.mark.parametrize(
+    "mirror", ["file:///etc", "ftp://host/tiles", "http://", "javascript:alert(1)", 'http://host/"><script>']
+)
+def test_a_bad_tile_mirror_is_refused_at_start(run_cli, mirror):
+    res = run_cli("check", BEM_TILE_MIRROR=mirror)
     assert res.returncode == 2 and "BEM_TILE_MIRROR" in res.stderr and res.stderr.count("\n") == 1
     with pytest.raises(basemaps.MirrorError):
         os.environ["BEM_TILE_MIRROR"] = mirror
@@ -215,12 +234,13 @@ def test_a_bad_tile_mirror_is_refused_at_start(mirror):
 
 # --- outputs written atomically; secrets stay put ----------------------------------------------------------
 
-def test_out_onto_a_symlink_replaces_the_link_and_leaves_its_target(tmp_path):
+
+def test_out_onto_a_symlink_replaces_the_link_and_leaves_its_target(run_cli, tmp_path):
     target = tmp_path / "precious.txt"
     target.write_text("keep me")
     link = tmp_path / "map.csv"
     link.symlink_to(target)
-    assert cli("snapshot", "--out", str(link)).returncode == 0
+    assert run_cli("snapshot", "--out", str(link)).returncode == 0
     assert target.read_text() == "keep me" and not link.is_symlink() and link.stat().st_size > 100
 
 
@@ -244,8 +264,7 @@ def test_the_tianditu_key_never_reaches_an_exported_page(layers):
     page = gio.export_html(layers, spec)
     assert "SECRET-KEY-123" not in page
     data, notes = gio.write_html(layers, spec)
-    assert b"SECRET-KEY-123" not in data and notes and "Tianditu" in gio.write_html(
-        layers, replace(spec, lang="en"))[1][0]
+    assert b"SECRET-KEY-123" not in data and notes and "Tianditu" in gio.write_html(layers, replace(spec, lang="en"))[1][0]
 
 
 def test_a_million_points_are_refused_with_the_limit_named():

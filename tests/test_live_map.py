@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from geo.views import VIEWS
-from tests.test_browser import map_frame
+from tests.test_browser import app_idle, map_frame, settle
 
 pytestmark = pytest.mark.browser
 SIZES = [(1280, 720), (1400, 900), (1920, 1080)]
@@ -22,9 +22,34 @@ def open_map(browser, app_url: str, size: tuple[int, int], query: str, labels: b
     page.goto(f"{app_url}/?{query}")
     frame = map_frame(page)
     if labels:
-        frame.wait_for_function("document.querySelectorAll('.bem-label:not(.bem-off)').length > 0", timeout=30_000)
-    page.wait_for_timeout(800)  # labels settle after the opening fit
+        wait_for_a_label(page, frame)
+    settle(frame)  # the opening fit done, the labels placed for it, the map's report of its view sent (after 250 ms)
+    app_idle(page)  # the run that report asked for is over (it may draw the layers again) ...
+    settle(frame)  # ... and the labels are placed for good
     return page, frame
+
+
+LABEL_STATE_JS = """() => { const m = window.map_div, r = m.getContainer().getBoundingClientRect();
+  return {map_size: [m.getSize().x, m.getSize().y], container: [r.width, r.height], zoom: m.getZoom(),
+          labels: document.querySelectorAll('.bem-label').length, icons: document.querySelectorAll('.bem-icon').length,
+          window: [innerWidth, innerHeight]}; }"""
+
+
+def wait_for_a_label(page, frame, timeout: float = 30.0) -> None:
+    """Until the map shows a label; if none comes, fail saying what the map looked like (seen rarely, on a
+    heavily loaded machine, before and after the waits here were changed)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        frame.wait_for_function("document.querySelectorAll('.bem-label:not(.bem-off)').length > 0",
+                                timeout=timeout * 1000)
+    except PlaywrightTimeout:
+        from tests.conftest import ARTIFACTS
+
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "live-no-label.png"))
+        raise AssertionError(f"no label shown after {timeout:.0f} s: {frame.evaluate(LABEL_STATE_JS)}, "
+                             f"page {page.url} (screenshot live-no-label.png)") from None
 
 
 def rects(frame, selector: str) -> list[dict]:
@@ -41,7 +66,7 @@ def area(r: dict) -> float:
 
 def overlapping_labels(frame) -> list[tuple[str, str]]:
     labels = rects(frame, ".bem-label")
-    return [(a["text"], b["text"]) for i, a in enumerate(labels) for b in labels[i + 1:] if overlap(a, b)]
+    return [(a["text"], b["text"]) for i, a in enumerate(labels) for b in labels[i + 1 :] if overlap(a, b)]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -68,7 +93,7 @@ def test_map_first_layout_labels_and_controls(browser, app_url, artifacts, layer
         for step in range(3):
             if step:
                 frame.evaluate("() => map_div.setZoom(map_div.getZoom() + 1, {animate: false})")
-                page.wait_for_timeout(600)
+                settle(frame)
             assert overlapping_labels(frame) == [], f"overlapping labels at zoom step {step}"
             assert rects(frame, ".bem-label"), "no label at all"
     finally:
@@ -80,16 +105,18 @@ def test_named_views_show_every_feature_clear_of_the_controls(browser, app_url, 
     import shapely
 
     page, frame = open_map(browser, app_url, (1400, 900), f"basemap=offline&lang=en&view={view}")
-    try:
-        page.wait_for_timeout(1000)
-        box = frame.evaluate("() => { const r = map_div.getContainer().getBoundingClientRect();"
-                             " return {l: r.left, t: r.top, r: r.right, b: r.bottom}; }")
+    try:  # (open_map has waited for the view's fit)
+        box = frame.evaluate(
+            "() => { const r = map_div.getContainer().getBoundingClientRect();"
+            " return {l: r.left, t: r.top, r: r.right, b: r.bottom}; }"
+        )
         controls = rects(frame, ".leaflet-control")
         inside = layers.venues[layers.venues.intersects(shapely.box(*VIEWS[view].bbox))]
         assert len(inside)
         for _, row in inside.iterrows():
-            x, y = frame.evaluate(f"() => {{ const p = map_div.latLngToContainerPoint([{row.geometry.y}, "
-                                  f"{row.geometry.x}]); return [p.x, p.y]; }}")
+            x, y = frame.evaluate(
+                f"() => {{ const p = map_div.latLngToContainerPoint([{row.geometry.y}, {row.geometry.x}]); return [p.x, p.y]; }}"
+            )
             x, y = x + box["l"], y + box["t"]
             assert box["l"] <= x <= box["r"] and box["t"] <= y <= box["b"], f"{row['id']} is off the map"
             point = {"l": x - 4, "r": x + 4, "t": y - 4, "b": y + 4}
@@ -106,27 +133,30 @@ def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(browser, app_url):
     page, frame = open_map(browser, app_url, (1400, 900), "basemap=offline&lang=en")
     try:
         box = page.locator('iframe[src*="streamlit_folium"]').bounding_box()
-        scroller = "() => { const m = document.querySelector('[data-testid=\"stMain\"]') || document.scrollingElement;" \
-                   " return m.scrollTop; }"
+        scroller = (
+            "() => { const m = document.querySelector('[data-testid=\"stMain\"]') || document.scrollingElement;"
+            " return m.scrollTop; }"
+        )
         zoom = frame.evaluate("() => map_div.getZoom()")
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         page.mouse.wheel(0, 400)
-        page.wait_for_timeout(800)
+        page.wait_for_function(f"({scroller})() > 0", timeout=10_000)
+        frame.locator(".bem-wheel-note.show").wait_for(timeout=10_000)
+        assert frame.locator(".bem-wheel-note.show").count() == 1  # and says how to zoom (for 1.5 s)
+        settle(frame)  # a zoom the wheel set off would have begun and ended by now
         assert frame.evaluate("() => map_div.getZoom()") == zoom, "the wheel zoomed the map"
         assert page.evaluate(scroller) > 0, "the page did not scroll"
-        assert frame.locator(".bem-wheel-note.show").count() == 1  # and says how to zoom
         page.keyboard.down("Control")
         page.mouse.wheel(0, -200)
         page.keyboard.up("Control")
-        page.wait_for_timeout(800)
+        frame.wait_for_function(f"() => map_div.getZoom() > {zoom}", timeout=10_000)
         assert frame.evaluate("() => map_div.getZoom()") > zoom, "Ctrl + wheel did not zoom"
     finally:
         page.close()
 
 
 def test_a_filter_that_leaves_nothing_says_so_on_the_map(browser, app_url):
-    page, frame = open_map(browser, app_url, (1400, 900), "basemap=offline&lang=en&cat=aviation&district=Dongcheng",
-                           labels=False)
+    page, frame = open_map(browser, app_url, (1400, 900), "basemap=offline&lang=en&cat=aviation&district=Dongcheng", labels=False)
     try:
         note = frame.locator(".bem-note")
         note.wait_for(timeout=30_000)
@@ -161,13 +191,17 @@ def test_the_measuring_tool_loads_on_first_use_and_shows_units(browser, app_url,
         frame.locator(".bem-measure-button").click()
         frame.wait_for_function("() => !!(L.Control && L.Control.Measure)", timeout=15_000)
         # the first click loaded the tool and started a measurement: the planner clicks points straight away
-        frame.wait_for_function("() => document.querySelector('.leaflet-control-measure .js-measuringprompt') &&"
-                                " document.querySelector('.leaflet-control-measure .js-measuringprompt').offsetParent",
-                                timeout=15_000)
+        frame.wait_for_function(
+            "() => document.querySelector('.leaflet-control-measure .js-measuringprompt') &&"
+            " document.querySelector('.leaflet-control-measure .js-measuringprompt').offsetParent",
+            timeout=15_000,
+        )
         box = frame.locator("#map_div").bounding_box()
-        for dx, dy in ((0.45, 0.45), (0.6, 0.45), (0.6, 0.6), (0.45, 0.6)):
+        for n, (dx, dy) in enumerate(((0.45, 0.45), (0.6, 0.45), (0.6, 0.6), (0.45, 0.6)), start=1):
             page.mouse.click(box["x"] + box["width"] * dx, box["y"] + box["height"] * dy)
-            page.wait_for_timeout(150)
+            frame.wait_for_function(
+                f"document.querySelectorAll('.layer-measurevertex').length === {n}", timeout=10_000
+            )  # the point is taken before the next click
         frame.locator(".leaflet-control-measure").hover()
         frame.locator(".leaflet-control-measure .js-finish").first.click()
         text = frame.locator(".leaflet-popup-content").inner_text(timeout=10_000)

@@ -24,11 +24,17 @@ from tests.conftest import ROOT, app_test, submit_button
 THIS_YEAR = mapspec.dt.date.today().year
 CASES = {  # name: (filter spec, CLI arguments, URL query)
     "category": (FilterSpec(categories=("diplomacy",)), ["--category", "diplomacy"], {"cat": "diplomacy"}),
-    "status": (FilterSpec(statuses=("planned", "under_construction")), ["--status", "planned,under_construction"],
-               {"status": "planned,under_construction"}),
+    "status": (
+        FilterSpec(statuses=("planned", "under_construction")),
+        ["--status", "planned,under_construction"],
+        {"status": "planned,under_construction"},
+    ),
     "year": (FilterSpec(year=2008), ["--year", "2008"], {"year": "2008"}),
-    "within": (FilterSpec(within_km=5.0, of="forbidden_city"), ["--within", "5", "--of", "forbidden_city"],
-               {"km": "5", "of": "forbidden_city"}),
+    "within": (
+        FilterSpec(within_km=5.0, of="forbidden_city"),
+        ["--within", "5", "--of", "forbidden_city"],
+        {"km": "5", "of": "forbidden_city"},
+    ),
 }
 
 
@@ -59,27 +65,24 @@ def test_spec_csv_geojson_kml_and_png_agree(layers, case):
     doc = json.loads(gio.export_data(layers, spec, "geojson"))
     assert {f["properties"]["id"] for f in doc["features"]} & set(layers.venues["id"]) == expected
     root = ET.fromstring(gio.export_data(layers, spec, "kml"))
-    names = {e.text for e in root.iterfind(".//{http://www.opengis.net/kml/2.2}Placemark/"
-                                           "{http://www.opengis.net/kml/2.2}name")}
+    names = {e.text for e in root.iterfind(".//{http://www.opengis.net/kml/2.2}Placemark/{http://www.opengis.net/kml/2.2}name")}
     venue_names = dict(zip(layers.venues["name_zh"], layers.venues["id"]))
     assert {venue_names[n] for n in names if n in venue_names} == expected
     # the PNG: every category's fill colour appears exactly when a venue of it is shown
-    bare = replace(spec, furniture=mapspec.Furniture(*(False,) * 9), title="",
-                   layers=tuple(style.VENUE_CATEGORIES))
+    bare = replace(spec, furniture=mapspec.Furniture(*(False,) * 9), title="", layers=tuple(style.VENUE_CATEGORIES))
     img = np.asarray(Image.open(io.BytesIO(snapshot.render(layers, bare, "png").data)).convert("RGB")).astype(int)
     shown_cats = set(layers.venues.set_index("id").loc[sorted(expected), "category"])
     for cat in ("diplomacy", "exhibition", "culture"):  # distinct fills (heritage is purple, aviation black)
-        rgb = np.array([int(style.STYLES[cat].fill_color[i:i + 2], 16) for i in (1, 3, 5)])
+        rgb = np.array([int(style.STYLES[cat].fill_color[i : i + 2], 16) for i in (1, 3, 5)])
         present = (np.abs(img - rgb).sum(axis=2) < 12).sum() > 20
         assert present == (cat in shown_cats), (case, cat)
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_cli_filter_flags_give_the_same_rows_as_the_app(layers, case, tmp_path):
+def test_cli_filter_flags_give_the_same_rows_as_the_app(run_cli, layers, case, tmp_path):
     filters, args, query = CASES[case]
     out = tmp_path / "shown.csv"
-    res = subprocess.run([sys.executable, "-m", "geo", "snapshot", "--out", str(out), *args], cwd=ROOT,
-                         capture_output=True, text=True, timeout=300)
+    res = run_cli("snapshot", "--out", str(out), *args)
     assert res.returncode == 0, res.stderr
     cli = venue_ids_of(pd.read_csv(out, encoding="utf-8-sig"), layers)
     at = app_test({"lang": "en", "basemap": "offline", **query}, timeout=60)
@@ -118,8 +121,13 @@ def test_data_exports_keep_every_field_and_name_imported_layers_by_file(layers):
 
 
 def test_selection_and_ring_are_drawn_in_snapshots_and_html(layers):
-    spec = MapSpec(bbox=VIEWS["core"].bbox, selection="forbidden_city", page=Page(1000, 800, 100),
-                   filters=FilterSpec(within_km=2.0, year=THIS_YEAR), furniture=mapspec.Furniture(*(False,) * 9))
+    spec = MapSpec(
+        bbox=VIEWS["core"].bbox,
+        selection="forbidden_city",
+        page=Page(1000, 800, 100),
+        filters=FilterSpec(within_km=2.0, year=THIS_YEAR),
+        furniture=mapspec.Furniture(*(False,) * 9),
+    )
     result = mapspec.shown(layers, spec)
     assert result.ring is not None and result.selected is not None
     assert set(result.venues["id"]) < set(layers.venues["id"])
@@ -127,12 +135,11 @@ def test_selection_and_ring_are_drawn_in_snapshots_and_html(layers):
     img = np.asarray(Image.open(io.BytesIO(snap.data)).convert("RGB")).astype(int)
     x, y = snap.transform(116.3907, 39.9166)
     ring_px = style.SELECTION_RADIUS * 1.0
-    red = (np.abs(img - np.array([0xD5, 0x5E, 0x00])).sum(axis=2) < 40)
-    around = red[int(y - ring_px - 6):int(y + ring_px + 6), int(x - ring_px - 6):int(x + ring_px + 6)]
+    red = np.abs(img - np.array([0xD5, 0x5E, 0x00])).sum(axis=2) < 40
+    around = red[int(y - ring_px - 6) : int(y + ring_px + 6), int(x - ring_px - 6) : int(x + ring_px + 6)]
     assert around.sum() > 30  # the vermillion highlight circle
     page = gio.export_html(layers, spec)
-    assert "bem-selected" in page and '"dashArray":"4 4"' in page.replace(" ", "").replace("'", '"') or \
-        "4 4" in page
+    assert "bem-selected" in page and '"dashArray":"4 4"' in page.replace(" ", "").replace("'", '"') or "4 4" in page
 
 
 def test_legend_lists_only_layers_drawn_in_the_frame(layers):
@@ -145,15 +152,17 @@ def test_legend_lists_only_layers_drawn_in_the_frame(layers):
 
 
 def test_describe_and_file_name(layers):
-    spec = MapSpec(bbox=VIEWS["core"].bbox, view="core", lang="en",
-                   filters=FilterSpec(categories=("diplomacy",), year=THIS_YEAR))
+    spec = MapSpec(bbox=VIEWS["core"].bbox, view="core", lang="en", filters=FilterSpec(categories=("diplomacy",), year=THIS_YEAR))
     text = mapspec.describe(layers, spec, "en")
-    assert re.match(r"\d+ venues · \d+ layers · filter: Category = Diplomatic and conference venues · extent: One Core",
-                    text), text
+    assert re.match(r"\d+ venues · \d+ layers · filter: Category = Diplomatic and conference venues · extent: One Core", text), (
+        text
+    )
     zh = mapspec.describe(layers, spec, "zh")
     assert "筛选：类别 = 外交与国际会议场所" in zh and "范围：一核" in zh
-    assert mapspec.file_name(replace(spec, today=mapspec.dt.date(2026, 11, 29)), "png") == \
-        "beijing-exchange-map_core_en_filtered_2026-11-29.png"
+    assert (
+        mapspec.file_name(replace(spec, today=mapspec.dt.date(2026, 11, 29)), "png")
+        == "beijing-exchange-map_core_en_filtered_2026-11-29.png"
+    )
     plain = MapSpec(today=mapspec.dt.date(2026, 11, 29))
     assert mapspec.file_name(plain, ".pdf") == "beijing-exchange-map_current-view_zh_2026-11-29.pdf"
 
@@ -167,10 +176,15 @@ def test_specs_are_hashable_and_keys_follow_content(layers):
     assert "secret" not in repr(MapSpec(token="secret"))
 
 
-@pytest.mark.parametrize(("filters", "message"), [
-    (FilterSpec(categories=("zoo",)), "unknown category"), (FilterSpec(statuses=("dreaming",)), "unknown status"),
-    (FilterSpec(within_km=5.0, of="atlantis"), "unknown reference"), (FilterSpec(within_km=-1.0), "within"),
-])
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        (FilterSpec(categories=("zoo",)), "unknown category"),
+        (FilterSpec(statuses=("dreaming",)), "unknown status"),
+        (FilterSpec(within_km=5.0, of="atlantis"), "unknown reference"),
+        (FilterSpec(within_km=-1.0), "within"),
+    ],
+)
 def test_bad_filters_are_refused_with_a_message(layers, filters, message):
     with pytest.raises(mapspec.SpecError, match=message):
         mapspec.shown(layers, MapSpec(filters=filters).validated())
@@ -178,21 +192,22 @@ def test_bad_filters_are_refused_with_a_message(layers, filters, message):
 
 # --- registries as data -------------------------------------------------------------------------------
 
+
 def test_every_string_has_both_languages():
-    missing = [key for key, texts in i18n.catalogue().items()
-               if not (isinstance(texts, dict) and texts.get("zh") and texts.get("en"))]
+    missing = [
+        key for key, texts in i18n.catalogue().items() if not (isinstance(texts, dict) and texts.get("zh") and texts.get("en"))
+    ]
     assert missing == []
     assert len(i18n.catalogue()) > 150
 
 
-def test_the_format_table_drives_the_app_and_the_cli(tmp_path):
+def test_the_format_table_drives_the_app_and_the_cli(run_cli, tmp_path):
     at = app_test({"basemap": "offline"}, panels=("export",), timeout=60)
     assert list(at.selectbox(key="exp_fmt").options) == [formats.FORMATS[k].label["zh"] for k in formats.FORMATS]
     for fmt in formats.FORMATS.values():
         for ext in fmt.extensions:
             assert formats.by_extension(f"map{ext.upper()}").key == fmt.key
-    res = subprocess.run([sys.executable, "-m", "geo", "snapshot", "--out", str(tmp_path / "x.docx")], cwd=ROOT,
-                         capture_output=True, text=True)
+    res = run_cli("snapshot", "--out", str(tmp_path / "x.docx"))
     assert res.returncode == 2 and all(ext in res.stderr for ext in formats.extensions())
 
 

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -19,59 +18,65 @@ VALID = ROOT / "tests" / "corpus" / "files" / "valid.gpkg"
 
 @pytest.fixture
 def env(tmp_path):
+    """The environment of a separate process (another app server) on the test's workspace folder."""
     return {**os.environ, "BEM_WORKSPACE_DIR": str(tmp_path / "ws")}
 
 
-def ws(env, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "geo", "workspace", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=300)
+@pytest.fixture
+def ws(run_cli, tmp_path):
+    """``python -m geo workspace ARGS`` (run in this process) on the test's workspace folder; keyword arguments
+    set further environment variables."""
+
+    def run(*args: str, **env: str):
+        return run_cli("workspace", *args, **{"BEM_WORKSPACE_DIR": str(tmp_path / "ws"), **env})
+
+    return run
 
 
-def new(env, name="候选场地") -> dict:
-    res = ws(env, "new", "--name", name)
+def new(ws, name="候选场地") -> dict:
+    res = ws("new", "--name", name)
     assert res.returncode == 0, res.stderr
     return json.loads(res.stdout)
 
 
-def test_the_command_line_round_trip(env, tmp_path):
-    created = new(env)
+def test_the_command_line_round_trip(ws, tmp_path):
+    created = new(ws)
     assert {"id", "view_token", "edit_token"} <= set(created)
     assert len(created["edit_token"]) >= 32 and created["edit_token"] != created["view_token"]  # >= 128 bits
-    added = ws(env, "add-layer", created["id"], str(VALID), "--token", created["edit_token"])
+    added = ws("add-layer", created["id"], str(VALID), "--token", created["edit_token"])
     assert added.returncode == 0, added.stderr
-    shown = json.loads(ws(env, "show", created["id"], "--token", created["view_token"]).stdout)
+    shown = json.loads(ws("show", created["id"], "--token", created["view_token"]).stdout)
     assert shown["layers"] == [{"name": "valid.gpkg", "features": 2}]
     assert [v["version"] for v in shown["versions"]] == [1, 2]
     assert all(isinstance(v["version"], int) and v["time"] and v["change"] for v in shown["versions"])
     for ext in ("gpkg", "geojson", "kml", "csv"):
         out = tmp_path / f"ws.{ext}"
-        res = ws(env, "export", created["id"], "--token", created["view_token"], "--out", str(out))
+        res = ws("export", created["id"], "--token", created["view_token"], "--out", str(out))
         assert res.returncode == 0, res.stderr
         data = out.read_bytes()
         assert created["view_token"].encode() not in data and created["edit_token"].encode() not in data
-    restored = ws(env, "restore", created["id"], "1", "--token", created["edit_token"])
+    restored = ws("restore", created["id"], "1", "--token", created["edit_token"])
     assert restored.returncode == 0, restored.stderr
-    shown = json.loads(ws(env, "show", created["id"], "--token", created["view_token"]).stdout)
+    shown = json.loads(ws("show", created["id"], "--token", created["view_token"]).stdout)
     assert shown["layers"] == [] and [v["version"] for v in shown["versions"]] == [1, 2, 3]  # nothing lost
 
 
 @pytest.mark.parametrize("which", ["view", "guess", "other"])
-def test_a_wrong_or_view_only_token_changes_nothing(env, which):
-    created, other = new(env), new(env, "other")
+def test_a_wrong_or_view_only_token_changes_nothing(ws, which):
+    created, other = new(ws), new(ws, "other")
     token = {"view": created["view_token"], "guess": "x" * 32, "other": other["edit_token"]}[which]
-    for args in (("add-layer", created["id"], str(VALID), "--token", token),
-                 ("restore", created["id"], "1", "--token", token)):
-        res = ws(env, *args)
+    for args in (("add-layer", created["id"], str(VALID), "--token", token), ("restore", created["id"], "1", "--token", token)):
+        res = ws(*args)
         assert res.returncode == 1 and res.stderr.count("\n") == 1 and res.stderr.startswith("error: ")
         assert token not in res.stderr
     if which != "view":
-        assert ws(env, "show", created["id"], "--token", token).returncode == 1
-    shown = json.loads(ws(env, "show", created["id"], "--token", created["edit_token"]).stdout)
+        assert ws("show", created["id"], "--token", token).returncode == 1
+    shown = json.loads(ws("show", created["id"], "--token", created["edit_token"]).stdout)
     assert [v["version"] for v in shown["versions"]] == [1]
 
 
-def test_tokens_are_stored_only_as_hashes(env, tmp_path):
-    created = new(env)
+def test_tokens_are_stored_only_as_hashes(ws, tmp_path):
+    created = new(ws)
     db = (tmp_path / "ws" / "workspaces.gpkg").read_bytes()
     wal = tmp_path / "ws" / "workspaces.gpkg-wal"
     blob = db + (wal.read_bytes() if wal.exists() else b"")
@@ -86,17 +91,24 @@ def test_concurrent_saves_keep_both_or_report_a_conflict(tmp_path):
 import sys
 from geo import workspace
 store = workspace.Store({url!r})
-ws = store.load({created['id']!r}, {created['edit_token']!r})
+ws = store.load({created["id"]!r}, {created["edit_token"]!r})
 content = ws.content
 content["sketches"].append({{"title": sys.argv[1], "note": "", "geometry": {{"type": "Point", "coordinates": [116.4, 39.9]}}}})
-import time; time.sleep(0.5)  # both have read version 1 before either saves
+print("read", ws.version, flush=True)
+sys.stdin.readline()  # the barrier: saves only once both have read
 try:
-    print(store.save({created['id']!r}, {created['edit_token']!r}, content, ws.version, "sketch " + sys.argv[1]))
+    print(store.save({created["id"]!r}, {created["edit_token"]!r}, content, ws.version, "sketch " + sys.argv[1]))
 except workspace.Conflict as exc:
     print("conflict", exc)
 """
-    procs = [subprocess.Popen([sys.executable, "-c", code, name], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-             for name in ("A", "B")]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, name], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for name in ("A", "B")
+    ]
+    assert [p.stdout.readline().strip() for p in procs] == ["read 1", "read 1"]  # both have read version 1 ...
+    for p in procs:  # ... before either saves: both are let go together
+        p.stdin.write("go\n")
+        p.stdin.flush()
     outs = [p.communicate(timeout=120)[0].strip() for p in procs]
     assert sorted(o.split()[0] for o in outs) == ["2", "conflict"], outs
     history = store.history(created["id"], created["view_token"])
@@ -109,9 +121,29 @@ def test_a_save_killed_mid_write_leaves_the_previous_version_whole(tmp_path):
     url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
     store = workspace.Store(url)
     created = store.create("killed")
-    big = {"layers": [{"name": f"layer {i}", "style": {}, "features": {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"name": "x" * 200}, "geometry": {"type": "Point", "coordinates": [116.4, 39.9]}}
-        for _ in range(3000)]}} for i in range(40)], "sketches": [], "views": [], "notes": []}
+    big = {
+        "layers": [
+            {
+                "name": f"layer {i}",
+                "style": {},
+                "features": {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "properties": {"name": "x" * 200},
+                            "geometry": {"type": "Point", "coordinates": [116.4, 39.9]},
+                        }
+                        for _ in range(3000)
+                    ],
+                },
+            }
+            for i in range(40)
+        ],
+        "sketches": [],
+        "views": [],
+        "notes": [],
+    }
     store.save(created["id"], created["edit_token"], {**big, "layers": big["layers"][:1]}, 1, "first")
     code = f"""
 import json, sys
@@ -119,16 +151,18 @@ from geo import workspace
 store = workspace.Store({url!r})
 big = json.loads(sys.stdin.read())
 v = 2
-print("saving", flush=True)
+write_features = store._store_features
+def announced(*args):  # inside the save's transaction, its version row written, its 120,000 features not yet
+    print("writing", v + 1, flush=True)
+    write_features(*args)
+store._store_features = announced
 while True:
-    v = store.save({created['id']!r}, {created['edit_token']!r}, big, v, "big")
+    v = store.save({created["id"]!r}, {created["edit_token"]!r}, big, v, "big")
 """
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     proc.stdin.write(json.dumps(big))
     proc.stdin.close()
-    assert proc.stdout.readline().strip() == "saving"
-    time.sleep(1.5)
+    assert proc.stdout.readline().strip() == "writing 3"  # the big save is under way: killed mid-write
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     history = store.history(created["id"], created["view_token"])
@@ -145,8 +179,13 @@ def test_limits_and_validation(tmp_path):
     store = workspace.Store(f"sqlite:///{tmp_path / 'ws.sqlite'}")
     created = store.create("limits")
     with pytest.raises(workspace.WorkspaceError, match="at most"):
-        store.save(created["id"], created["edit_token"], {"layers": [{"name": str(i), "features": {
-            "type": "FeatureCollection", "features": []}} for i in range(51)]}, 1, "too many")
+        store.save(
+            created["id"],
+            created["edit_token"],
+            {"layers": [{"name": str(i), "features": {"type": "FeatureCollection", "features": []}} for i in range(51)]},
+            1,
+            "too many",
+        )
     with pytest.raises(workspace.WorkspaceError):
         store.save(created["id"], created["edit_token"], {"layers": [{"name": "x", "features": "not geojson"}]}, 1, "bad")
     with pytest.raises(workspace.WorkspaceError):
@@ -155,6 +194,7 @@ def test_limits_and_validation(tmp_path):
 
 
 # --- PostgreSQL + PostGIS (started by the tests themselves) ------------------------------------------------
+
 
 def test_the_same_schema_and_history_on_postgresql(postgres_url):
     store = workspace.Store(postgres_url)
@@ -176,7 +216,7 @@ def test_the_same_schema_and_history_on_postgresql(postgres_url):
     assert [v["version"] for v in store.history(created["id"], created["view_token"])] == [1, 2, 3]
 
 
-def test_two_app_servers_on_one_postgresql_share_a_sketch(postgres_url, env):
+def test_two_app_servers_on_one_postgresql_share_a_sketch(postgres_url, env, ws):
     """What one app server saves, another app server (its own process) reads: one store for both."""
     created = workspace.Store(postgres_url).create("two servers")
     code = """
@@ -192,21 +232,33 @@ else:
     print(json.dumps([s["title"] for s in ws.content["sketches"]]))
 """
     pg_env = {**env, "BEM_DATABASE_URL": postgres_url}
-    a = subprocess.run([sys.executable, "-c", code, created["id"], created["edit_token"], "save"], cwd=ROOT,
-                       env=pg_env, capture_output=True, text=True, timeout=120)
+    a = subprocess.run(
+        [sys.executable, "-c", code, created["id"], created["edit_token"], "save"],
+        cwd=ROOT,
+        env=pg_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert a.returncode == 0, a.stderr
-    b = subprocess.run([sys.executable, "-c", code, created["id"], created["view_token"], "read"], cwd=ROOT,
-                       env=pg_env, capture_output=True, text=True, timeout=120)
+    b = subprocess.run(
+        [sys.executable, "-c", code, created["id"], created["view_token"], "read"],
+        cwd=ROOT,
+        env=pg_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert json.loads(b.stdout) == ["from server A"]
-    res = ws(pg_env, "show", created["id"], "--token", created["view_token"])
+    res = ws("show", created["id"], "--token", created["view_token"], BEM_DATABASE_URL=postgres_url)
     assert res.returncode == 0 and json.loads(res.stdout)["sketches"] == 1
 
 
-def test_the_sqlite_store_is_a_geopackage_of_the_newest_features(env, tmp_path):
+def test_the_sqlite_store_is_a_geopackage_of_the_newest_features(ws, tmp_path):
     import pyogrio
 
-    created = new(env)
-    assert ws(env, "add-layer", created["id"], str(VALID), "--token", created["edit_token"]).returncode == 0
+    created = new(ws)
+    assert ws("add-layer", created["id"], str(VALID), "--token", created["edit_token"]).returncode == 0
     path = tmp_path / "ws" / "workspaces.gpkg"
     layers = [name for name, _ in pyogrio.list_layers(path)]
     assert "features" in layers
@@ -221,12 +273,16 @@ def test_postgis_holds_the_newest_features_as_geometries(postgres_url):
     store = workspace.Store(postgres_url)
     created = store.create("spatial")
     content = store.load(created["id"], created["edit_token"]).content
-    content["sketches"] = [{"title": f"s{i}", "note": "", "geometry": {"type": "Point", "coordinates": [116.3 + i / 10, 39.9]}}
-                           for i in range(3)]
+    content["sketches"] = [
+        {"title": f"s{i}", "note": "", "geometry": {"type": "Point", "coordinates": [116.3 + i / 10, 39.9]}} for i in range(3)
+    ]
     store.save(created["id"], created["edit_token"], content, 1, "sketches")
     with psycopg.connect(postgres_url) as db:
-        near = db.execute("SELECT name FROM features WHERE workspace_id = %s AND ST_DWithin(geom::geography, "
-                          "ST_SetSRID(ST_MakePoint(116.3, 39.9), 4326)::geography, 5000)", (created["id"],)).fetchall()
+        near = db.execute(
+            "SELECT name FROM features WHERE workspace_id = %s AND ST_DWithin(geom::geography, "
+            "ST_SetSRID(ST_MakePoint(116.3, 39.9), 4326)::geography, 5000)",
+            (created["id"],),
+        ).fetchall()
     assert [r[0] for r in near] == ["s0"]
 
 
