@@ -41,15 +41,16 @@ def wait_for_a_label(page, frame, timeout: float = 30.0) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        frame.wait_for_function("document.querySelectorAll('.bem-label:not(.bem-off)').length > 0",
-                                timeout=timeout * 1000)
+        frame.wait_for_function("document.querySelectorAll('.bem-label:not(.bem-off)').length > 0", timeout=timeout * 1000)
     except PlaywrightTimeout:
         from tests.conftest import ARTIFACTS
 
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "live-no-label.png"))
-        raise AssertionError(f"no label shown after {timeout:.0f} s: {frame.evaluate(LABEL_STATE_JS)}, "
-                             f"page {page.url} (screenshot live-no-label.png)") from None
+        raise AssertionError(
+            f"no label shown after {timeout:.0f} s: {frame.evaluate(LABEL_STATE_JS)}, "
+            f"page {page.url} (screenshot live-no-label.png)"
+        ) from None
 
 
 def rects(frame, selector: str) -> list[dict]:
