@@ -74,6 +74,12 @@ class Filter:
     hi: float | None = None
     step: float | None = None
     hint: str = ""  # the catalogue key of its widget's help text
+    #: how a list filter's values read: an ``i18n.term`` vocabulary, or "layer" (a layer's own label)
+    term: str = ""
+    #: a list filter whose values come from the data: the venues' column ``<column>_en`` (labels ``<column>_<lang>``)
+    column: str = ""
+    #: imported layers add values (their keys) to this list filter
+    imports: bool = False
 
     def limits(self) -> tuple[float, float]:
         """A number filter's (lo, hi); every int and float filter has both."""
@@ -92,15 +98,39 @@ FILTERS: tuple[Filter, ...] = (
         "field_category",
         "list",
         values=lambda: style.VENUE_CATEGORIES,
+        term="layer",
+        imports=True,
         help="venue categories",
     ),
     Filter(
-        "districts", "district", "--district", "field_district", "list", help="districts by English name, e.g. Dongcheng,Chaoyang"
+        "districts",
+        "district",
+        "--district",
+        "field_district",
+        "list",
+        column="district",
+        help="districts by English name, e.g. Dongcheng,Chaoyang",
     ),
     Filter(
-        "actions", "action", "--action", "field_action", "list", values=lambda: i18n.terms("plan_action"), help="plan actions"
+        "actions",
+        "action",
+        "--action",
+        "field_action",
+        "list",
+        values=lambda: i18n.terms("plan_action"),
+        term="plan_action",
+        help="plan actions",
     ),
-    Filter("statuses", "status", "--status", "field_status", "list", values=lambda: i18n.terms("status"), help="statuses"),
+    Filter(
+        "statuses",
+        "status",
+        "--status",
+        "field_status",
+        "list",
+        values=lambda: i18n.terms("status"),
+        term="status",
+        help="statuses",
+    ),
     Filter(
         "year",
         "year",

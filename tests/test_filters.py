@@ -117,3 +117,29 @@ def test_the_widgets_take_their_limits_and_labels_from_the_definitions():
     slider = at.sidebar.slider(key="year")
     assert (slider.min, slider.max, slider.label) == (year.lo, year.hi, i18n.t(year.label, "en"))
     assert box.value == 2.0 and at.sidebar.selectbox(key="of").value == "one_core"
+
+
+def test_the_panel_has_one_widget_per_filter_made_from_its_definition(monkeypatch):
+    """The panel is generated from FILTERS: each filter's widget, label, choices and choice labels come from its
+    definition, in the page's language; a changed definition changes the widget with no UI edit."""
+    from tests.conftest import app_test
+
+    at = app_test({"lang": "zh", "basemap": "offline"}, panels=("filters",))
+    widgets = {w.key: w for kind in ("multiselect", "slider", "number_input", "selectbox") for w in at.sidebar.get(kind)}
+    for f in FILTERS:
+        if f.kind == "point":  # set by a click on the map
+            assert f.url not in widgets
+            continue
+        w = widgets[f.url]
+        assert w.label == i18n.t(f.label, "zh"), f.field
+        if f.kind == "list" and f.term and f.term != "layer":
+            assert w.options == [i18n.term(f.term, v, "zh") for v in f.values()], f.field
+    assert "朝阳区" in widgets["district"].options and "Chaoyang" not in widgets["district"].options
+
+    statuses = filters.BY_FIELD["statuses"]
+    changed = replace(statuses, label="field_action", term="plan_action", values=lambda: i18n.terms("plan_action"))
+    monkeypatch.setattr(filters, "FILTERS", tuple(changed if f is statuses else f for f in FILTERS))
+    at.run()
+    w = at.sidebar.multiselect(key="status")
+    assert w.label == i18n.t("field_action", "zh")
+    assert w.options == [i18n.term("plan_action", v, "zh") for v in i18n.terms("plan_action")]

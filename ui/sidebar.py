@@ -1,12 +1,13 @@
-"""The sidebar: language, basemap, view, search (and its hits) and the filters, all from the page state."""
+"""The sidebar: language, basemap, view, search (and its hits) and the filters (ui.filter_panel), all from the page state."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from geo import basemaps, explore, filters, i18n, safe, style
+from geo import basemaps, explore, i18n, safe
 from geo.views import VIEWS
 from ui import cache, state
+from ui.filter_panel import filters_panel
 from ui.import_panel import imported_layers
 
 
@@ -104,82 +105,3 @@ def search_box(layers, lang: str) -> None:
                 args=(pt.y, pt.x),
                 width="stretch",
             )
-
-
-def filters_panel(layers, lang: str) -> None:
-    """The filters: they act whether or not their panel is open; its widgets are built only while it is open."""
-    sb = st.sidebar
-    extra = {layer.key: layer.style for layer in imported_layers()}
-    options = [*style.VENUE_CATEGORIES, *extra]
-    districts = sorted(layers.venues["district_en"].unique())
-    refs = state.reference_options(layers)
-    chosen = state.page().filters  # values that no longer exist are dropped here (a removed import)
-    state.set_widget("cat", [c for c in chosen.categories if c in options])
-    state.set_widget("district", [d for d in chosen.districts if d in districts])
-    if chosen.of not in refs:
-        state.set_widget("of", "venue")
-    with sb.expander(i18n.t("filters", lang), expanded=state.filters_active(), key="filters_open", on_change="rerun") as box:
-        if box.open:
-            filter_widgets(layers, lang, options, extra, districts, refs)
-
-
-def filter_widgets(layers, lang: str, options: list[str], extra: dict, districts: list[str], refs: list[str]) -> None:
-    """The filter widgets (category, district, plan action, status, year, within N km of what), from the page state."""
-    t = lambda k: i18n.t(k, lang)  # noqa: E731
-    on = {"on_change": state.changed}
-    v = layers.venues
-    pick = t("all")
-    state.restore_widgets(state.FILTER_WIDGETS)
-    st.multiselect(
-        t("field_category"),
-        options,
-        key="cat",
-        placeholder=pick,
-        format_func=lambda k: style.get_style(k, extra).label(lang),
-        **on,
-        args=("cat",),
-    )
-    st.multiselect(
-        t("field_district"),
-        districts,
-        key="district",
-        placeholder=pick,
-        format_func=lambda d: dict(zip(v["district_en"], v[f"district_{lang}"]))[d],
-        **on,
-        args=("district",),
-    )
-    st.multiselect(
-        t("field_action"),
-        list(i18n.terms("plan_action")),
-        key="action",
-        placeholder=pick,
-        format_func=lambda a: i18n.term("plan_action", a, lang),
-        **on,
-        args=("action",),
-    )
-    st.multiselect(
-        t("field_status"),
-        list(i18n.terms("status")),
-        key="status",
-        placeholder=pick,
-        format_func=lambda a: i18n.term("status", a, lang),
-        **on,
-        args=("status",),
-    )
-    year, km = filters.BY_URL["year"], filters.BY_URL["km"]  # limits, labels and keys: one definition each
-    st.slider(t(year.label), int(year.lo), int(year.hi), key=year.url, help=t(year.hint), **on, args=(year.url,))
-    st.number_input(t(km.label), km.lo, km.hi, step=km.step, key=km.url, help=t(km.hint), **on, args=(km.url,))
-    names = {
-        **dict(zip(layers.core["id"], layers.core[f"name_{lang}"])),
-        **dict(zip(layers.axes["id"], layers.axes[f"name_{lang}"])),
-        **dict(zip(layers.areas["id"], layers.areas[f"name_{lang}"])),
-        **dict(zip(layers.venues["id"], layers.venues[f"name_{lang}"])),
-        "venue": t("of_venue"),
-        "point": t("of_point"),
-    }
-    st.selectbox(t("within_of"), refs, format_func=names.get, key="of", **on, args=("of",))
-    chosen = state.page().filters
-    if chosen.within_km and chosen.of == "venue" and not state.selected_id(layers):
-        st.info(t("within_pick_venue"))
-    elif chosen.within_km and chosen.of == "point" and not chosen.point:
-        st.info(t("within_pick_point"))

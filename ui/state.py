@@ -76,7 +76,7 @@ def _store(name: str, value) -> None:
             return
         setattr(page(), name, value)
         return
-    allowed = f.allowed() if f.field != "categories" else None  # imported layers add categories
+    allowed = f.allowed() if not f.imports else None  # imported layers add values (checked by the map spec)
     if f.kind == "list":
         value = tuple(v for v in (value or ()) if allowed is None or v in allowed)
     elif f.kind == "float":
