@@ -20,6 +20,7 @@ from geo import io as gio
 from geo.mapspec import ALL_LAYERS, MapSpec, Page
 from tests.conftest import ROOT, app_test, submit_button
 from tests.corpus.make_corpus import MATH, MD_IMAGE, SCRIPT, XSS
+from ui.session import SESSION_KEY
 
 HOSTILE = [MD_IMAGE, "**bold** :red[red] :material/home:", MATH, XSS, SCRIPT, "[link](javascript:alert(1))"]
 
@@ -144,7 +145,7 @@ def test_search_buttons_show_imported_markup_as_text(layers):
     result = imports.read_file(
         "markup-names.geojson", (ROOT / "tests" / "corpus" / "files" / "markup-names.geojson").read_bytes()
     )
-    at.session_state["imports"] = [imports.as_layer(result, 0, "#D55E00", "star")]
+    at.session_state[SESSION_KEY].imports = (imports.as_layer(result, 0, "#D55E00", "star"),)
     at.sidebar.text_input(key="q").set_value("beacon").run()
     labels = [b.label for b in at.sidebar.button]
     assert any("beacon" in label for label in labels)

@@ -17,6 +17,7 @@ from geo import i18n, imports, safe
 from geo.problems import MAX_KEPT, MAX_PER_KIND, Problem, ProblemLog
 from tests.conftest import ROOT, app_test
 from ui import cache
+from ui.session import SESSION_KEY, Session
 
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _RELS_NS = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
@@ -100,9 +101,9 @@ def test_five_hostile_xlsx_uploads_keep_the_server_bounded(layers, patient):
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        sessions = [{} for _ in files]  # five sessions, each keeping what the panel keeps
+        sessions = [Session() for _ in files]  # five sessions, each keeping what the panel keeps
         results = [
-            cache.read_import(f"hostile-{i}.xlsx", data, "wgs84", layers, state=session)
+            cache.read_import(f"hostile-{i}.xlsx", data, "wgs84", layers, mem=session)
             for i, (data, session) in enumerate(zip(files, sessions))
         ]
         gc.collect()
@@ -146,15 +147,15 @@ def test_five_hostile_csv_imports_keep_what_the_worker_sends_back_bounded(layers
 
 
 def test_one_session_keeps_only_its_latest_upload(layers, patient):
-    session: dict = {}
+    session = Session()
     data = hostile_xlsx(1_000, 1)
-    first = cache.read_import("a.xlsx", data, "wgs84", layers, state=session)
-    again = cache.read_import("a.xlsx", data, "wgs84", layers, state=session)
+    first = cache.read_import("a.xlsx", data, "wgs84", layers, mem=session)
+    again = cache.read_import("a.xlsx", data, "wgs84", layers, mem=session)
     assert again is first  # the same file and datum: read once
-    cache.read_import("b.xlsx", hostile_xlsx(1_000, 2), "wgs84", layers, state=session)
-    assert list(session) == [cache.IMPORT_KEY] and session[cache.IMPORT_KEY][1] is not first
-    cache.forget_import(state=session)
-    assert session == {}
+    cache.read_import("b.xlsx", hostile_xlsx(1_000, 2), "wgs84", layers, mem=session)
+    assert session.upload is not None and session.upload[1] is not first and session.upload[0][2] == "b.xlsx"
+    cache.forget_import(mem=session)
+    assert session.upload is None and session == Session()
 
 
 def test_a_failed_upload_is_remembered_not_repeated(layers, monkeypatch):
@@ -166,10 +167,10 @@ def test_a_failed_upload_is_remembered_not_repeated(layers, monkeypatch):
         return real(*args, **kw)
 
     monkeypatch.setattr(imports, "read_bounded", counted)
-    session: dict = {}
+    session = Session()
     for _ in range(2):
         with pytest.raises(imports.ImportFailed) as err:
-            cache.read_import("x.csv", b"no,coordinates\n1,2\n", "wgs84", layers, state=session)
+            cache.read_import("x.csv", b"no,coordinates\n1,2\n", "wgs84", layers, mem=session)
         assert err.value.code == "no_coord_columns"
     assert calls == ["x.csv"]
 
@@ -202,7 +203,7 @@ def test_a_result_too_large_for_the_server_is_refused_in_the_worker(layers, pati
     )
     assert len(data) < imports.MAX_BYTES
     with pytest.raises(imports.ImportFailed) as err:
-        cache.read_import("long-names.xlsx", data, "wgs84", layers, state={})
+        cache.read_import("long-names.xlsx", data, "wgs84", layers, mem=Session())
     assert err.value.code == "result_too_big" and "64.0 MB" in str(err.value)
     assert "64.0 MB" in imports.message(err.value.code, "zh", **err.value.kw)
 
@@ -279,17 +280,19 @@ def test_five_hostile_uploads_in_the_app_keep_the_message_and_the_session_bounde
         table = _problem_table(at, "en")
         assert len(table) == MAX_PER_KIND + 1
         assert table.iloc[-1, 1] == "field 'lon': and 19,900 more problems of this kind"
-        kept = at.session_state[cache.IMPORT_KEY]
+        kept = at.session_state[SESSION_KEY].upload
         assert kept[0][2] == f"hostile-{tag}.xlsx" and len(pickle.dumps(kept)) < 512 * 1024
     at.file_uploader(key="upload").set_value(None)
     at.run()
-    assert cache.IMPORT_KEY not in at.session_state  # the file removed: its result goes with it
+    assert at.session_state[SESSION_KEY].upload is None  # the file removed: its result goes with it
 
 
 def test_a_session_holds_a_bounded_number_of_imported_layers():
     at = app_test({"basemap": "offline", "lang": "en"}, panels=("import",))
     result = imports.read_file("x.csv", "名称,经度,纬度\n甲,116.39,39.91\n".encode())
-    at.session_state["imports"] = [imports.as_layer(result, i, "#0072B2", "square") for i in range(imports.MAX_SESSION_LAYERS)]
+    at.session_state[SESSION_KEY].imports = tuple(
+        imports.as_layer(result, i, "#0072B2", "square") for i in range(imports.MAX_SESSION_LAYERS)
+    )
     _upload(at, "y.csv", (ROOT / "tests" / "corpus" / "files" / "gbk-chinese-headers.csv").read_bytes())
     assert not at.exception
     assert i18n.t("import_layers_full", "en").format(limit=imports.MAX_SESSION_LAYERS) in [i.value for i in at.info]

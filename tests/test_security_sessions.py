@@ -6,7 +6,7 @@ from __future__ import annotations
 from geo import imports
 from tests.conftest import app_test
 from ui import cache, fastmap
-from ui.session import PRIVATE_ENTRIES
+from ui.session import PRIVATE_ENTRIES, SESSION_KEY
 
 
 def test_an_uploads_results_never_enter_a_server_wide_cache(monkeypatch):
@@ -28,7 +28,7 @@ def test_an_uploads_results_never_enter_a_server_wide_cache(monkeypatch):
     at = app_test({"basemap": "offline", "lang": "en"})
     assert seen and not any(layer.key in key for _, key in seen)  # the curated map uses the server's caches
     seen.clear()
-    at.session_state["imports"] = [layer]
+    at.session_state[SESSION_KEY].imports = (layer,)
     at.run()
     for km in ("1", "2", "3", "4", "5"):  # five filter sets: five shown results, five venue layer payloads
         at.query_params["km"] = km

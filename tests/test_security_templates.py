@@ -20,6 +20,7 @@ from geo.mapspec import FilterSpec, MapSpec, shown
 from geo.views import VIEWS
 from tests.conftest import ROOT, app_test
 from tests.corpus.make_corpus import TEMPLATE_MARK, TEMPLATE_PAYLOADS, TEMPLATE_SPLIT
+from ui.session import SESSION_KEY
 
 PAYLOADS, SPLIT, MARK = TEMPLATE_PAYLOADS, TEMPLATE_SPLIT, TEMPLATE_MARK
 
@@ -138,7 +139,7 @@ def test_a_payload_in_the_app_runs_nothing_and_breaks_nothing(layers, in_tmp):
 
     for name in (PAYLOADS[-1], "{% raw %}"):
         at = app_test({"lang": "en", "basemap": "offline"})
-        at.session_state["imports"] = [hostile_layer(layers, f"{name}.geojson")]
+        at.session_state[SESSION_KEY].imports = (hostile_layer(layers, f"{name}.geojson"),)
         at.run()
         assert not at.exception
         errors = " ".join(e.value for e in at.error)

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from geo import data, explore, imports, mapspec, workspace
+from ui.session import Session, session
 
 
 @st.cache_resource(show_spinner=False)
@@ -61,21 +62,19 @@ def counts(ids: str, by: str, lang: str, _shown, _layers) -> pd.Series:
     return explore.counts_by(_shown, _layers, by, lang)
 
 
-IMPORT_KEY = "import_result"  # the session's latest upload: ((digest, datum, name), result or None, failure)
-
-
-def read_import(name: str, data_: bytes, crs: str, layers: data.Layers, state=None) -> imports.ImportResult:
+def read_import(name: str, data_: bytes, crs: str, layers: data.Layers, mem: Session | None = None) -> imports.ImportResult:
     """Read an upload in a bounded worker process (deadline, memory limit, at most ``imports.MAX_RESULT_BYTES``
     sent back), once per (file, datum) and session; raise ``imports.ImportFailed``.
 
-    Not a server-wide cache: ``state`` (the session's state) holds one entry, the latest upload's result or
-    failure, replaced by the next upload and dropped by ``forget_import`` or with the session, so nothing an
-    upload produces outlives its session. A failure is kept too: a rerun does not repeat a 30 s import."""
-    state = st.session_state if state is None else state
+    Not a server-wide cache: the session (``mem``, by default this browser session's) holds one entry,
+    ``Session.upload``, the latest upload's result or failure, replaced by the next upload and dropped by
+    ``forget_import`` or with the session, so nothing an upload produces outlives its session. A failure is
+    kept too: a rerun does not repeat a 30 s import."""
+    mem = session() if mem is None else mem
     key = (hashlib.sha256(data_).hexdigest(), crs, imports.safe_name(name))
-    kept = state.get(IMPORT_KEY)
+    kept = mem.upload
     if kept is None or kept[0] != key:
-        state.pop(IMPORT_KEY, None)  # the previous upload's result goes before the next one is read
+        mem.upload = None  # the previous upload's result goes before the next one is read
         try:
             kept = (
                 key,
@@ -84,15 +83,15 @@ def read_import(name: str, data_: bytes, crs: str, layers: data.Layers, state=No
             )
         except imports.ImportFailed as exc:
             kept = (key, None, (exc.code, exc.kw))
-        state[IMPORT_KEY] = kept
+        mem.upload = kept
     if kept[2] is not None:
         raise imports.ImportFailed(kept[2][0], **kept[2][1])
     return kept[1]
 
 
-def forget_import(state=None) -> None:
+def forget_import(mem: Session | None = None) -> None:
     """Drop the session's upload result (the file was removed, or the panel closed)."""
-    (st.session_state if state is None else state).pop(IMPORT_KEY, None)
+    (session() if mem is None else mem).upload = None
 
 
 @st.cache_resource(show_spinner=False)

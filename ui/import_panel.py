@@ -8,11 +8,12 @@ import streamlit as st
 from geo import i18n, imports, safe, style
 from geo.data import Layers
 from ui import cache
+from ui.session import session
 
 
 def imported_layers() -> tuple[imports.ImportedLayer, ...]:
     """The layers imported in this session (never written to disk)."""
-    return tuple(st.session_state.get("imports", []))
+    return session().imports
 
 
 def import_panel(layers: Layers, lang: str) -> None:
@@ -91,10 +92,10 @@ def add_form(result: imports.ImportResult, lang: str, districts) -> None:
         colour = c1.color_picker(t("import_colour"), style.IMPORT_COLOURS[len(imported_layers()) % len(style.IMPORT_COLOURS)])
         marker = c2.selectbox(t("import_symbol"), style.IMPORT_MARKERS, format_func=lambda m: i18n.term("marker", m, lang))
         if st.form_submit_button(t("import_add"), type="primary"):
-            index = st.session_state.get("import_counter", 0)
-            st.session_state["import_counter"] = index + 1
+            mem = session()
+            index, mem.import_serial = mem.import_serial, mem.import_serial + 1
             layer = imports.as_layer(result, index, colour.upper(), marker, label or None, districts)
-            st.session_state["imports"] = [*imported_layers(), layer]
+            mem.imports = (*mem.imports, layer)
             st.rerun()
 
 
@@ -102,4 +103,4 @@ def remove(index: int) -> None:
     layers = list(imported_layers())
     if 0 <= index < len(layers):
         layers.pop(index)
-    st.session_state["imports"] = layers
+    session().imports = tuple(layers)

@@ -2,8 +2,9 @@
 
 What the page *shows* is :class:`ui.pagestate.PageState` (and the URL). This is what the page only
 remembers between two runs of one session: what the map last reported, a fit or a fly-to it still has to
-do, the last click it has handled, the export job under way. One object, one name in Streamlit's session
-state (``SESSION_KEY``); widget values keep their widgets' keys (Streamlit owns those).
+do, the last click it has handled, the export job under way, the layers it imported and its latest upload.
+One object, one name in Streamlit's session state (``SESSION_KEY``); widget values keep their widgets' keys
+(Streamlit owns those).
 """
 
 from __future__ import annotations
@@ -38,6 +39,12 @@ class Session:
     export_job: object | None = None  # the export under way (ui.jobs)
     export_result: object | None = None  # the last finished export
     export_error: str | None = None  # the last export's error, shown until the next render
+    imports: tuple = ()  # the layers this session imported (geo.imports.ImportedLayer; never written to disk)
+    import_serial: int = 0  # the imports made so far: each new layer's number (its key and default colour)
+    upload: tuple | None = None  # the latest upload read: ((digest, datum, name), result or None, failure)
+    #: workspace id -> the edit token a link or a creation gave this session: the right to edit lives here,
+    #: never in the URL (ui.workspace_panel)
+    edit_tokens: dict[str, str] = field(default_factory=dict)
     private: dict[str, OrderedDict] = field(default_factory=dict)  # see remember
 
     def remember(self, kind: str, key: str, make: Callable[[], object]):
