@@ -173,25 +173,12 @@ def bench_reruns(runs: int) -> list[dict]:
 
 def chromium():
     """Debian's Chromium under Playwright (no browser download here)."""
-    import os
-
     from playwright.sync_api import sync_playwright
 
+    from geo.browser import launch
+
     pw = sync_playwright().start()
-    path = next((p for p in (os.environ.get("BEM_CHROMIUM"), "/usr/bin/chromium") if p and Path(p).exists()), None)
-    browser = pw.chromium.launch(
-        executable_path=path,
-        args=[
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ],
-    )
-    return pw, browser
+    return pw, launch(pw)
 
 
 BARE_APP = """

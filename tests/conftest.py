@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from geo.browser import chromium_path, launch
+
+__all__ = ["chromium_path"]  # tests and scripts launch Chromium with geo.browser's path and flags
+
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SHARED_SOURCE = ROOT.parent / "shared" / "sources" / "leading-group-meeting-2025-03-17.txt"
@@ -168,31 +172,12 @@ def app_url(artifacts, tmp_path_factory):
         yield url
 
 
-def chromium_path() -> str | None:
-    """Debian's Chromium (playwright cannot download a browser here); None lets Playwright choose."""
-    for candidate in (os.environ.get("BEM_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=chromium_path(),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        b = launch(pw)
         yield b
         b.close()
 
