@@ -320,7 +320,6 @@ def run_workspace(args: argparse.Namespace) -> int:
         layers = load_layers()
         try:
             data = imports.read_path(args.file)
-            current = store.load(args.id, args.token)
             result = imports.read_bounded(
                 args.file.name, data, crs=args.crs, known=layers.venues, boundary=layers.boundary.union_all()
             )
@@ -328,9 +327,8 @@ def run_workspace(args: argparse.Namespace) -> int:
             raise CliError(f"{args.file.name}: {exc}") from None
         if result.gdf.empty:
             raise CliError(f"{args.file.name}: no feature could be read ({result.summary('en')})")
-        content = current.content
-        content["layers"] = [*content["layers"], workspace.layer_from_import(result)]
-        version = store.save(args.id, args.token, content, current.version, f"added layer {result.name}")
+        layer = workspace.layer_from_import(result)  # added to the newest version: other editors' adds commute
+        version = store.append(args.id, args.token, {"layers": [layer]}, f"added layer {result.name}")
         say(json.dumps({"id": args.id, "version": version, "layer": result.name, "features": len(result.gdf)}))
         return 0
     if cmd == "show":

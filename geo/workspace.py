@@ -7,10 +7,15 @@ same migrations (``MIGRATIONS``, applied in order, recorded in ``schema_version`
 Alembic because the schema is a handful of tables, and the runner is the same for both stores).
 
 Nothing is ever overwritten: every change is a new version (append-only history) holding the whole
-workspace; any version can be restored (as a new version). Two editors saving at once: the second gets a
-``Conflict`` (optimistic concurrency on the head version), and nothing is lost. Each save is one
-transaction, so a process killed mid-save leaves the previous version whole. Tokens (192 bits) are stored
-only as SHA-256 hashes and never appear in exports, snapshots or logs.
+workspace; any version can be restored (as a new version). Saves are serialised per workspace (the
+workspace's row locked on PostgreSQL, the write lock taken up front on SQLite) and each is applied onto the
+newest version: appends (a layer, a sketch, a status note) commute, so editors adding at once all land, one
+version each; a change that really conflicts (two edits of the views, a restore made from an older version)
+gets a ``Conflict`` and nothing is lost. Migrations are serialised too (an advisory lock on PostgreSQL), so
+any number of app servers can start at once on a new database. Each save is one transaction, so a process
+killed mid-save leaves the previous version whole. Tokens (192 bits) are stored only as SHA-256 hashes and
+never appear in exports, snapshots or logs. What a workspace holds (its checks, export, history words) is
+``geo.workspace_content``.
 """
 
 from __future__ import annotations
@@ -21,15 +26,35 @@ import hmac
 import json
 import os
 import secrets
-from dataclasses import dataclass
 from pathlib import Path
 
-from geo.errors import GeoError
+from geo.workspace_content import (  # noqa: F401 (the package's names, as importers use them)
+    APPENDABLE,
+    CHANGES,
+    MAX_CONTENT_BYTES,
+    MAX_LAYERS,
+    MAX_SKETCHES,
+    Conflict,
+    Forbidden,
+    Workspace,
+    WorkspaceError,
+    appended,
+    check_content,
+    describe_change,
+    empty_content,
+    encoded,
+    export_bytes,
+    feature_count,
+    feature_items,
+    layer_from_frame,
+    layer_from_import,
+    rebase,
+)
 
-MAX_LAYERS = 50
-MAX_SKETCHES = 2000
-MAX_CONTENT_BYTES = 60 * 1024 * 1024
 TOKEN_BYTES = 24  # 192 bits
+#: the PostgreSQL advisory lock (a 64-bit key) that serialises migrations: one server migrates, the others
+#: wait for it, then find the schema current
+MIGRATION_LOCK = 0x42454D_5753  # "BEMWS"
 
 #: each migration: SQL run once, in order, on both stores (a dict gives each its own dialect). 2 keeps the newest
 #: version's features as real geometries: a GeoPackage table on SQLite (QGIS opens workspaces.gpkg as is),
@@ -92,18 +117,6 @@ MIGRATIONS: list[str | dict[str, str]] = [
 ]
 
 
-class WorkspaceError(GeoError):
-    """A workspace request that cannot be served (unknown id, too large...)."""
-
-
-class Forbidden(WorkspaceError):
-    """The token does not grant this (wrong, or view-only where an edit is asked)."""
-
-
-class Conflict(WorkspaceError):
-    """Someone saved a newer version first; reload, then apply the change again."""
-
-
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -126,18 +139,6 @@ def default_dir() -> Path:
         return Path(os.environ["BEM_WORKSPACE_DIR"])
     data_home = os.environ.get("XDG_DATA_HOME")
     return (Path(data_home) if data_home else Path.home() / ".local" / "share") / "beijing-exchange-map"
-
-
-def empty_content() -> dict:
-    return {"layers": [], "sketches": [], "views": [], "notes": []}
-
-
-@dataclass
-class Workspace:
-    id: str
-    name: str
-    version: int
-    content: dict
 
 
 class Store:
@@ -176,24 +177,31 @@ class Store:
         return _Transaction(db, self.postgres)
 
     def migrate(self) -> None:
+        """Apply the migrations not yet recorded, in one transaction that holds the database's migration lock
+        (an advisory lock on PostgreSQL, the write lock on SQLite) before it reads the version: servers starting
+        together take turns, and each finds what the one before it applied."""
         db = self.connect()
         try:
             with self.transaction(db):
                 cur = db.cursor()
+                if self.postgres:  # released at the transaction's end, committed or not
+                    cur.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
                 cur.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
                 cur.execute("SELECT MAX(version) FROM schema_version")
                 current = cur.fetchone()[0] or 0
-                for number, script in enumerate(MIGRATIONS, start=1):
-                    if number <= current:
-                        continue
-                    if isinstance(script, dict):
-                        script = script["postgresql" if self.postgres else "sqlite"]
-                    for statement in (s.strip() for s in script.split(";\n")):
-                        if statement:
-                            cur.execute(statement)
+                for number, statements in self._migrations_after(current):
+                    for statement in statements:
+                        cur.execute(statement)
                     cur.execute(self.q("INSERT INTO schema_version (version) VALUES (?)"), (number,))
         finally:
             db.close()
+
+    def _migrations_after(self, current: int):
+        """(number, statements) of each migration after ``current``, in this store's dialect."""
+        for number, script in enumerate(MIGRATIONS, start=1):
+            if number > current:
+                text = script["postgresql" if self.postgres else "sqlite"] if isinstance(script, dict) else script
+                yield number, [s.strip() for s in text.split(";\n") if s.strip()]
 
     def schema_version(self) -> int:
         db = self.connect()
@@ -228,8 +236,12 @@ class Store:
             db.close()
         return {"id": wid, "name": name, "view_token": view, "edit_token": edit}
 
-    def _check(self, cur, wid: str, token: str, edit: bool) -> tuple[str, int]:
-        cur.execute(self.q("SELECT name, view_hash, edit_hash, head FROM workspaces WHERE id = ?"), (wid,))
+    def _check(self, cur, wid: str, token: str, edit: bool, lock: bool = False) -> tuple[str, int]:
+        """The workspace's name and newest version, if ``token`` grants the access; ``lock`` (inside a save's
+        transaction) holds the workspace's row until the transaction ends: saves of one workspace take turns
+        (on SQLite the transaction's write lock already does)."""
+        sql = "SELECT name, view_hash, edit_hash, head FROM workspaces WHERE id = ?"
+        cur.execute(self.q(sql + (" FOR UPDATE" if lock and self.postgres else "")), (wid,))
         row = cur.fetchone()
         given = token_hash(token or "")
         if row is None:  # the same answer as a wrong token: ids are not an oracle
@@ -276,61 +288,69 @@ class Store:
         finally:
             db.close()
 
-    def save(self, wid: str, token: str, content: dict, expected: int, change: str) -> int:
-        """Store ``content`` as the next version, if the head is still ``expected``; else Conflict."""
-        check_content(content)
-        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
-        if len(text.encode("utf-8")) > MAX_CONTENT_BYTES:
-            raise WorkspaceError(f"the workspace would exceed {MAX_CONTENT_BYTES // 1024 // 1024} MB")
+    def save(self, wid: str, token: str, content: dict, expected: int, change: str, merge: bool = True) -> int:
+        """Store ``content``, made from version ``expected``, as the next version. If others saved meanwhile, the
+        change is carried onto the newest version (``rebase``: added layers, sketches and notes commute); a change
+        that conflicts with theirs (any change at all with ``merge=False``) raises Conflict, overwriting nothing."""
+        text = encoded(content)  # checked before any lock is taken
+
+        def make(cur, head: int) -> tuple[str, dict]:
+            if head == expected:
+                return text, content
+            if not merge:
+                raise Conflict(
+                    f"version {head} was saved after version {expected}: reload and apply the "
+                    "change again (nothing was overwritten)"
+                )
+            merged = rebase(self._content(cur, wid, expected), json.loads(text), self._content(cur, wid, head))
+            return encoded(merged), merged
+
+        return self._commit(wid, token, change, make)
+
+    def append(self, wid: str, token: str, items: dict, change: str) -> int:
+        """Add ``items`` ({"layers": [...], "sketches": [...], "notes": [...]}) after what the newest version
+        holds, as a new version. Appends commute: editors adding at once all land, one version each, and none is
+        asked to reload."""
+        check_content(appended(empty_content(), items))  # the new items' own checks, before any lock
+
+        def make(cur, head: int) -> tuple[str, dict]:
+            merged = appended(self._content(cur, wid, head), items)
+            return encoded(merged), merged
+
+        return self._commit(wid, token, change, make)
+
+    def _commit(self, wid: str, token: str, change: str, make) -> int:
+        """One new version in one transaction holding the workspace's lock: ``make(cursor, head)`` gives its text
+        and content from the newest version ``head`` (or raises, and nothing is written)."""
         db = self.connect()
         try:
             with self.transaction(db):
                 cur = db.cursor()
-                _, head = self._check(cur, wid, token, edit=True)
-                if head != expected:
-                    raise Conflict(
-                        f"version {head} was saved after version {expected}: reload and apply the "
-                        "change again (nothing was overwritten)"
-                    )
-                cur.execute(self.q("UPDATE workspaces SET head = ? WHERE id = ? AND head = ?"), (expected + 1, wid, expected))
+                _, head = self._check(cur, wid, token, edit=True, lock=True)
+                text, content = make(cur, head)
+                cur.execute(self.q("UPDATE workspaces SET head = ? WHERE id = ? AND head = ?"), (head + 1, wid, head))
                 if cur.rowcount != 1:
                     raise Conflict("another save came first: reload and apply the change again")
                 cur.execute(
                     self.q("INSERT INTO versions (workspace_id, version, created, change, content) VALUES (?, ?, ?, ?, ?)"),
-                    (wid, expected + 1, now(), change[:200], text),
+                    (wid, head + 1, now(), change[:200], text),
                 )
                 self._store_features(cur, wid, content)
-            return expected + 1
+            return head + 1
         finally:
             db.close()
 
+    def _content(self, cur, wid: str, version: int) -> dict:
+        cur.execute(self.q("SELECT content FROM versions WHERE workspace_id = ? AND version = ?"), (wid, version))
+        row = cur.fetchone()
+        if row is None:
+            raise WorkspaceError(f"workspace {wid} has no version {version}")
+        return json.loads(row[0])
+
     def _store_features(self, cur, wid: str, content: dict) -> None:
         """The newest version's features as geometries (GeoPackage on SQLite, PostGIS on PostgreSQL)."""
-        import struct
-
-        import shapely
-
         cur.execute(self.q("DELETE FROM features WHERE workspace_id = ?"), (wid,))
-        rows = []
-        items = [(layer["name"], f) for layer in content.get("layers", []) for f in layer["features"]["features"]]
-        items += [
-            ("sketches", {"geometry": s["geometry"], "properties": {"_name": s.get("title", ""), "note": s.get("note", "")}})
-            for s in content.get("sketches", [])
-        ]
-        for layer, feature in items:
-            geom = shapely.from_geojson(json.dumps(feature["geometry"]))
-            wkb = shapely.to_wkb(geom, output_dimension=2)
-            props = feature.get("properties") or {}
-            blob = wkb if self.postgres else b"GP\x00\x01" + struct.pack("<i", 4326) + wkb  # GeoPackage header
-            rows.append(
-                (
-                    wid,
-                    layer,
-                    str(props.get("_name") or props.get("name") or "")[:500],
-                    json.dumps(props, ensure_ascii=False, default=str),
-                    blob,
-                )
-            )
+        rows = [self._feature_row(wid, layer, feature) for layer, feature in feature_items(content)]
         if rows:
             geom_sql = "ST_SetSRID(ST_GeomFromWKB(?), 4326)" if self.postgres else "?"
             cur.executemany(
@@ -338,11 +358,24 @@ class Store:
                 rows,
             )
 
-    def restore(self, wid: str, token: str, version: int) -> int:
-        """Make ``version`` the newest again (as a new version: history stays whole)."""
+    def _feature_row(self, wid: str, layer: str, feature: dict) -> tuple:
+        import struct
+
+        import shapely
+
+        wkb = shapely.to_wkb(shapely.from_geojson(json.dumps(feature["geometry"])), output_dimension=2)
+        props = feature.get("properties") or {}
+        blob = wkb if self.postgres else b"GP\x00\x01" + struct.pack("<i", 4326) + wkb  # GeoPackage header
+        name = str(props.get("_name") or props.get("name") or "")[:500]
+        return (wid, layer, name, json.dumps(props, ensure_ascii=False, default=str), blob)
+
+    def restore(self, wid: str, token: str, version: int, expected: int | None = None) -> int:
+        """Make ``version`` the newest again (as a new version: history stays whole). ``expected``: the version
+        the editor chose from; a restore never merges, so if another was saved since, Conflict."""
         old = self.load(wid, token, version)
-        current = self.load(wid, token)
-        return self.save(wid, token, old.content, current.version, f"restored version {version}")
+        if expected is None:
+            expected = self.load(wid, token).version
+        return self.save(wid, token, old.content, expected, f"restored version {version}", merge=False)
 
 
 class _Transaction:
@@ -360,160 +393,3 @@ class _Transaction:
         else:
             self.db.rollback() if self.postgres else self.db.execute("ROLLBACK")
         return False
-
-
-def check_content(content: dict) -> None:
-    """The shape and limits of a workspace document. Every feature and sketch must be GeoJSON whose geometry
-    parses, lies in lon/lat range and is within the import limits (the importer's own checks)."""
-    from geo import imports
-
-    if not isinstance(content, dict) or set(content) - {"layers", "sketches", "views", "notes"}:
-        raise WorkspaceError("a workspace holds layers, sketches, views and notes only")
-    layers, sketches = content.get("layers", []), content.get("sketches", [])
-    if not isinstance(layers, list) or not isinstance(sketches, list):
-        raise WorkspaceError("layers and sketches must be lists")
-    if len(layers) > MAX_LAYERS:
-        raise WorkspaceError(f"at most {MAX_LAYERS} layers in a workspace")
-    if len(sketches) > MAX_SKETCHES:
-        raise WorkspaceError(f"at most {MAX_SKETCHES} sketches in a workspace")
-    found = [*_layer_geometries(layers), *_sketch_geometries(sketches)]
-    parsed = [_checked_geometry(geometry, where) for geometry, where in found]
-    try:
-        imports.check_vertices(parsed, [where for _, where in found])
-    except imports.ImportFailed as exc:
-        raise WorkspaceError(str(exc)) from None
-
-
-def _layer_geometries(layers: list):
-    """(geometry, where) of every feature of the document's layers; a malformed layer is refused."""
-    from geo import imports
-
-    for i, layer in enumerate(layers, start=1):
-        fc = layer.get("features") if isinstance(layer, dict) else None
-        if (
-            not isinstance(layer, dict)
-            or not isinstance(layer.get("name"), str)
-            or not isinstance(fc, dict)
-            or fc.get("type") != "FeatureCollection"
-            or not isinstance(fc.get("features"), list)
-        ):
-            raise WorkspaceError(f"layer {i} needs a name and a GeoJSON FeatureCollection")
-        if len(fc["features"]) > imports.MAX_FEATURES:
-            raise WorkspaceError(f"layer {i} has more than {imports.MAX_FEATURES:,} features")
-        for j, feature in enumerate(fc["features"], start=1):
-            yield (feature.get("geometry") if isinstance(feature, dict) else None), f"layer {i}, feature {j}"
-
-
-def _sketch_geometries(sketches: list):
-    """(geometry, where) of every sketch; a sketch with an overlong title or note is refused."""
-    from geo import imports
-
-    for k, sketch in enumerate(sketches, start=1):
-        if (
-            not isinstance(sketch, dict)
-            or len(str(sketch.get("title", ""))) > imports.MAX_TEXT
-            or len(str(sketch.get("note", ""))) > 5000
-        ):
-            raise WorkspaceError(f"sketch {k} needs a geometry, a title and a note of sensible length")
-        yield sketch.get("geometry"), f"sketch {k}"
-
-
-def _checked_geometry(geometry, where: str):
-    """A GeoJSON geometry parsed, non-empty and in lon/lat range, else WorkspaceError naming ``where``."""
-    import shapely
-
-    try:
-        geom = shapely.from_geojson(json.dumps(geometry)) if isinstance(geometry, dict) else None
-    except (shapely.errors.GEOSException, ValueError, TypeError):
-        geom = None
-    if geom is None or geom.is_empty:
-        raise WorkspaceError(f"{where}: not a GeoJSON geometry")
-    xmin, ymin, xmax, ymax = geom.bounds
-    if not (-180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90):
-        raise WorkspaceError(f"{where}: coordinates out of range (WGS-84 lon/lat expected)")
-    return geom
-
-
-def layer_from_frame(name: str, gdf, style: dict | None = None) -> dict:
-    """Validated imported features (a frame of ``geo.imports``) as a workspace layer."""
-    gdf = gdf.drop(columns=[c for c in ("_where", "_outside") if c in gdf])
-    return {"name": name, "style": style or {}, "features": json.loads(gdf.to_json(drop_id=True))}
-
-
-def layer_from_import(result, style: dict | None = None) -> dict:
-    """An imported file (``geo.imports.ImportResult``, already validated) as a workspace layer."""
-    return layer_from_frame(result.name, result.gdf, style)
-
-
-def feature_count(layer: dict) -> int:
-    return len(layer.get("features", {}).get("features", []))
-
-
-def export_bytes(ws: Workspace, fmt: str) -> bytes:
-    """The workspace's layers and sketches as GeoJSON, GeoPackage (a table per layer), KML or CSV."""
-    import geopandas as gpd
-    import pandas as pd
-
-    from geo.io import frame_bytes
-
-    parts = []
-    for layer in ws.content.get("layers", []):
-        feats = layer["features"]["features"]
-        if feats:
-            gdf = gpd.GeoDataFrame.from_features(feats, crs="EPSG:4326")
-            parts.append(gdf.assign(layer=layer["name"]))
-    sketches = [s for s in ws.content.get("sketches", []) if s.get("geometry")]
-    if sketches:
-        gdf = gpd.GeoDataFrame.from_features(
-            [
-                {
-                    "type": "Feature",
-                    "geometry": s["geometry"],
-                    "properties": {"_name": s.get("title", ""), "note": s.get("note", "")},
-                }
-                for s in sketches
-            ],
-            crs="EPSG:4326",
-        )
-        parts.append(gdf.assign(layer="sketches"))
-    if not parts:
-        raise WorkspaceError("the workspace has no layer or sketch to export yet")
-    out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
-    if "name" in out and "_name" in out:
-        out["name"] = out["name"].where(out["name"].notna(), out["_name"])
-    elif "_name" in out:
-        out = out.rename(columns={"_name": "name"})
-    out = out[[c for c in out.columns if not str(c).startswith("_")]]
-    if fmt not in ("geojson", "csv", "gpkg", "kml"):
-        raise WorkspaceError(f"unknown format {fmt!r}; use .gpkg, .geojson, .kml or .csv")
-    return frame_bytes(out, fmt, "name" if "name" in out else "layer")
-
-
-#: how a version's change is written when it is saved (stable: history written so stays readable), and the
-#: catalogue key that says it in the reader's language
-CHANGES: tuple[tuple[str, str], ...] = (
-    (r"created", "ws_change_created"),
-    (r"restored version (?P<version>\d+)", "ws_change_restored"),
-    (r"added (?P<n>\d+) imported layer\(s\)", "ws_change_imports"),
-    (r"added layer (?P<name>.*)", "ws_change_layer"),
-    (r"sketch: (?P<title>.*)", "ws_change_sketch"),
-    (r"view: (?P<name>.*)", "ws_change_view"),
-    (r"status note: (?P<venue>.*)", "ws_change_note"),
-)
-
-
-def describe_change(change: str, lang: str, names: dict[str, str] | None = None) -> str:
-    """A version's change in ``lang`` (``names``: venue names by id, for status notes); unknown changes as
-    written."""
-    import re
-
-    from geo import i18n
-
-    for pattern, key in CHANGES:
-        match = re.fullmatch(pattern, change)
-        if match:
-            fields = match.groupdict()
-            if "venue" in fields and names:
-                fields["venue"] = names.get(fields["venue"], fields["venue"])
-            return i18n.t(key, lang).format(**fields)
-    return change

@@ -1,4 +1,5 @@
-"""Workspaces on SQLite: the command line, tokens, append-only history, concurrent saves, a killed save."""
+"""Workspaces on SQLite: the command line, tokens, append-only history, concurrent saves, a killed save.
+Many at once (servers starting, editors adding, sessions exporting): tests/test_workspace_concurrency.py."""
 
 from __future__ import annotations
 
@@ -83,7 +84,10 @@ def test_tokens_are_stored_only_as_hashes(ws, tmp_path):
     assert created["edit_token"].encode() not in blob and created["view_token"].encode() not in blob
 
 
-def test_concurrent_saves_keep_both_or_report_a_conflict(tmp_path):
+@pytest.mark.parametrize("part", ["sketches", "views"])
+def test_concurrent_saves_keep_both_or_report_a_conflict(tmp_path, part):
+    """Two app servers save a change made on the same version at the same moment: two added sketches commute
+    (both kept, one version each); two edits of the views conflict (the second is told, nothing overwritten)."""
     url = f"sqlite:///{tmp_path / 'ws.sqlite'}"
     store = workspace.Store(url)
     created = store.create("race")
@@ -93,7 +97,10 @@ from geo import workspace
 store = workspace.Store({url!r})
 ws = store.load({created["id"]!r}, {created["edit_token"]!r})
 content = ws.content
-content["sketches"].append({{"title": sys.argv[1], "note": "", "geometry": {{"type": "Point", "coordinates": [116.4, 39.9]}}}})
+if {part!r} == "sketches":
+    content["sketches"].append({{"title": sys.argv[1], "note": "", "geometry": {{"type": "Point", "coordinates": [116.4, 39.9]}}}})
+else:
+    content["views"] = [{{"name": "core", "bbox": [116.3, 39.8, 116.5, 40.0 + (sys.argv[1] == "B") / 10]}}]
 print("read", ws.version, flush=True)
 sys.stdin.readline()  # the barrier: saves only once both have read
 try:
@@ -110,11 +117,16 @@ except workspace.Conflict as exc:
         p.stdin.write("go\n")
         p.stdin.flush()
     outs = [p.communicate(timeout=120)[0].strip() for p in procs]
-    assert sorted(o.split()[0] for o in outs) == ["2", "conflict"], outs
     history = store.history(created["id"], created["view_token"])
-    assert [v["version"] for v in history] == [1, 2]
     latest = store.load(created["id"], created["view_token"])
-    assert len(latest.content["sketches"]) == 1  # the winner's sketch; the loser was told, nothing overwritten
+    if part == "sketches":
+        assert sorted(o.split()[0] for o in outs) == ["2", "3"], outs
+        assert [v["version"] for v in history] == [1, 2, 3]
+        assert sorted(s["title"] for s in latest.content["sketches"]) == ["A", "B"]  # both kept
+    else:
+        assert sorted(o.split()[0] for o in outs) == ["2", "conflict"], outs
+        assert [v["version"] for v in history] == [1, 2]
+        assert len(latest.content["views"]) == 1  # the winner's view; the loser was told, nothing overwritten
 
 
 def test_a_save_killed_mid_write_leaves_the_previous_version_whole(tmp_path):
@@ -207,7 +219,9 @@ def test_the_same_schema_and_history_on_postgresql(postgres_url):
     created = store.create("共享")
     content = store.load(created["id"], created["view_token"]).content
     content["sketches"].append({"title": "site", "note": "", "geometry": {"type": "Point", "coordinates": [116.4, 39.9]}})
+    content["views"].append({"name": "core", "bbox": [116.3, 39.8, 116.5, 40.0]})
     assert store.save(created["id"], created["edit_token"], content, 1, "sketch") == 2
+    content["views"][0]["bbox"] = [116.0, 39.5, 116.8, 40.3]  # the view changed again, from version 1
     with pytest.raises(workspace.Conflict):
         store.save(created["id"], created["edit_token"], content, 1, "stale")
     with pytest.raises(workspace.Forbidden):

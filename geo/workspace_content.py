@@ -1,0 +1,246 @@
+"""What a workspace holds, apart from where it is stored (``geo.workspace``): the document's shape and limits,
+its layers built from imports, its export, the words of its history, and how a change made on an older version
+is carried onto the newest one (``rebase``: appends commute, a real conflict is refused)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from geo.errors import GeoError
+
+MAX_LAYERS = 50
+MAX_SKETCHES = 2000
+MAX_CONTENT_BYTES = 60 * 1024 * 1024
+#: the parts of a workspace that only grow by appending (a layer, a sketch, a status note): two editors adding
+#: at once conflict with nothing, whatever else the newest version holds
+APPENDABLE = ("layers", "sketches", "notes")
+PARTS = ("layers", "sketches", "views", "notes")
+
+
+class WorkspaceError(GeoError):
+    """A workspace request that cannot be served (unknown id, too large...)."""
+
+
+class Forbidden(WorkspaceError):
+    """The token does not grant this (wrong, or view-only where an edit is asked)."""
+
+
+class Conflict(WorkspaceError):
+    """Someone saved a newer version first; reload, then apply the change again."""
+
+
+@dataclass
+class Workspace:
+    """One version of a workspace, as loaded."""
+
+    id: str
+    name: str
+    version: int
+    content: dict
+
+
+def empty_content() -> dict:
+    return {"layers": [], "sketches": [], "views": [], "notes": []}
+
+
+def rebase(base: dict, mine: dict, head: dict) -> dict:
+    """``mine`` (an editor's document, made from version ``base``) carried onto ``head``, the newest version,
+    part by part: a part only the editor changed is theirs, a part only others changed is the newest one's,
+    and where both changed a part, the editor's change must be an append of layers, sketches or notes (kept
+    after what the newest version holds). Anything else (two edits of the views) raises Conflict."""
+    out = {}
+    for part in PARTS:
+        b, m, h = base.get(part, []), mine.get(part, []), head.get(part, [])
+        if m == b:
+            out[part] = h
+        elif h == b:
+            out[part] = m
+        elif part in APPENDABLE and m[: len(b)] == b:
+            out[part] = [*h, *m[len(b) :]]
+        else:
+            raise Conflict(
+                f"the {part} were changed in a newer version too: reload and apply the change again (nothing was overwritten)"
+            )
+    return out
+
+
+def appended(head: dict, items: dict) -> dict:
+    """``head`` with ``items`` ({"layers": [...], "sketches": [...], "notes": [...]}) added after what it holds."""
+    unknown = set(items) - set(APPENDABLE)
+    if unknown:
+        raise WorkspaceError(f"only layers, sketches and notes can be appended, not {', '.join(sorted(unknown))}")
+    return {**head, **{part: [*head.get(part, []), *new] for part, new in items.items()}}
+
+
+def encoded(content: dict) -> str:
+    """The stored text of a checked document; WorkspaceError past ``MAX_CONTENT_BYTES``."""
+    check_content(content)
+    text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    if len(text.encode("utf-8")) > MAX_CONTENT_BYTES:
+        raise WorkspaceError(f"the workspace would exceed {MAX_CONTENT_BYTES // 1024 // 1024} MB")
+    return text
+
+
+def check_content(content: dict) -> None:
+    """The shape and limits of a workspace document. Every feature and sketch must be GeoJSON whose geometry
+    parses, lies in lon/lat range and is within the import limits (the importer's own checks)."""
+    from geo import imports
+
+    if not isinstance(content, dict) or set(content) - {"layers", "sketches", "views", "notes"}:
+        raise WorkspaceError("a workspace holds layers, sketches, views and notes only")
+    layers, sketches = content.get("layers", []), content.get("sketches", [])
+    if not isinstance(layers, list) or not isinstance(sketches, list):
+        raise WorkspaceError("layers and sketches must be lists")
+    if len(layers) > MAX_LAYERS:
+        raise WorkspaceError(f"at most {MAX_LAYERS} layers in a workspace")
+    if len(sketches) > MAX_SKETCHES:
+        raise WorkspaceError(f"at most {MAX_SKETCHES} sketches in a workspace")
+    found = [*_layer_geometries(layers), *_sketch_geometries(sketches)]
+    parsed = [_checked_geometry(geometry, where) for geometry, where in found]
+    try:
+        imports.check_vertices(parsed, [where for _, where in found])
+    except imports.ImportFailed as exc:
+        raise WorkspaceError(str(exc)) from None
+
+
+def _layer_geometries(layers: list):
+    """(geometry, where) of every feature of the document's layers; a malformed layer is refused."""
+    from geo import imports
+
+    for i, layer in enumerate(layers, start=1):
+        if not _is_layer(layer):
+            raise WorkspaceError(f"layer {i} needs a name and a GeoJSON FeatureCollection")
+        fc = layer["features"]
+        if len(fc["features"]) > imports.MAX_FEATURES:
+            raise WorkspaceError(f"layer {i} has more than {imports.MAX_FEATURES:,} features")
+        for j, feature in enumerate(fc["features"], start=1):
+            yield (feature.get("geometry") if isinstance(feature, dict) else None), f"layer {i}, feature {j}"
+
+
+def _is_layer(layer) -> bool:
+    """A dict with a name and a GeoJSON FeatureCollection."""
+    if not isinstance(layer, dict) or not isinstance(layer.get("name"), str):
+        return False
+    fc = layer.get("features")
+    return isinstance(fc, dict) and fc.get("type") == "FeatureCollection" and isinstance(fc.get("features"), list)
+
+
+def _sketch_geometries(sketches: list):
+    """(geometry, where) of every sketch; a sketch with an overlong title or note is refused."""
+    from geo import imports
+
+    for k, sketch in enumerate(sketches, start=1):
+        if (
+            not isinstance(sketch, dict)
+            or len(str(sketch.get("title", ""))) > imports.MAX_TEXT
+            or len(str(sketch.get("note", ""))) > 5000
+        ):
+            raise WorkspaceError(f"sketch {k} needs a geometry, a title and a note of sensible length")
+        yield sketch.get("geometry"), f"sketch {k}"
+
+
+def _checked_geometry(geometry, where: str):
+    """A GeoJSON geometry parsed, non-empty and in lon/lat range, else WorkspaceError naming ``where``."""
+    import shapely
+
+    try:
+        geom = shapely.from_geojson(json.dumps(geometry)) if isinstance(geometry, dict) else None
+    except (shapely.errors.GEOSException, ValueError, TypeError):
+        geom = None
+    if geom is None or geom.is_empty:
+        raise WorkspaceError(f"{where}: not a GeoJSON geometry")
+    xmin, ymin, xmax, ymax = geom.bounds
+    if not (-180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90):
+        raise WorkspaceError(f"{where}: coordinates out of range (WGS-84 lon/lat expected)")
+    return geom
+
+
+def layer_from_frame(name: str, gdf, style: dict | None = None) -> dict:
+    """Validated imported features (a frame of ``geo.imports``) as a workspace layer."""
+    gdf = gdf.drop(columns=[c for c in ("_where", "_outside") if c in gdf])
+    return {"name": name, "style": style or {}, "features": json.loads(gdf.to_json(drop_id=True))}
+
+
+def layer_from_import(result, style: dict | None = None) -> dict:
+    """An imported file (``geo.imports.ImportResult``, already validated) as a workspace layer."""
+    return layer_from_frame(result.name, result.gdf, style)
+
+
+def feature_count(layer: dict) -> int:
+    return len(layer.get("features", {}).get("features", []))
+
+
+def sketch_feature(sketch: dict) -> dict:
+    """A sketch as a GeoJSON feature (its title as ``_name``)."""
+    props = {"_name": sketch.get("title", ""), "note": sketch.get("note", "")}
+    return {"type": "Feature", "geometry": sketch["geometry"], "properties": props}
+
+
+def feature_items(content: dict) -> list[tuple[str, dict]]:
+    """(layer name, GeoJSON feature) of every feature of the document's layers, then its sketches'."""
+    items = [(layer["name"], f) for layer in content.get("layers", []) for f in layer["features"]["features"]]
+    return items + [("sketches", sketch_feature(s)) for s in content.get("sketches", [])]
+
+
+def export_bytes(ws: Workspace, fmt: str) -> bytes:
+    """The workspace's layers and sketches as GeoJSON, GeoPackage (a table per layer), KML or CSV."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo.io import frame_bytes
+
+    parts = [gdf.assign(layer=name) for name, gdf in _export_frames(ws.content)]
+    if not parts:
+        raise WorkspaceError("the workspace has no layer or sketch to export yet")
+    out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+    if "name" in out and "_name" in out:
+        out["name"] = out["name"].where(out["name"].notna(), out["_name"])
+    elif "_name" in out:
+        out = out.rename(columns={"_name": "name"})
+    out = out[[c for c in out.columns if not str(c).startswith("_")]]
+    if fmt not in ("geojson", "csv", "gpkg", "kml"):
+        raise WorkspaceError(f"unknown format {fmt!r}; use .gpkg, .geojson, .kml or .csv")
+    return frame_bytes(out, fmt, "name" if "name" in out else "layer")
+
+
+def _export_frames(content: dict):
+    """(layer name, frame) of each layer with features, then the sketches with a geometry."""
+    import geopandas as gpd
+
+    for layer in content.get("layers", []):
+        if layer["features"]["features"]:
+            yield layer["name"], gpd.GeoDataFrame.from_features(layer["features"]["features"], crs="EPSG:4326")
+    sketches = [sketch_feature(s) for s in content.get("sketches", []) if s.get("geometry")]
+    if sketches:
+        yield "sketches", gpd.GeoDataFrame.from_features(sketches, crs="EPSG:4326")
+
+
+#: how a version's change is written when it is saved (stable: history written so stays readable), and the
+#: catalogue key that says it in the reader's language
+CHANGES: tuple[tuple[str, str], ...] = (
+    (r"created", "ws_change_created"),
+    (r"restored version (?P<version>\d+)", "ws_change_restored"),
+    (r"added (?P<n>\d+) imported layer\(s\)", "ws_change_imports"),
+    (r"added layer (?P<name>.*)", "ws_change_layer"),
+    (r"sketch: (?P<title>.*)", "ws_change_sketch"),
+    (r"view: (?P<name>.*)", "ws_change_view"),
+    (r"status note: (?P<venue>.*)", "ws_change_note"),
+)
+
+
+def describe_change(change: str, lang: str, names: dict[str, str] | None = None) -> str:
+    """A version's change in ``lang`` (``names``: venue names by id, for status notes); unknown changes as
+    written."""
+    import re
+
+    from geo import i18n
+
+    for pattern, key in CHANGES:
+        match = re.fullmatch(pattern, change)
+        if match:
+            fields = match.groupdict()
+            if "venue" in fields and names:
+                fields["venue"] = names.get(fields["venue"], fields["venue"])
+            return i18n.t(key, lang).format(**fields)
+    return change
