@@ -7,11 +7,12 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 from pathlib import Path
 
-from geo import basemaps, filters, formats, safe, style
+from geo import basemaps, filters, formats, i18n, safe, style
 from geo.errors import GeoError
 from geo.mapspec import MapSpec
 from geo.paths import write_atomically
@@ -39,28 +40,70 @@ class CliError(Exception):
     """A bad argument: one line, exit 2."""
 
 
+#: argparse's own errors (English only: it has no Chinese catalogue) read back into ours: (pattern, key)
+ARGPARSE_ERRORS = (
+    (r"the following arguments are required: (?P<args>.+)", "arg_required"),
+    (r"unrecognized arguments: (?P<args>.+)", "arg_unrecognized"),
+    (r"argument (?P<arg>\S+): invalid choice: (?P<value>.+?) \(choose from (?P<choices>.+)\)", "arg_choice"),
+    (r"argument (?P<arg>\S+): expected one argument", "arg_expected"),
+    (r"argument (?P<arg>\S+): not allowed with argument (?P<other>\S+)", "arg_not_with"),
+    (r"argument (?P<arg>\S+): invalid (?P<kind>\S+) value: (?P<value>.+)", "arg_invalid"),
+    (r"argument (?P<arg>\S+): (?P<message>.+)", "arg_other"),
+)
+
+
+def argparse_error(message: str, lang: str) -> str:
+    """argparse's error ``message`` in ``lang`` (unchanged when no pattern knows it)."""
+    for pattern, key in ARGPARSE_ERRORS:
+        m = re.fullmatch(pattern, message, flags=re.S)
+        if m:
+            return i18n.cli(key, lang, **m.groupdict())
+    return message
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout with the "usage:" prefix in the command line's language."""
+
+    def __init__(self, prog: str, lang: str = "en", **kw) -> None:
+        super().__init__(prog, **kw)
+        self.lang = lang
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, prefix=i18n.cli("usage", self.lang) if prefix is None else prefix)
+
+
 class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, not argparse's usage dump
-        raise CliError(message)
+    """An argument parser that speaks ``lang`` and fails in one line, not argparse's usage dump."""
+
+    def __init__(self, *args, lang: str = "en", **kw) -> None:
+        super().__init__(*args, add_help=False, formatter_class=functools.partial(HelpFormatter, lang=lang), **kw)
+        self.lang = lang
+        # argparse's own headings are English only (gettext, no Chinese catalogue): ours come from the catalogue
+        self._optionals.title = i18n.cli("options", lang)
+        self._positionals.title = i18n.cli("positionals", lang)
+        self.add_argument("-h", "--help", action="help", help=i18n.cli("help", lang))
+
+    def error(self, message: str) -> None:
+        raise CliError(argparse_error(message, self.lang))
 
 
-def parse_size(text: str) -> tuple[int, int]:
+def parse_size(text: str, lang: str = "en") -> tuple[int, int]:
     m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
     if not m:
-        raise argparse.ArgumentTypeError(f"size must look like 1920x1080, not {text!r}")
+        raise argparse.ArgumentTypeError(i18n.cli("size_format", lang, text=text))
     width, height = int(m.group(1)), int(m.group(2))
     if not (200 <= width <= 16000 and 200 <= height <= 16000):
-        raise argparse.ArgumentTypeError(f"size {width}x{height} is out of range: each side 200-16000 px")
+        raise argparse.ArgumentTypeError(i18n.cli("size_range", lang, width=width, height=height))
     return width, height
 
 
-def parse_dpi(text: str) -> int:
+def parse_dpi(text: str, lang: str = "en") -> int:
     try:
         dpi = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"dpi must be a whole number, not {text!r}") from None
+        raise argparse.ArgumentTypeError(i18n.cli("dpi_int", lang, text=text)) from None
     if not 50 <= dpi <= 1200:
-        raise argparse.ArgumentTypeError(f"dpi {dpi} is out of range 50-1200 (150 for screens, 300 for print)")
+        raise argparse.ArgumentTypeError(i18n.cli("dpi_range", lang, dpi=dpi))
     return dpi
 
 
@@ -68,7 +111,7 @@ def split_values(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v.strip() for v in (text or "").split(",") if v.strip()))
 
 
-def parse_layers(text: str) -> tuple[str, ...]:
+def parse_layers(text: str, lang: str = "en") -> tuple[str, ...]:
     keys: list[str] = []
     for item in (p.strip() for p in text.split(",") if p.strip()):
         if item in GROUP_KEYS:
@@ -77,7 +120,7 @@ def parse_layers(text: str) -> tuple[str, ...]:
             keys.append(item)
         else:
             raise argparse.ArgumentTypeError(
-                f"unknown layer {item!r}; use groups {', '.join(GROUP_KEYS)} or layers {', '.join(style.STYLES)}"
+                i18n.cli("unknown_layer", lang, item=item, groups=", ".join(GROUP_KEYS), layers=", ".join(style.STYLES))
             )
     return tuple(dict.fromkeys(keys))
 
@@ -89,127 +132,98 @@ def bbox_arg(text: str):
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def build_parser() -> Parser:
-    parser = Parser(prog="python -m geo", description="Beijing Exchange Map on the command line.")
+def build_parser(lang: str = "en") -> Parser:
+    """The command line, its help in ``lang`` (geo/cli_messages.py)."""
+    T = lambda key, **kw: i18n.cli(key, lang, **kw)  # noqa: E731
+    typed = lambda fn: functools.partial(fn, lang=lang)  # noqa: E731  (a type that speaks the language)
+    parser = Parser(prog="python -m geo", description=T("description"), lang=lang)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
-    snap = sub.add_parser(
-        "snapshot",
-        help="render a map snapshot or export data",
-        description="Render a snapshot. The format comes from --out's extension: .png .svg .pdf "
-        "(print-grade), .html (standalone interactive map), .geojson .gpkg .kml .csv "
-        "(the shown data).",
-    )
-    snap.add_argument("--out", required=True, type=Path, help="output file; its extension picks the format")
+    snap = sub.add_parser("snapshot", help=T("snapshot"), description=T("snapshot_desc"), lang=lang)
+    snap.add_argument("--out", required=True, type=Path, help=T("out"))
     size = snap.add_mutually_exclusive_group()
-    size.add_argument("--size", type=parse_size, help="pixel size WxH, e.g. 1920x1080 (default) or 3840x2160")
-    size.add_argument(
-        "--paper",
-        choices=["a4-landscape", "a4-portrait", "a3-landscape", "a3-portrait"],
-        help="paper size; pixels follow from --dpi",
-    )
-    snap.add_argument("--dpi", type=parse_dpi, default=None, help="dots per inch (default 150; 300 for print)")
+    size.add_argument("--size", type=typed(parse_size), help=T("size"))
+    size.add_argument("--paper", choices=["a4-landscape", "a4-portrait", "a3-landscape", "a3-portrait"], help=T("paper"))
+    snap.add_argument("--dpi", type=typed(parse_dpi), default=None, help=T("dpi"))
     where = snap.add_mutually_exclusive_group()
-    where.add_argument("--bbox", type=bbox_arg, help="minlon,minlat,maxlon,maxlat in WGS-84")
-    where.add_argument("--view", choices=list(VIEWS), default="city", help="a named view (default: city)")
+    where.add_argument("--bbox", type=bbox_arg, help=T("bbox"))
+    where.add_argument("--view", choices=list(VIEWS), default="city", help=T("view"))
     snap.add_argument(
         "--layers",
-        type=parse_layers,
+        type=typed(parse_layers),
         default=tuple(style.STYLES),
-        help=f"comma-separated groups ({', '.join(GROUP_KEYS)}) or layers ({', '.join(style.STYLES)}); default: all",
+        help=T("layers", groups=", ".join(GROUP_KEYS), layers=", ".join(style.STYLES)),
     )
-    snap.add_argument(
-        "--basemap",
-        choices=list(basemaps.BASEMAPS),
-        default="offline",
-        help="tiles fetched server-side and cached; 'offline' draws vector layers only (default)",
-    )
-    snap.add_argument("--lang", choices=["zh", "en", "both"], default="zh", help="language of labels and text")
-    snap.add_argument("--title", help="title (default: the map's name; '' for none)")
-    snap.add_argument("--subtitle", help="subtitle under the title")
-    snap.add_argument("--hide", default="", help=f"comma-separated furniture to leave out: {', '.join(FURNITURE)}")
-    filt = snap.add_argument_group("filters (the same as the app's; each takes comma-separated values)")
-    filters.add_arguments(filt)  # one flag per filter, from its one definition (geo/filters.py)
-    filt.add_argument("--select", metavar="ID", help="highlight this venue (and measure --within from it)")
-    deck = sub.add_parser(
-        "deck",
-        help="a PowerPoint deck: one slide per view, with speaker notes",
-        description="Write a .pptx deck: for each view a slide with its title, the map (legend on "
-        "the image) and speaker notes carrying the plan's sentences for the places on it.",
-    )
-    deck.add_argument("--out", required=True, type=Path, help="the .pptx file to write")
-    deck.add_argument("--views", default="city,core,central-axis", help=f"comma-separated views: {', '.join(VIEWS)}")
-    atlas = sub.add_parser(
-        "atlas",
-        help="a multi-page PDF: one page per named view, or per venue",
-        description="Write a PDF atlas: one page per named view (--per view) or per venue with its "
-        "card facts (--per venue). Text stays selectable.",
-    )
-    atlas.add_argument("--out", required=True, type=Path, help="the .pdf file to write")
-    atlas.add_argument("--per", choices=["view", "venue"], default="view", help="a page per view (default) or venue")
+    snap.add_argument("--basemap", choices=list(basemaps.BASEMAPS), default="offline", help=T("basemap"))
+    snap.add_argument("--lang", choices=["zh", "en", "both"], default="zh", help=T("lang_labels"))
+    snap.add_argument("--title", help=T("title"))
+    snap.add_argument("--subtitle", help=T("subtitle"))
+    snap.add_argument("--hide", default="", help=T("hide", items=", ".join(FURNITURE)))
+    filt = snap.add_argument_group(T("filters"))
+    filters.add_arguments(filt, lang)  # one flag per filter, from its one definition (geo/filters.py)
+    filt.add_argument("--select", metavar="ID", help=T("select"))
+    deck = sub.add_parser("deck", help=T("deck"), description=T("deck_desc"), lang=lang)
+    deck.add_argument("--out", required=True, type=Path, help=T("deck_out"))
+    deck.add_argument("--views", default="city,core,central-axis", help=T("views", views=", ".join(VIEWS)))
+    atlas = sub.add_parser("atlas", help=T("atlas"), description=T("atlas_desc"), lang=lang)
+    atlas.add_argument("--out", required=True, type=Path, help=T("atlas_out"))
+    atlas.add_argument("--per", choices=["view", "venue"], default="view", help=T("per"))
     for p in (deck, atlas):
-        p.add_argument("--lang", choices=["zh", "en", "both"], default="zh", help="language of titles and labels")
-        p.add_argument("--aspect", choices=["16:9", "4:3"], default="16:9", help="page shape (default 16:9)")
-        p.add_argument("--basemap", choices=list(basemaps.BASEMAPS), default="offline", help="basemap (default offline)")
-        p.add_argument("--title", help="the deck's or atlas's title")
-    ws = sub.add_parser(
-        "workspace",
-        help="shared workspaces: create, add layers, show, export, restore",
-        description="Workspaces keep layers and sketches on the server (SQLite under BEM_WORKSPACE_DIR, "
-        "or PostgreSQL at BEM_DATABASE_URL). A wrong or view-only token is refused with "
-        "exit 1; nothing changes.",
-    )
-    wsub = ws.add_subparsers(dest="ws_command", required=True, parser_class=Parser)
-    w_new = wsub.add_parser("new", help="create a workspace; prints JSON with id, view_token, edit_token")
-    w_new.add_argument("--name", required=True)
-    w_add = wsub.add_parser("add-layer", help="import a file (validated like any import) as a new version")
-    w_add.add_argument("id")
-    w_add.add_argument("file", type=Path)
-    w_add.add_argument("--token", required=True, help="the edit token")
-    w_add.add_argument("--crs", choices=["wgs84", "gcj02", "bd09"], default="wgs84")
-    w_show = wsub.add_parser("show", help="print JSON: layers (name, feature count) and versions (oldest first)")
-    w_show.add_argument("id")
-    w_show.add_argument("--token", required=True, help="the view (or edit) token")
-    w_exp = wsub.add_parser("export", help="write the layers and sketches (.gpkg .geojson .kml .csv)")
-    w_exp.add_argument("id")
-    w_exp.add_argument("--token", required=True)
-    w_exp.add_argument("--out", required=True, type=Path)
-    w_res = wsub.add_parser("restore", help="make an old version the newest again (history stays whole)")
-    w_res.add_argument("id")
-    w_res.add_argument("version", type=int)
-    w_res.add_argument("--token", required=True, help="the edit token")
-    chk = sub.add_parser("check", help="validate the shipped data and print a summary")
-    chk.add_argument("--ids", action="store_true", help="also list every feature id (for --of and --select)")
-    val = sub.add_parser(
-        "validate",
-        help="check a file before importing it (exit 0 clean, 1 problems, 2 unreadable)",
-        description="Validate GeoJSON, GeoPackage, KML, CSV or XLSX for import. Exit 0 when clean, "
-        "1 when it has problems, 2 when it cannot be read.",
-    )
-    val.add_argument("file", type=Path, help="the file to check")
-    val.add_argument(
-        "--crs", choices=["wgs84", "gcj02", "bd09"], default="wgs84", help="the coordinate system the file is in (default wgs84)"
-    )
-    val.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the messages")
+        p.add_argument("--lang", choices=["zh", "en", "both"], default="zh", help=T("lang_titles"))
+        p.add_argument("--aspect", choices=["16:9", "4:3"], default="16:9", help=T("aspect"))
+        p.add_argument("--basemap", choices=list(basemaps.BASEMAPS), default="offline", help=T("deck_basemap"))
+        p.add_argument("--title", help=T("deck_title"))
+    add_workspace_commands(sub, lang)
+    chk = sub.add_parser("check", help=T("check"), lang=lang)
+    chk.add_argument("--ids", action="store_true", help=T("ids"))
+    val = sub.add_parser("validate", help=T("validate"), description=T("validate_desc"), lang=lang)
+    val.add_argument("file", type=Path, help=T("validate_file"))
+    val.add_argument("--crs", choices=["wgs84", "gcj02", "bd09"], default="wgs84", help=T("crs"))
+    val.add_argument("--lang", choices=["zh", "en"], default="zh", help=T("lang_messages"))
     return parser
+
+
+def add_workspace_commands(sub, lang: str) -> None:
+    T = lambda key, **kw: i18n.cli(key, lang, **kw)  # noqa: E731
+    ws = sub.add_parser("workspace", help=T("workspace"), description=T("workspace_desc"), lang=lang)
+    wsub = ws.add_subparsers(dest="ws_command", required=True, parser_class=Parser)
+    w_new = wsub.add_parser("new", help=T("ws_new"), lang=lang)
+    w_new.add_argument("--name", required=True, help=T("ws_name"))
+    w_add = wsub.add_parser("add-layer", help=T("ws_add"), lang=lang)
+    w_add.add_argument("id", help=T("ws_id"))
+    w_add.add_argument("file", type=Path, help=T("ws_file"))
+    w_add.add_argument("--token", required=True, help=T("edit_token"))
+    w_add.add_argument("--crs", choices=["wgs84", "gcj02", "bd09"], default="wgs84", help=T("crs"))
+    w_show = wsub.add_parser("show", help=T("ws_show"), lang=lang)
+    w_show.add_argument("id", help=T("ws_id"))
+    w_show.add_argument("--token", required=True, help=T("view_token"))
+    w_exp = wsub.add_parser("export", help=T("ws_export"), lang=lang)
+    w_exp.add_argument("id", help=T("ws_id"))
+    w_exp.add_argument("--token", required=True, help=T("view_token"))
+    w_exp.add_argument("--out", required=True, type=Path, help=T("out"))
+    w_res = wsub.add_parser("restore", help=T("ws_restore"), lang=lang)
+    w_res.add_argument("id", help=T("ws_id"))
+    w_res.add_argument("version", type=int, help=T("ws_version"))
+    w_res.add_argument("--token", required=True, help=T("edit_token"))
 
 
 def spec_from_args(args: argparse.Namespace, layers) -> MapSpec:
     """The map spec the arguments describe; unknown filter values are bad arguments (exit 2)."""
     from geo import mapspec
 
+    lang = cli_lang_of(args)
     hide = set(split_values(args.hide))
     if hide - set(FURNITURE):
-        raise CliError(f"--hide: unknown item(s) {', '.join(sorted(hide - set(FURNITURE)))}; use {', '.join(FURNITURE)}")
+        raise CliError(i18n.cli("hide_unknown", lang, bad=", ".join(sorted(hide - set(FURNITURE))), items=", ".join(FURNITURE)))
     chosen = filters.from_args(args)
     ids = mapspec.reference_ids(layers)
     venue_ids = tuple(layers.venues["id"])
     if args.select and args.select not in venue_ids:
-        raise CliError(f"--select: unknown venue {args.select!r}; use one of {', '.join(venue_ids)}")
+        raise CliError(i18n.cli("select_unknown", lang, venue=args.select, ids=", ".join(venue_ids)))
     if chosen.within_km and args.filter_of is None and not args.select:
-        raise CliError("--within needs --of ID (or --select ID) to measure from")
+        raise CliError(i18n.cli("within_needs_of", lang))
     if args.filter_of is not None and not chosen.within_km:
-        raise CliError("--of needs --within KM")
-    bad = filters.problems(chosen, {"districts": tuple(layers.districts["name_en"])}, ids=ids)
+        raise CliError(i18n.cli("of_needs_within", lang))
+    bad = filters.problems(chosen, {"districts": tuple(layers.districts["name_en"])}, ids=ids, lang=lang)
     if bad:
         raise CliError(bad[0])
     dpi = args.dpi or 150
@@ -248,8 +262,9 @@ def run_snapshot(args: argparse.Namespace) -> int:
         fmt = formats.by_extension(args.out.name).key
     except formats.FormatError as exc:
         raise CliError(str(exc)) from None
+    lang = cli_lang_of(args)
     if not args.out.parent.exists():
-        raise CliError(f"folder {args.out.parent} does not exist")
+        raise CliError(i18n.cli("no_folder", lang, folder=args.out.parent))
     layers = load_layers()
     spec = spec_from_args(args, layers)
     try:
@@ -259,12 +274,12 @@ def run_snapshot(args: argparse.Namespace) -> int:
     try:
         result = formats.export(layers, spec, fmt)
     except formats.MissingPart as exc:
-        say(f"error: {exc.message(spec.lang)}", err=True)
+        say(i18n.cli("error", lang, message=exc.message(spec.lang)), err=True)
         return 1
     for note in result.notes:
-        say(f"note: {note}", err=True)
+        say(i18n.cli("note", lang, message=note), err=True)
     write_atomically(args.out, result.data)
-    say(f"wrote {args.out} ({len(result.data) / 1024:.0f} KB): {result.description}")
+    say(i18n.cli("wrote_what", lang, path=args.out, kb=f"{len(result.data) / 1024:.0f}", what=result.description))
     return 0
 
 
@@ -272,11 +287,12 @@ def run_deck_or_atlas(args: argparse.Namespace) -> int:
     from geo import deck
     from geo.data import load_layers
 
+    lang = cli_lang_of(args)
     suffix = ".pptx" if args.command == "deck" else ".pdf"
     if args.out.suffix.lower() != suffix:
-        raise CliError(f"--out must end in {suffix}, not {args.out.name!r}")
+        raise CliError(i18n.cli("out_suffix", lang, suffix=suffix, name=args.out.name))
     if not args.out.parent.exists():
-        raise CliError(f"folder {args.out.parent} does not exist")
+        raise CliError(i18n.cli("no_folder", lang, folder=args.out.parent))
     base = MapSpec(
         lang="en" if args.lang == "en" else "zh",
         label_lang=args.lang,
@@ -287,18 +303,19 @@ def run_deck_or_atlas(args: argparse.Namespace) -> int:
     layers = load_layers()
 
     def progress(fraction: float, what: str) -> None:
-        say(f"  {fraction:4.0%} {what}", err=True)
+        say(i18n.cli("progress", lang, percent=f"{fraction:4.0%}", what=what), err=True)
 
     if args.command == "deck":
         views = split_values(args.views)
         unknown = [v for v in views if v not in VIEWS]
         if unknown or not views:
-            raise CliError(f"--views: unknown view(s) {', '.join(unknown) or '(none)'}; use {', '.join(VIEWS)}")
+            bad = ", ".join(unknown) or i18n.cli("none", lang)
+            raise CliError(i18n.cli("views_unknown", lang, bad=bad, views=", ".join(VIEWS)))
         data = deck.build_deck(layers, base, views, args.aspect, progress)
     else:
         data = deck.build_atlas(layers, base, args.per, args.aspect, progress)
     write_atomically(args.out, data)
-    say(f"wrote {args.out} ({len(data) / 1024:.0f} KB)")
+    say(i18n.cli("wrote", lang, path=args.out, kb=f"{len(data) / 1024:.0f}"))
     return 0
 
 
@@ -320,15 +337,18 @@ def run_workspace(args: argparse.Namespace) -> int:
         layers = load_layers()
         try:
             data = imports.read_path(args.file)
+            current = store.load(args.id, args.token)
             result = imports.read_bounded(
                 args.file.name, data, crs=args.crs, known=layers.venues, boundary=layers.boundary.union_all()
             )
         except imports.ImportFailed as exc:
             raise CliError(f"{args.file.name}: {exc}") from None
         if result.gdf.empty:
-            raise CliError(f"{args.file.name}: no feature could be read ({result.summary('en')})")
-        layer = workspace.layer_from_import(result)  # added to the newest version: other editors' adds commute
-        version = store.append(args.id, args.token, {"layers": [layer]}, f"added layer {result.name}")
+            lang = cli_lang_of(args)
+            raise CliError(i18n.cli("no_feature", lang, name=args.file.name, summary=result.summary(lang)))
+        content = current.content
+        content["layers"] = [*content["layers"], workspace.layer_from_import(result)]
+        version = store.save(args.id, args.token, content, current.version, f"added layer {result.name}")
         say(json.dumps({"id": args.id, "version": version, "layer": result.name, "features": len(result.gdf)}))
         return 0
     if cmd == "show":
@@ -354,12 +374,12 @@ def run_workspace(args: argparse.Namespace) -> int:
             args.out.suffix.lower()
         )
         if fmt is None:
-            raise CliError(f"--out must end in .gpkg, .geojson, .kml or .csv, not {args.out.name!r}")
+            raise CliError(i18n.cli("out_suffix", cli_lang_of(args), suffix=".gpkg, .geojson, .kml, .csv", name=args.out.name))
         if not args.out.parent.exists():
-            raise CliError(f"folder {args.out.parent} does not exist")
+            raise CliError(i18n.cli("no_folder", cli_lang_of(args), folder=args.out.parent))
         data = workspace.export_bytes(store.load(args.id, args.token), fmt)
         write_atomically(args.out, data)
-        say(f"wrote {args.out} ({len(data) / 1024:.0f} KB)")
+        say(i18n.cli("wrote", cli_lang_of(args), path=args.out, kb=f"{len(data) / 1024:.0f}"))
         return 0
     version = store.restore(args.id, args.token, args.version)
     say(json.dumps({"id": args.id, "version": version, "restored": args.version}))
@@ -377,14 +397,14 @@ def run_validate(args: argparse.Namespace) -> int:
             args.file.name, data, crs=args.crs, known=layers.venues, boundary=layers.boundary.union_all()
         )
     except OSError as exc:
-        say(f"error: {args.file}: {exc.strerror or exc}", err=True)
+        say(i18n.cli("error", args.lang, message=f"{args.file}: {exc.strerror or exc}"), err=True)
         return 2
     except imports.ImportFailed as exc:
         say(f"{args.file.name}: {imports.message(exc.code, args.lang, **exc.kw)}", err=True)
         return 2
     for problem in result.problems:
-        label = ("错误" if problem.severity == "error" else "提示") if args.lang == "zh" else problem.severity
-        say(f"{label}: {problem.text(args.lang)}")
+        key = "problem_error" if problem.severity == "error" else "problem_warning"
+        say(i18n.cli(key, args.lang, text=problem.text(args.lang)))
     say(result.summary(args.lang))
     return 1 if result.problems else 0
 
@@ -392,18 +412,19 @@ def run_validate(args: argparse.Namespace) -> int:
 def run_check(args: argparse.Namespace) -> int:
     from geo.data import check_layers
 
+    lang = cli_lang_of(args)
     layers, errors = check_layers()  # every mistake in data/, each naming its file, row or feature and field
     for error in errors:
-        say(f"error: {error}", err=True)
+        say(i18n.cli("error", lang, message=error), err=True)
     if errors:
-        say(f"{len(errors)} mistake(s) in the data", err=True)
+        say(i18n.cli("mistakes", lang, n=len(errors)), err=True)
         return 1
     for key in ("core", "axes", "areas", "venues", "districts", "boundary"):
-        say(f"{key:10s} {len(getattr(layers, key)):3d} features")
+        say(i18n.cli("count", lang, key=f"{key:10s}", n=f"{len(getattr(layers, key)):3d}"))
         if args.ids and key in ("core", "axes", "areas", "venues"):
             for fid, zh, en in zip(layers.get(key)["id"], layers.get(key)["name_zh"], layers.get(key)["name_en"]):
                 say(f"    {fid:28s} {zh} · {en}")
-    say("data OK")
+    say(i18n.cli("data_ok", lang))
     return 0
 
 
@@ -424,9 +445,17 @@ def join_negative_values(argv: list[str]) -> list[str]:
     return out
 
 
+def cli_lang_of(args: argparse.Namespace) -> str:
+    """The language the command line speaks for ``args`` (set by ``main``)."""
+    return getattr(args, "cli_lang", "en")
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = join_negative_values(list(sys.argv[1:] if argv is None else argv))
+    lang = i18n.cli_lang(argv)
     try:
-        args = build_parser().parse_args(join_negative_values(list(sys.argv[1:] if argv is None else argv)))
+        args = build_parser(lang).parse_args(argv)
+        args.cli_lang = lang
         try:
             basemaps.mirror_url()  # a bad BEM_TILE_MIRROR is refused at start, in one line
         except basemaps.MirrorError as exc:
@@ -439,16 +468,17 @@ def main(argv: list[str] | None = None) -> int:
             return run_workspace(args)
         return run_snapshot(args) if args.command == "snapshot" else run_check(args)
     except CliError as exc:
-        say(f"error: {exc}", err=True)
+        say(i18n.cli("error", lang, message=exc), err=True)
         return 2
     except GeoError as exc:
-        say(f"error: {exc}", err=True)
+        say(i18n.cli("error", lang, message=exc), err=True)
         return 1
     except OSError as exc:
-        say(f"error: {exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}".rstrip(": "), err=True)
+        message = f"{exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}".rstrip(": ")
+        say(i18n.cli("error", lang, message=message), err=True)
         return 1
     except Exception as exc:  # never a traceback in front of a user
-        say(f"internal error: {type(exc).__name__}: {exc}", err=True)
+        say(i18n.cli("internal", lang, kind=type(exc).__name__, message=exc), err=True)
         return 3
 
 

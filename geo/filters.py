@@ -68,7 +68,7 @@ class Filter:
     flag: str  # the command-line flag
     label: str  # the catalogue key of its label (geo.i18n)
     kind: str  # list (comma-separated values), int, float, ref (a feature id) or point ("lat,lon")
-    help: str = ""  # the command line's help text
+    help: str = ""  # the catalogue key of its command-line help (geo/cli_messages.py)
     values: Callable[[], tuple[str, ...]] | None = None  # allowed values (None: any; checked against data)
     lo: float | None = None
     hi: float | None = None
@@ -100,7 +100,7 @@ FILTERS: tuple[Filter, ...] = (
         values=lambda: style.VENUE_CATEGORIES,
         term="layer",
         imports=True,
-        help="venue categories",
+        help="f_categories",
     ),
     Filter(
         "districts",
@@ -109,7 +109,7 @@ FILTERS: tuple[Filter, ...] = (
         "field_district",
         "list",
         column="district",
-        help="districts by English name, e.g. Dongcheng,Chaoyang",
+        help="f_districts",
     ),
     Filter(
         "actions",
@@ -119,7 +119,7 @@ FILTERS: tuple[Filter, ...] = (
         "list",
         values=lambda: i18n.terms("plan_action"),
         term="plan_action",
-        help="plan actions",
+        help="f_actions",
     ),
     Filter(
         "statuses",
@@ -129,7 +129,7 @@ FILTERS: tuple[Filter, ...] = (
         "list",
         values=lambda: i18n.terms("status"),
         term="status",
-        help="statuses",
+        help="f_statuses",
     ),
     Filter(
         "year",
@@ -141,7 +141,7 @@ FILTERS: tuple[Filter, ...] = (
         hi=YEAR_MAX,
         step=1,
         hint="year_help",
-        help="the layout as it stood (or is planned) in this year",
+        help="f_year",
     ),
     Filter(
         "within_km",
@@ -153,7 +153,7 @@ FILTERS: tuple[Filter, ...] = (
         hi=100.0,
         step=0.5,
         hint="within_help",
-        help="only venues within KM km (straight line) of --of",
+        help="f_within",
     ),
     Filter(
         "of",
@@ -161,10 +161,9 @@ FILTERS: tuple[Filter, ...] = (
         "--of",
         "within_of",
         "ref",
-        help="what --within measures from: a venue, core, axis or area id (see `python -m geo check --ids`), "
-        "or 'point' with --point",
+        help="f_of",
     ),
-    Filter("point", "pt", "--point", "of_point", "point", help="LAT,LON (WGS-84) that --of point measures from"),
+    Filter("point", "pt", "--point", "of_point", "point", help="f_point"),
 )
 BY_FIELD = {f.field: f for f in FILTERS}
 BY_URL = {f.url: f for f in FILTERS}
@@ -181,49 +180,56 @@ def _number(f: Filter, text: str) -> float:
     return value
 
 
-def parse(f: Filter, text: str, strict: bool = False, extra: tuple[str, ...] = ()):
+def parse(f: Filter, text: str, strict: bool = False, extra: tuple[str, ...] = (), lang: str = "en"):
     """The value of filter ``f`` written as ``text``. ``strict`` (the command line) raises ValueError with
-    a message for what the lenient URL reader drops or clamps."""
+    a message (in ``lang``) for what the lenient URL reader drops or clamps."""
     text = (text or "").strip()
     if f.kind == "list":
-        return _parse_list(f, text, strict, extra)
+        return _parse_list(f, text, strict, extra, lang)
     if f.kind in ("int", "float"):
-        return _parse_number(f, text, strict)
+        return _parse_number(f, text, strict, lang)
     if f.kind == "point":
-        return _parse_point(text)
+        return _parse_point(text, lang)
     return text[:80]  # ref: checked against the data by the caller
 
 
-def _parse_list(f: Filter, text: str, strict: bool, extra: tuple[str, ...]) -> tuple[str, ...]:
+def _unknown(f: Filter, bad: list[str], allowed: tuple[str, ...], lang: str) -> str:
+    return i18n.cli("unknown_values", lang, name=f.flag.lstrip("-"), bad=", ".join(bad), allowed=", ".join(allowed))
+
+
+def _parse_list(f: Filter, text: str, strict: bool, extra: tuple[str, ...], lang: str) -> tuple[str, ...]:
     values = tuple(dict.fromkeys(v.strip() for v in text.split(",") if v.strip()))
     allowed = f.allowed(extra)
     if allowed is None:
         return tuple(v[:80] for v in values)[:MAX_VALUES]
     bad = [v for v in values if v not in allowed]
     if strict and bad:
-        raise ValueError(f"unknown {f.flag.lstrip('-')} value(s) {', '.join(bad)}; use {', '.join(allowed)}")
+        raise ValueError(_unknown(f, bad, allowed, lang))
     return tuple(v for v in values if v not in bad)[:MAX_VALUES]
 
 
-def _parse_number(f: Filter, text: str, strict: bool):
+def _parse_number(f: Filter, text: str, strict: bool, lang: str):
     try:
         value = _number(f, text)
     except ValueError:
-        raise ValueError(f"must be a number, not {text!r}") from None
+        raise ValueError(i18n.cli("not_number", lang, text=text)) from None
     if f.kind == "int":
         if strict and value != int(value):
-            raise ValueError(f"must be a whole number, not {text!r}")
+            raise ValueError(i18n.cli("not_whole", lang, text=text))
         value = int(value)
     lo, hi = f.limits()
     if strict and not (lo <= value <= hi):
-        raise ValueError(f"{text} is out of range {lo:g}-{hi:g}")
+        raise ValueError(i18n.cli("out_of_range", lang, value=text, lo=f"{lo:g}", hi=f"{hi:g}"))
     return clamp_value(f, value)
 
 
-def _parse_point(text: str) -> tuple[float, float]:
-    lat, lon = (float(v) for v in text.split(","))  # ValueError for anything else
+def _parse_point(text: str, lang: str = "en") -> tuple[float, float]:
+    try:
+        lat, lon = (float(v) for v in text.split(","))
+    except ValueError:
+        raise ValueError(i18n.cli("not_position", lang, text=text)) from None
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ValueError(f"{text!r} is not a position on Earth (lat,lon)")
+        raise ValueError(i18n.cli("not_position", lang, text=text))
     return round(lon, 5), round(lat, 5)
 
 
@@ -296,59 +302,62 @@ def clamp(spec: FilterSpec) -> FilterSpec:
 
 
 def problems(
-    spec: FilterSpec, more: Mapping[str, tuple[str, ...]] | None = None, ids: tuple[str, ...] | None = None
+    spec: FilterSpec, more: Mapping[str, tuple[str, ...]] | None = None, ids: tuple[str, ...] | None = None, lang: str = "en"
 ) -> list[str]:
     """What is wrong with ``spec``, one line per filter, naming its flag (empty: nothing).
 
     ``more``: allowed values the data adds, by field (imported layers' categories; the districts, which
     have no fixed list); ``ids``: the ids ``of`` may name."""
     more = more or {}
-    out = [line for f in FILTERS if (line := _problem(f, getattr(spec, f.field), more))]
+    out = [line for f in FILTERS if (line := _problem(f, getattr(spec, f.field), more, lang))]
     if ids is not None and spec.within_km and spec.of not in ("venue", "point", *ids):
-        out.append(f"--of: unknown id {spec.of!r}; use a venue, core, axis or area id ({', '.join(ids)})")
+        out.append(i18n.cli("unknown_id", lang, id=spec.of, ids=", ".join(ids)))
     if spec.within_km and spec.of == "point" and spec.point is None:
-        out.append("--of point needs --point LAT,LON")
+        out.append(i18n.cli("point_needs", lang))
     return out
 
 
-def _problem(f: Filter, value, more: Mapping[str, tuple[str, ...]]) -> str | None:
+def _problem(f: Filter, value, more: Mapping[str, tuple[str, ...]], lang: str = "en") -> str | None:
     """What is wrong with one filter's value, or None."""
     allowed = f.allowed(more.get(f.field, ())) if f.values is not None else more.get(f.field)
     if f.kind == "list" and allowed is not None:
         bad = [v for v in value if v not in allowed]
         if bad:
-            return f"{f.flag}: unknown {f.flag.lstrip('-')} value(s) {', '.join(bad)}; use {', '.join(allowed)}"
+            return i18n.cli("flag_problem", lang, flag=f.flag, problem=_unknown(f, bad, allowed, lang))
     elif f.kind in ("int", "float") and value is not None:
         lo, hi = f.limits()
         if not lo <= value <= hi:
-            return f"{f.flag}: {value:g} is out of range {lo:g}-{hi:g}"
+            problem = i18n.cli("out_of_range", lang, value=f"{value:g}", lo=f"{lo:g}", hi=f"{hi:g}")
+            return i18n.cli("flag_problem", lang, flag=f.flag, problem=problem)
     return None
 
 
 # --- the command line ----------------------------------------------------------------------------------------
 
 
-def _arg_type(f: Filter) -> Callable[[str], object]:
+def _arg_type(f: Filter, lang: str) -> Callable[[str], object]:
     def convert(text: str):
         try:
-            return parse(f, text, strict=f.kind != "list")  # list values are checked once layers are known
+            return parse(f, text, strict=f.kind != "list", lang=lang)  # list values are checked once layers are known
         except ValueError as exc:
-            raise argparse.ArgumentTypeError(f"{f.flag} {exc}") from None
+            raise argparse.ArgumentTypeError(str(exc)) from None  # argparse names the flag
 
     convert.__name__ = f.field
     return convert
 
 
-def add_arguments(group) -> None:
-    """One command-line flag per filter (an argparse parser or argument group)."""
+def add_arguments(group, lang: str = "en") -> None:
+    """One command-line flag per filter (an argparse parser or argument group), its help in ``lang``."""
     for f in FILTERS:
-        help_text = f.help
+        help_text = i18n.cli(f.help, lang)
         if f.values is not None:
-            help_text += f": {', '.join(f.values())}"
+            help_text += ("：" if lang == "zh" else ": ") + ", ".join(f.values())
         if f.kind in ("int", "float"):
             help_text += f" ({f.lo:g}-{f.hi:g})"
         metavar = {"float": "KM", "ref": "ID", "point": "LAT,LON", "int": "YEAR"}.get(f.kind, "A,B")
-        group.add_argument(f.flag, dest=f"filter_{f.field}", type=_arg_type(f), default=None, metavar=metavar, help=help_text)
+        group.add_argument(
+            f.flag, dest=f"filter_{f.field}", type=_arg_type(f, lang), default=None, metavar=metavar, help=help_text
+        )
 
 
 def from_args(args: argparse.Namespace) -> FilterSpec:

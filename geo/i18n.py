@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from geo.cli_messages import CLI_MESSAGES  # the command line's words, in their own file
 from geo.import_messages import IMPORT_MESSAGES  # the import messages, in their own file
 
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -375,7 +376,34 @@ def catalogue() -> dict[str, dict[str, str]]:
     for kind, values in _TERMS.items():
         out.update({f"term.{kind}.{k}": v for k, v in values.items()})
     out.update({f"import.{k}": {"zh": zh, "en": en} for k, (zh, en) in IMPORT_MESSAGES.items()})
+    out.update({f"cli.{k}": {"zh": zh, "en": en} for k, (zh, en) in CLI_MESSAGES.items()})
     return out
+
+
+def cli(key: str, lang: str, /, **fields) -> str:
+    """The command line's message ``key`` (geo/cli_messages.py) in ``lang``, its ``{placeholders}`` filled."""
+    zh, en = CLI_MESSAGES[key]
+    return (zh if normalize_lang(lang) == "zh" else en).format(**fields)
+
+
+def cli_lang(argv: list[str] | None = None, env: dict[str, str] | None = None) -> str:
+    """The command line's language: its ``--lang zh|en`` (``both`` speaks Chinese), else ``BEM_LANG``, else
+    the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``zh_CN.UTF-8`` is Chinese), else English."""
+    import os
+
+    env = os.environ if env is None else env
+    args = list(argv or ())
+    values = [v.split("=", 1)[1] for v in args if v.startswith("--lang=")]
+    values += [args[i + 1] for i, v in enumerate(args[:-1]) if v == "--lang"]
+    for value in values:
+        if value in ("zh", "en", "both"):
+            return "en" if value == "en" else "zh"
+    if env.get("BEM_LANG", "").strip():
+        return normalize_lang(env["BEM_LANG"])
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(name):
+            return "zh" if env[name].lower().startswith("zh") else "en"
+    return "en"
 
 
 def normalize_lang(value: str | None) -> str:

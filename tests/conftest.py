@@ -81,6 +81,8 @@ def run_cli(capfd, monkeypatch):
     def run(*args: str, **env: str) -> CliResult:
         with monkeypatch.context() as mp:
             mp.chdir(ROOT)
+            for name in ("BEM_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):  # the command line speaks English unless asked
+                mp.delenv(name, raising=False)
             for name, value in env.items():
                 mp.setenv(name, value)
             capfd.readouterr()  # what the test printed before is not this command's output

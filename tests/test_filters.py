@@ -104,7 +104,7 @@ def test_bad_url_values_fall_back_and_bad_cli_values_name_the_flag(capsys):
     filters.add_arguments(parser)
     with pytest.raises(SystemExit):
         parser.parse_args(["--year", "1900"])
-    assert "--year 1900 is out of range 1950-2035" in capsys.readouterr().err
+    assert "argument --year: 1900 is out of range 1950-2035" in capsys.readouterr().err
 
 
 def test_the_widgets_take_their_limits_and_labels_from_the_definitions():
