@@ -4,17 +4,26 @@ every wait is on a condition (a barrier, a line from a process, a job done), nev
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import secrets
 import sqlite3
 import subprocess
 import sys
 import threading
+from concurrent import futures
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
+from PIL import Image
 
-from geo import workspace
+from geo import formats, workspace
+from geo.mapspec import MapSpec, Page
 from tests.conftest import ROOT
+from ui import jobs
 
 VALID = ROOT / "tests" / "corpus" / "files" / "valid.gpkg"
 SERVERS = 8  # app servers started together
@@ -173,3 +182,128 @@ def test_a_real_conflict_is_still_refused_while_appends_commute(fresh_url):
         store.save(wid, token, d.content, d.version, "removed a sketch")
     assert store.restore(wid, token, 1, expected=4) == 5  # made from the newest version: done
     assert [v["version"] for v in store.history(wid, token)] == [1, 2, 3, 4, 5]
+
+
+# --- exports: one slow export stalls no other session's ------------------------------------------------------
+
+
+@contextmanager
+def dribbling_tiles():
+    """A tile server whose first tile comes at once and every other one a byte at a time, until ``release`` is
+    set: a snapshot over it is slow (its basemap is reachable, its tiles dribble) for as long as the test says."""
+    from tests.tileserver import render_tile
+
+    state = SimpleNamespace(release=threading.Event(), dribbling=threading.Event(), open=0, served=0)
+    lock = threading.Lock()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            z, x, y = (int(v) for v in self.path.removesuffix(".png").split("/")[-3:])
+            body = render_tile(z, x, y, [])
+            with lock:
+                state.served += 1
+                first = state.served == 1
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            try:
+                if first:
+                    self.wfile.write(body)
+                    return
+                self.dribble(body)
+            except (BrokenPipeError, ConnectionResetError):  # the fetch gave up on this tile
+                pass
+
+        def dribble(self, body: bytes) -> None:
+            with lock:
+                state.open += 1
+            state.dribbling.set()
+            try:
+                sent = 0
+                while not state.release.wait(0.2) and sent < len(body) - 1:  # one byte every 0.2 s
+                    self.wfile.write(body[sent : sent + 1])
+                    self.wfile.flush()
+                    sent += 1
+                self.wfile.write(body[sent:])
+            finally:
+                with lock:
+                    state.open -= 1
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", state
+    finally:
+        state.release.set()
+        server.shutdown()
+        server.server_close()
+
+
+SMALL = Page(640, 480, 96)
+
+
+def test_a_slow_export_stalls_no_other_sessions_export(layers, tmp_path, monkeypatch):
+    """Session A's snapshot waits on a dribbling tile server; session B's offline snapshot, asked for after A's
+    is under way, comes back while A's is still being fed, through the server's own export pool."""
+    from ui import cache
+
+    monkeypatch.setenv("BEM_TILE_CACHE", str(tmp_path / "tiles"))
+    with dribbling_tiles() as (url, server):
+        monkeypatch.setenv("BEM_TILE_MIRROR", url)
+        pool = cache.render_pool()
+        session_a, session_b = object(), object()
+        slow = pool.start(session_a, formats.export, layers, MapSpec(basemap="osm", page=SMALL), "png", isolated=True)
+        assert server.dribbling.wait(300)  # A's render is fetching its tiles (a guard against a hang, not a timing)
+        fast = pool.start(session_b, formats.export, layers, MapSpec(basemap="offline", page=SMALL), "png", isolated=True)
+        done, _ = futures.wait([slow.future, fast.future], return_when=futures.FIRST_COMPLETED)
+        assert fast.future in done and not slow.future.done() and server.open > 0  # A's tiles are still dribbling
+        assert Image.open(io.BytesIO(fast.future.result().data)).size == (640, 480)
+        server.release.set()
+        assert slow.future.result().mime == "image/png"  # A's export ends too, once its tiles are in
+
+
+def test_one_session_runs_one_export_at_a_time_and_cannot_take_every_worker():
+    pool = jobs.Pool(2)
+    started = {name: threading.Event() for name in ("a1", "a2", "a3", "b1")}
+    gate = threading.Event()
+
+    def work(name: str, progress) -> str:
+        started[name].set()
+        progress(0.5, "waiting")
+        assert gate.wait(300)
+        return name
+
+    session_a, session_b = object(), object()
+    a1 = pool.start(session_a, work, "a1")
+    assert started["a1"].wait(300)
+    a2, a3 = pool.start(session_a, work, "a2"), pool.start(session_a, work, "a3")  # A asks twice more meanwhile
+    b1 = pool.start(session_b, work, "b1")
+    assert started["b1"].wait(300)  # the second worker went to B, not to A's next export
+    assert not started["a2"].is_set() and not started["a3"].is_set()
+    assert a2.future.cancelled()  # replaced by A's newest request: a session holds one running, one waiting
+    assert a1.fraction == 0.5
+    gate.set()
+    assert (a1.future.result(), b1.future.result(), a3.future.result()) == ("a1", "b1", "a3")
+    assert not started["a2"].is_set()
+
+
+def test_a_render_runs_in_a_process_of_its_own(layers):
+    """An isolated job runs in a child process (its own matplotlib settings), its progress relayed and its
+    error raised here as itself."""
+    pool = jobs.Pool(2)
+    job = pool.start(object(), formats.export, layers, MapSpec(page=SMALL), "png", isolated=True)
+    assert job.future.result().mime == "image/png" and job.fraction == 1.0
+    other = pool.start(object(), os_pid_with_progress, isolated=True)
+    assert other.future.result() != os.getpid()
+    with pytest.raises(formats.FormatError):
+        pool.start(object(), formats.export, layers, MapSpec(page=SMALL), "tiff", isolated=True).future.result()
+
+
+def os_pid_with_progress(progress) -> int:
+    progress(1.0, "done")
+    return os.getpid()

@@ -102,8 +102,8 @@ def workspace_store() -> workspace.Store:
 
 @st.cache_resource(show_spinner=False)
 def render_pool():
-    """The server's export worker: one thread, so renders queue rather than compete (matplotlib's
-    rcParams are global, and two renders at once would only share the same cores)."""
-    from concurrent.futures import ThreadPoolExecutor
+    """The server's export workers (``ui.jobs.Pool``): a few at once, one per session, each render in a
+    process of its own (matplotlib's rcParams are global to a process), so a slow export stalls no other."""
+    from ui import jobs
 
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="bem-export")
+    return jobs.Pool(jobs.EXPORT_WORKERS)

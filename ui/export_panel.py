@@ -122,13 +122,13 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
 
 
 def start_export(layers: Layers, spec: mapspec.MapSpec, fmt: str, deck_views: tuple[str, ...] = ("current",)) -> None:
-    """Queue the render in the server's export worker (``finish_export`` waits for it and shows the result)."""
+    """Queue the render in the server's export pool, one job per session, a render in a process of its own
+    (``finish_export`` waits for it and shows the result)."""
     options = {"views": deck_views} if formats.FORMATS[fmt].kind == "deck" else {}
     mem = session()
     mem.export_error = None
-    mem.export_job = jobs.start(
-        cache.render_pool(), lambda progress: formats.export(layers, spec, fmt, progress=progress, **options)
-    )
+    isolated = formats.FORMATS[fmt].needs_renderer
+    mem.export_job = cache.render_pool().start(mem, formats.export, layers, spec, fmt, isolated=isolated, **options)
 
 
 def finish_export(lang: str) -> None:
