@@ -264,12 +264,12 @@ _STRINGS: dict[str, dict[str, str]] = {
     },
     "local_tiles_bad": {
         "zh": "{var} 指向的文件不是可用的栅格 MBTiles（{why}）：{path}。本地瓦片底图不可用，其他底图照常使用。"
-        "制作方法见 README“内网底图”一节",
+        "制作方法见 README 的 “Intranet basemap” 一节",
         "en": "{var} is not a usable raster MBTiles file ({why}): {path}. The local tiles basemap is unavailable; "
         "the other basemaps work. README's “Intranet basemap” section says how to make one",
     },
     "local_tiles_unset": {
-        "zh": "本地瓦片底图需要设置 {var}=/路径/city.mbtiles（制作方法见 README“内网底图”一节）",
+        "zh": "本地瓦片底图需要设置 {var}=/路径/city.mbtiles（制作方法见 README 的 “Intranet basemap” 一节）",
         "en": "The local tiles basemap needs {var}=/path/city.mbtiles (README's “Intranet basemap” section says how)",
     },
     "local_tiles_preparing": {

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import logging
 import math
 import os
 import sqlite3
@@ -271,7 +272,8 @@ def _copy(mb: MBTiles, job: Extraction) -> None:
                 tmp.replace(path)  # a tile is never served half written
                 job.done += 1
         (job.folder / MARKER).write_text(str(job.done))
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error) as exc:  # a full or read-only cache: the map's tile notice says so
         job.error = f"{type(exc).__name__}: {exc}"[:200]
+        logging.getLogger("beijing_exchange_map").warning("copying the local tiles of %s stopped: %s", mb.path, job.error)
     finally:
         job.finished.set()
