@@ -153,7 +153,7 @@ def build_parser(lang: str = "en") -> Parser:
         default=tuple(style.STYLES),
         help=T("layers", groups=", ".join(GROUP_KEYS), layers=", ".join(style.STYLES)),
     )
-    snap.add_argument("--basemap", choices=list(basemaps.ALL_KEYS), default="offline", help=T("basemap"))
+    snap.add_argument("--basemap", choices=list(basemaps.BASEMAPS), default="offline", help=T("basemap"))
     snap.add_argument("--lang", choices=["zh", "en", "both"], default="zh", help=T("lang_labels"))
     snap.add_argument("--title", help=T("title"))
     snap.add_argument("--subtitle", help=T("subtitle"))
@@ -170,7 +170,7 @@ def build_parser(lang: str = "en") -> Parser:
     for p in (deck, atlas):
         p.add_argument("--lang", choices=["zh", "en", "both"], default="zh", help=T("lang_titles"))
         p.add_argument("--aspect", choices=["16:9", "4:3"], default="16:9", help=T("aspect"))
-        p.add_argument("--basemap", choices=list(basemaps.ALL_KEYS), default="offline", help=T("deck_basemap"))
+        p.add_argument("--basemap", choices=list(basemaps.BASEMAPS), default="offline", help=T("deck_basemap"))
         p.add_argument("--title", help=T("deck_title"))
     add_workspace_commands(sub, lang)
     chk = sub.add_parser("check", help=T("check"), lang=lang)
@@ -450,19 +450,6 @@ def cli_lang_of(args: argparse.Namespace) -> str:
     return getattr(args, "cli_lang", "en")
 
 
-def check_local_basemap(key: str | None) -> None:
-    """``--basemap local`` needs a good BEM_BASEMAP_FILE: else a message in both languages, before any work."""
-    from geo import localtiles
-
-    if key != basemaps.LOCAL:
-        return
-    try:
-        if localtiles.configured_file() is None:
-            raise localtiles.LocalTilesError("local_tiles_unset")
-    except localtiles.LocalTilesError as exc:
-        raise CliError(str(exc)) from None
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = join_negative_values(list(sys.argv[1:] if argv is None else argv))
     lang = i18n.cli_lang(argv)
@@ -473,7 +460,6 @@ def main(argv: list[str] | None = None) -> int:
             basemaps.mirror_url()  # a bad BEM_TILE_MIRROR is refused at start, in one line
         except basemaps.MirrorError as exc:
             raise CliError(str(exc)) from None
-        check_local_basemap(getattr(args, "basemap", None))
         if args.command == "validate":
             return run_validate(args)
         if args.command in ("deck", "atlas"):

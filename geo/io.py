@@ -11,7 +11,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo import sheets, style, templating, webmap
+from geo import fonts, sheets, style, templating, webmap
 from geo.assets import inline_assets_html
 from geo.data import CRS, Layers
 from geo.errors import GeoError
@@ -196,7 +196,7 @@ def export_html(layers: Layers, spec: MapSpec) -> str:
     templating.FitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]]).add_to(m)
     m.get_root().title = html.escape(title_of(spec))  # branca writes the title as is: escaped here, once
     page = templating.render_page(m)
-    page = inline_assets_html(page, _ASSET_BASE, _VENDOR_BASE)
+    page = fonts.embed_web_font(inline_assets_html(page, _ASSET_BASE, _VENDOR_BASE))  # Chinese with no CJK font
     if "bem-leaflet/" in page or "bem-vendor/" in page:
         raise ExportError("an asset of the map could not be inlined")
     return page

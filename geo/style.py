@@ -8,7 +8,8 @@ by line weight, fill opacity and draw order (``z``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 # Okabe-Ito colour-blind-safe palette
 ORANGE = "#E69F00"
@@ -55,10 +56,15 @@ class LayerStyle:
     show: bool = True
     variants: dict[str, Variant] = field(default_factory=dict)
     label_min_zoom: int = 8  # map labels may appear from this web-map zoom on, where they fit (snapshots alike)
+    kinds: tuple[str, ...] = ()  # the geometry kinds the layer holds (an imported one may mix); () is (kind,)
 
     def label(self, lang: str) -> str:
         """The layer's name in ``lang`` ("zh" or "en")."""
         return self.label_zh if lang == "zh" else self.label_en
+
+    def all_kinds(self) -> tuple[str, ...]:
+        """The geometry kinds drawn (KIND_ORDER): ``kinds``, or the layer's one ``kind``."""
+        return self.kinds or (self.kind,)
 
 
 LAYERS: tuple[LayerStyle, ...] = (
@@ -294,12 +300,63 @@ def label_text(name_zh: str, name_en: str, lang: str) -> str:
 
 IMPORT_COLOURS: tuple[str, ...] = (VERMILLION, BLUE, GREEN, PURPLE, ORANGE, SKY_BLUE, BLACK)
 IMPORT_MARKERS: tuple[str, ...] = ("circle", "square", "diamond", "triangle", "star")
+#: the colour of a workspace's sketches (and of the shapes the drawing tool draws)
+SKETCH_COLOUR = "#7B3294"
+
+#: geometry kinds, in the order a layer's legend symbols show them
+KIND_ORDER: tuple[str, ...] = ("polygon", "line", "point")
+_KIND_OF = {
+    "Point": "point",
+    "MultiPoint": "point",
+    "LineString": "line",
+    "MultiLineString": "line",
+    "LinearRing": "line",
+    "Polygon": "polygon",
+    "MultiPolygon": "polygon",
+}
 
 
-def imported_style(index: int, name: str, kind: str, colour: str, marker: str) -> LayerStyle:
+def kind_of(geom_type: str) -> str:
+    """point, line or polygon for a GeoJSON/shapely geometry type (a collection draws as an area)."""
+    return _KIND_OF.get(geom_type, "polygon")
+
+
+def kinds_of(geom_types: Iterable[str]) -> tuple[str, ...]:
+    """The geometry kinds among ``geom_types`` (e.g. ``gdf.geom_type``), in KIND_ORDER."""
+    present = {kind_of(t) for t in geom_types if t}
+    return tuple(k for k in KIND_ORDER if k in present)
+
+
+def layer_colour(s: LayerStyle) -> str:
+    """A layer's own colour: the fill of its point symbols, the stroke of its lines and areas."""
+    return (s.fill_color or s.color) if s.kind == "point" else s.color
+
+
+def for_kind(s: LayerStyle, kind: str) -> LayerStyle:
+    """How layer ``s`` draws its features of geometry ``kind``: ``s`` for its own kind; for another (an imported
+    layer mixing points, lines and areas) the imported style of that kind, in the layer's colour and symbol."""
+    if kind == s.kind:
+        return s
+    shaped = imported_style(0, "", kind, layer_colour(s), s.marker or "circle")
+    return replace(
+        s,
+        kind=kind,
+        color=shaped.color,
+        weight=shaped.weight,
+        fill_color=shaped.fill_color,
+        fill_opacity=shaped.fill_opacity,
+        dash=None,
+        marker=shaped.marker,
+        size=shaped.size,
+        variants={},
+    )
+
+
+def imported_style(index: int, name: str, kind: str, colour: str, marker: str, kinds: tuple[str, ...] = ()) -> LayerStyle:
     """The style of an imported layer: the planner picks the colour and symbol.
 
-    Points sit above the venues (outlined symbols); lines and areas draw in the colour.
+    Points sit above the venues (outlined symbols); lines and areas draw in the colour. ``kind`` is the layer's
+    most common geometry, ``kinds`` every kind it holds (each drawn in the colour: ``for_kind``).
     """
     if not re.fullmatch(r"#[0-9A-Fa-f]{6}", colour):
         raise ValueError(f"colour must look like #RRGGBB, not {colour!r}")
@@ -312,11 +369,11 @@ def imported_style(index: int, name: str, kind: str, colour: str, marker: str) -
         "label_en": f"Imported: {name}",
         "kind": kind,
         "label_min_zoom": 12,
+        "marker": marker,  # also the symbol of the points a line or area layer holds
+        "kinds": kinds if len(kinds) > 1 else (),
     }
     if kind == "point":
-        return LayerStyle(
-            **common, color=DARK_GREY, weight=1.0, fill_color=colour, fill_opacity=1.0, marker=marker, size=12, z=11
-        )
+        return LayerStyle(**common, color=DARK_GREY, weight=1.0, fill_color=colour, fill_opacity=1.0, size=12, z=11)
     return LayerStyle(**common, color=colour, weight=2.5, fill_color=colour if kind == "polygon" else None, fill_opacity=0.2, z=6)
 
 

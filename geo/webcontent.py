@@ -8,6 +8,7 @@ what it reports back (the layers switched on, the extent shown).
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 import geopandas as gpd
 import shapely
@@ -22,7 +23,10 @@ DISPLAY_GRID_DEFAULT = 1e-5  # degrees (~1 m): coordinates sent to the browser a
 
 
 def legend_symbol_svg(s: style.LayerStyle, variant: str | None = None) -> str:
-    """A 28x16 SVG swatch for a legend row, drawn from the layer style."""
+    """A 28x16 SVG swatch for a legend row, drawn from the layer style; a layer of several geometry kinds gets
+    one small symbol per kind side by side (``kinds_svg``)."""
+    if len(s.all_kinds()) > 1:
+        return kinds_svg(s)
     if s.kind == "point":
         return style.marker_svg(s)
     st = style.stroke(s, variant)
@@ -36,6 +40,30 @@ def legend_symbol_svg(s: style.LayerStyle, variant: str | None = None) -> str:
         f'<svg width="28" height="16"><rect x="2" y="2" width="24" height="12" fill="{st.fill_color or "none"}" '
         f'fill-opacity="{st.fill_opacity}" stroke="{st.color}" stroke-width="{min(st.weight, 3)}"{dash_attr}/></svg>'
     )
+
+
+def kinds_svg(s: style.LayerStyle) -> str:
+    """One 14 px symbol per geometry kind of ``s`` (an area, a line, its point symbol), each as the map draws it."""
+    parts, x = [], 1
+    for kind in s.all_kinds():
+        k = style.for_kind(s, kind)
+        st = style.stroke(k)
+        if kind == "point":
+            size = min(k.size, 14)
+            parts.append(style.marker_svg(replace(k, size=size)).replace("<svg ", f'<svg x="{x}" y="{(16 - size) / 2:g}" ', 1))
+            x += size + 4
+            continue
+        if kind == "line":
+            parts.append(
+                f'<path d="M{x} 12 L{x + 6} 5 L{x + 14} 10" fill="none" stroke="{st.color}" stroke-width="{min(st.weight, 3)}"/>'
+            )
+        else:
+            parts.append(
+                f'<rect x="{x}" y="3" width="14" height="10" fill="{st.fill_color or "none"}" fill-opacity="{st.fill_opacity}" '
+                f'stroke="{st.color}" stroke-width="{min(st.weight, 2)}"/>'
+            )
+        x += 18
+    return f'<svg class="bem-kinds" xmlns="http://www.w3.org/2000/svg" width="{x}" height="16">{"".join(parts)}</svg>'
 
 
 #: the layer that stands for a framework feature's role (the core, an axis, an area)
@@ -139,11 +167,31 @@ def leaflet_style(st: style.Stroke) -> dict:
 
 
 def layer_styles(s: style.LayerStyle, data: dict) -> dict[str, dict]:
-    """The layer's Leaflet styles keyed by segment ("" for features without one), as BEM.geoLayer reads them."""
+    """The layer's Leaflet styles keyed by segment ("" for features without one) and, for the features of
+    another geometry kind than the layer's (a mixed import), by ``kind:<kind>``, as BEM.geoLayer reads them."""
     segments = {f["properties"].get("segment") for f in data["features"]} - {None}
     out = {"": leaflet_style(style.stroke(s, None))}
     out.update({str(seg): leaflet_style(style.stroke(s, seg)) for seg in segments})
+    out.update({f"kind:{kind}": st for kind, st in kind_styles(s, data).items()})  # after a segment's, before ""
     return out
+
+
+def kind_styles(s: style.LayerStyle, data: dict) -> dict[str, dict]:
+    """The Leaflet styles of the layer's features of another geometry kind than its own, by kind ("line",
+    "polygon", "point": a point's circle marker where the layer has no icon), each in the layer's colour."""
+    kinds = style.kinds_of(f["geometry"]["type"] for f in data["features"] if f.get("geometry"))
+    out = {}
+    for kind in kinds:
+        if kind != s.kind:
+            out[kind] = leaflet_style(style.stroke(style.for_kind(s, kind)))
+    return out
+
+
+def point_icon(s: style.LayerStyle) -> dict:
+    """The divIcon (inline SVG, no image) of a layer's point symbol, as BEM.geoLayer reads it."""
+    p = style.for_kind(s, "point")
+    half = p.size / 2
+    return {"html": style.marker_svg(p), "iconSize": [p.size, p.size], "iconAnchor": [half, half], "className": "bem-icon"}
 
 
 def layer_name(s: style.LayerStyle, lang: str) -> str:

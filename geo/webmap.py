@@ -13,7 +13,7 @@ import geopandas as gpd
 import shapely
 from folium.utilities import JsCode
 
-from geo import basemaps, datum, i18n, style, webtiles
+from geo import basemaps, datum, i18n, style
 from geo import templating as tpl
 from geo.assets import check_no_remote_assets, localize_assets
 from geo.data import Layers
@@ -30,7 +30,7 @@ from geo.mapelements import (  # noqa: F401 (CLUSTER_BELOW, LayerPanel and Mouse
     _RemoveAfterAdd,
 )
 from geo.mapspec import MapSpec, Shown, shown
-from geo.webcontent import layer_name, layer_styles, leaflet_style, legend_symbol_svg, to_display_geojson
+from geo.webcontent import layer_name, layer_styles, leaflet_style, legend_symbol_svg, point_icon, to_display_geojson
 
 BEIJING_CENTER = (40.05, 116.40)
 BEIJING_ZOOM = 9
@@ -129,7 +129,13 @@ def legend_spec(
         "icon": PANEL_ICON,
         "zoomIn": i18n.t("zoom_in", lang),
         "zoomOut": i18n.t("zoom_out", lang),
+        "defaultIcon": point_icon(SKETCH_STYLE),  # the drawing tool's markers (Leaflet's default icon, as SVG)
     }
+
+
+#: how a sketch looks while it is drawn (then the workspace's sketch layer draws it alike)
+SKETCH_STYLE = style.imported_style(0, "", "point", style.SKETCH_COLOUR, "diamond")
+SKETCH_SHAPE = leaflet_style(style.stroke(style.for_kind(SKETCH_STYLE, "polygon")))
 
 
 #: imported point layers larger than this are drawn on a canvas (FastPoints) instead of as DOM markers
@@ -154,7 +160,9 @@ def make_layer(
     group = tpl.FeatureGroup(name=layer_name(s, lang), show=show, overlay=True)
     if imported and s.kind == "point" and len(gdf) > FAST_POINTS_MIN:
         FastPoints(gdf, s, display_datum).add_to(group)
-        return group
+        gdf = gdf[gdf.geom_type != "Point"]  # its lines and areas (and multi-points) as a GeoJSON layer
+        if gdf.empty:
+            return group
     data = to_display_geojson(
         gdf,
         key,
@@ -164,10 +172,8 @@ def make_layer(
         imported=imported,
         detail=detail,
     )
-    icon = None
-    if s.kind == "point":
-        half = s.size / 2
-        icon = {"html": style.marker_svg(s), "iconSize": [s.size, s.size], "iconAnchor": [half, half], "className": "bem-icon"}
+    # every point an inline-SVG divIcon in the layer's colour and symbol (also a point of a line or area layer)
+    icon = point_icon(s) if s.kind == "point" or "point" in style.kinds_of(gdf.geom_type) else None
     if data["features"]:
         tpl.GeoLayer(data, styles=layer_styles(s, data), icon=icon).add_to(group)
     if (s.kind == "point" or key == "areas") and not imported:
@@ -299,10 +305,21 @@ def add_labels(
         ).add_to(group)
 
 
-def add_basemap(m: folium.Map, bm: basemaps.Basemap, token: str | None = None, **where) -> None:
-    """Add the basemap's tile layer and its annotation layer (none for offline), watched for failing tiles:
-    ``geo.webtiles.add_basemap`` (``where``: the language, the frame, whether the app serves the map)."""
-    webtiles.add_basemap(m, bm, token, **where)
+def add_basemap(m: folium.Map, bm: basemaps.Basemap, token: str | None = None) -> None:
+    """Add the basemap's tile layer and its annotation layer (none for offline)."""
+    for url, name in ((bm.url(token), bm.key), (bm.labels_url(token), f"{bm.key}-labels")):
+        if url is None:
+            continue
+        tpl.TileLayer(
+            tiles=url,
+            attr=bm.attribution,
+            name=name,
+            subdomains=bm.subdomains,
+            max_zoom=18,
+            max_native_zoom=bm.max_zoom,
+            overlay=False,
+            control=False,
+        ).add_to(m)
 
 
 def build_base_map(
@@ -314,7 +331,6 @@ def build_base_map(
     height: str = "100%",
     lazy_tools: bool = False,
     draw: bool = False,
-    local_tiles: str | None = None,
 ) -> folium.Map:
     """The static part of the map of ``spec``: basemap, context, core, axes and areas, legend, readout, tools.
 
@@ -341,9 +357,7 @@ def build_base_map(
         zoom_snap=0.25,
         zoom_delta=0.5,
     )
-    # the app's map (lazy_tools: it serves the plugins) has a page state the tile watch's button switches;
-    # ``local_tiles``: where it serves the local file's tiles (a standalone page carries them inline)
-    add_basemap(m, bm, spec.token, lang=lang, local_url=local_tiles, bbox=spec.bbox, live=lazy_tools)
+    add_basemap(m, bm, spec.token)
     keys = [s.key for s in style.LAYERS]
     for key in style.ordered([k for k in keys if k not in style.VENUE_CATEGORIES]):
         add_layer(m, layers, key, lang, show=key not in hidden, display_datum=bm.datum)
@@ -359,7 +373,12 @@ def build_base_map(
         tpl.Draw(
             export=False,
             position="topleft",
-            draw_options={"circle": False, "circlemarker": False},
+            draw_options={
+                "circle": False,
+                "circlemarker": False,
+                **{tool: {"shapeOptions": SKETCH_SHAPE} for tool in ("polygon", "rectangle")},
+                "polyline": {"shapeOptions": {**SKETCH_SHAPE, "fill": False}},
+            },
             edit_options={"edit": False, "remove": True},
         ).add_to(m)
     if view is None:

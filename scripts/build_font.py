@@ -8,7 +8,13 @@ Noto Sans CJK installed on the machine (which the snapshot prefers when present)
 Source: Debian's fonts-noto-cjk (NotoSansCJK-Regular.ttc, face "Noto Sans CJK SC").
 The CFF outlines are converted to TrueType, which PDF embedding expects.
 
+The same font goes to the browser as WOFF (zlib-compressed, the same glyphs) in ``static/``, which the
+app serves at ``app/static/`` (``server.enableStaticServing``): the Streamlit page (``[[theme.fontFaces]]`` in
+.streamlit/config.toml) and the map (bem-map-head.css) use it, so a client without a CJK font shows no boxes.
+``--web-only`` writes just that file from the shipped TrueType font (no Noto source needed).
+
 Run:  python scripts/build_font.py [--source PATH] [--out geo/resources/fonts/BEMSansSC-Regular.ttf]
+                                   [--web-out static/BEMSansSC-Regular.woff] [--web-only]
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 FAMILY = "BEM Sans SC"
 DEFAULT_SOURCE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
 DEFAULT_OUT = ROOT / "geo" / "resources" / "fonts" / "BEMSansSC-Regular.ttf"
+DEFAULT_WEB_OUT = ROOT / "static" / "BEMSansSC-Regular.woff"
 
 
 def cff_to_truetype(font) -> None:
@@ -102,12 +109,33 @@ def project_chars() -> set[str]:
     return set("".join(text))
 
 
+def write_web_font(ttf: Path, out: Path) -> None:
+    """The TrueType font ``ttf`` as WOFF in ``out``: the same tables, zlib-compressed (reproducible bytes)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(ttf), recalcTimestamp=False)
+    font.flavor = "woff"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    font.save(str(out))
+    print(f"{out}: WOFF, {out.stat().st_size / 1e6:.1f} MB")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--web-out", type=Path, default=DEFAULT_WEB_OUT)
+    parser.add_argument("--web-only", action="store_true", help="only write the WOFF from the shipped font")
     args = parser.parse_args(argv)
-    collection = TTCollection(str(args.source))
+    if not args.web_only:
+        build(args.source, args.out)
+    write_web_font(args.out, args.web_out)
+    return 0
+
+
+def build(source: Path, out: Path) -> None:
+    """Subset, rename and convert the source font; write the TrueType font to ``out``."""
+    collection = TTCollection(str(source))
     font = next(f for f in collection.fonts if f["name"].getDebugName(1) == "Noto Sans CJK SC")
     ranges = [
         range(0x20, 0x7F),
@@ -139,10 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         names.setName("BEMSansSC-Regular", 6, platform, enc, lang)
     cff_to_truetype(font)
     font.recalcTimestamp = False  # reproducible bytes: keep the source font's timestamps
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    font.save(str(args.out))
-    print(f"{args.out}: {len(codepoints)} code points, {args.out.stat().st_size / 1e6:.1f} MB")
-    return 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    font.save(str(out))
+    print(f"{out}: {len(codepoints)} code points, {out.stat().st_size / 1e6:.1f} MB")
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from geo.data import CRS, Layers
 from ui import cache, state
 from ui.session import session
 
-SKETCH_COLOUR = "#7B3294"
+SKETCH_COLOUR = style.SKETCH_COLOUR
 
 
 def layers_of(ws: workspace.Workspace, lang: str) -> tuple[imports.ImportedLayer, ...]:
@@ -32,7 +32,12 @@ def layers_of(ws: workspace.Workspace, lang: str) -> tuple[imports.ImportedLayer
         st_ = layer.get("style") or {}
         kind = imports.geometry_kind(gdf)
         s = style.imported_style(
-            i, layer["name"], kind, st_.get("colour", style.IMPORT_COLOURS[i % 7]), st_.get("marker", "circle")
+            i,
+            layer["name"],
+            kind,
+            st_.get("colour", style.IMPORT_COLOURS[i % 7]),
+            st_.get("marker", "circle"),
+            style.kinds_of(gdf.geom_type),
         )
         out.append(imports.ImportedLayer(replace(s, key=f"ws-{i}"), gdf, layer["name"]))
     sketches = [s for s in ws.content.get("sketches", []) if s.get("geometry")]
@@ -49,7 +54,8 @@ def layers_of(ws: workspace.Workspace, lang: str) -> tuple[imports.ImportedLayer
             crs=CRS,
         )
         label = i18n.t("ws_sketches", lang)
-        s = style.imported_style(99, label, "point", SKETCH_COLOUR, "diamond")
+        # a sketch is a point, a line or an area: each kind in the sketch colour, each in the legend
+        s = style.imported_style(99, label, imports.geometry_kind(gdf), SKETCH_COLOUR, "diamond", style.kinds_of(gdf.geom_type))
         s = replace(s, key="ws-sketches", label_zh=f"草图：{ws.name}", label_en=f"Sketches: {ws.name}")
         out.append(imports.ImportedLayer(s, gdf, "sketches"))
     return tuple(out)
@@ -125,7 +131,13 @@ def open_panel(store, ws, can_edit: bool, lang: str, session_imports: tuple, dis
         st.caption(t("ws_edit_link"))
         st.code(f"?ws={ws.id}&wt={links['edit_token']}", language=None)
     for view in ws.content.get("views", []):
-        st.button(f"⌖ {safe.md(view['name'])}", key=f"ws_view_{view['name']}", on_click=state.fit_to, args=(tuple(view["bbox"]),))
+        st.button(  # Streamlit's own icon font (no font of the machine has U+2316 "⌖": it was a box)
+            safe.md(view["name"]),
+            icon=":material/my_location:",
+            key=f"ws_view_{view['name']}",
+            on_click=state.fit_to,
+            args=(tuple(view["bbox"]),),
+        )
     if can_edit:
         edit_forms(store, ws, lang, session_imports, latest_drawing(display_datum))
     st.button(t("ws_leave"), on_click=leave, key="ws_leave")

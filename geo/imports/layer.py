@@ -113,4 +113,5 @@ def as_layer(
         joined = joined[~joined.index.duplicated()]
         gdf["district_en"] = joined["name_en"].fillna("").values
         gdf["district_zh"] = joined["name_zh"].fillna("").values
-    return ImportedLayer(style.imported_style(index, result.name, geometry_kind(gdf), colour, marker), gdf, result.name)
+    kinds = style.kinds_of(gdf.geom_type)  # a mixed file: each kind drawn in the colour, each in the legend
+    return ImportedLayer(style.imported_style(index, result.name, geometry_kind(gdf), colour, marker, kinds), gdf, result.name)

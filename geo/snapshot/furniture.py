@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, Rectangle
 
@@ -96,9 +97,18 @@ def _dashes(st: style.Stroke, css_px: float):
 
 
 def _handle(row: style.LegendRow, extra: dict | None, css_px: float, row_pt: float):
-    """The symbol of one legend row, scaled to fit its row."""
+    """The symbol of one legend row, scaled to fit its row; a layer of several geometry kinds (a mixed import)
+    gets a tuple of symbols, one per kind in its style (``style.for_kind``), drawn side by side."""
     s = style.get_style(row.key, extra)
-    st = style.stroke(s, row.variant)
+    kinds = s.all_kinds()
+    if len(kinds) > 1:
+        return tuple(_symbol(style.for_kind(s, kind), None, css_px, row_pt) for kind in kinds)
+    return _symbol(s, row.variant, css_px, row_pt)
+
+
+def _symbol(s: style.LayerStyle, variant: str | None, css_px: float, row_pt: float):
+    """A legend symbol of style ``s`` (its own kind)."""
+    st = style.stroke(s, variant)
     if s.kind == "point":
         size = min(s.size * css_px * (1.1 if s.marker == "star" else 0.8), row_pt)
         return Line2D(
@@ -143,9 +153,11 @@ def make_legend(
         handles.append(Patch(visible=False))
         labels.append(text_of("gcj_note", lang))
     labels = [wrap(safe.mpl(label), 34 if lang != "en" else 46) for label in labels]
+    several = any(isinstance(h, tuple) for h in handles)  # a layer of several kinds: its symbols side by side
     return fig.legend(
         handles,
         labels,
+        handler_map={tuple: HandlerTuple(ndivide=None, pad=0.8)},
         loc="lower right",
         fontsize=base_pt * 0.85,
         title=text_of("legend", lang),
@@ -154,7 +166,7 @@ def make_legend(
         framealpha=0.95,
         borderpad=0.6,
         labelspacing=0.45,
-        handlelength=2.2,
+        handlelength=4.6 if several else 2.2,
         edgecolor="#999999",
     )
 

@@ -75,11 +75,23 @@ def draw_layers(
         gdf = style.with_names(to_mercator(source, display_datum), key in extra)
         if gdf.empty:
             continue
-        if s.kind == "point" or (key in extra and gdf.geom_type.isin(["Point", "MultiPoint"]).all()):
-            points.extend(_draw_points(ax, gdf, s, css_px, scale, lang, core if key not in extra else None))
-        else:
-            _draw_shapes(ax, gdf, s, css_px)
+        points.extend(_draw_kinds(ax, gdf, s, css_px, scale, lang, core if key not in extra else None))
     return points
+
+
+def _draw_kinds(
+    ax, gdf: gpd.GeoDataFrame, s: style.LayerStyle, css_px: float, scale: float, lang: str, core: shapely.Geometry | None
+) -> list[PointRow]:
+    """A layer's areas, lines and point symbols, each kind in its style (``style.for_kind``: an imported layer
+    mixing them draws every kind in its colour, as the live map does); returns the point symbols."""
+    kinds = gdf.geom_type.map(style.kind_of)
+    for kind in ("polygon", "line"):
+        if (kinds == kind).any():
+            _draw_shapes(ax, gdf[kinds == kind], style.for_kind(s, kind), css_px)
+    pts = gdf[kinds == "point"]
+    if pts.empty:
+        return []
+    return _draw_points(ax, pts.explode(index_parts=False), style.for_kind(s, "point"), css_px, scale, lang, core)
 
 
 def _draw_points(
@@ -118,21 +130,18 @@ def _dashes(st: style.Stroke, css_px: float):
 
 
 def _draw_shapes(ax, gdf: gpd.GeoDataFrame, s: style.LayerStyle, css_px: float) -> None:
-    """A line or polygon layer (an imported one may mix in points), one stroke per variant."""
+    """A layer's lines or areas, one stroke per variant."""
     for variant_key, part in _variants(gdf, s):
         st = style.stroke(s, variant_key)
         ls = _dashes(st, css_px)
         lines = part[part.geom_type.isin(["LineString", "MultiLineString"])]
         polys = part[part.geom_type.isin(["Polygon", "MultiPolygon"])]
-        pts = part[part.geom_type == "Point"]
         if len(lines):
             lines.plot(ax=ax, color=st.color, linewidth=st.weight * css_px, linestyle=ls, zorder=s.z, alpha=st.opacity)
         if len(polys):
             if st.fill_color and st.fill_opacity:
                 polys.plot(ax=ax, color=st.fill_color, alpha=st.fill_opacity, linewidth=0, zorder=s.z)
             polys.boundary.plot(ax=ax, color=st.color, linewidth=st.weight * css_px, linestyle=ls, zorder=s.z)
-        if len(pts):
-            ax.scatter(pts.geometry.x, pts.geometry.y, s=(6 * css_px) ** 2, c=st.color, zorder=10 + s.z)
 
 
 def _variants(gdf: gpd.GeoDataFrame, s: style.LayerStyle) -> Iterator[tuple[str | None, gpd.GeoDataFrame]]:

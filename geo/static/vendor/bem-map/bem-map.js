@@ -11,7 +11,8 @@
  * BEM.readout the WGS-84 pointer readout: click or right-click copies, and says so
  * BEM.miniMap the overview map drawn from Beijing's outline and the core
  * BEM.layerOrder the layer control's sort function (the legend's order)
- * BEM.geoLayer a GeoJSON layer: escaped tooltip and popup, a divIcon for points, a style per segment
+ * BEM.geoLayer a GeoJSON layer: escaped tooltip and popup, a divIcon for points, a style per segment and kind
+ * BEM.defaultIcon Leaflet's default marker (leaflet-draw's marker tool) as an inline SVG: no image requested
  */
 
 /* BEM.datum: the GCJ-02 forward formula and its inverse by fixed-point iteration, as geo/datum.py (which
@@ -82,18 +83,46 @@
     return function () { clearTimeout(t); t = setTimeout(fn, ms); };
   }
 
+  /* ---- no image marker, ever: Leaflet's default icon is an inline SVG divIcon ---------------------
+   * L.Marker and leaflet-draw's marker tool use L.Icon.Default, whose PNGs (marker-icon.png, its shadow) the app
+   * does not serve; its prototype becomes a divIcon's, so every instance, made before or after this, draws the
+   * SVG and requests nothing. BEM.defaultIcon sets its look (geo.webmap.legend_spec: the sketch symbol). */
+  var DEFAULT_ICON = {
+    html: '<svg xmlns="http://www.w3.org/2000/svg" width="14" height="14" viewBox="0 0 14 14"><circle cx="7" cy="7" ' +
+      'r="5.5" fill="#7B3294" stroke="#3A3A3A" stroke-width="1"/></svg>',
+    iconSize: [14, 14], iconAnchor: [7, 7], popupAnchor: [0, -7], tooltipAnchor: [7, 0],
+    className: "bem-icon bem-default-icon", iconUrl: "", iconRetinaUrl: "", shadowUrl: null, bgPos: null
+  };
+  L.Icon.Default.include({
+    options: DEFAULT_ICON,
+    createIcon: L.DivIcon.prototype.createIcon,
+    createShadow: function () { return null; },
+    _getIconUrl: function () { return ""; }
+  });
+  L.Icon.Default.imagePath = "";
+  BEM.defaultIcon = function (icon) { if (icon) { L.Icon.Default.mergeOptions(icon); } };
+
   /* ---- a GeoJSON layer (geo.templating.GeoLayer) ------------------------------------------- */
+  var KINDS = {Point: "point", MultiPoint: "point", LineString: "line", MultiLineString: "line",
+    Polygon: "polygon", MultiPolygon: "polygon"};
+  // styles: by segment, then by "kind:<kind>" (an imported layer's features of another geometry kind than its
+  // own, each in the layer's colour: geo.webcontent.layer_styles), then "" for the rest
   BEM.geoLayer = function (data, opts) {
     var styles = opts.styles || {};
+    function styleOf(f) {
+      var seg = f && f.properties && f.properties.segment;
+      var kind = f && f.geometry && (KINDS[f.geometry.type] || "polygon");
+      return styles[seg] || styles["kind:" + kind] || styles[""] || {};
+    }
     return L.geoJson(data, {
       smoothFactor: opts.smoothFactor,
       interactive: opts.interactive !== false,
-      style: function (f) {
-        var seg = f && f.properties && f.properties.segment;
-        return styles[seg] || styles[""] || {};
+      style: styleOf,
+      // a point is the layer's inline-SVG symbol, else a circle in its style: never Leaflet's image marker
+      pointToLayer: function (f, latlng) {
+        if (opts.icon) { return L.marker(latlng, {icon: L.divIcon(opts.icon)}); }
+        return L.circleMarker(latlng, L.extend({radius: 5, fill: true}, styleOf(f)));
       },
-      pointToLayer: opts.icon ? function (f, latlng) { return L.marker(latlng, {icon: L.divIcon(opts.icon)}); }
-                              : undefined,
       onEachFeature: function (feature, layer) {
         var p = feature.properties || {};
         // _tip and _popup arrive escaped by the server (geo.safe.html_text): text, never markup
@@ -163,6 +192,7 @@
 
   /* ---- the panel on the map (geo.webmap.LayerPanel): spec is geo.webmap.legend_spec's ------ */
   BEM.layerPanel = function (map, spec) {
+    BEM.defaultIcon(spec.defaultIcon);
     BEM.panel(map, spec);
     // report the visible layers back to the app (streamlit-folium's "selected_layers")
     function report(name, on) {
