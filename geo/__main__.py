@@ -153,7 +153,7 @@ def build_parser(lang: str = "en") -> Parser:
         default=tuple(style.STYLES),
         help=T("layers", groups=", ".join(GROUP_KEYS), layers=", ".join(style.STYLES)),
     )
-    snap.add_argument("--basemap", choices=list(basemaps.BASEMAPS), default="offline", help=T("basemap"))
+    snap.add_argument("--basemap", choices=list(basemaps.ALL_KEYS), default="offline", help=T("basemap"))
     snap.add_argument("--lang", choices=["zh", "en", "both"], default="zh", help=T("lang_labels"))
     snap.add_argument("--title", help=T("title"))
     snap.add_argument("--subtitle", help=T("subtitle"))
@@ -170,7 +170,7 @@ def build_parser(lang: str = "en") -> Parser:
     for p in (deck, atlas):
         p.add_argument("--lang", choices=["zh", "en", "both"], default="zh", help=T("lang_titles"))
         p.add_argument("--aspect", choices=["16:9", "4:3"], default="16:9", help=T("aspect"))
-        p.add_argument("--basemap", choices=list(basemaps.BASEMAPS), default="offline", help=T("deck_basemap"))
+        p.add_argument("--basemap", choices=list(basemaps.ALL_KEYS), default="offline", help=T("deck_basemap"))
         p.add_argument("--title", help=T("deck_title"))
     add_workspace_commands(sub, lang)
     chk = sub.add_parser("check", help=T("check"), lang=lang)
@@ -337,7 +337,6 @@ def run_workspace(args: argparse.Namespace) -> int:
         layers = load_layers()
         try:
             data = imports.read_path(args.file)
-            current = store.load(args.id, args.token)
             result = imports.read_bounded(
                 args.file.name, data, crs=args.crs, known=layers.venues, boundary=layers.boundary.union_all()
             )
@@ -346,9 +345,8 @@ def run_workspace(args: argparse.Namespace) -> int:
         if result.gdf.empty:
             lang = cli_lang_of(args)
             raise CliError(i18n.cli("no_feature", lang, name=args.file.name, summary=result.summary(lang)))
-        content = current.content
-        content["layers"] = [*content["layers"], workspace.layer_from_import(result)]
-        version = store.save(args.id, args.token, content, current.version, f"added layer {result.name}")
+        layer = workspace.layer_from_import(result)  # added to the newest version: other editors' adds commute
+        version = store.append(args.id, args.token, {"layers": [layer]}, f"added layer {result.name}")
         say(json.dumps({"id": args.id, "version": version, "layer": result.name, "features": len(result.gdf)}))
         return 0
     if cmd == "show":
@@ -445,6 +443,19 @@ def join_negative_values(argv: list[str]) -> list[str]:
     return out
 
 
+def check_local_basemap(key: str | None) -> None:
+    """``--basemap local`` needs a good BEM_BASEMAP_FILE: else a message in both languages, before any work."""
+    from geo import localtiles
+
+    if key != basemaps.LOCAL:
+        return
+    try:
+        if localtiles.configured_file() is None:
+            raise localtiles.LocalTilesError("local_tiles_unset")
+    except localtiles.LocalTilesError as exc:
+        raise CliError(str(exc)) from None
+
+
 def cli_lang_of(args: argparse.Namespace) -> str:
     """The language the command line speaks for ``args`` (set by ``main``)."""
     return getattr(args, "cli_lang", "en")
@@ -460,6 +471,7 @@ def main(argv: list[str] | None = None) -> int:
             basemaps.mirror_url()  # a bad BEM_TILE_MIRROR is refused at start, in one line
         except basemaps.MirrorError as exc:
             raise CliError(str(exc)) from None
+        check_local_basemap(getattr(args, "basemap", None))
         if args.command == "validate":
             return run_validate(args)
         if args.command in ("deck", "atlas"):

@@ -34,8 +34,9 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
         "comma-separated groups ({groups}) or layers ({layers}); default: all",
     ),
     "basemap": (
-        "底图瓦片在服务器端获取并缓存；“offline”只绘制矢量图层（默认）",
-        "tiles fetched server-side and cached; 'offline' draws vector layers only (default)",
+        "底图瓦片在服务器端获取并缓存；“local”从 BEM_BASEMAP_FILE（MBTiles 文件）读取；“offline”只绘制矢量图层（默认）",
+        "tiles fetched server-side and cached; 'local' reads them from BEM_BASEMAP_FILE (an MBTiles file); "
+        "'offline' draws vector layers only (default)",
     ),
     "lang_labels": ("注记与文字的语言", "language of labels and text"),
     "title": ("标题（默认：地图名称；'' 表示不要标题）", "title (default: the map's name; '' for none)"),
