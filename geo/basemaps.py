@@ -5,17 +5,26 @@ Gaode/AMap tiles are drawn in GCJ-02, so overlays must be shifted onto them (see
 map scales, so it needs no shift but needs a key. An intranet tile mirror can stand in
 for every tile server: set ``BEM_TILE_MIRROR=http://host/path`` and tiles are fetched
 from ``{mirror}/{basemap}/{z}/{x}/{y}.png`` (annotation layers from ``{basemap}-labels``).
+
+Behind a firewall the deployment picks what opens: ``BEM_DEFAULT_BASEMAP`` (``offline``, ``local``...), and
+``BEM_BASEMAP_FILE=/path/city.mbtiles`` adds the ``local`` basemap, tiles from that file served by the app
+itself (``geo.localtiles``); with a file and no other choice, ``local`` is the default.
 """
 
 from __future__ import annotations
 
+import html
+import logging
 import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import xyzservices.providers as xyz
 from xyzservices import TileProvider
 
-DEFAULT_BASEMAP = "light"
+DEFAULT_BASEMAP = "light"  # the built-in default; a deployment sets its own (default_basemap)
+DEFAULT_ENV = "BEM_DEFAULT_BASEMAP"
+LOCAL = "local"
 TIANDITU_ENV = "TIANDITU_KEY"
 MIRROR_ENV = "BEM_TILE_MIRROR"
 TIANDITU_SIGNUP = "https://console.tianditu.gov.cn/"
@@ -95,10 +104,14 @@ class Basemap:
     datum: str = "wgs84"  # the datum the tiles are drawn in: overlays are shifted to it
     labels: TileProvider | None = None  # an annotation layer drawn over the tiles
     needs_key: bool = False  # True for Tianditu
+    bounds: tuple[float, float, float, float] | None = None  # west, south, east, north: where tiles exist (a file's)
+    min_zoom: int = 0
 
     def _url(self, provider: TileProvider | None, suffix: str, token: str | None) -> str | None:
         if provider is None:
             return None
+        if self.key == LOCAL:  # a file's tiles: never through the mirror
+            return provider.url
         mirror = mirror_url()
         if mirror:
             return f"{mirror.rstrip('/')}/{self.key}{suffix}/{{z}}/{{x}}/{{y}}.png"
@@ -115,6 +128,8 @@ class Basemap:
 
     @property
     def subdomains(self) -> str:
+        if self.key == LOCAL:
+            return ""
         return self.provider.get("subdomains", "abc") if self.provider and not mirror_url() else "abc"
 
     @property
@@ -130,7 +145,7 @@ class Basemap:
         return not self.needs_key or bool(token) or bool(mirror_url())
 
 
-BASEMAPS: dict[str, Basemap] = {
+_FIXED: dict[str, Basemap] = {
     "light": Basemap("light", xyz.Esri.WorldGrayCanvas),
     "osm": Basemap("osm", xyz.OpenStreetMap.Mapnik),
     "satellite": Basemap("satellite", xyz.Esri.WorldImagery),
@@ -144,9 +159,111 @@ BASEMAPS: dict[str, Basemap] = {
 }
 
 
-def normalize_basemap(value: str | None) -> str:
-    """A known basemap key for a query value; unknown values fall back to the default."""
-    return value if value in BASEMAPS else DEFAULT_BASEMAP
+def local_basemap() -> Basemap | None:
+    """The ``local`` basemap of BEM_BASEMAP_FILE (None when none is set or the file is bad: ``config_problems``
+    says why). Its name and attribution are the file's metadata."""
+    from geo import localtiles
+
+    try:
+        mb = localtiles.configured_file()
+    except localtiles.LocalTilesError:
+        return None
+    if mb is None:
+        return None
+    provider = TileProvider(
+        name=mb.name,
+        url=mb.template,
+        attribution=mb.attribution,
+        html_attribution=html.escape(mb.attribution),  # the file's text, never markup on the map
+        max_zoom=mb.max_zoom,
+    )
+    return Basemap(LOCAL, provider, bounds=mb.bounds, min_zoom=mb.min_zoom)
+
+
+class _Basemaps(Mapping[str, Basemap]):
+    """Every basemap by key: the fixed ones, with ``local`` (before offline) while a good file is configured."""
+
+    def _all(self) -> dict[str, Basemap]:
+        local = local_basemap()
+        if local is None:
+            return _FIXED
+        out = {k: v for k, v in _FIXED.items() if k != "offline"}
+        return {**out, LOCAL: local, "offline": _FIXED["offline"]}
+
+    def __getitem__(self, key: str) -> Basemap:
+        return self._all()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __contains__(self, key: object) -> bool:
+        return key in _FIXED or (key == LOCAL and local_basemap() is not None)
+
+
+BASEMAPS: Mapping[str, Basemap] = _Basemaps()
+#: every key a command line accepts (``local`` even without a file: it then says what is wrong)
+ALL_KEYS: tuple[str, ...] = (*(k for k in _FIXED if k != "offline"), LOCAL, "offline")
+
+
+class SettingError(ValueError):
+    """A basemap setting of the deployment is wrong (BEM_DEFAULT_BASEMAP names no basemap): one line in both
+    languages, ``message(lang)`` one of them."""
+
+    def __init__(self, key: str, **kw: str):
+        self.key, self.kw = key, kw
+        super().__init__(f"{self.message('en')} / {self.message('zh')}")
+
+    def message(self, lang: str) -> str:
+        from geo import i18n
+
+        return i18n.t(self.key, lang).format(**self.kw)
+
+
+def default_basemap(configured: str | None = None) -> str:
+    """The basemap a page opens with: ``configured`` (e.g. from Streamlit secrets), else BEM_DEFAULT_BASEMAP, else
+    ``local`` when a good BEM_BASEMAP_FILE is set, else DEFAULT_BASEMAP. A choice that names no usable basemap
+    is passed over (``config_problems`` reports it)."""
+    for value in (configured, os.environ.get(DEFAULT_ENV)):
+        value = (value or "").strip()
+        if value in BASEMAPS:
+            return value
+    return LOCAL if LOCAL in BASEMAPS else DEFAULT_BASEMAP
+
+
+def config_problems(configured: str | None = None) -> list[SettingError | Exception]:
+    """What is wrong with the deployment's basemap settings (each with ``message(lang)``); logged once each."""
+    from geo import localtiles
+
+    problems: list[SettingError | Exception] = []
+    try:
+        localtiles.configured_file()
+    except localtiles.LocalTilesError as exc:
+        problems.append(exc)
+    for value in (configured, os.environ.get(DEFAULT_ENV)):
+        value = (value or "").strip()
+        if value and value not in BASEMAPS:
+            problems.append(
+                SettingError("default_basemap_bad", var=DEFAULT_ENV, value=repr(value[:40]), known=", ".join(BASEMAPS))
+            )
+    for problem in problems:
+        if str(problem) not in _logged:
+            _logged.add(str(problem))
+            logging.getLogger("beijing_exchange_map").warning("basemap setting: %s", problem)
+    return problems
+
+
+_logged: set[str] = set()
+
+
+def normalize_basemap(value: str | None, default: str | None = None) -> str:
+    """A known basemap key for a query value; unknown values fall back to the default (``default_basemap``)."""
+    for candidate in (value, default):
+        if candidate is not None and candidate in BASEMAPS:
+            return candidate
+    return default_basemap()
 
 
 def get_basemap(key: str) -> Basemap:

@@ -255,6 +255,31 @@ _STRINGS: dict[str, dict[str, str]] = {
     "export_failed": {"zh": "导出失败", "en": "Export failed"},
     "tiles_unreachable": {"zh": "底图瓦片服务器无法访问：仅绘制矢量图层", "en": "Basemap tiles unreachable: vector layers only"},
     "tiles_missing": {"zh": "{n} 块底图瓦片缺失", "en": "{n} basemap tiles missing"},
+    "tiles_use_offline": {"zh": "改用离线底图", "en": "Use the offline basemap"},
+    "tiles_use_local": {"zh": "改用本地瓦片底图", "en": "Use the local tiles"},
+    "local_tiles_missing": {
+        "zh": "{var} 指向的文件不存在：{path}。本地瓦片底图不可用，其他底图照常使用。请检查路径后重新启动",
+        "en": "{var} names no file: {path}. The local tiles basemap is unavailable; the other basemaps work. "
+        "Check the path, then start again",
+    },
+    "local_tiles_bad": {
+        "zh": "{var} 指向的文件不是可用的栅格 MBTiles（{why}）：{path}。本地瓦片底图不可用，其他底图照常使用。"
+        "制作方法见 README 的 “Intranet basemap” 一节",
+        "en": "{var} is not a usable raster MBTiles file ({why}): {path}. The local tiles basemap is unavailable; "
+        "the other basemaps work. README's “Intranet basemap” section says how to make one",
+    },
+    "local_tiles_unset": {
+        "zh": "本地瓦片底图需要设置 {var}=/路径/city.mbtiles（制作方法见 README 的 “Intranet basemap” 一节）",
+        "en": "The local tiles basemap needs {var}=/path/city.mbtiles (README's “Intranet basemap” section says how)",
+    },
+    "local_tiles_preparing": {
+        "zh": "正在准备本地瓦片（{done}/{total}）：尚未准备好的区域暂时空白",
+        "en": "Preparing the local tiles ({done}/{total}): areas not ready yet stay blank for now",
+    },
+    "default_basemap_bad": {
+        "zh": "{var} 的值 {value} 不是可用的底图（可选：{known}），已改用默认底图",
+        "en": "{var} is {value}, which is not an available basemap (known: {known}); the default is used",
+    },
     "mirror_bad": {
         "zh": "{var} 必须是带主机名的 http(s) 网址，例如 http://tiles.intranet/osm；当前为 {value}",
         "en": "{var} must be an http(s) URL with a host, like http://tiles.intranet/osm; got {value}",
@@ -326,6 +351,7 @@ _TERMS: dict[str, dict[str, dict[str, str]]] = {
         "gaode_satellite": {"zh": "高德卫星影像（GCJ-02）", "en": "Gaode satellite (GCJ-02)"},
         "tianditu": {"zh": "天地图矢量（含注记）", "en": "Tianditu vector (with labels)"},
         "tianditu_satellite": {"zh": "天地图影像（含注记）", "en": "Tianditu imagery (with labels)"},
+        "local": {"zh": "本地瓦片（本机文件）", "en": "Local tiles (this server's file)"},
         "offline": {"zh": "离线（无瓦片）", "en": "Offline (no tiles)"},
     },
     "preset": {

@@ -28,12 +28,17 @@ from pathlib import Path
 
 from PIL import Image
 
+from geo import localtiles
 from geo.paths import write_atomically
 
 TILE = 256
 ORIGIN = 20037508.342789244  # half the Web-Mercator world width, metres
 USER_AGENT = "BeijingExchangeMap/0.1 (snapshot renderer)"
 PROBE_TIMEOUT_S = 3.0
+#: the probe rule snapshots and the live map share (``unreachable``; bem-tiles.js gets these numbers): of the
+#: first tiles asked for (a snapshot asks for one, the live map's view for up to PROBE_TILES), most failed or had
+#: not arrived PROBE_TIMEOUT_S after being asked for. Both then say so in the same words ("tiles_unreachable").
+PROBE_TILES = 6
 TILE_TIMEOUT_S = 8.0  # one tile, start to end
 DEADLINE_S = 30.0  # all the tiles of one mosaic, the probe included
 WAIT_MARGIN_S = 1.0  # past its deadline a mosaic waits this long at most, then returns
@@ -92,6 +97,11 @@ def tile_url(template: str, z: int, x: int, y: int, subdomains: str) -> str:
 def _cache_path(template: str, z: int, x: int, y: int) -> Path:
     key = hashlib.sha256(template.encode()).hexdigest()[:16]
     return cache_dir() / key / str(z) / str(x) / f"{y}.tile"
+
+
+def unreachable(loaded: int, asked: int) -> bool:
+    """The probe rule: the tile server counts as unreachable when most of the ``asked`` first tiles did not load."""
+    return asked > 0 and (asked - loaded) * 2 > asked
 
 
 # --- one download, bounded in time, origin and size ----------------------------------------------------
@@ -304,6 +314,8 @@ def fetch_tile(
     The download ends ``timeout`` seconds from now or at ``deadline`` (time.monotonic), whichever is
     first, however the server dribbles. A short, damaged or oversized tile raises and is never cached.
     """
+    if template.startswith(localtiles.SCHEME):  # BEM_BASEMAP_FILE: read from the file, no cache
+        return _local_tile(template, z, x, y), True
     path = _cache_path(template, z, x, y)
     tile = _from_cache(path)
     if tile is not None:
@@ -313,6 +325,18 @@ def fetch_tile(
     tile = decode_tile(data)
     _to_cache(path, data)
     return tile, False
+
+
+def _local_tile(template: str, z: int, x: int, y: int) -> Image.Image:
+    """A tile of the local file; where the file has none, a transparent one (the file is the whole basemap)."""
+    mb = localtiles.from_template(template)
+    if mb is None:
+        raise BadTile("the local tile file changed or is gone since the map was made")
+    try:
+        data = localtiles.read_tile(mb, z, x, y)
+    except localtiles.LocalTilesError as exc:
+        raise BadTile(str(exc)) from None
+    return decode_tile(data) if data is not None else Image.new("RGBA", (TILE, TILE), (0, 0, 0, 0))
 
 
 # --- a mosaic --------------------------------------------------------------------------------------------
@@ -365,15 +389,18 @@ def fetch_mosaic(
 
     pool = ThreadPoolExecutor(max_workers=8)
     try:
-        # probe one tile first: an unreachable server costs one short timeout, not hundreds
+        # probe one tile first (the probe rule, with one tile): an unreachable server costs one short timeout
         probe_end = min(deadline, time.monotonic() + PROBE_TIMEOUT_S)
+        errors: list[str] = []
         try:
             place(
                 coords[0],
                 _wait(pool.submit(fetch_tile, template, z, *coords[0], subdomains, PROBE_TIMEOUT_S, probe_end), probe_end),
             )
         except TILE_ERRORS as exc:  # concurrent.futures.TimeoutError is TimeoutError since 3.11
-            return TileResult(ok=False, zoom=z, errors=[f"{type(exc).__name__}: {exc}"])
+            errors.append(f"{type(exc).__name__}: {exc}")
+        if unreachable(loaded=1 - len(errors), asked=1):
+            return TileResult(ok=False, zoom=z, errors=errors)
         futures = [(xy, pool.submit(_tile_after, deadline, template, z, xy, subdomains)) for xy in coords[1:]]
         for xy, fut in futures:
             try:

@@ -13,7 +13,7 @@ import geopandas as gpd
 import shapely
 from folium.utilities import JsCode
 
-from geo import basemaps, datum, i18n, style
+from geo import basemaps, datum, i18n, style, webtiles
 from geo import templating as tpl
 from geo.assets import check_no_remote_assets, localize_assets
 from geo.data import Layers
@@ -305,21 +305,10 @@ def add_labels(
         ).add_to(group)
 
 
-def add_basemap(m: folium.Map, bm: basemaps.Basemap, token: str | None = None) -> None:
-    """Add the basemap's tile layer and its annotation layer (none for offline)."""
-    for url, name in ((bm.url(token), bm.key), (bm.labels_url(token), f"{bm.key}-labels")):
-        if url is None:
-            continue
-        tpl.TileLayer(
-            tiles=url,
-            attr=bm.attribution,
-            name=name,
-            subdomains=bm.subdomains,
-            max_zoom=18,
-            max_native_zoom=bm.max_zoom,
-            overlay=False,
-            control=False,
-        ).add_to(m)
+def add_basemap(m: folium.Map, bm: basemaps.Basemap, token: str | None = None, **where) -> None:
+    """Add the basemap's tile layer and its annotation layer (none for offline), watched for failing tiles:
+    ``geo.webtiles.add_basemap`` (``where``: the language, the frame, whether the app serves the map)."""
+    webtiles.add_basemap(m, bm, token, **where)
 
 
 def build_base_map(
@@ -331,6 +320,7 @@ def build_base_map(
     height: str = "100%",
     lazy_tools: bool = False,
     draw: bool = False,
+    local_tiles: str | None = None,
 ) -> folium.Map:
     """The static part of the map of ``spec``: basemap, context, core, axes and areas, legend, readout, tools.
 
@@ -357,7 +347,9 @@ def build_base_map(
         zoom_snap=0.25,
         zoom_delta=0.5,
     )
-    add_basemap(m, bm, spec.token)
+    # the app's map (lazy_tools: it serves the plugins) has a page state the tile watch's button switches;
+    # ``local_tiles``: where it serves the local file's tiles (a standalone page carries them inline)
+    add_basemap(m, bm, spec.token, lang=lang, local_url=local_tiles, bbox=spec.bbox, live=lazy_tools)
     keys = [s.key for s in style.LAYERS]
     for key in style.ordered([k for k in keys if k not in style.VENUE_CATEGORIES]):
         add_layer(m, layers, key, lang, show=key not in hidden, display_datum=bm.datum)

@@ -76,3 +76,35 @@ def _bundle(js: tuple[str, ...], css: tuple[str, ...]) -> tuple[list[str], list[
     else:
         out_css = list(css)
     return out_js, out_css
+
+
+def local_tiles_root() -> Path:
+    return cache_root() / "local-tiles"
+
+
+def serve_local_tiles():
+    """Where the app serves the local basemap's tiles (BEM_BASEMAP_FILE), relative to the map iframe, and how far
+    copying them has got; (None, None) when no good file is configured.
+
+    Streamlit 1.67 has no custom HTTP route. Its component file server (``declare_component(path=...)``) serves a
+    folder as it is, with the right image types, path checks and under any ``server.baseUrlPath`` and proxy, with
+    no setting to change (``server.enableStaticServing`` would need one, and a folder beside app.py). So the file's
+    tiles are copied once per file version into the cache folder, by a background thread started on the first
+    page that asks (never at import), lowest zoom first; the page shows the progress. A second server process
+    finds the finished folder and copies nothing."""
+    from geo import localtiles
+
+    try:
+        mb = localtiles.configured_file()
+    except localtiles.LocalTilesError:
+        return None, None
+    if mb is None:
+        return None, None
+    root = local_tiles_root()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None, None
+    job = localtiles.extract(mb, root)
+    name = components.declare_component("local_tiles", path=str(root)).name
+    return f"../{name}/{mb.fingerprint}/{{z}}/{{x}}/{{y}}.{mb.ext}", job

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from geo import i18n, mapspec, webcontent, webmap
 from ui import fastmap, state
-from ui.assets import serve_leaflet, serve_vendor
+from ui.assets import serve_leaflet, serve_local_tiles, serve_vendor
 from ui.session import session
 
 #: what the map component reports back (each change reruns the page)
@@ -31,15 +31,23 @@ def map_view(
     the same while the planner filters; the venue layers are sent apart (``fastmap.groups_payload``)."""
     lang, imported = spec.lang, spec.imported
     leaflet_url, vendor_url = serve_leaflet(), serve_vendor()
+    local_url = basemap_notes(spec)
     base_spec = replace(
         spec, layers=every_layer, filters=mapspec.FilterSpec(), selection=None, bbox=mapspec.MapSpec().bbox, view=""
     )
     view = state.base_view(f"{base_spec.key()}|draw={can_edit}")
     private = bool(imported)  # a planner's own layers: the session's copy, never a server-wide cache
     base = fastmap.base_map(
-        f"{base_spec.key()}|{view}|{leaflet_url}|{vendor_url}|draw={can_edit}",
+        f"{base_spec.key()}|{view}|{leaflet_url}|{vendor_url}|draw={can_edit}|{local_url}",
         lambda: webmap.build_base_map(
-            layers, base_spec, asset_base=leaflet_url, vendor_base=vendor_url, view=view, lazy_tools=True, draw=can_edit
+            layers,
+            base_spec,
+            asset_base=leaflet_url,
+            vendor_base=vendor_url,
+            view=view,
+            lazy_tools=True,
+            draw=can_edit,
+            local_tiles=local_url,
         ),
         persist=not imported and view is None,
         private=private,
@@ -60,6 +68,21 @@ def map_view(
     )
     state.remember_map(out, display, layers, lang)
     return out
+
+
+def basemap_notes(spec: mapspec.MapSpec) -> str | None:
+    """The deployment's basemap problems (a bad BEM_BASEMAP_FILE...) above the map, and the local tiles' progress
+    while they are being copied; returns where the app serves the local tiles (None: no good file)."""
+    import streamlit as st
+
+    from geo import basemaps
+
+    for problem in basemaps.config_problems(state.secret_default_basemap()):
+        st.warning(problem.message(spec.lang) if hasattr(problem, "message") else str(problem))
+    url, job = serve_local_tiles()
+    if job is not None and not job.finished.is_set() and spec.basemap == basemaps.LOCAL:
+        st.caption(i18n.t("local_tiles_preparing", spec.lang).format(done=job.done, total=job.total))
+    return url
 
 
 def reported_bbox(out: dict, basemap: str) -> tuple[float, float, float, float] | None:

@@ -24,7 +24,7 @@ PAGE_KEYS = ("lang", "basemap", "view", "q", "venue", "c", "z", "ws", "wt")
 @dataclass
 class PageState:
     lang: str = i18n.DEFAULT_LANG
-    basemap: str = basemaps.DEFAULT_BASEMAP
+    basemap: str = field(default_factory=basemaps.default_basemap)  # the deployment's (BEM_DEFAULT_BASEMAP...)
     view: str = ""
     q: str = ""
     venue: str = ""
@@ -35,11 +35,12 @@ class PageState:
     wt: str = ""  # its token (view, or the secret edit token)
 
     @classmethod
-    def from_query(cls, q: Mapping[str, str], locale: str | None = None) -> PageState:
-        """The state a URL asks for; values that make no sense fall back to the defaults."""
+    def from_query(cls, q: Mapping[str, str], locale: str | None = None, default_basemap: str | None = None) -> PageState:
+        """The state a URL asks for; values that make no sense fall back to the defaults (``default_basemap``: the
+        deployment's choice from Streamlit secrets, else ``basemaps.default_basemap``)."""
         s = cls()
         s.lang = i18n.normalize_lang(q.get("lang") or locale)
-        s.basemap = basemaps.normalize_basemap(q.get("basemap"))
+        s.basemap = basemaps.normalize_basemap(q.get("basemap"), basemaps.default_basemap(default_basemap))
         view = q.get("view") or ""
         s.view = view if view in VIEWS else ""
         s.q = (q.get("q") or "")[:80]

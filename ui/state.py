@@ -38,15 +38,41 @@ def init_from_url() -> None:
     """First run of a session: the page state from the query string (bad values are ignored)."""
     ss, mem = st.session_state, session()
     if mem.initialised:
+        take_basemap_request()  # every later run: the map's tile notice may have asked for another basemap
         return
     mem.initialised = True
-    state = PageState.from_query(st.query_params, getattr(st.context, "locale", None))
+    state = PageState.from_query(st.query_params, getattr(st.context, "locale", None), secret_default_basemap())
     ss["page"] = state
     restore_widgets(WIDGETS)  # the widgets start from the state
     if state.view and not state.c:  # a named view decides the extent; a venue in the same link is selected
         go_to_view()
     elif state.venue and not state.c:
         mem.target_venue = state.venue
+
+
+def secret_default_basemap() -> str | None:
+    """The deployment's default basemap from Streamlit secrets (``default_basemap = "offline"`` in
+    .streamlit/secrets.toml); None leaves it to BEM_DEFAULT_BASEMAP."""
+    try:
+        value = st.secrets.get("default_basemap")
+    except Exception:  # no secrets.toml at all: Streamlit raises rather than returning None
+        value = None
+    return str(value) if value else None
+
+
+def take_basemap_request() -> None:
+    """The map's tile notice was clicked (``geo.webtiles``: the tiles failed here): the page state takes the
+    basemap it asked for, once per click, so the sidebar and the URL say what the map shows."""
+    from geo.webtiles import REPORT
+
+    latest = st.session_state.get("map")
+    reported = latest.get("selected_layers") if isinstance(latest, dict) else None
+    for item in reported or ():
+        stamp = item.get("url") if isinstance(item, dict) else None
+        if isinstance(stamp, str) and stamp.startswith(REPORT) and stamp != st.session_state.get("_basemap_request"):
+            st.session_state["_basemap_request"] = stamp
+            if item.get("name") in CHOICES["basemap"]():
+                page().basemap = item["name"]
 
 
 def widget_value(name: str):
