@@ -136,3 +136,16 @@ def test_counts(layers):
 def test_search_finds_what_planners_type(layers, query, first):
     hits = explore.search(explore.places(layers), query)
     assert hits.iloc[0]["id"] == first, list(hits["id"])
+
+
+def test_chinese_short_names_find_what_the_english_finds(layers):
+    """"奥运" found the Olympic venue but not the Olympic area that "Olympic" finds; "CBD" found nothing."""
+    from geo import explore
+
+    places = explore.places(layers)
+    by_en = set(explore.search(places, "Olympic")["id"]) - {"central_axis_north"}  # the axis's name says Olympic
+    assert by_en <= set(explore.search(places, "奥运")["id"])
+    assert "north_olympic" in set(explore.search(places, "奥运")["id"])
+    assert explore.search(places, "CBD")["id"].iloc[0] == "east_cbd_embassies"
+    known = set(places["id"])
+    assert set(explore.aliases()) <= known  # every alias names a real feature
