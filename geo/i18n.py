@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from geo.cli_messages import CLI_MESSAGES  # the command line's words, in their own file
 from geo.import_messages import IMPORT_MESSAGES  # the import messages, in their own file
 
@@ -412,23 +414,23 @@ def cli(key: str, lang: str, /, **fields) -> str:
     return (zh if normalize_lang(lang) == "zh" else en).format(**fields)
 
 
-def cli_lang(argv: list[str] | None = None, env: dict[str, str] | None = None) -> str:
+def cli_lang(argv: list[str] | None = None, env: Mapping[str, str] | None = None) -> str:
     """The command line's language: its ``--lang zh|en`` (``both`` speaks Chinese), else ``BEM_LANG``, else
     the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``zh_CN.UTF-8`` is Chinese), else English."""
     import os
 
-    env = os.environ if env is None else env
+    environ: Mapping[str, str] = os.environ if env is None else env
     args = list(argv or ())
     values = [v.split("=", 1)[1] for v in args if v.startswith("--lang=")]
     values += [args[i + 1] for i, v in enumerate(args[:-1]) if v == "--lang"]
     for value in values:
         if value in ("zh", "en", "both"):
             return "en" if value == "en" else "zh"
-    if env.get("BEM_LANG", "").strip():
-        return normalize_lang(env["BEM_LANG"])
+    if environ.get("BEM_LANG", "").strip():
+        return normalize_lang(environ["BEM_LANG"])
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        if env.get(name):
-            return "zh" if env[name].lower().startswith("zh") else "en"
+        if environ.get(name):
+            return "zh" if environ[name].lower().startswith("zh") else "en"
     return "en"
 
 
