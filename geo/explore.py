@@ -193,11 +193,26 @@ def counts_by(venues: gpd.GeoDataFrame, layers: Layers, by: str, lang: str) -> p
     return counts.reindex(layers.areas[f"name_{lang}"], fill_value=0)
 
 
+#: a venue just outside every key area still belongs to the nearest one this close (metres): the areas are
+#: clipped to the municipal boundary, whose generalised line can leave a venue on the border (Daxing
+#: airport's terminal) a few hundred metres outside the area it is drawn in
+AREA_TOLERANCE_M = 1000.0
+
+
 def venue_areas(layers: Layers) -> pd.DataFrame:
-    """Which key area each venue lies in (spatial join done once per layer set, not on every filter)."""
+    """Which key area each venue lies in (spatial join done once per layer set, not on every filter): the area
+    that contains it, else the nearest within ``AREA_TOLERANCE_M``."""
     if "venue_areas" not in layers.memo:
-        joined = gpd.sjoin(
-            layers.venues[["id", "geometry"]], layers.areas[["id", "geometry"]].rename(columns={"id": "area"}), predicate="within"
+        venues = layers.venues[["id", "geometry"]]
+        areas = layers.areas[["id", "geometry"]].rename(columns={"id": "area"})
+        inside = gpd.sjoin(venues, areas, predicate="within")
+        rest = venues[~venues["id"].isin(inside["id"])].to_crs(METRIC_CRS)
+        near = gpd.sjoin_nearest(rest, areas.to_crs(METRIC_CRS), max_distance=AREA_TOLERANCE_M)
+        near = near.drop_duplicates("id")  # equidistant from two areas: one of them
+        layers.memo["venue_areas"] = pd.DataFrame(
+            {
+                "venue": [*inside["id"].values, *near["id"].values],
+                "area": [*inside["area"].values, *near["area"].values],
+            }
         )
-        layers.memo["venue_areas"] = pd.DataFrame({"venue": joined["id"].values, "area": joined["area"].values})
     return layers.memo["venue_areas"]

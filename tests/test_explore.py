@@ -139,7 +139,7 @@ def test_search_finds_what_planners_type(layers, query, first):
 
 
 def test_chinese_short_names_find_what_the_english_finds(layers):
-    """"奥运" found the Olympic venue but not the Olympic area that "Olympic" finds; "CBD" found nothing."""
+    """ "奥运" found the Olympic venue but not the Olympic area that "Olympic" finds; "CBD" found nothing."""
     from geo import explore
 
     places = explore.places(layers)
@@ -149,3 +149,16 @@ def test_chinese_short_names_find_what_the_english_finds(layers):
     assert explore.search(places, "CBD")["id"].iloc[0] == "east_cbd_embassies"
     known = set(places["id"])
     assert set(explore.aliases()) <= known  # every alias names a real feature
+
+
+def test_the_airport_drawn_in_its_area_is_counted_there(layers):
+    """The Daxing terminal point lies 430 m outside the clipped area (in the Hebei notch of the municipal
+    boundary): the statistics counted 0 venues in the area the airport symbol is drawn in."""
+    from geo import explore
+
+    counts = explore.counts_by(layers.venues, layers, "area", "en")
+    daxing = layers.areas.set_index("id").loc["south_daxing_airport", "name_en"]
+    assert counts[daxing] == 1
+    membership = explore.venue_areas(layers)
+    assert membership["venue"].is_unique  # one area per venue
+    assert "forbidden_city" not in set(membership["venue"])  # the tolerance does not pull the core into an area
