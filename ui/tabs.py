@@ -26,7 +26,9 @@ def venue_table_tab(shown, selected_id: str | None, lang: str) -> None:
 def stats_tab(layers, shown, ws, lang: str) -> None:
     """Venues per district and per area; the workspace's dated status notes."""
     t = lambda k: i18n.t(k, lang)  # noqa: E731
-    c1, c2 = st.columns(2)
+    # side by side in Chinese; stacked in English, whose key-area names are long enough to push the count
+    # column out of half the page
+    c1, c2 = st.columns(2) if lang == "zh" else (st.container(), st.container())
     for col, by, title in ((c1, "district", t("per_district")), (c2, "area", t("per_area"))):
         counts = cache.counts(",".join(shown["id"]), by, lang, shown, layers)
         col.dataframe(
