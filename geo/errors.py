@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 
 class GeoError(Exception):
     """Base class of every error the core raises on purpose."""
@@ -41,3 +44,35 @@ class DataErrors(DataError):
 
 class AssetError(GeoError):
     """A map asset would be loaded from outside the app (a CDN) or is missing."""
+
+
+class StoreUnavailable(GeoError):
+    """The workspace store cannot be reached or opened (PostgreSQL down, an SQLite file that cannot be opened).
+    Its message names no host, port or path (the cause, chained, is for the server log); the page shows the
+    map without the store and tries again on the next action."""
+
+    def __init__(self, message: str = "the workspace store cannot be reached; try again later"):
+        super().__init__(message)
+
+
+def driver_errors() -> tuple[type[BaseException], ...]:
+    """The database drivers' errors that mean "the store is not there" (not a bad request)."""
+    import sqlite3
+
+    kinds: list[type[BaseException]] = [OSError, sqlite3.OperationalError]
+    try:
+        import psycopg
+    except ImportError:
+        pass
+    else:
+        kinds.append(psycopg.OperationalError)
+    return tuple(kinds)
+
+
+@contextmanager
+def store_guard() -> Iterator[None]:
+    """Turn the drivers' connection errors raised inside into :class:`StoreUnavailable`."""
+    try:
+        yield
+    except driver_errors() as exc:
+        raise StoreUnavailable() from exc

@@ -92,6 +92,20 @@ _STRINGS: dict[str, dict[str, str]] = {
     "ws_view_only": {"zh": "只读", "en": "view only"},
     "ws_links_hint": {"zh": "只读链接（可分享）：", "en": "View link (share it):"},
     "ws_edit_link": {"zh": "编辑链接（保密；有它即可修改）：", "en": "Edit link (keep it secret: it lets anyone edit):"},
+    "ws_edit_link_warning": {
+        "zh": "任何拿到这个编辑链接的人都能修改此工作空间。它只在这里显示，不会出现在地址栏中：请现在复制并妥善保管。",
+        "en": "Anyone holding this edit link can change the workspace. It is shown only here and never in the "
+        "address bar: copy it now and keep it safe.",
+    },
+    "ws_no_view_link": {
+        "zh": "这个编辑链接不含只读链接；只读链接在创建工作空间时已显示。",
+        "en": "This edit link carries no view link; the view link was shown when the workspace was created.",
+    },
+    "ws_store_down": {
+        "zh": "工作空间存储暂时无法连接，现在不能保存。下次操作时会自动重试；已填写的内容会保留，恢复后再点保存即可。",
+        "en": "The workspace store cannot be reached, so saving is unavailable for now. It is tried again on your "
+        "next action; what you typed is kept: press save again once it is back.",
+    },
     "ws_conflict": {
         "zh": "别人刚保存了更新的版本，本次未保存（没有覆盖任何内容）。",
         "en": "Someone saved a newer version first; this change was not saved (nothing was overwritten).",

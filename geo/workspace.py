@@ -154,6 +154,13 @@ class Store:
 
     # --- connections --------------------------------------------------------------------------------
     def connect(self):
+        """A connection; ``geo.errors.StoreUnavailable`` when the database cannot be reached or opened."""
+        from geo.errors import store_guard  # issue 25: the store's absence is a named error (no host or port)
+
+        with store_guard():
+            return self._connect()
+
+    def _connect(self):
         if self.postgres:
             import psycopg
 

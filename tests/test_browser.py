@@ -514,8 +514,16 @@ def test_a_sketch_survives_a_reload_and_the_view_link_is_read_only(browser, app_
         url = page.url
     finally:
         page.close()
-    assert "wt=" in url and edit_link.split("wt=")[1] in url
-    page, _ = open_app(browser, url)  # the same link again: the sketch is still there
+    edit_token = edit_link.split("et=")[1].split("&")[0]
+    assert "wt=" in url and view_link.split("wt=")[1] in url and edit_token not in url  # the address: the view link
+    page, _ = open_app(browser, url)  # the same address again: the sketch is still there, to read
+    try:
+        frame = map_frame(page)
+        frame.wait_for_function("document.querySelector('.bem-panel').textContent.indexOf('Sketches') >= 0", timeout=30_000)
+        assert frame.locator(".leaflet-draw").count() == 0
+    finally:
+        page.close()
+    page, _ = open_app(browser, f"{edit_link}&basemap=offline&lang=en")  # the edit link: the sketch, and editing
     try:
         frame = map_frame(page)
         frame.wait_for_function("document.querySelector('.bem-panel').textContent.indexOf('Sketches') >= 0", timeout=30_000)
@@ -525,7 +533,7 @@ def test_a_sketch_survives_a_reload_and_the_view_link_is_read_only(browser, app_
     context = browser.new_context(viewport={"width": 1400, "height": 900})  # a colleague with the view link
     page = context.new_page()
     try:
-        page.goto(f"{app_url}/{view_link}&basemap=offline&lang=en")
+        page.goto(f"{view_link}&basemap=offline&lang=en")  # a full address
         frame = map_frame(page)
         frame.wait_for_function("document.querySelector('.bem-panel').textContent.indexOf('Sketches') >= 0", timeout=30_000)
         assert frame.locator(".leaflet-draw").count() == 0  # no drawing tool

@@ -17,8 +17,10 @@ from geo import basemaps, filters, i18n
 from geo.filters import YEAR_MAX, YEAR_MIN, FilterSpec, this_year  # noqa: F401 (the page's limits)
 from geo.views import VIEWS
 
-#: URL keys of the page's own fields (the filters' keys come from geo.filters.FILTERS)
-PAGE_KEYS = ("lang", "basemap", "view", "q", "venue", "c", "z", "ws", "wt")
+#: URL keys of the page's own fields (the filters' keys come from geo.filters.FILTERS). ``et`` (an edit link's
+#: secret edit token) is read, never written: ``ui.state.write_url`` removes it from the address
+PAGE_KEYS = ("lang", "basemap", "view", "q", "venue", "c", "z", "ws", "wt", "et")
+TOKEN = re.compile(r"[A-Za-z0-9_\-]{16,64}")
 
 
 @dataclass
@@ -32,7 +34,10 @@ class PageState:
     c: str = ""  # map centre "lat,lon" (WGS-84)
     z: str = ""  # map zoom
     ws: str = ""  # an open workspace's id
-    wt: str = ""  # its token (view, or the secret edit token)
+    wt: str = ""  # its view token, once the store confirmed it is one (the only token the URL ever holds)
+    #: the tokens the link brought (``et``, then ``wt``: an edit or a view token, not yet checked). Never
+    #: written to the URL: the workspace panel moves an edit token into the session and a view token to ``wt``
+    link_tokens: tuple[str, ...] = ()
 
     @classmethod
     def from_query(cls, q: Mapping[str, str], locale: str | None = None, default_basemap: str | None = None) -> PageState:
@@ -47,15 +52,14 @@ class PageState:
         s.venue = (q.get("venue") or "")[:80]
         s.filters = filters.from_query(q)
         s.c = _latlon(q.get("c"))
-        ws, wt = q.get("ws") or "", q.get("wt") or ""
-        if re.fullmatch(r"[0-9a-f]{8,32}", ws) and re.fullmatch(r"[A-Za-z0-9_\-]{16,64}", wt):
-            s.ws, s.wt = ws, wt
+        s.ws, s.link_tokens = _workspace_link(q)
         if s.c:
             s.z = str(_int(q.get("z"), 12, 3, 18))
         return s
 
     def to_query(self) -> dict[str, str]:
-        """The URL parameters of this state (defaults left out, language and basemap always kept)."""
+        """The URL parameters of this state (defaults left out, language and basemap always kept). A workspace
+        appears by its id and its view token only: no edit token is ever part of the address."""
         out = {
             "lang": self.lang,
             "basemap": self.basemap,
@@ -77,6 +81,13 @@ class PageState:
     def url_keys() -> tuple[str, ...]:
         """Every URL key the page owns."""
         return (*PAGE_KEYS, *filters.BY_URL)
+
+
+def _workspace_link(q: Mapping[str, str]) -> tuple[str, tuple[str, ...]]:
+    """The workspace id and the tokens (``et``, then ``wt``) a link names, or ("", ()) when it names none."""
+    ws = q.get("ws") or ""
+    tokens = tuple(dict.fromkeys(t for t in (q.get("et") or "", q.get("wt") or "") if TOKEN.fullmatch(t)))
+    return (ws, tokens) if re.fullmatch(r"[0-9a-f]{8,32}", ws) and tokens else ("", ())
 
 
 def _int(value, default: int, lo: int, hi: int) -> int:

@@ -1,21 +1,38 @@
 """The workspace panel: keep imported layers, sketches, named views and venue status notes on the server,
-shared by a view link and a secret edit link (uMap's model). Every change is a new version."""
+shared by a view link and a secret edit link (uMap's model). Every change is a new version.
+
+The edit token never sits in the address bar: a link's tokens are sorted once (``check_link_tokens``), the edit
+token becomes this session's right to edit (``Session.edit_tokens``) and the address keeps the view link only
+(the browser's entry is replaced, not pushed, so Back does not bring the edit token back). The map never
+depends on the store: while it cannot be reached the panel says so and tries again on the next action, and
+the forms keep what was typed (their fields are emptied only by a save that worked).
+"""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import geopandas as gpd
 import streamlit as st
 
 from geo import i18n, imports, safe, style, workspace
 from geo.data import CRS, Layers
+from geo.errors import StoreUnavailable, store_guard
 from ui import cache, state
 from ui.session import session
 
 SKETCH_COLOUR = style.SKETCH_COLOUR
+#: session-state keys of the panel: the workspace as the store last gave it (shown while the store is down),
+#: and the links of a workspace this session created (the edit link is offered there only)
+OPENED_KEY, CREATED_KEY = "ws_opened", "ws_links"
+log = logging.getLogger("beijing_exchange_map")
 
 
 def layers_of(ws: workspace.Workspace, lang: str) -> tuple[imports.ImportedLayer, ...]:
@@ -82,54 +99,193 @@ def workspace_panel(
     layers: Layers, lang: str, session_imports: tuple, display_datum: str = "wgs84"
 ) -> tuple[tuple, bool, workspace.Workspace | None]:
     """The sidebar panel; returns the workspace's drawable layers, whether this session may edit, and the
-    workspace (None when none is open)."""
-    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    workspace (None when none is open). The store being down never stops the page: the panel says so."""
     page = state.page()
+    first = not st.session_state.get("ws_policies")
+    out = panel(page, lang, session_imports, display_datum)
+    if first:  # the session's first run: the link's tokens (if any) are sorted now
+        page_policies(page, replace_entry="et" in st.query_params or "wt" in st.query_params)
+    return out
+
+
+def panel(page, lang: str, session_imports: tuple, display_datum: str) -> tuple[tuple, bool, workspace.Workspace | None]:
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
     with st.sidebar.expander(t("ws_title"), expanded=bool(page.ws), key="ws_open", on_change="rerun") as box:
         if not page.ws:
             if box.open:  # lazy: the panel's widgets (and the store) are needed only while it is open
-                create_form(cache.workspace_store(), lang)
+                create_form(lang)
             return (), False, None
-        store = cache.workspace_store()
-        try:
-            ws = store.load(page.ws, page.wt)
-            store.authorize(page.ws, page.wt, edit=True)
-            can_edit = True
-        except workspace.Forbidden:
-            can_edit = False
-            try:
-                ws = store.load(page.ws, page.wt)
-            except workspace.Forbidden:
-                st.error(t("ws_forbidden"))
-                st.button(t("ws_leave"), on_click=leave, key="ws_leave_bad")
-                return (), False, None
+        opened = opened_workspace(page, lang)
+        if opened is None:
+            return (), False, None
+        ws, can_edit, live = opened
         if box.open:  # the workspace's layers and edit rights count whether or not the panel is open
-            open_panel(store, ws, can_edit, lang, session_imports, display_datum)
+            with guarded(lang):
+                open_panel(ws, can_edit, lang, session_imports, display_datum, live)
     return layers_of(ws, lang), can_edit, ws
 
 
-def create_form(store, lang: str) -> None:
+# --- the store: reached through a guard, so its absence is a message -----------------------------------
+@contextmanager
+def guarded(lang: str) -> Iterator[None]:
+    """Run panel code that reads or writes the store; an unreachable store becomes the panel's message."""
+    try:
+        with store_guard():
+            yield
+    except StoreUnavailable as exc:
+        store_down(lang, exc)
+
+
+def store_down(lang: str, exc: BaseException) -> None:
+    """The panel's message for an unreachable store (no host, port or path: the server log has the cause)."""
+    log.warning("workspace store unavailable (%s); the page goes on without it", type(exc.__cause__ or exc).__name__)
+    st.warning(i18n.t("ws_store_down", lang))
+
+
+def edit_token(wid: str) -> str | None:
+    """The edit token this session holds for workspace ``wid`` (never read from, or written to, the URL)."""
+    return session().edit_tokens.get(wid)
+
+
+def check_link_tokens(store, page) -> None:
+    """Sort the tokens the link brought, once: an edit token becomes this session's right to edit, a view token
+    the page's ``wt`` (the only token the address shows); a wrong one is dropped. Until the store has answered
+    they stay out of the URL and in the page state, so an outage loses none of them."""
+    for token in page.link_tokens:
+        try:
+            store.authorize(page.ws, token, edit=True)
+        except workspace.Forbidden:
+            try:
+                store.authorize(page.ws, token, edit=False)
+            except workspace.Forbidden:
+                continue
+            page.wt = page.wt or token
+        else:
+            session().edit_tokens[page.ws] = token
+    page.link_tokens = ()
+
+
+def open_workspace(store, page) -> tuple[workspace.Workspace, bool] | None:
+    """The open workspace and whether this session may edit it, or None when no token of the session opens it."""
+    if page.link_tokens:
+        check_link_tokens(store, page)
+    token = edit_token(page.ws)
+    if token:
+        try:
+            return store.load(page.ws, token), True
+        except workspace.Forbidden:
+            session().edit_tokens.pop(page.ws, None)
+    if page.wt:
+        try:
+            return store.load(page.ws, page.wt), False
+        except workspace.Forbidden:
+            pass
+    return None
+
+
+def opened_workspace(page, lang: str) -> tuple[workspace.Workspace, bool, bool] | None:
+    """The workspace the page has open, whether this session may edit it and whether the store gave it now;
+    while the store is down, the version this session saw last (with the panel's message), so the map keeps
+    its layers and the forms what was typed."""
+    try:
+        with store_guard():
+            opened = open_workspace(cache.workspace_store(), page)
+    except StoreUnavailable as exc:
+        store_down(lang, exc)
+        kept = st.session_state.get(OPENED_KEY)
+        return (*kept[1:], False) if kept and kept[0] == page.ws else None
+    if opened is None:
+        st.error(i18n.t("ws_forbidden", lang))
+        st.button(i18n.t("ws_leave", lang), on_click=leave, key="ws_leave_bad")
+        return None
+    st.session_state[OPENED_KEY] = (page.ws, *opened)
+    return (*opened, True)
+
+
+# --- links ------------------------------------------------------------------------------------------------
+def page_address() -> str | None:
+    """The page's address without its query (``st.context.url``: the browser's; else the Host header's)."""
+    url = getattr(st.context, "url", None)
+    if not url:
+        headers = getattr(st.context, "headers", None) or {}
+        host = headers.get("Host")
+        if not host:
+            return None
+        url = f"{headers.get('X-Forwarded-Proto', 'http')}://{host}/"
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
+
+
+def link(**params: str) -> str:
+    """A full link to this page with ``params`` (relative only when the page's address is not known)."""
+    base = page_address()
+    return f"{base or ''}?{urlencode(params)}"
+
+
+def page_policies(page, replace_entry: bool) -> None:
+    """On a session's first run: no address leaves the page in a Referer header beyond its origin; and when the
+    link carried tokens, the browser's entry is replaced (``replaceState``) by the address without them but the
+    view token the store confirmed. Streamlit's own address update pushes a new entry, which would leave the
+    edit link one Back away."""
+    st.session_state["ws_policies"] = True
+    wanted = json.dumps(page.wt if page.ws else "")
+    script = (
+        "<script>(function(){"
+        "if(!document.querySelector('meta[name=referrer]')){var m=document.createElement('meta');"
+        "m.name='referrer';m.content='strict-origin';document.head.appendChild(m);}"
+        f"if({json.dumps(replace_entry)}){{var u=new URL(window.location.href),w={wanted};"
+        "u.searchParams.delete('et');u.searchParams.delete('wt');if(w)u.searchParams.set('wt',w);"
+        "window.history.replaceState(window.history.state,'',u.toString());}"
+        "})();</script>"
+    )
+    st.sidebar.html(script, unsafe_allow_javascript=True)
+
+
+def links_box(ws: workspace.Workspace, lang: str) -> None:
+    """The share affordance: the full view link; right after creation, the edit link once, with a warning."""
+    t = lambda k: i18n.t(k, lang)  # noqa: E731
+    page = state.page()
+    if page.wt:
+        st.caption(t("ws_links_hint"))
+        st.code(link(ws=ws.id, wt=page.wt), language=None)
+    elif edit_token(ws.id):
+        st.caption(t("ws_no_view_link"))
+    created = st.session_state.get(CREATED_KEY)
+    if created and created.get("id") == ws.id:
+        st.caption(t("ws_edit_link"))
+        st.code(link(ws=ws.id, wt=created["view_token"], et=created["edit_token"]), language=None)
+        st.warning(t("ws_edit_link_warning"))
+
+
+# --- the panel --------------------------------------------------------------------------------------------
+def create_form(lang: str) -> None:
+    """A name and a button; the name stays in its field until the store has created the workspace."""
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     page = state.page()
     st.caption(t("ws_hint"))
     name = st.text_input(t("ws_name"), key="ws_new_name", max_chars=120)
-    if st.button(t("ws_create"), key="ws_create"):
-        created = store.create(name or t("ws_default_name"))
-        page.ws, page.wt = created["id"], created["edit_token"]
-        st.session_state["ws_links"] = created
-        st.rerun()
+    pressed = st.button(t("ws_create"), key="ws_create")
+    try:
+        with store_guard():
+            store = cache.workspace_store()  # once it answered, the process keeps it (so this is tried until then)
+            created = store.create(name or t("ws_default_name")) if pressed else None
+    except StoreUnavailable as exc:
+        store_down(lang, exc)
+        return
+    if created is None:
+        return
+    page.ws, page.wt, page.link_tokens = created["id"], created["view_token"], ()
+    session().edit_tokens[created["id"]] = created["edit_token"]
+    st.session_state[CREATED_KEY] = created
+    st.rerun()
 
 
-def open_panel(store, ws, can_edit: bool, lang: str, session_imports: tuple, display_datum: str) -> None:
-    """The open workspace: its name and version, its links, its named views, the edit forms, leaving."""
+def open_panel(ws, can_edit: bool, lang: str, session_imports: tuple, display_datum: str, live: bool = True) -> None:
+    """The open workspace: its name and version, its links, its named views, the edit forms, leaving (``live``:
+    the store gave this version now; else the history is left out until it is back)."""
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     st.markdown(f"**{safe.md(ws.name)}** · {t('ws_version')} {ws.version}" + ("" if can_edit else f" · {t('ws_view_only')}"))
-    links = st.session_state.get("ws_links")
-    if links and links.get("id") == ws.id:
-        st.caption(t("ws_links_hint"))
-        st.code(f"?ws={ws.id}&wt={links['view_token']}", language=None)
-        st.caption(t("ws_edit_link"))
-        st.code(f"?ws={ws.id}&wt={links['edit_token']}", language=None)
+    links_box(ws, lang)
     for view in ws.content.get("views", []):
         st.button(  # Streamlit's own icon font (no font of the machine has U+2316 "⌖": it was a box)
             safe.md(view["name"]),
@@ -139,7 +295,7 @@ def open_panel(store, ws, can_edit: bool, lang: str, session_imports: tuple, dis
             args=(tuple(view["bbox"]),),
         )
     if can_edit:
-        edit_forms(store, ws, lang, session_imports, latest_drawing(display_datum))
+        edit_forms(ws, lang, session_imports, latest_drawing(display_datum), live)
     st.button(t("ws_leave"), on_click=leave, key="ws_leave")
 
 
@@ -160,90 +316,158 @@ def venue_notes(ws: workspace.Workspace | None, can_edit: bool, venue_id: str, l
         )
     if not can_edit:
         return
-    with st.form(f"ws_note_{venue_id}", clear_on_submit=True):
+    form = f"ws_note_{venue_id}"
+    with st.form(form, clear_on_submit=False):
         st.caption(t("ws_note_add"))
-        status = st.selectbox(
-            i18n.t("field_status", lang), i18n.terms("status"), format_func=lambda v: i18n.term("status", v, lang)
+        show_notice(form)
+        st.selectbox(
+            i18n.t("field_status", lang),
+            i18n.terms("status"),
+            format_func=lambda v: i18n.term("status", v, lang),
+            key=f"{form}_status",
         )
-        date = st.date_input(t("ws_note_date"), value=dt.date.today())
-        source = st.text_input(t("ws_note_source"), max_chars=300)
-        note = st.text_input(t("ws_note_text"), max_chars=500)
-        if st.form_submit_button(t("ws_note_add")):
-            store = cache.workspace_store()
-            content = ws.content
-            content["notes"].append(
-                {"venue": venue_id, "status": status, "date": date.isoformat(), "source": source, "note": note}
-            )
-            save(store, ws, content, f"status note: {venue_id}", lang)
+        st.date_input(t("ws_note_date"), value=dt.date.today(), key=f"{form}_date")
+        st.text_input(t("ws_note_source"), max_chars=300, key=f"{form}_source")
+        st.text_input(t("ws_note_text"), max_chars=500, key=f"{form}_text")
+        st.form_submit_button(t("ws_note_add"), on_click=save_note, args=(ws, venue_id, lang))
+
+
+def save_note(ws, venue_id: str, lang: str) -> None:
+    ss, form = st.session_state, f"ws_note_{venue_id}"
+    content = content_of(ws)
+    date = ss.get(f"{form}_date") or dt.date.today()
+    content["notes"].append(
+        {
+            "venue": venue_id,
+            "status": ss.get(f"{form}_status"),
+            "date": date.isoformat(),
+            "source": ss.get(f"{form}_source") or "",
+            "note": ss.get(f"{form}_text") or "",
+        }
+    )
+    submit(form, ws, content, f"status note: {venue_id}", lang, (f"{form}_source", f"{form}_text"))
 
 
 def leave() -> None:
     page = state.page()
-    page.ws, page.wt = "", ""
+    session().edit_tokens.pop(page.ws, None)
+    for key in (OPENED_KEY, CREATED_KEY):
+        st.session_state.pop(key, None)
+    page.ws, page.wt, page.link_tokens = "", "", ()
 
 
-def save(store, ws, content: dict, change: str, lang: str) -> None:
-    """One save = one new version; a conflict is a message, nothing is overwritten."""
+def content_of(ws: workspace.Workspace) -> dict:
+    """A copy of the workspace's content to change (the version shown stays as the store gave it)."""
+    return copy.deepcopy(ws.content)
+
+
+def save(ws, content: dict, change: str, lang: str) -> tuple[str, str] | None:
+    """One save = one new version: None when it is saved, else what to tell (kind, message). A conflict or a
+    store that cannot be reached is a message: nothing is overwritten, and nothing typed is lost."""
     try:
-        store.save(ws.id, state.page().wt, content, ws.version, change)
+        with store_guard():
+            cache.workspace_store().save(ws.id, edit_token(ws.id) or "", content, ws.version, change)
+    except StoreUnavailable as exc:
+        log.warning("workspace store unavailable (%s): a save waits", type(exc.__cause__).__name__)
+        return "warning", i18n.t("ws_store_down", lang)
     except workspace.Conflict as exc:
-        st.warning(f"{i18n.t('ws_conflict', lang)} {safe.md(exc)}")
-        return
+        return "warning", f"{i18n.t('ws_conflict', lang)} {safe.md(exc)}"
     except workspace.WorkspaceError as exc:
-        st.error(safe.md(exc))
-        return
-    st.rerun()
+        return "error", safe.md(exc)
+    return None
 
 
-def edit_forms(store, ws, lang: str, session_imports: tuple, drawing: dict | None) -> None:
+def submit(form: str, ws, content: dict, change: str, lang: str, fields: tuple[str, ...]) -> None:
+    """A form's save, run by its submit button before the next run: a save that worked empties ``fields``;
+    otherwise the form shows why and keeps what was typed, so pressing save again is all it takes."""
+    problem = save(ws, content, change, lang)
+    if problem is None:
+        for key in fields:
+            st.session_state[key] = ""
+    else:
+        st.session_state[f"{form}_notice"] = problem
+
+
+def show_notice(form: str) -> None:
+    """What the form's last save had to say (once)."""
+    notice = st.session_state.pop(f"{form}_notice", None)
+    if notice:
+        (st.warning if notice[0] == "warning" else st.error)(notice[1])
+
+
+def saved_or_told(problem: tuple[str, str] | None) -> None:
+    """After a button's save: the page again (it shows the new version), or the message."""
+    if problem is None:
+        st.rerun()
+    show = st.warning if problem[0] == "warning" else st.error
+    show(problem[1])
+
+
+def edit_forms(ws, lang: str, session_imports: tuple, drawing: dict | None, live: bool) -> None:
     """What an editor can do: keep the session's imports, save a sketch or the current view, restore a version."""
     if session_imports and st.button(i18n.t("ws_save_imports", lang), key="ws_save_imports"):
-        save_imports(store, ws, session_imports, lang)
-    sketch_form(store, ws, lang, drawing)
-    view_form(store, ws, lang)
-    history_picker(store, ws, lang)
+        save_imports(ws, session_imports, lang)
+    sketch_form(ws, lang, drawing)
+    view_form(ws, lang)
+    if live:
+        history_picker(ws, lang)
 
 
-def save_imports(store, ws, session_imports: tuple, lang: str) -> None:
-    content = ws.content
+def save_imports(ws, session_imports: tuple, lang: str) -> None:
+    content = content_of(ws)
     for layer in session_imports:
         colour = layer.style.fill_color or layer.style.color
         content["layers"].append(
             workspace.layer_from_frame(layer.source, layer.gdf, {"colour": colour, "marker": layer.style.marker})
         )
-    save(store, ws, content, f"added {len(session_imports)} imported layer(s)", lang)
+    saved_or_told(save(ws, content, f"added {len(session_imports)} imported layer(s)", lang))
 
 
-def sketch_form(store, ws, lang: str, drawing: dict | None) -> None:
+def sketch_form(ws, lang: str, drawing: dict | None) -> None:
     t = lambda k: i18n.t(k, lang)  # noqa: E731
-    with st.form("ws_sketch", clear_on_submit=True):
+    with st.form("ws_sketch", clear_on_submit=False):
         st.caption(t("ws_sketch_hint") if not drawing else t("ws_sketch_ready"))
-        title = st.text_input(t("ws_sketch_title"), max_chars=120)
-        note = st.text_area(t("ws_sketch_note"), max_chars=2000, height=68)
-        if st.form_submit_button(t("ws_sketch_save"), disabled=not drawing):
-            content = ws.content
-            content["sketches"].append(
-                {
-                    "title": title or t("ws_sketch_untitled"),
-                    "note": note,
-                    "geometry": drawing,
-                    "created": dt.date.today().isoformat(),
-                }
-            )
-            save(store, ws, content, f"sketch: {title or '—'}", lang)
+        show_notice("ws_sketch")
+        st.text_input(t("ws_sketch_title"), max_chars=120, key="ws_sketch_title")
+        st.text_area(t("ws_sketch_note"), max_chars=2000, height=68, key="ws_sketch_note")
+        st.form_submit_button(t("ws_sketch_save"), disabled=not drawing, on_click=save_sketch, args=(ws, lang, drawing))
 
 
-def view_form(store, ws, lang: str) -> None:
-    with st.form("ws_view", clear_on_submit=True):
-        name = st.text_input(i18n.t("ws_view_name", lang), max_chars=80)
-        if st.form_submit_button(i18n.t("ws_view_save", lang)) and name and session().bbox:
-            content = ws.content
-            content["views"] = [v for v in content["views"] if v["name"] != name] + [{"name": name, "bbox": list(session().bbox)}]
-            save(store, ws, content, f"view: {name}", lang)
+def save_sketch(ws, lang: str, drawing: dict | None) -> None:
+    if not drawing:
+        return
+    title, note = st.session_state.get("ws_sketch_title") or "", st.session_state.get("ws_sketch_note") or ""
+    content = content_of(ws)
+    content["sketches"].append(
+        {
+            "title": title or i18n.t("ws_sketch_untitled", lang),
+            "note": note,
+            "geometry": drawing,
+            "created": dt.date.today().isoformat(),
+        }
+    )
+    submit("ws_sketch", ws, content, f"sketch: {title or '—'}", lang, ("ws_sketch_title", "ws_sketch_note"))
 
 
-def history_picker(store, ws, lang: str) -> None:
-    history = store.history(ws.id, state.page().wt)
+def view_form(ws, lang: str) -> None:
+    with st.form("ws_view", clear_on_submit=False):
+        show_notice("ws_view")
+        st.text_input(i18n.t("ws_view_name", lang), max_chars=80, key="ws_view_name")
+        st.form_submit_button(i18n.t("ws_view_save", lang), on_click=save_view, args=(ws, lang))
+
+
+def save_view(ws, lang: str) -> None:
+    name, bbox = st.session_state.get("ws_view_name") or "", session().bbox
+    if not (name and bbox):
+        return
+    content = content_of(ws)
+    content["views"] = [v for v in content["views"] if v["name"] != name] + [{"name": name, "bbox": list(bbox)}]
+    submit("ws_view", ws, content, f"view: {name}", lang, ("ws_view_name",))
+
+
+def history_picker(ws, lang: str) -> None:
+    store = cache.workspace_store()
+    history = store.history(ws.id, edit_token(ws.id) or "")
     if len(history) <= 1:
         return
     venues = cache.get_layers().venues
@@ -255,7 +479,7 @@ def history_picker(store, ws, lang: str) -> None:
     pick = st.selectbox(i18n.t("ws_history", lang), list(reversed(labels)), key="ws_restore_pick", format_func=labels.get)
     if st.button(i18n.t("ws_restore", lang), key="ws_restore") and pick != ws.version:
         try:
-            store.restore(ws.id, state.page().wt, pick)
+            store.restore(ws.id, edit_token(ws.id) or "", pick)
         except workspace.Conflict as exc:
             st.warning(safe.md(exc))
         else:
