@@ -27,6 +27,15 @@ class DeckError(GeoError):
     """A deck or atlas that cannot be made (unknown view, aspect...)."""
 
 
+MARGIN_IN, TITLE_IN = 0.3, 0.8  # a slide's margins and title band, inches
+
+
+def map_page(aspect: str) -> Page:
+    """The page of a slide's map at ``aspect``: its frame is the one the slide's notes name (``mapspec.in_view``)."""
+    width_in, height_in = ASPECTS[aspect]
+    return Page(round((width_in - 2 * MARGIN_IN) * 160), round((height_in - TITLE_IN - MARGIN_IN - 0.15) * 160), 160)
+
+
 def view_spec(base: MapSpec, view: str) -> MapSpec:
     if view not in VIEWS:
         raise DeckError(f"unknown view {view!r}; use {', '.join(VIEWS)}")
@@ -42,8 +51,7 @@ def view_title(spec: MapSpec, lang: str) -> str:
 
 def plan_notes(layers: Layers, spec: MapSpec, lang: str) -> str:
     """Speaker notes: each place on the slide with the plan's sentence that puts it on the map."""
-    result = mapspec.shown(layers, spec)
-    venues = mapspec.in_extent(result.venues, spec.bbox)
+    venues = mapspec.in_view(layers, spec).venues  # the places the slide's picture draws, no other
     lines = [i18n.t("notes_intro", "en" if lang == "en" else "zh")]
     seen: dict[str, list[str]] = {}
     for _, row in venues.iterrows():
@@ -53,6 +61,34 @@ def plan_notes(layers: Layers, spec: MapSpec, lang: str) -> str:
         lines.append(f"• {'; '.join(names)}\n  “{sentence}”")
     lines.append(i18n.t("source_line", "en" if lang == "en" else "zh"))
     return safe.plain("\n".join(lines))
+
+
+def current_is(base: MapSpec, views: tuple[str, ...]) -> str | None:
+    """The named view of ``views`` the current view shows (the planner is on it, or its extent is the view's),
+    if "current" is in the deck too; else None."""
+    if "current" not in views:
+        return None
+    for view in views:
+        if view in VIEWS and (base.view == view or tuple(base.bbox) == VIEWS[view].bbox):
+            return view
+    return None
+
+
+def slide_specs(base: MapSpec, views: tuple[str, ...]) -> list[tuple[str, MapSpec]]:
+    """Each slide's view and spec, one slide per distinct spec: "current" showing a named view of the same
+    deck is that view's slide, not a second one like it (so are a view asked for twice)."""
+    same = current_is(base, views)
+    out: dict[MapSpec, str] = {}
+    for view in views:
+        view = same if view == "current" and same else view
+        out.setdefault(base if view == "current" else view_spec(base, view), view)
+    return [(view, spec) for spec, view in out.items()]
+
+
+def merged_views(base: MapSpec, views: tuple[str, ...], lang: str) -> list[str]:
+    """What the reader should know about the deck: "current" and the named view it shows made one slide."""
+    same = current_is(base, views)
+    return [i18n.t("deck_current_is_view", lang).format(view=VIEWS[same].name(lang))] if same else []
 
 
 def build_deck(
@@ -77,13 +113,14 @@ def build_deck(
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(width_in), Inches(height_in)
     blank = prs.slide_layouts[6]
-    margin, title_h = 0.3, 0.8
-    map_w, map_h = width_in - 2 * margin, height_in - title_h - margin - 0.15
-    for i, view in enumerate(views):
-        spec = view_spec(base, view) if view != "current" else base
-        spec = replace(spec, title="", subtitle=None, page=Page(round(map_w * 160), round(map_h * 160), 160))
+    margin, title_h = MARGIN_IN, TITLE_IN
+    map_w = width_in - 2 * margin
+    page = map_page(aspect)
+    slides = slide_specs(base, views)
+    for i, (view, spec) in enumerate(slides):
+        spec = replace(spec, title="", subtitle=None, page=page)
         if progress:
-            progress(i / len(views), view)
+            progress(i / len(slides), view)
         png = snapshot.render(layers, spec, "png").data
         slide = prs.slides.add_slide(blank)
         box = slide.shapes.add_textbox(Inches(margin), Inches(0.15), Inches(map_w), Inches(title_h - 0.1))
@@ -111,8 +148,10 @@ def _east_asian_font(run) -> None:
 def write_deck(
     layers: Layers, spec: MapSpec, fmt: str = "pptx", progress=None, views: tuple[str, ...] = ("current",), aspect: str = "16:9"
 ) -> tuple[bytes, list[str]]:
-    """The app's deck: the current view and the chosen named views (a writer of geo.formats)."""
-    return build_deck(layers, spec, views or ("current",), aspect, progress), []
+    """The app's deck: the current view and the chosen named views, one slide each unless two are the same
+    (a writer of geo.formats; the note says so)."""
+    views = views or ("current",)
+    return build_deck(layers, spec, views, aspect, progress), merged_views(spec, views, spec.lang)
 
 
 def atlas_pages(layers: Layers, base: MapSpec, per: str) -> list[MapSpec]:

@@ -155,4 +155,18 @@ def export(layers: Layers, spec: MapSpec, fmt: str, progress: Callable[[float, s
     write = writer_of(fmt)
     data, notes = write(layers, spec, fmt, progress, **options) if options else write(layers, spec, fmt, progress)
     f = FORMATS[fmt]
-    return Export(data, f.mime, file_name(spec, f.extensions[0]), notes, describe(layers, spec, spec.lang))
+    return Export(
+        data, f.mime, file_name(spec, f.extensions[0]), notes, describe(layers, page_of(spec, fmt, **options), spec.lang)
+    )
+
+
+def page_of(spec: MapSpec, fmt: str, aspect: str = "16:9", **_options) -> MapSpec:
+    """``spec`` at the page its file draws: a deck's maps have the slide's own page (``geo.deck.map_page``), so
+    what the file holds is counted in that frame (``mapspec.in_view``)."""
+    if FORMATS[fmt].kind != "deck":
+        return spec
+    from dataclasses import replace
+
+    from geo import deck
+
+    return replace(spec, page=deck.map_page(aspect))

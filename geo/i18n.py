@@ -141,6 +141,10 @@ _STRINGS: dict[str, dict[str, str]] = {
     },
     "deck_views": {"zh": "幻灯片包含的视图（PPTX）", "en": "Views in the deck (PPTX)"},
     "deck_current": {"zh": "当前视图", "en": "Current view"},
+    "deck_current_is_view": {
+        "zh": "“当前视图”就是“{view}”：两者合为一页幻灯片",
+        "en": "“Current view” is the same as “{view}”: one slide for both",
+    },
     "search_help": {
         "zh": "可搜场所、中轴线与长安街、重点地区；支持简称（如 新国展、首都机场）、拼音及首字母（如 yqh），回车直达第一个结果。",
         "en": "Finds venues, the axes and the key areas; short names (e.g. 新国展, Capital Airport), pinyin and "

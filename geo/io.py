@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 import tempfile
 from pathlib import Path
 
@@ -11,11 +12,12 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from geo import fonts, sheets, style, templating, webmap
+from geo import fonts, safe, sheets, style, templating, webmap
 from geo.assets import inline_assets_html
 from geo.data import CRS, Layers
 from geo.errors import GeoError
-from geo.mapspec import MapSpec, Shown, shown
+from geo.kml import kml_bytes
+from geo.mapspec import CONTEXT, MapSpec, Shown, in_view
 
 EXPORT_COLUMNS = [
     "layer",
@@ -36,6 +38,7 @@ EXPORT_COLUMNS = [
     "dates_source",
     "border_note",
 ]
+_IMPORT_EXTENSIONS = (".geojson", ".json", ".gpkg", ".kml", ".csv", ".txt", ".xlsx")
 _ASSET_BASE = "bem-leaflet"
 _VENDOR_BASE = "bem-vendor"
 
@@ -57,50 +60,54 @@ def imported_layer_names(imported: tuple) -> dict[str, str]:
 
 
 def shown_features(layers: Layers, spec: MapSpec, result: Shown | None = None) -> gpd.GeoDataFrame:
-    """What the spec shows inside its extent, every layer in one frame with every field.
+    """What the spec's view holds (``mapspec.in_view``: the features in its frame, as its picture draws
+    them), every layer in one frame with every field, in legend order.
 
     Venues pass the spec's filters; imported layers are named by their file; the district
     and boundary outlines (context) are left out.
     """
-    result = result or shown(layers, spec)
-    frames = {layer.key: layer for layer in result.imported}
-    names = imported_layer_names(result.imported)
+    view = in_view(layers, spec, result)
+    names = imported_layer_names(view.result.imported)
+    sources = {layer.key: layer.source for layer in view.result.imported}
     parts = []
-    for key in style.legend_order([k for k in result.visible if k not in ("boundary", "districts")], spec.extra_styles):
-        if key in frames:
-            gdf = frames[key].gdf
-            part = gpd.GeoDataFrame(
-                {
-                    "layer": names[key],
-                    "name_zh": gdf["_name"].astype(str),
-                    "name_en": gdf["_name"].astype(str),
-                    "role": "imported",
-                    "coord_source": f"imported: {frames[key].source}",
-                },
-                geometry=gdf.geometry.values,
-                crs=CRS,
-                index=gdf.index,
-            )
-            for col in ("district_zh", "district_en"):
-                if col in gdf:
-                    part[col] = gdf[col].values
-        elif key in style.VENUE_CATEGORIES:
-            part = result.venues[result.venues["category"] == key].copy()
-            part["layer"] = key
-        elif key in style.STYLES:
-            part = layers.get(key).copy()
-            part["layer"] = key
-        else:
-            continue
+    for key in style.legend_order(list(view.features), spec.extra_styles):
+        gdf = view.features[key]
+        part = _imported_part(gdf, names[key], sources[key]) if key in names else gdf.assign(layer=key)
         parts.append(part[[c for c in EXPORT_COLUMNS if c in part] + ["geometry"]])
     if not parts:
-        raise ExportError("no data layer is switched on: nothing to export")
+        return _nothing_in_view(view.result.visible)
     out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=CRS)
     for col in ("year_open", "year_target"):
         if col in out:
             out[col] = out[col].astype("Int64")
-    out = out[out.intersects(shapely.box(*spec.bbox))]
     return out.reset_index(drop=True)
+
+
+def _nothing_in_view(visible: tuple[str, ...]) -> gpd.GeoDataFrame:
+    """The export of a view holding no feature: empty, or an error when no data layer is even switched on."""
+    if all(key in CONTEXT for key in visible):
+        raise ExportError("no data layer is switched on: nothing to export")
+    return gpd.GeoDataFrame({c: [] for c in ("layer", "id", "name_zh", "name_en")}, geometry=[], crs=CRS)
+
+
+def _imported_part(gdf: gpd.GeoDataFrame, name: str, source: str) -> gpd.GeoDataFrame:
+    """An imported layer's features with the export's fields."""
+    part = gpd.GeoDataFrame(
+        {
+            "layer": name,
+            "name_zh": gdf["_name"].astype(str),
+            "name_en": gdf["_name"].astype(str),
+            "role": "imported",
+            "coord_source": f"imported: {source}",
+        },
+        geometry=gdf.geometry.values,
+        crs=CRS,
+        index=gdf.index,
+    )
+    for col in ("district_zh", "district_en"):
+        if col in gdf:
+            part[col] = gdf[col].values
+    return part
 
 
 def write_data(layers: Layers, spec: MapSpec, fmt: str, progress=None) -> tuple[bytes, list[str]]:
@@ -109,20 +116,54 @@ def write_data(layers: Layers, spec: MapSpec, fmt: str, progress=None) -> tuple[
 
 
 def export_data(layers: Layers, spec: MapSpec, fmt: str) -> bytes:
-    """Bytes of the shown features in ``fmt`` (geojson, gpkg, kml, csv)."""
+    """Bytes of the view's features in ``fmt`` (geojson, gpkg, kml, csv)."""
     if fmt not in ("geojson", "gpkg", "kml", "csv"):
         raise ExportError(f"unknown data format {fmt!r}; use geojson, gpkg, kml or csv")
     gdf = shown_features(layers, spec)
+    if fmt == "kml":  # Google Earth shows each placemark's name: in the map's label language
+        gdf = gdf.assign(_kml_name=[_label(zh, en, spec.labels) for zh, en in zip(gdf["name_zh"], gdf["name_en"])])
+        return kml_bytes(gdf, "_kml_name", "plan_sentence", kml_folders(spec, gdf))
     lang = "en" if spec.labels == "en" else "zh"
     return frame_bytes(gdf, fmt, f"name_{lang}", "plan_sentence", lonlat_at=4)
+
+
+def _label(zh, en, lang: str) -> str:
+    return style.label_text(str(zh), str(en), lang).replace("\n", " / ")
+
+
+def kml_folders(spec: MapSpec, gdf: gpd.GeoDataFrame) -> dict[str, tuple[str, style.LayerStyle]]:
+    """Each exported layer's KML folder: its name in the map's label language and its style."""
+    extra = spec.extra_styles
+    by_name = {name: key for key, name in imported_layer_names(spec.imported).items()}
+    out = {}
+    for value in dict.fromkeys(gdf["layer"]):
+        s = style.get_style(by_name.get(value, value), extra)
+        out[value] = (_label(s.label_zh, s.label_en, spec.labels), s)
+    return out
+
+
+def clean_layer_name(name: object, taken: set[str] | tuple = ()) -> str:
+    """A layer's name in a GeoPackage: its clean name, without a file extension (``sites_wgs84.csv`` is
+    ``sites_wgs84``), hidden characters and quotes; unique among ``taken``."""
+    text = safe.plain(name).strip()
+    stem, dot, ext = text.rpartition(".")
+    if dot and stem and ("." + ext.lower()) in (*_IMPORT_EXTENSIONS, ".kmz", ".zip", ".shp"):
+        text = stem
+    text = re.sub(r"[\x00-\x1f\"'`]+", "", text).strip(" .")[:60] or "layer"
+    if text.lower().startswith(("gpkg_", "rtree_", "sqlite_")):  # names reserved by GeoPackage and SQLite
+        text = "layer_" + text
+    base, n = text, 2
+    while text.lower() in {t.lower() for t in taken}:
+        text, n = f"{base}-{n}", n + 1
+    return text
 
 
 def frame_bytes(
     gdf: gpd.GeoDataFrame, fmt: str, kml_name: str, kml_description: str | None = None, lonlat_at: int | None = None
 ) -> bytes:
     """A frame with a ``layer`` column as GeoJSON, CSV (formula cells neutralised, ``wkt``; ``lonlat_at``:
-    where lon/lat columns go), GeoPackage (a table per layer) or KML (``kml_name`` as each placemark's name).
-    Used by the map exports and the workspace exports alike."""
+    where lon/lat columns go), GeoPackage (a table per layer, by its clean name, GeoPackage 1.2) or KML (a folder
+    per layer, ``kml_name`` as each placemark's name). Used by the map exports and the workspace exports alike."""
     if fmt == "geojson":  # RFC 7946: counter-clockwise outer rings, no false precision (7 decimals: ~1 cm)
         out = gdf.set_geometry(rfc7946(gdf.geometry.values))
         return out.to_json(ensure_ascii=False, drop_id=True).encode("utf-8")
@@ -134,19 +175,24 @@ def frame_bytes(
             table.insert(lonlat_at + 1, "lat", points.y.round(6))
         table["wkt"] = gdf.geometry.to_wkt(rounding_precision=6)
         return sheets.csv_bytes(table)  # every cell and column name neutralised (geo.sheets says why)
+    if fmt == "kml":
+        return kml_bytes(gdf, kml_name, kml_description)
+    return gpkg_bytes(gdf)
+
+
+def gpkg_bytes(gdf: gpd.GeoDataFrame) -> bytes:
+    """A GeoPackage 1.2 (what most GIS tools read; GDAL would write 1.4) with a table per layer."""
+    if gdf.empty:
+        raise ExportError("the view holds no feature: a GeoPackage needs at least one layer")
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"export.{fmt}"
-        if fmt == "gpkg":
-            for key, part in gdf.groupby("layer", sort=False):
-                pyogrio.write_dataframe(part.reset_index(drop=True), path, layer=str(key)[:60], driver="GPKG")
-            if gdf.empty:
-                pyogrio.write_dataframe(gdf, path, layer="empty", driver="GPKG")
-        else:  # KML: Google Earth shows Name and Description
-            kml = gdf.copy()
-            kml.insert(0, "Name", kml[kml_name])
-            if kml_description is not None:
-                kml.insert(1, "Description", kml[kml_description] if kml_description in kml else "")
-            pyogrio.write_dataframe(kml, path, driver="KML")
+        path = Path(tmp) / "export.gpkg"
+        taken: set[str] = set()
+        for key, part in gdf.groupby("layer", sort=False):
+            name = clean_layer_name(key, taken)
+            taken.add(name)
+            part = part.assign(layer=name).reset_index(drop=True)
+            options = {} if path.exists() else {"dataset_options": {"VERSION": "1.2"}}  # a dataset option: once
+            pyogrio.write_dataframe(part, path, layer=name, driver="GPKG", **options)
         return path.read_bytes()
 
 

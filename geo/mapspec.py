@@ -9,9 +9,11 @@ hashable, so caches key on it. :func:`shown` applies it to the layers.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field, fields
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from geo import basemaps, filters, i18n, safe, style
@@ -187,23 +189,102 @@ def in_extent(gdf: gpd.GeoDataFrame, bbox) -> gpd.GeoDataFrame:
     return gdf[gdf.intersects(shapely.box(*bbox))] if len(gdf) else gdf
 
 
-def drawn_layers(layers: Layers, spec: MapSpec, result: Shown | None = None) -> tuple[str, ...]:
-    """Visible layers with at least one feature inside the extent: what a legend should list."""
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _latitude(y: float) -> float:
+    return math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+
+
+def frame(bbox, aspect: float) -> tuple[float, float, float, float]:
+    """``bbox`` (WGS-84) grown about its centre, in Web Mercator as every map draws, to ``aspect`` (width /
+    height): the part of the world a page of that shape shows of the view. Never cropped."""
+    minlon, minlat, maxlon, maxlat = bbox
+    x0, x1 = math.radians(minlon), math.radians(maxlon)
+    y0, y1 = _mercator_y(minlat), _mercator_y(maxlat)
+    w, h = x1 - x0, y1 - y0
+    w, h = max(w, h * aspect), max(h, w / aspect)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return (
+        math.degrees(cx - w / 2),
+        max(-85.0, _latitude(cy - h / 2)),
+        math.degrees(cx + w / 2),
+        min(85.0, _latitude(cy + h / 2)),
+    )
+
+
+def page_frame(spec: MapSpec) -> tuple[float, float, float, float]:
+    """The frame of ``spec``: its extent at the shape of its page (a 16:9 slide shows more of a tall view)."""
+    return frame(spec.bbox, spec.page.width_px / spec.page.height_px)
+
+
+CONTEXT: tuple[str, ...] = tuple(s.key for s in style.LAYERS if s.group == "context")
+
+
+@dataclass(frozen=True, eq=False)
+class InView:
+    """What one view holds, decided once for every output: the picture draws, lists and labels exactly these
+    features; the data exports write them, the deck's notes and the export panel name and count them."""
+
+    frame: tuple[float, float, float, float]  # WGS-84: the spec's extent at its page's shape
+    features: dict[str, gpd.GeoDataFrame]  # data layers (not context) with a feature touching the frame, draw order
+    context: tuple[str, ...]  # the context layers (boundary, districts) drawn in the frame
+    result: Shown
+
+    @property
+    def venues(self) -> gpd.GeoDataFrame:
+        """The curated venues in the frame (every visible category), in draw order."""
+        parts = [gdf for key, gdf in self.features.items() if key in style.VENUE_CATEGORIES]
+        return gpd.GeoDataFrame(pd.concat(parts), crs=self.result.venues.crs) if parts else self.result.venues.iloc[:0]
+
+    @property
+    def drawn(self) -> tuple[str, ...]:
+        """Every layer drawn in the frame (context included), draw order: what a legend lists."""
+        return tuple(k for k in self.result.visible if k in self.features or k in self.context)
+
+
+def in_view(layers: Layers, spec: MapSpec, result: Shown | None = None, aspect: float | None = None) -> InView:
+    """THE features of ``spec``'s view: each visible layer's shown features touching the view's frame at
+    ``aspect`` (default: the spec's page). Every output reads this, so none draws or writes another set."""
     result = result or shown(layers, spec)
-    frames = {layer.key: layer.gdf for layer in result.imported}
-    out = []
+    box = frame(spec.bbox, aspect) if aspect else page_frame(spec)
+    imported = {layer.key: layer.gdf for layer in result.imported}
+    features: dict[str, gpd.GeoDataFrame] = {}
+    context = []
     for key in result.visible:
-        if key in frames:
-            gdf = frames[key]
-        elif key in style.VENUE_CATEGORIES:
-            gdf = result.venues[result.venues["category"] == key]
-        else:
-            if _context_in_extent(layers, key, tuple(spec.bbox)):
-                out.append(key)
+        if key in CONTEXT:
+            if _context_in_extent(layers, key, box):
+                context.append(key)
             continue
-        if len(in_extent(gdf, spec.bbox)):
-            out.append(key)
-    return tuple(out)
+        gdf = _shown_layer(layers, result, imported, key)
+        if gdf is not None and len(gdf := in_extent(gdf, box)):
+            features[key] = gdf
+    return InView(box, features, tuple(context), result)
+
+
+def _shown_layer(layers: Layers, result: Shown, imported: dict, key: str) -> gpd.GeoDataFrame | None:
+    """Layer ``key``'s shown features, anywhere (None: an imported layer the filters emptied)."""
+    if key in imported:
+        return imported[key]
+    if key in style.VENUE_CATEGORIES:
+        return result.venues[result.venues["category"] == key]
+    return layers.get(key) if key in style.STYLES else None
+
+
+def view_frames(layers: Layers, view: InView) -> dict[str, gpd.GeoDataFrame]:
+    """What a map of ``view`` draws, for every visible layer: its features in the frame (none for a layer with
+    nothing there), the context outlines it reaches whole."""
+    drawn = {**view.features, **{key: layers.get(key) for key in view.context}}
+    return {key: drawn.get(key, _NOTHING) for key in view.result.visible}
+
+
+_NOTHING = gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
+
+
+def drawn_layers(layers: Layers, spec: MapSpec, result: Shown | None = None) -> tuple[str, ...]:
+    """Visible layers with at least one feature in the view's frame: what a legend should list."""
+    return in_view(layers, spec, result).drawn
 
 
 def similar_extent(extent, view, covered: float = 0.85, larger: float = 8.0) -> bool:
@@ -273,10 +354,11 @@ def reference_name(layers: Layers, spec: MapSpec, lang: str) -> str:
 
 def describe(layers: Layers, spec: MapSpec, lang: str, result: Shown | None = None) -> str:
     """What a file of this spec holds, e.g. "3 venues · 4 layers · filter: category = … · extent: One Core"."""
-    result = result or shown(layers, spec)
-    venues = len(in_extent(result.venues, spec.bbox))
-    drawn = drawn_layers(layers, spec, result)
-    parts = [i18n.t("describe_venues", lang).format(n=venues), i18n.t("describe_layers", lang).format(n=len(drawn))]
+    view = in_view(layers, spec, result)
+    parts = [
+        i18n.t("describe_venues", lang).format(n=len(view.venues)),
+        i18n.t("describe_layers", lang).format(n=len(view.features)),
+    ]
     phrases = filter_phrases(layers, spec, lang)
     if phrases:
         parts.append(f"{i18n.t('describe_filter', lang)}{'; '.join(phrases)}")

@@ -39,6 +39,15 @@ def size_of(preset: str, dpi: int, custom: tuple[int, int]) -> mapspec.Page:
     return mapspec.Page(*custom, dpi)
 
 
+def summary_spec(spec: mapspec.MapSpec) -> mapspec.MapSpec:
+    """``spec`` at the page of the form's last settings (the defaults before any): what the file will hold
+    depends on the page's shape (``mapspec.in_view``), so the panel's summary reads the same frame."""
+    state = st.session_state
+    custom = (int(state.get("exp_w", 1920)), int(state.get("exp_h", 1080)))
+    page = replace(spec, page=size_of(state.get("exp_preset", PRESETS[0]), int(state.get("exp_dpi", 150)), custom))
+    return formats.page_of(page, state.get("exp_fmt", "png"))
+
+
 def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
     """Collect the export settings, say what the file will hold, render on request, offer the download."""
     lang = spec.lang
@@ -51,7 +60,8 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
                 st.session_state[key] = st.session_state[key]
         st.caption(t("export_hint"))
         try:
-            st.markdown(f"**{t('export_contains')}**: {safe.md(cache.describe(spec.key(), lang, layers, spec))}")
+            summary = summary_spec(spec)  # at the page last chosen: the file's frame, so the count is the file's
+            st.markdown(f"**{t('export_contains')}**: {safe.md(cache.describe(summary.key(), lang, layers, summary))}")
         except GeoError as exc:
             st.warning(safe.md(exc))
         with st.form("export"):

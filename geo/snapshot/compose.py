@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from geo import basemaps
 from geo.data import Layers
-from geo.mapspec import MapSpec, shown
+from geo.mapspec import MapSpec, in_view, shown, view_frames
 
 from . import furniture as furn
 from . import insets
@@ -65,7 +65,7 @@ def draw(layers: Layers, spec: MapSpec, fmt: str, report: Report) -> Drawn:
     """Draw ``spec`` on a new figure (for savefig, or a page of an atlas)."""
     result = shown(layers, spec)
     extra = spec.extra_styles
-    frames = {layer.key: layer.gdf for layer in result.imported}
+    frames = view_frames(layers, in_view(layers, spec, result))  # what the view holds, as every output has it
     ink = Ink(fmt, spec.page)
     notes: list[str] = []
     bm = _basemap(spec, notes)
@@ -79,7 +79,7 @@ def draw(layers: Layers, spec: MapSpec, fmt: str, report: Report) -> Drawn:
         _limits(ax, lay.extent)
     report(0.4, "layers")
     points = draw_layers(ax, layers, result, extra, frames, bm.datum, lay.css_px, spec.labels)
-    points += area_rows(layers, result, bm.datum, spec.labels, lay.zoom)
+    points += area_rows(frames, bm.datum, spec.labels, lay.zoom)
     draw_selection(ax, result, bm.datum, lay.css_px)
     _limits(ax, lay.extent)
     report(0.6, "furniture")

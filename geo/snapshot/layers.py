@@ -51,7 +51,9 @@ def draw_basemap(ax, bm: basemaps.Basemap, spec: MapSpec, layout: Layout, notes:
 
 
 def _source(key: str, layers: Layers, result: Shown, extra: dict, frames: dict) -> gpd.GeoDataFrame | None:
-    """The features of layer ``key`` to draw (None: an imported layer the filters emptied)."""
+    """The features of layer ``key`` to draw: ``frames[key]`` (a snapshot passes every layer's features in its
+    view: ``mapspec.view_frames``); a layer missing from ``frames`` is drawn whole (None: an imported layer the
+    filters emptied)."""
     if key in frames:
         return frames[key]
     if key in extra:
@@ -64,7 +66,8 @@ def _source(key: str, layers: Layers, result: Shown, extra: dict, frames: dict) 
 def draw_layers(
     ax, layers: Layers, result: Shown, extra: dict, frames: dict, display_datum: str, css_px: float, lang: str, scale: float = 1.0
 ) -> list[PointRow]:
-    """Draw every visible layer; return the point symbols (for labels and collision checks)."""
+    """Draw every visible layer (its features in ``frames``: ``mapspec.view_frames``); return the point symbols
+    (for labels and collision checks)."""
     points: list[PointRow] = []
     core = to_mercator(layers.core, display_datum).union_all()
     for key in result.visible:
@@ -154,12 +157,13 @@ def _variants(gdf: gpd.GeoDataFrame, s: style.LayerStyle) -> Iterator[tuple[str 
             yield key, part
 
 
-def area_rows(layers: Layers, result: Shown, display_datum: str, lang: str, zoom: float) -> list[PointRow]:
-    """Area names where the map's zoom shows them (as on the live map): optional labels on no symbol."""
+def area_rows(frames: dict, display_datum: str, lang: str, zoom: float) -> list[PointRow]:
+    """The view's area names (``frames``) where the map's zoom shows them (as on the live map): optional labels
+    on no symbol."""
     areas_style = style.STYLES["areas"]
-    if "areas" not in result.visible or zoom < areas_style.label_min_zoom:
+    if "areas" not in frames or frames["areas"].empty or zoom < areas_style.label_min_zoom:
         return []
-    areas = to_mercator(layers.areas, display_datum)
+    areas = to_mercator(frames["areas"], display_datum)
     return [
         PointRow(pt.x, pt.y, 0, label_of(row, lang), style.label_priority(areas_style), False, optional=True)
         for (_, row), pt in zip(areas.iterrows(), areas.geometry.representative_point())

@@ -4,16 +4,16 @@ the map's extent. Every other part reads the frozen :class:`Layout`; nothing rec
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 
 from geo import basemaps, safe, tiles
 from geo.data import Layers
-from geo.mapspec import MapSpec, Page, Shown, drawn_layers
+from geo.mapspec import MapSpec, Page, Shown, drawn_layers, page_frame
 
 from .furniture import legend_width
-from .geometry import Box, frame_extent, mercator_box, wgs_box
+from .geometry import Box, frame_extent, mercator_box
 from .ink import text_of, wrap
 
 #: the page's margin, a fraction of its width (sides) or height (top, bottom)
@@ -65,7 +65,8 @@ def compute(fig: Figure, layers: Layers, spec: MapSpec, result: Shown, bm: basem
     content = mercator_box(spec.bbox, bm.datum)
     legend_w = _legend_column(fig, layers, spec, result, bm, content, base_pt, css_px)
     extent = _extent(content, page, (PAD, bottom + PAD, 1 - PAD, top), legend_w)
-    legend_keys = drawn_layers(layers, replace(spec, bbox=wgs_box(extent, bm.datum)), result)
+    extent = cover(extent, mercator_box(page_frame(spec), bm.datum))
+    legend_keys = drawn_layers(layers, spec, result)  # the view's layers: what is drawn (mapspec.in_view)
     css_width = page.width_px * 72 / page.dpi / css_px
     zoom = math.log2(2 * tiles.ORIGIN * css_width / (256 * (extent[2] - extent[0])))
     return Layout(
@@ -118,7 +119,7 @@ def _legend_column(
     """The width (page fraction) the legend would take as a column on the right, 0 for no legend."""
     if not spec.furniture.legend:
         return 0.0
-    keys = list(drawn_layers(layers, replace(spec, bbox=wgs_box(content, bm.datum)), result))
+    keys = list(drawn_layers(layers, spec, result))
     if not keys:
         return 0.0
     return legend_width(fig, keys, spec.labels, base_pt, css_px, spec.extra_styles) / spec.page.width_px + PAD
@@ -133,6 +134,23 @@ def _extent(content: Box, page: Page, free: Box, legend_w: float) -> Box:
         return extent
     with_legend = frame_extent(content, size, (free[0], free[1], free[2] - legend_w, free[3]))
     return with_legend if (with_legend[2] - with_legend[0]) <= (extent[2] - extent[0]) * 1.12 else extent
+
+
+def cover(extent: Box, frame: Box) -> Box:
+    """``extent`` moved (never scaled) the least that puts all of ``frame`` on the page: the frame is the view at
+    the page's shape (``mapspec.page_frame``), whose features the picture draws and every export writes, so none
+    of them may fall off the page (the title band or a legend column pushed the view aside). The page is never
+    smaller than the frame: it holds the view in a part of itself and has the frame's shape."""
+    shift = []
+    for lo, hi in ((0, 2), (1, 3)):
+        if frame[lo] < extent[lo]:
+            shift.append(frame[lo] - extent[lo])
+        elif frame[hi] > extent[hi]:
+            shift.append(frame[hi] - extent[hi])
+        else:
+            shift.append(0.0)
+    dx, dy = shift
+    return extent[0] + dx, extent[1] + dy, extent[2] + dx, extent[3] + dy
 
 
 def fit_title(fig: Figure, title: str, size: float, max_px: float) -> tuple[str, float]:
