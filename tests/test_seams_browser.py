@@ -135,3 +135,35 @@ def test_a_click_on_an_area_sets_the_point_a_distance_is_measured_from(browser, 
         assert 39.85 < lat < 39.97 and 116.3 < lon < 116.46, (lat, lon)
     finally:
         page.close()
+
+
+def test_a_worker_process_never_runs_the_page(browser, tmp_path):
+    """multiprocessing's forkserver re-runs its parent's main module in every worker, and under Streamlit that
+    was app.py: each import ran the whole page a second time, in bare mode, writing about a thousand
+    "missing ScriptRunContext" warnings to the server log. app.py is now a guarded call (ui/page.py)."""
+    from tests.conftest import serve_app
+
+    log = tmp_path / "streamlit.log"
+    rows = "".join(f"点{i},{116.30 + i * 1e-4:.4f},39.90\n" for i in range(500))
+    with serve_app(log, BEM_WORKSPACE_DIR=str(tmp_path)) as url:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        try:
+            page.goto(f"{url}/?lang=en&basemap=offline")
+            map_frame(page)
+            page.get_by_text("Import your own data").click()
+            page.locator('section[data-testid="stFileUploaderDropzone"] input[type="file"]').set_input_files(
+                {"name": "points.csv", "mimeType": "text/csv", "buffer": ("名称,经度,纬度\n" + rows).encode()}
+            )
+            page.get_by_role("button", name="Add to the map").click(timeout=60000)
+            page.wait_for_function(
+                "() => { const f = [...document.querySelectorAll('iframe[src*=\"streamlit_folium\"]')]"
+                ".pop(); const d = f && f.contentDocument;"
+                " return d && d.querySelector('.bem-panel') && d.querySelector('.bem-panel')"
+                ".textContent.indexOf('points.csv') >= 0; }",
+                timeout=60000,
+            )
+        finally:
+            page.close()
+    text = log.read_text("utf-8")
+    for noise in ("ScriptRunContext", "No runtime found", "Session state does not function"):
+        assert text.count(noise) == 0, (noise, text.count(noise))

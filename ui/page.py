@@ -1,0 +1,96 @@
+"""The page: lays out the panels of ``ui/`` from the page state, once per run (app.py calls :func:`run`).
+
+The page lives here rather than in app.py itself because a worker process (an import, a render) started with
+multiprocessing's forkserver re-runs the parent's main module, and under Streamlit that is app.py: kept to a
+guarded call, app.py costs a worker nothing, where the page would run whole in every worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import time
+from dataclasses import replace
+
+import streamlit as st
+
+from geo import basemaps, i18n, mapspec, safe, webmap
+from geo.errors import GeoError
+from ui import cache, state
+from ui.card import card_panel
+from ui.export_panel import export_panel
+from ui.header import header
+from ui.import_panel import import_panel, imported_layers
+from ui.map_view import map_view, reported_bbox
+from ui.session import session
+from ui.sidebar import secret_tianditu_key, sidebar
+from ui.tabs import tabs
+from ui.workspace_panel import workspace_panel
+
+log = logging.getLogger("beijing_exchange_map")
+
+
+def main(started: float) -> None:
+    try:
+        basemaps.mirror_url()  # a bad BEM_TILE_MIRROR is refused at start, in one line
+    except basemaps.MirrorError as exc:
+        st.error(safe.md(exc))
+        return
+    token = secret_tianditu_key()
+    state.init_from_url()
+    try:
+        layers = cache.get_layers()
+    except GeoError as exc:
+        lang = st.session_state.get("lang", "zh")
+        st.error(f"**{i18n.t('data_error', lang)}**\n\n{safe.md(exc)}\n\n{i18n.t('data_error_next', lang)}")
+        return
+    lang, basemap, card_slot = sidebar(layers, token)
+    import_panel(layers, lang)
+    display = webmap.effective_basemap(basemap, token).datum
+    ws_layers, can_edit, ws = workspace_panel(layers, lang, imported_layers(), display)
+    imported = imported_layers() + ws_layers
+    header(lang)
+
+    # a session's first run draws the map first: the table below it waits for the run the map's first report
+    # causes (a moment later), so the browser builds the map's frame before the table's grid
+    mem = session()
+    first_paint, mem.painted = not mem.painted, True
+    selected_id = state.selected_id(layers)
+    spec = state.map_spec(layers, imported, token, bbox=mem.bbox)
+    result = cache.shown(layers, spec)
+    # the table and charts list every venue passing the filters, whether or not its layer is switched on
+    table_spec = replace(spec, layers=mapspec.ALL_LAYERS + tuple(layer.key for layer in imported))
+    shown = cache.shown(layers, table_spec).venues
+
+    out = map_view(layers, spec, result, table_spec.layers, can_edit, display)
+    with card_slot:  # the card opens at the top of the sidebar, so it never shrinks the map
+        card_panel(layers, selected_id, ws, can_edit, lang)
+    tabs(layers, shown, selected_id, ws, lang, first_paint)
+    bbox = reported_bbox(out, basemap)
+    # what the planner sees now: the layers switched on and the extent the map reported on this run
+    export_spec = state.map_spec(layers, imported, token, bbox=bbox)
+    export_panel(layers, export_spec)
+    state.write_url()
+    mem.run_ms = (time.perf_counter() - started) * 1000
+
+
+def run() -> None:
+    """One run of the page (Streamlit runs app.py, which calls this, on every rerun)."""
+    started = time.perf_counter()  # server time of this run, kept for the benchmark (geo.bench)
+    st.set_page_config(page_title="北京国际交往中心地图 · Beijing Exchange Map", page_icon="🗺️", layout="wide")
+    try:
+        if os.environ.get("BEM_PROFILE"):  # python -m geo.bench: where a rerun's server time goes
+            import cProfile
+
+            cProfile.runctx("main(started)", globals(), {"started": started}, os.environ["BEM_PROFILE"])
+        else:
+            main(started)
+    except Exception as exc:  # last line of defence: a message and a reference, never a traceback or a value
+        ref = secrets.token_hex(4)
+        log.exception("unexpected error (reference %s)", ref)
+        lang = i18n.normalize_lang(st.query_params.get("lang"))
+        st.error(
+            f"**{i18n.t('unexpected_error', lang)}** ({type(exc).__name__}, {i18n.t('error_reference', lang)} {ref})"
+            f"\n\n{i18n.t('unexpected_next', lang)}"
+        )
