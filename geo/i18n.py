@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from geo.cli_messages import CLI_MESSAGES  # the command line's words, in their own file
 from geo.import_messages import IMPORT_MESSAGES  # the import messages, in their own file
+from geo.tool_messages import DRAW_MESSAGES, MEASURE_MESSAGES  # the map tools' words, in their own file
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -423,6 +424,7 @@ def catalogue() -> dict[str, dict[str, str]]:
         out.update({f"term.{kind}.{k}": v for k, v in values.items()})
     out.update({f"import.{k}": {"zh": zh, "en": en} for k, (zh, en) in IMPORT_MESSAGES.items()})
     out.update({f"cli.{k}": {"zh": zh, "en": en} for k, (zh, en) in CLI_MESSAGES.items()})
+    out.update({f"tool.{k}": {"zh": zh, "en": en} for k, (zh, en) in {**DRAW_MESSAGES, **MEASURE_MESSAGES}.items()})
     return out
 
 

@@ -12,7 +12,7 @@ import geopandas as gpd
 import shapely
 from folium.elements import JSCSSMixin
 
-from geo import datum, i18n, style
+from geo import datum, i18n, style, tool_messages
 from geo import templating as tpl
 from geo.assets import VENDOR_DIR, VENDOR_SCHEME
 
@@ -101,6 +101,40 @@ class LazyMeasure(tpl.RenderOnce):
         base = f"{vendor_base.rstrip('/')}/leaflet-measure@2.1.7"
         self.js, self.css = f"{base}/leaflet-measure.js", f"{base}/leaflet-measure.css"
         self.options, self.title = options, title
+
+
+class DrawLocal(tpl.RenderOnce):
+    """leaflet-draw's buttons and tooltips in ``lang`` (``BEM.drawLocal``): added before the draw control."""
+
+    _template = tpl.template("""
+        {% macro script(this, kwargs) %}
+        BEM.drawLocal({{ this.strings | tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = "DrawLocal"
+        self.strings = _escaped(tool_messages.draw_local(lang))  # leaflet-draw inserts its tooltips as HTML
+
+
+class MeasureLocale(tpl.RenderOnce):
+    """Lets a measuring control made after it read its words from ``options.strings`` (``BEM.localizeMeasure``)."""
+
+    _template = tpl.template("""
+        {% macro script(this, kwargs) %}
+        BEM.localizeMeasure();
+        {% endmacro %}
+    """)
+
+
+def measure_strings(lang: str) -> dict[str, str]:
+    """leaflet-measure's words in ``lang``, escaped (its templates insert them as HTML)."""
+    return _escaped(tool_messages.measure_locale(lang))
+
+
+def _escaped(tree: dict) -> dict:
+    return {k: _escaped(v) if isinstance(v, dict) else html.escape(v, quote=False) for k, v in tree.items()}
 
 
 class FastPoints(tpl.RenderOnce):

@@ -19,15 +19,18 @@ from geo.assets import check_no_remote_assets, localize_assets
 from geo.data import Layers
 from geo.mapelements import (  # noqa: F401 (CLUSTER_BELOW, LayerPanel and MousePosition: part of the map's API)
     CLUSTER_BELOW,
+    DrawLocal,
     FastPoints,
     FitView,
     HideLayers,
     LayerPanel,
     LazyMeasure,
     MapNote,
+    MeasureLocale,
     MiniMap,
     MousePosition,
     _RemoveAfterAdd,
+    measure_strings,
 )
 from geo.mapspec import MapSpec, Shown, shown
 from geo.webcontent import layer_name, layer_styles, leaflet_style, legend_symbol_svg, point_icon, to_display_geojson
@@ -62,10 +65,12 @@ def add_tools(m: folium.Map, layers: Layers, lang: str, display_datum: str, lazy
         "secondaryAreaUnit": "hectares",
         "units": units,
         "localization": "cn" if lang == "zh" else "en",
+        "strings": measure_strings(lang),  # the catalogue's words (BEM.localizeMeasure), not the plugin's
     }
     if lazy_base:
         LazyMeasure(lazy_base, options, i18n.t("measure", lang)).add_to(m)
     else:
+        MeasureLocale().add_to(m)  # before the control: it reads options.strings
         tpl.MeasureControl(
             position="topleft",
             primary_length_unit="kilometers",
@@ -74,6 +79,7 @@ def add_tools(m: folium.Map, layers: Layers, lang: str, display_datum: str, lazy
             secondary_area_unit="hectares",
             units=units,
             localization="cn" if lang == "zh" else "en",
+            strings=options["strings"],
         ).add_to(m)
     outline = []
     for geom, core in ((layers.boundary.union_all(), False), (layers.core.union_all(), True)):
@@ -362,6 +368,7 @@ def build_base_map(
     MousePosition(bm.datum, lang).add_to(m)
     add_tools(m, layers, lang, bm.datum, vendor_base if lazy_tools else None)
     if draw:  # a workspace open for editing: sketch points, lines and areas (leaflet-draw, served locally)
+        DrawLocal(lang).add_to(m)  # before the control: its toolbar reads L.drawLocal when made
         tpl.Draw(
             export=False,
             position="topleft",

@@ -558,6 +558,7 @@
           }
         });
         if (patch) { patch(); }
+        BEM.localizeMeasure();
         map.removeControl(ctl);
         var real = new L.Control.Measure(options);
         real.addTo(map);
@@ -567,5 +568,41 @@
       document.head.appendChild(s);
     }
     return ctl;
+  };
+})();
+
+/* The map tools in the page's language, their words from geo/i18n.py (geo/tool_messages.py) as JSON.
+ * BEM.drawLocal: leaflet-draw reads the global L.drawLocal when a toolbar is made: merged before the control.
+ * BEM.localizeMeasure: leaflet-measure keeps its locale tables private and picks one by name in its constructor
+ * (i18n.setLocale(options.localization) reads tables[name]). For a control given ``options.strings``, a getter on
+ * Object.prototype, defined only while that constructor runs, is what the lookup of the name "bem" reaches: it
+ * puts the strings into the plugin's tables as their own entry "bem", and the control uses them from then on.
+ * The vendored file stays as published (scripts/vendor_assets.py checks it against the registry). */
+(function () {
+  "use strict";
+  var BEM = window.BEM;
+  function merge(into, from) {
+    Object.keys(from).forEach(function (k) {
+      if (from[k] && typeof from[k] === "object") { into[k] = merge(into[k] || {}, from[k]); } else { into[k] = from[k]; }
+    });
+    return into;
+  }
+  BEM.drawLocal = function (strings) { if (window.L && L.drawLocal) { merge(L.drawLocal, strings); } };
+  var KEY = "bem";
+  BEM.localizeMeasure = function () {
+    var M = L.Control && L.Control.Measure;
+    if (!M || M.prototype._bemLocalized) return;
+    var initialize = M.prototype.initialize;
+    M.include({_bemLocalized: true, initialize: function (options) {
+      var strings = options && options.strings;
+      if (!strings) { return initialize.call(this, options); }
+      Object.defineProperty(Object.prototype, KEY, {configurable: true, get: function () {
+        if (this !== Object.prototype) {
+          Object.defineProperty(this, KEY, {value: strings, configurable: true, writable: true, enumerable: true});
+        }
+        return strings;
+      }});
+      try { initialize.call(this, L.extend({}, options, {localization: KEY})); } finally { delete Object.prototype[KEY]; }
+    }});
   };
 })();
