@@ -200,6 +200,47 @@ AREAS: list[tuple] = [
 ]
 
 
+# When each axis and area is on the layout (the year slider: the layout as it stood or is planned in a year), with
+# the same fields and rule as the venues (``geo.explore.year_mask``): ``year_open``, the year it is on the map from
+# (opened, built); ``status`` "planned" with no year, from the plan's year (the meeting of 2025) on; no date at all,
+# long-standing: every year. ``dates_source`` says where each date comes from (the venues' ``dates_source``,
+# well-known public dates, the meeting text in data/sources); a date that cannot be sourced is left empty.
+MASTER_PLAN = (
+    "The Beijing Urban Master Plan (2016-2035), approved in September 2017, names the Two Axes: the Central Axis "
+    "and Chang'an Avenue with their extensions"
+)
+DATES: dict[str, dict] = {
+    "central_axis": {"dates_source": "Historic axis, long-standing; inscribed on the World Heritage List in 2024"},
+    "central_axis_north": {
+        "year_open": 2008,
+        "dates_source": "Laid out through the Olympic Green for the Beijing 2008 Olympic Games",
+    },
+    "central_axis_south": {
+        "year_open": 2019,
+        "dates_source": MASTER_PLAN + "; drawn to the Daxing airport terminal, which opened in September 2019",
+    },
+    "changan_avenue": {"dates_source": "Historic avenue, long-standing"},
+    "changan_avenue_west": {"year_open": 2017, "dates_source": MASTER_PLAN},
+    "changan_avenue_east": {"year_open": 2017, "dates_source": MASTER_PLAN},
+    "east_cbd_embassies": {"dates_source": "Long-standing embassy areas and business district; no single date"},
+    "east_dongba": {
+        "status": "planned",
+        "dates_source": "Planning and development to be accelerated (meeting of 17 March 2025); no date published: "
+        "on the layout from the plan's year, 2025",
+    },
+    "east_airport_exhibition": {
+        "year_open": 1958,
+        "dates_source": "Beijing Capital International Airport opened in 1958 (the CIEC New Venue's phase I in 2008)",
+    },
+    "north_yanqi_lake": {"year_open": 2014, "dates_source": "The conference resort opened for APEC 2014"},
+    "north_great_wall": {"dates_source": "Long-standing (the Great Wall; its museum opened in 1994)"},
+    "north_olympic": {"year_open": 2008, "dates_source": "Built for the Beijing 2008 Olympic Games"},
+    "west_gardens_zhongguancun": {"dates_source": "Historic gardens and long-standing universities; no single date"},
+    "south_nanyuan": {"dates_source": "Long-standing area; no single date"},
+    "south_daxing_airport": {"year_open": 2019, "dates_source": "Beijing Daxing International Airport opened in September 2019"},
+}
+
+
 def venue_features(data_dir: Path) -> list[dict]:
     """The venues table of ``data_dir`` as GeoJSON features (empty cells are null), or DataError naming the row
     and field of each mistake."""
@@ -227,6 +268,7 @@ def axis_features() -> list[dict]:
                     "coord_source": src,
                     "precision": precision,
                     "segment": segment,
+                    **DATES[fid],
                 },
             )
         )
@@ -254,6 +296,7 @@ def area_features(boundary: shapely.Geometry) -> list[dict]:
                     "coord_source": src + " (indicative extent; no official boundary is published)",
                     "precision": "indicative",
                     "region": region,
+                    **DATES[fid],
                 },
             )
         )
