@@ -54,7 +54,7 @@ class PageState:
         s.c = _latlon(q.get("c"))
         s.ws, s.link_tokens = _workspace_link(q)
         if s.c:
-            s.z = str(_int(q.get("z"), 12, 3, 18))
+            s.z = zoom_text(_zoom(q.get("z"), 12, 3, 18))
         return s
 
     def to_query(self) -> dict[str, str]:
@@ -90,11 +90,24 @@ def _workspace_link(q: Mapping[str, str]) -> tuple[str, tuple[str, ...]]:
     return (ws, tokens) if re.fullmatch(r"[0-9a-f]{8,32}", ws) and tokens else ("", ())
 
 
-def _int(value, default: int, lo: int, hi: int) -> int:
+#: the map's zoom steps (folium's zoom_snap in geo/webmap.py): a fitted view may sit between whole zooms
+ZOOM_STEP = 0.25
+
+
+def _zoom(value, default: float, lo: float, hi: float) -> float:
+    """A zoom level from the URL, clamped and on the map's own steps (a named view fits at e.g. 12.5)."""
     try:
-        return max(lo, min(hi, int(float(value))))
+        zoom = float(value)
     except (TypeError, ValueError, OverflowError):
         return default
+    if zoom != zoom:  # NaN
+        return default
+    return max(lo, min(hi, round(zoom / ZOOM_STEP) * ZOOM_STEP))
+
+
+def zoom_text(zoom: float) -> str:
+    """A zoom as the URL writes it (``12``, ``12.5``)."""
+    return f"{zoom:g}"
 
 
 def _latlon(text: str | None) -> str:

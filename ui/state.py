@@ -15,7 +15,7 @@ import streamlit as st
 
 from geo import basemaps, datum, filters, i18n, mapspec, style, webcontent
 from geo.views import VIEWS
-from ui.pagestate import YEAR_MAX, YEAR_MIN, PageState  # noqa: F401 (re-exported for the page)
+from ui.pagestate import YEAR_MAX, YEAR_MIN, PageState, zoom_text  # noqa: F401 (re-exported for the page)
 from ui.session import session
 
 VENUE_ZOOM = 15
@@ -273,9 +273,13 @@ def base_view(key: str) -> tuple[float, float, int] | None:
             view = venue_view(mem.target_venue)
         elif page().c and page().z:
             lat, lon = (float(v) for v in page().c.split(","))
-            view = (lat, lon, int(page().z))
+            view = (lat, lon, float(page().z))
         elif mem.target:
             view = mem.target
+        elif mem.bbox or page().view in VIEWS:
+            # the map has not reported a centre yet (a named view was just fitted): the new base map fits the
+            # extent it last reported, or the view, rather than opening at the whole city
+            fit_to(mem.bbox or VIEWS[page().view].bbox)
         mem.base_view = view
     return mem.base_view
 
@@ -287,7 +291,7 @@ def remember_map(out: dict, display_datum: str, layers, lang: str) -> None:
     if isinstance(centre, dict) and "lat" in centre and out.get("zoom"):
         lon, lat = datum.to_wgs84(float(centre["lng"]), float(centre["lat"]), display_datum)
         page().c = f"{lat:.5f},{lon:.5f}"
-        page().z = str(int(out["zoom"]))
+        page().z = zoom_text(float(out["zoom"]))  # fractional: a fitted view (12.5) reopens as it was
     if out.get("selected_layers") is not None:
         mem.selected_layers = out["selected_layers"]
     # the point clicked: on the map, or on a feature (the core, an axis, an area, a venue: streamlit-folium
