@@ -25,6 +25,7 @@ EXTRAS_FOR = {
     "scripts/": ("build",),
     "geo/bench.py": ("bench",),
     "geo/workspace.py": ("postgres",),
+    "geo/errors.py": ("postgres",),  # psycopg's errors, when it is installed
     "tests/": ("test", "build", "bench", "postgres"),
 }
 
