@@ -1,11 +1,11 @@
-"""CJK fonts for rendered images: a full Noto Sans CJK when installed, else the shipped subset."""
+"""CJK fonts for rendered images: a full Noto Sans CJK when installed, else the shipped subset; and the web font
+the browser and the standalone export get. matplotlib is imported only where a rendered image needs it: the
+data and HTML exports use this module without the snapshot renderer installed."""
 
 from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-
-from matplotlib import font_manager
 
 from geo.paths import RESOURCES_DIR
 
@@ -22,6 +22,8 @@ def font_families() -> tuple[str, ...]:
     and every character of our data), then a full system CJK font for rare characters
     when one is installed, then DejaVu Sans.
     """
+    from matplotlib import font_manager
+
     font_manager.fontManager.addfont(str(SHIPPED_FONT))
     installed = {f.name for f in font_manager.fontManager.ttflist}
     system = [name for name in PREFERRED if name in installed]
@@ -30,6 +32,7 @@ def font_families() -> tuple[str, ...]:
 
 def font_file_for(char: str) -> Path:
     """The font file matplotlib would draw ``char`` with (first family that has the glyph)."""
+    from matplotlib import font_manager
     from matplotlib.ft2font import FT2Font
 
     for family in font_families():
