@@ -57,8 +57,11 @@ def plan_notes(layers: Layers, spec: MapSpec, lang: str) -> str:
     for _, row in venues.iterrows():
         name = style.label_text(row["name_zh"], row["name_en"], lang).replace("\n", " / ")
         seen.setdefault(row["plan_sentence"], []).append(name)
+    sep = "、" if lang == "zh" else "; "  # the Chinese names of the places, then the English release's sentence
     for sentence, names in seen.items():
-        lines.append(f"• {'; '.join(names)}\n  “{sentence}”")
+        lines.append(f"• {sep.join(names)}\n  “{sentence}”")
+    if spec.filters.within_km and mapspec.reference_geometry(layers, spec) is not None:  # the ring the slide draws
+        lines.append(mapspec.ring_legend(layers, spec, lang))
     lines.append(i18n.t("source_line", "en" if lang == "en" else "zh"))
     return safe.plain("\n".join(lines))
 

@@ -113,20 +113,33 @@ def filter_venues(
     if f.statuses:
         keep &= venues["status"].isin(f.statuses)
     if f.year is not None:
-        planned_by = venues["year_target"].notna() & (venues["year_target"] <= f.year)
-        # an undated plan exists from the plan's own year (the meeting of 2025) on, not before it
-        undated_plan = (
-            venues["status"].isin(["planned", "under_construction"])
-            & venues["year_open"].isna()
-            & venues["year_target"].isna()
-            & (f.year >= PLAN_YEAR)
-        )
-        opened = venues["year_open"].notna() & (venues["year_open"] <= f.year)
-        undated_built = venues["year_open"].isna() & ~venues["status"].isin(["planned", "under_construction"])
-        keep &= opened | undated_built | planned_by | undated_plan
+        keep &= year_mask(venues, f.year)
     if f.within_km is not None and centre is not None:
         keep &= within(venues, centre, f.within_km)
     return venues[keep]
+
+
+def year_mask(gdf: gpd.GeoDataFrame, year: int) -> pd.Series:
+    """True for the features of ``gdf`` on the layout in ``year`` (as it stood, or is planned): opened by then
+    (``year_open``), planned for it (``year_target``), an undated plan from the plan's year (the meeting of 2025)
+    on, an undated feature that is not a plan in every year. Venues, axes and areas alike; a column the layer does
+    not have counts as empty."""
+
+    def column(name: str) -> pd.Series:
+        return gdf[name] if name in gdf else pd.Series(None, index=gdf.index, dtype=object)
+
+    opened_in, target, status = column("year_open"), column("year_target"), column("status")
+    plan = status.isin(["planned", "under_construction"])
+    planned_by = target.notna() & (target <= year)
+    undated_plan = plan & opened_in.isna() & target.isna() & (year >= PLAN_YEAR)
+    opened = opened_in.notna() & (opened_in <= year)
+    undated_built = opened_in.isna() & ~plan
+    return opened | undated_built | planned_by | undated_plan
+
+
+def filter_layout(gdf: gpd.GeoDataFrame, f: FilterSpec) -> gpd.GeoDataFrame:
+    """The core, axes or areas on the layout in the filters' year (the other filters are the venues')."""
+    return gdf if f.year is None or gdf.empty else gdf[year_mask(gdf, f.year)]
 
 
 def filter_imported(imported: tuple, f: FilterSpec, centre: tuple[float, float] | shapely.Geometry | None = None) -> tuple:

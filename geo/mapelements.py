@@ -187,6 +187,25 @@ class FitView(tpl.RenderOnce):
         self.bounds, self.max_zoom = bounds, max_zoom
 
 
+class RingLabel(tpl.RenderOnce):
+    """The distance of the "within N km" ring ("3 公里" / "3 km") written on the ring where it is on screen: at
+    its highest point in view, moved on every pan and zoom, none when the ring is off screen (``BEM.RingLabel``).
+    ``ring``: the ring's polygon in the basemap's datum."""
+
+    _template = tpl.template("""
+        {% macro script(this, kwargs) %}
+        {{ this.parent_name }}.addLayer(new BEM.RingLabel({{ this.outline | tojson }}, {{ this.text | tojson }}));
+        {% endmacro %}
+    """)
+
+    def __init__(self, ring: shapely.Geometry, text: str):
+        super().__init__()
+        self._name = "RingLabel"
+        xy = shapely.get_coordinates(shapely.get_exterior_ring(shapely.get_parts(ring)))
+        self.outline = [[round(float(lat), 5), round(float(lon), 5)] for lon, lat in xy]  # Leaflet: lat, lon
+        self.text = text
+
+
 class HideLayers(tpl.RenderOnce):
     """Switch off the base map's layers named ``names`` (the layer control's names) once the map is built."""
 

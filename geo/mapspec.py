@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 import geopandas as gpd
 import pandas as pd
@@ -165,6 +165,7 @@ class Shown:
     selected: gpd.GeoDataFrame | None  # the selected venue (drawn highlighted), if shown
     visible: tuple[str, ...]  # visible layer keys, draw order
     reference: shapely.Geometry | None
+    layout: Layers  # ``layers`` with the core, axes and areas on the layout in the filters' year (venues unfiltered)
 
 
 def shown(layers: Layers, spec: MapSpec) -> Shown:
@@ -181,7 +182,35 @@ def shown(layers: Layers, spec: MapSpec) -> Shown:
     if selected is not None and selected.empty:
         selected = None
     visible = tuple(style.ordered([k for k in spec.layers], spec.extra_styles))
-    return Shown(venues, imported, ring, selected, visible, ref)
+    return Shown(venues, imported, ring, selected, visible, ref, layout_in_year(layers, f))
+
+
+LAYOUT_LAYERS = ("core", "axes", "areas")
+
+
+def layout_in_year(layers: Layers, f: FilterSpec) -> Layers:
+    """``layers`` with the core, axes and areas the filters' year has (``explore.year_mask``, the venues' rule):
+    the same object when the year drops none, else one kept per set of dropped features (``Layers.memo``), so
+    a map built from it stays the same while the year changes nothing on it."""
+    from geo import explore
+
+    kept = {key: explore.filter_layout(getattr(layers, key), f) for key in LAYOUT_LAYERS}
+    dropped = dropped_ids(layers, kept)
+    if not dropped:
+        return layers
+    memo = layers.memo.setdefault("layout_in_year", {})
+    if dropped not in memo:
+        memo[dropped] = replace(layers, **kept)
+    return memo[dropped]
+
+
+def dropped_ids(layers: Layers, kept: dict[str, gpd.GeoDataFrame] | Layers) -> tuple[str, ...]:
+    """The ids of the core, axes and areas of ``layers`` missing from ``kept`` (layers or frames by key)."""
+    out: list[str] = []
+    for key in LAYOUT_LAYERS:
+        frame = kept[key] if isinstance(kept, dict) else getattr(kept, key)
+        out += [i for i in getattr(layers, key)["id"] if i not in set(frame["id"])]
+    return tuple(out)
 
 
 def in_extent(gdf: gpd.GeoDataFrame, bbox) -> gpd.GeoDataFrame:
@@ -269,7 +298,24 @@ def _shown_layer(layers: Layers, result: Shown, imported: dict, key: str) -> gpd
         return imported[key]
     if key in style.VENUE_CATEGORIES:
         return result.venues[result.venues["category"] == key]
-    return layers.get(key) if key in style.STYLES else None
+    return result.layout.get(key) if key in style.STYLES else None
+
+
+def present_variants(frames: dict[str, gpd.GeoDataFrame]) -> frozenset[tuple[str, str]]:
+    """(layer, variant) of every feature of a layer styled by variant (the axes' main lines and extensions,
+    its ``segment``) in ``frames``: a legend lists only these variant rows (none for extensions not yet laid out)."""
+    return frozenset(
+        (key, str(seg))
+        for key, gdf in frames.items()
+        if key in style.STYLES and style.STYLES[key].variants and "segment" in gdf
+        for seg in gdf["segment"].dropna().unique()
+    )
+
+
+def legend_rows(keys, extra: dict | None = None, variants: frozenset[tuple[str, str]] | None = None) -> list[style.LegendRow]:
+    """``style.legend_rows`` of ``keys``, a variant row only where ``variants`` holds it (None: every row)."""
+    rows = style.legend_rows(keys, extra)
+    return [r for r in rows if variants is None or r.variant is None or (r.key, r.variant) in variants]
 
 
 def view_frames(layers: Layers, view: InView) -> dict[str, gpd.GeoDataFrame]:
@@ -350,6 +396,23 @@ def reference_name(layers: Layers, spec: MapSpec, lang: str) -> str:
     if f.of == "point":
         return i18n.t("of_point", lang)
     return name_of(layers, spec.selection if f.of == "venue" else f.of, lang) or i18n.t("of_venue", lang)
+
+
+def _in_label_lang(text, lang: str) -> str:
+    """``text(lang)`` in a label language: zh, en, or both ("中文 / English")."""
+    return f"{text('zh')} / {text('en')}" if lang == "both" else text(lang)
+
+
+def ring_label(spec: MapSpec, lang: str) -> str:
+    """The distance written on the "within N km" ring: "3 公里" / "3 km" (``lang``: zh, en or both)."""
+    km = f"{spec.filters.within_km or 0:g}"
+    return _in_label_lang(lambda code: i18n.t("ring_km", code).format(km=km), lang)
+
+
+def ring_legend(layers: Layers, spec: MapSpec, lang: str) -> str:
+    """The legend's row of the ring: "距 故宫 3 公里范围" / "Within 3 km of Forbidden City"."""
+    km = f"{spec.filters.within_km or 0:g}"
+    return _in_label_lang(lambda code: i18n.t("ring_legend", code).format(km=km, of=reference_name(layers, spec, code)), lang)
 
 
 def describe(layers: Layers, spec: MapSpec, lang: str, result: Shown | None = None) -> str:

@@ -29,10 +29,11 @@ from geo.mapelements import (  # noqa: F401 (CLUSTER_BELOW, LayerPanel and Mouse
     MeasureLocale,
     MiniMap,
     MousePosition,
+    RingLabel,
     _RemoveAfterAdd,
     measure_strings,
 )
-from geo.mapspec import MapSpec, Shown, shown
+from geo.mapspec import MapSpec, Shown, legend_rows, present_variants, ring_label, shown
 from geo.webcontent import layer_name, layer_styles, leaflet_style, legend_symbol_svg, point_icon, to_display_geojson
 
 BEIJING_CENTER = (40.05, 116.40)
@@ -100,7 +101,12 @@ PANEL_ICON = (
 
 
 def legend_spec(
-    keys: list[str], lang: str, basemap: basemaps.Basemap, hidden: list[str], extra: dict[str, style.LayerStyle] | None = None
+    keys: list[str],
+    lang: str,
+    basemap: basemaps.Basemap,
+    hidden: list[str],
+    extra: dict[str, style.LayerStyle] | None = None,
+    variants: frozenset[tuple[str, str]] | None = None,
 ) -> dict:
     """The legend's rows (``style.legend_rows``, one per symbol) for the given layers, top of the hierarchy first.
 
@@ -108,7 +114,7 @@ def legend_spec(
     (set as text, never HTML). On a GCJ-02 basemap a last row says the overlays are shifted.
     """
     rows = []
-    for row in style.legend_rows(keys, extra):
+    for row in legend_rows(keys, extra, variants):  # a variant row only where one is drawn (``variants``)
         s = style.get_style(row.key, extra)
         rows.append(
             {
@@ -219,7 +225,7 @@ def venue_groups(
     for group, key in zip(groups, [*style.VENUE_CATEGORIES, *(layer.key for layer in spec.imported)]):
         if key in hidden:
             group.add_child(_RemoveAfterAdd())
-    selection = selection_group(result.selected, result.ring, lang, display)
+    selection = selection_group(result.selected, result.ring, lang, display, ring_label(spec, lang))
     if fit is not None:  # a named view or a search hit: fit its bounds to the map's real size, once
         FitView(display_bounds(fit, display)).add_to(selection)
     if note:
@@ -244,14 +250,17 @@ def display_bounds(bbox: tuple[float, float, float, float], display_datum: str) 
 
 
 def selection_group(
-    selected: gpd.GeoDataFrame | None, ring: shapely.Geometry | None, lang: str, display_datum: str
+    selected: gpd.GeoDataFrame | None, ring: shapely.Geometry | None, lang: str, display_datum: str, label: str = ""
 ) -> tpl.FeatureGroup:
-    """A highlight ring around the selected venue and the "within N km" buffer."""
+    """A highlight ring around the selected venue and the "within N km" buffer, with its distance ``label``
+    written on it (``mapspec.ring_label``)."""
     group = tpl.FeatureGroup(name=i18n.t("selection", lang), overlay=True, control=False)
     if ring is not None:
         shifted = datum.transform_geometry(ring, "wgs84", display_datum)
         r = style.RING
         tpl.GeoLayer(shifted.__geo_interface__, styles={"": leaflet_style(r)}, interactive=False).add_to(group)
+        if label:
+            RingLabel(shifted, label).add_to(group)
     if selected is not None and not selected.empty:
         points = datum.transform_geometry(selected.geometry.values, "wgs84", display_datum)
         sel = style.SELECTION
@@ -361,7 +370,8 @@ def build_base_map(
         add_layer(m, layers, key, lang, show=key not in hidden, display_datum=bm.datum)
     extra = spec.extra_styles  # drawn as dynamic groups; here in the legend only
     hidden_labels = [layer_name(style.get_style(k, extra), lang) for k in hidden]
-    panel = legend_spec(keys + list(extra), lang, bm, hidden_labels, extra)
+    variants = present_variants({k: layers.get(k) for k in keys if style.STYLES[k].variants})  # of the layout's year
+    panel = legend_spec(keys + list(extra), lang, bm, hidden_labels, extra, variants)
     if view is None:
         panel["fit"] = _bounds(layers.boundary, bm.datum)
     LayerPanel(panel).add_to(m)
@@ -396,9 +406,9 @@ def build_map(
 
     Venues and imported layers pass the spec's filters; the selection and the distance ring are drawn.
     """
-    m = build_base_map(layers, spec, asset_base, vendor_base, height=height)
-    display = effective_basemap(spec.basemap, spec.token).datum
     result = shown(layers, spec)
+    m = build_base_map(result.layout, spec, asset_base, vendor_base, height=height)  # the core, axes, areas of its year
+    display = effective_basemap(spec.basemap, spec.token).datum
     hidden = spec.hidden()
     lang = spec.lang
     for key in style.VENUE_CATEGORIES:
@@ -406,7 +416,7 @@ def build_map(
     for layer, gdf in imported_frames(result, spec):
         make_layer(gdf, layer.key, lang, layer.key not in hidden, display, s=layer.style).add_to(m)
     if result.selected is not None or result.ring is not None:
-        selection_group(result.selected, result.ring, lang, display).add_to(m)
+        selection_group(result.selected, result.ring, lang, display, ring_label(spec, lang)).add_to(m)
     layer_control(lang, spec.imported).add_to(m)
     tpl.check_render_once(m)
     check_no_remote_assets(m)

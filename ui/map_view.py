@@ -27,20 +27,24 @@ def map_view(
 ) -> dict:
     """Draw the map of ``spec`` (``result``: the spec applied) and return what the component reported.
 
-    The base map holds every layer (the layer control hides them in the browser) and no filters, so it stays
-    the same while the planner filters; the venue layers are sent apart (``fastmap.groups_payload``)."""
+    The base map holds every layer (the layer control hides them in the browser) and no filters but the year's
+    (the core, axes and areas of that year), so it stays the same while the planner filters; the venue layers are
+    sent apart (``fastmap.groups_payload``)."""
     lang, imported = spec.lang, spec.imported
     leaflet_url, vendor_url = serve_leaflet(), serve_vendor()
     local_url = basemap_notes(spec)
     base_spec = replace(
         spec, layers=every_layer, filters=mapspec.FilterSpec(), selection=None, bbox=mapspec.MapSpec().bbox, view=""
     )
-    view = state.base_view(f"{base_spec.key()}|draw={can_edit}")
+    # the core, axes and areas of the year filter: a year that drops one is another base map (reopened in place)
+    layout = result.layout
+    dated = f"{base_spec.key()}|without={','.join(mapspec.dropped_ids(layers, layout))}"
+    view = state.base_view(f"{dated}|draw={can_edit}")
     private = bool(imported)  # a planner's own layers: the session's copy, never a server-wide cache
     base = fastmap.base_map(
-        f"{base_spec.key()}|{view}|{leaflet_url}|{vendor_url}|draw={can_edit}|{local_url}",
+        f"{dated}|{view}|{leaflet_url}|{vendor_url}|draw={can_edit}|{local_url}",
         lambda: webmap.build_base_map(
-            layers,
+            layout,
             base_spec,
             asset_base=leaflet_url,
             vendor_base=vendor_url,
@@ -54,7 +58,8 @@ def map_view(
     )  # default views: on disk for the next cold start
     center, zoom = state.map_target(display)
     groups_spec = replace(spec, bbox=mapspec.MapSpec().bbox, view="")  # the extent does not change the layers
-    fit = session().take_fit()  # a named view or a search hit asks to be fitted, once
+    state.fit_ring(result.ring)  # a "within N km" filter set or changed: its ring is fitted, once
+    fit = session().take_fit()  # a named view, a search hit or a new ring asks to be fitted, once
     note = i18n.t("empty_map", lang) if result.venues.empty and spec.filters.active() else None
     groups, control = fastmap.groups(
         f"{groups_spec.key()}|{fit}|{note}",

@@ -151,6 +151,23 @@ def fit_to(bbox: tuple[float, float, float, float]) -> None:
     mem.target = None
 
 
+#: the session state's record of the "within N km" ring the map was last fitted to (its bounds; None: no ring)
+RING_KEY = "_ring_fitted"
+
+
+def fit_ring(ring) -> None:
+    """Fit the map to the "within N km" ring (WGS-84) when the filter sets or changes it: once, not on every
+    rerun. A session's first run leaves the extent or named view its link opens at alone."""
+    ss = st.session_state
+    key = tuple(round(float(v), 6) for v in ring.bounds) if ring is not None else None
+    first = RING_KEY not in ss
+    if not first and ss[RING_KEY] == key:
+        return
+    ss[RING_KEY] = key
+    if key is not None and not (first and (page().c or page().view)):
+        fit_to(key)
+
+
 def go_to_place(place_id: str, kind: str, bounds: tuple[float, float, float, float]) -> None:
     """A search hit: a venue opens its card and the map flies to it; an axis, area or the core is fitted."""
     if kind == "venue":

@@ -19,7 +19,7 @@ from . import insets
 from . import layout as page_layout
 from .geometry import to_mercator
 from .ink import BACKGROUND, Ink, text_of, ui_lang
-from .layers import area_rows, draw_basemap, draw_layers, draw_selection
+from .layers import area_rows, draw_basemap, draw_layers, draw_selection, ring_rows
 from .lettering import LabelReport, label_all
 
 Report = Callable[[float, str], None]
@@ -80,6 +80,7 @@ def draw(layers: Layers, spec: MapSpec, fmt: str, report: Report) -> Drawn:
     report(0.4, "layers")
     points = draw_layers(ax, layers, result, extra, frames, bm.datum, lay.css_px, spec.labels)
     points += area_rows(frames, bm.datum, spec.labels, lay.zoom)
+    points += ring_rows(result, spec, lay.extent, bm.datum)
     draw_selection(ax, result, bm.datum, lay.css_px)
     _limits(ax, lay.extent)
     report(0.6, "furniture")

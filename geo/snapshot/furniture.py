@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrow, Patch, Rectangle
 
 from geo import basemaps, i18n, safe, style
-from geo.mapspec import MapSpec
+from geo.mapspec import MapSpec, legend_rows
 
 from .ink import INK, Ink, text_of, ui_lang, wrap
 
@@ -37,7 +37,7 @@ def draw_all(fig: Figure, ax, layout: Layout, spec: MapSpec, bm: basemaps.Basema
         y = t.get_window_extent(fig.canvas.get_renderer()).y0 / fig.bbox.height - 0.006
     if layout.subtitle:
         out.append(subtitle(fig, layout, ink, y))
-    if f.legend and layout.legend_keys:
+    if f.legend and (layout.legend_keys or layout.ring):
         out.append(legend(fig, layout, lang, spec.extra_styles, bm))
     if f.north_arrow:
         out.extend(north_arrow(fig, layout, lang, ink))
@@ -86,7 +86,7 @@ def subtitle(fig: Figure, layout: Layout, ink: Ink, y: float):
 
 def legend(fig: Figure, layout: Layout, lang: str, extra: dict, bm: basemaps.Basemap):
     """The legend of the layers drawn, bottom right on the footer."""
-    leg = make_legend(fig, list(layout.legend_keys), lang, layout.base_pt, layout.css_px, extra, bm)
+    leg = make_legend(fig, list(layout.legend_keys), lang, layout.base_pt, layout.css_px, extra, bm, layout.ring, layout.variants)
     leg.set_bbox_to_anchor((1 - layout.pad / 2, layout.footer_h + layout.pad / 2), transform=fig.transFigure)
     leg.set_zorder(60)
     return leg
@@ -131,9 +131,27 @@ def _symbol(s: style.LayerStyle, variant: str | None, css_px: float, row_pt: flo
     return patch
 
 
-def legend_handles(visible: list[str], lang: str, css_px: float, base_pt: float, extra: dict | None = None):
-    """matplotlib handles for ``style.legend_rows`` (the rows the live map's panel shows too)."""
-    rows = style.legend_rows(visible, extra)
+#: the legend's symbol of the "within N km" ring: an area in the ring's stroke and fill
+RING_STYLE = style.LayerStyle(
+    "ring",
+    "selection",
+    "",
+    "",
+    "polygon",
+    style.RING.color,
+    weight=style.RING.weight,
+    fill_color=style.RING.fill_color,
+    fill_opacity=style.RING.fill_opacity,
+    dash=style.RING.dash,
+)
+
+
+def legend_handles(
+    visible: list[str], lang: str, css_px: float, base_pt: float, extra: dict | None = None, variants: frozenset | None = None
+):
+    """matplotlib handles for ``style.legend_rows`` (the rows the live map's panel shows too), a variant row
+    only where ``variants`` holds it (``mapspec.legend_rows``)."""
+    rows = legend_rows(visible, extra, variants)
     row_pt = base_pt * 0.85 * 1.15
     return [_handle(row, extra, css_px, row_pt) for row in rows], [row.label(lang) for row in rows]
 
@@ -146,9 +164,15 @@ def make_legend(
     css_px: float,
     extra: dict | None,
     bm: basemaps.Basemap | None = None,
+    ring: str | None = None,
+    variants: frozenset | None = None,
 ):
-    """A figure legend of ``visible`` (with the GCJ-02 note on a Gaode basemap)."""
-    handles, labels = legend_handles(visible, lang, css_px, base_pt, extra)
+    """A figure legend of ``visible`` (its variant rows: ``variants``), then the "within N km" ring's row
+    (``ring``: its text) and the GCJ-02 note on a Gaode basemap."""
+    handles, labels = legend_handles(visible, lang, css_px, base_pt, extra, variants)
+    if ring:
+        handles.append(_symbol(RING_STYLE, None, css_px, base_pt))
+        labels.append(ring)
     if bm is not None and bm.datum == "gcj02":
         handles.append(Patch(visible=False))
         labels.append(text_of("gcj_note", lang))
@@ -171,9 +195,18 @@ def make_legend(
     )
 
 
-def legend_width(fig: Figure, visible: list[str], lang: str, base_pt: float, css_px: float, extra: dict) -> float:
+def legend_width(
+    fig: Figure,
+    visible: list[str],
+    lang: str,
+    base_pt: float,
+    css_px: float,
+    extra: dict,
+    ring: str | None = None,
+    variants: frozenset | None = None,
+) -> float:
     """The legend's width in pixels (drawn, measured, removed)."""
-    leg = make_legend(fig, visible, lang, base_pt, css_px, extra)
+    leg = make_legend(fig, visible, lang, base_pt, css_px, extra, ring=ring, variants=variants)
     width = leg.get_window_extent(fig.canvas.get_renderer()).width
     leg.remove()
     return width

@@ -13,7 +13,7 @@ import shapely
 
 from geo import basemaps, style, tiles
 from geo.data import Layers
-from geo.mapspec import MapSpec, Shown
+from geo.mapspec import MapSpec, Shown, ring_label
 
 from .geometry import to_mercator
 from .ink import label_of, text_of
@@ -60,7 +60,7 @@ def _source(key: str, layers: Layers, result: Shown, extra: dict, frames: dict) 
         return None
     if key in style.VENUE_CATEGORIES:
         return result.venues[result.venues["category"] == key]
-    return layers.get(key)
+    return result.layout.get(key)  # the core, axes and areas of the filters' year
 
 
 def draw_layers(
@@ -168,6 +168,28 @@ def area_rows(frames: dict, display_datum: str, lang: str, zoom: float) -> list[
         PointRow(pt.x, pt.y, 0, label_of(row, lang), style.label_priority(areas_style), False, optional=True)
         for (_, row), pt in zip(areas.iterrows(), areas.geometry.representative_point())
     ]
+
+
+#: the ring's distance is placed before every other label: it says what the map is filtered to
+RING_LABEL_PRIORITY = 100
+#: ... on the ring inside this share of the map's width and height from its edges
+RING_LABEL_INSET = 0.08
+
+
+def ring_rows(result: Shown, spec: MapSpec, extent: tuple[float, float, float, float], display_datum: str) -> list[PointRow]:
+    """The distance on the "within N km" ring ("3 公里", as on the live map): at the ring's highest point well
+    inside the map's ``extent`` (Mercator); none when the ring does not cross the map (the legend names it)."""
+    if result.ring is None:
+        return []
+    ring = to_mercator(gpd.GeoDataFrame(geometry=[result.ring], crs="EPSG:4326"), display_datum).boundary.iloc[0]
+    minx, miny, maxx, maxy = extent
+    dx, dy = (maxx - minx) * RING_LABEL_INSET, (maxy - miny) * RING_LABEL_INSET
+    on_map = ring.intersection(shapely.box(minx + dx, miny + dy, maxx - dx, maxy - dy))
+    if on_map.is_empty:
+        return []
+    xy = shapely.get_coordinates(on_map)
+    x, y = xy[xy[:, 1].argmax()]
+    return [PointRow(float(x), float(y), 0.0, ring_label(spec, spec.labels), RING_LABEL_PRIORITY, False)]
 
 
 def draw_selection(ax, result: Shown, display_datum: str, css_px: float) -> None:

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from geo import basemaps, safe, tiles
 from geo.data import Layers
-from geo.mapspec import MapSpec, Page, Shown, drawn_layers, page_frame
+from geo.mapspec import MapSpec, Page, Shown, drawn_layers, in_view, page_frame, present_variants, ring_legend
 
 from .furniture import legend_width
 from .geometry import Box, frame_extent, mercator_box
@@ -42,6 +42,8 @@ class Layout:
     close_up: bool  # a close-up (locator) rather than a city map (core inset)
     zoom: float  # the web map's zoom at this scale (label thresholds)
     legend_keys: tuple[str, ...]  # the layers the legend lists (drawn inside the extent)
+    ring: str | None = None  # the legend's row of the "within N km" ring (None: no ring)
+    variants: frozenset | None = None  # the variant rows the legend lists (``mapspec.present_variants``)
 
     @property
     def pad(self) -> float:
@@ -63,10 +65,13 @@ def compute(fig: Figure, layers: Layers, spec: MapSpec, result: Shown, bm: basem
     bottom = PAD + (lines * base_pt * 0.7 * 1.45 * px_per_pt / page.height_px if lines else 0)
     footer_h = lines * base_pt * 0.7 * 1.45 / 72 * fig.dpi / fig.bbox.height + (0.006 if lines else 0)
     content = mercator_box(spec.bbox, bm.datum)
-    legend_w = _legend_column(fig, layers, spec, result, bm, content, base_pt, css_px)
+    ring = ring_legend(layers, spec, spec.labels) if result.ring is not None else None
+    view = in_view(layers, spec, result)  # what the view holds (its frame is the page's: mapspec.in_view)
+    variants = present_variants(view.features)  # the legend's variant rows: no extensions row where none is drawn
+    legend_w = _legend_column(fig, layers, spec, result, bm, content, base_pt, css_px, ring, variants)
     extent = _extent(content, page, (PAD, bottom + PAD, 1 - PAD, top), legend_w)
     extent = cover(extent, mercator_box(page_frame(spec), bm.datum))
-    legend_keys = drawn_layers(layers, spec, result)  # the view's layers: what is drawn (mapspec.in_view)
+    legend_keys = view.drawn  # the view's layers: what is drawn (mapspec.in_view)
     css_width = page.width_px * 72 / page.dpi / css_px
     zoom = math.log2(2 * tiles.ORIGIN * css_width / (256 * (extent[2] - extent[0])))
     return Layout(
@@ -86,6 +91,8 @@ def compute(fig: Figure, layers: Layers, spec: MapSpec, result: Shown, bm: basem
         spec.bbox[2] - spec.bbox[0] < CLOSE_UP_DEG,
         zoom,
         tuple(legend_keys),
+        ring,
+        variants,
     )
 
 
@@ -114,15 +121,25 @@ def _title_band(fig: Figure, spec: MapSpec, page: Page, base_pt: float, px_per_p
 
 
 def _legend_column(
-    fig: Figure, layers: Layers, spec: MapSpec, result: Shown, bm: basemaps.Basemap, content: Box, base_pt: float, css_px: float
+    fig: Figure,
+    layers: Layers,
+    spec: MapSpec,
+    result: Shown,
+    bm: basemaps.Basemap,
+    content: Box,
+    base_pt: float,
+    css_px: float,
+    ring: str | None = None,
+    variants: frozenset | None = None,
 ) -> float:
     """The width (page fraction) the legend would take as a column on the right, 0 for no legend."""
     if not spec.furniture.legend:
         return 0.0
     keys = list(drawn_layers(layers, spec, result))
-    if not keys:
+    if not keys and not ring:
         return 0.0
-    return legend_width(fig, keys, spec.labels, base_pt, css_px, spec.extra_styles) / spec.page.width_px + PAD
+    width = legend_width(fig, keys, spec.labels, base_pt, css_px, spec.extra_styles, ring, variants)
+    return width / spec.page.width_px + PAD
 
 
 def _extent(content: Box, page: Page, free: Box, legend_w: float) -> Box:

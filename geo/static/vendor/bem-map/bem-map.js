@@ -8,6 +8,7 @@
  * BEM.wheel   the wheel scrolls the page until the map is clicked; Ctrl + wheel zooms
  * BEM.fit     fit a named view's bounds to the map's real size, clear of the controls
  * BEM.note    a message on the map (a filter that leaves nothing)
+ * BEM.RingLabel the "within N km" ring's distance, on the ring where it is on screen
  * BEM.readout the WGS-84 pointer readout: click or right-click copies, and says so
  * BEM.miniMap the overview map drawn from Beijing's outline and the core
  * BEM.layerOrder the layer control's sort function (the legend's order)
@@ -404,6 +405,34 @@
       setTimeout(function () { BEM.fit(map, b, z); }, 30);
     },
     onRemove: function () {}
+  });
+  // the "within N km" ring's distance (geo.mapelements.RingLabel), written on the ring where it is on screen:
+  // its highest vertex well inside the view, moved on every pan and zoom; hidden while the ring is off screen.
+  // A label like the others (BEM.relabel keeps it clear of the controls), placed first (data-p)
+  BEM.RingLabel = L.Layer.extend({
+    initialize: function (outline, text) { this._outline = outline; this._text = text; },
+    onAdd: function (map) {
+      var icon = L.divIcon({className: "bem-label-icon", iconSize: [0, 0], iconAnchor: [0, 0],
+        html: '<div class="bem-label bem-ring-label bem-off" data-p="100" data-pos="t" style="--off:3px"></div>'});
+      this._marker = L.marker(this._outline[0], {icon: icon, interactive: false, keyboard: false}).addTo(map);
+      this._label = this._marker.getElement().firstChild;
+      this._label.textContent = this._text;
+      map.on("moveend zoomend resize", this._place, this);
+      this._place();
+    },
+    onRemove: function (map) {
+      map.off("moveend zoomend resize", this._place, this);
+      this._marker.remove();
+    },
+    _place: function () {
+      var view = this._map.getBounds().pad(-0.08), best = null;
+      this._outline.forEach(function (p) {
+        if (view.contains(p) && (best === null || p[0] > best[0])) { best = p; }
+      });
+      this._label.style.display = best ? "" : "none";
+      if (best) { this._marker.setLatLng(best); }
+      BEM.relabel(this._map);
+    }
   });
   // a dynamic group the planner switched off: off the map right after streamlit-folium adds it
   BEM.removeSoon = function (layer) { setTimeout(function () { layer.remove(); }, 0); };
