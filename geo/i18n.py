@@ -253,6 +253,8 @@ _STRINGS: dict[str, dict[str, str]] = {
     "export_contains": {"zh": "文件内容", "en": "The file will hold"},
     "extent_current": {"zh": "当前地图范围", "en": "current map extent"},
     "within_phrase": {"zh": "距{of} {km} 公里以内", "en": "within {km} km of {of}"},
+    "ring_legend": {"zh": "距 {of} {km} 公里范围", "en": "Within {km} km of {of}"},
+    "ring_km": {"zh": "{km} 公里", "en": "{km} km"},
     "describe_venues": {"zh": "{n} 个场所", "en": "{n} venues"},
     "describe_layers": {"zh": "{n} 个图层", "en": "{n} layers"},
     "describe_filter": {"zh": "筛选：", "en": "filter: "},
