@@ -198,3 +198,33 @@ def test_the_live_map_of_1950_has_no_daxing_area_and_no_axis_extension():
     assert extension_row("zh") not in then
     assert "北京中轴线（世界遗产）" in then  # the historic axis stays
     assert not at.exception and not at.error
+
+
+# --- the ring's label in Chromium: on the ring while it is on screen ----------------------------------------
+
+LABEL_SHOWN = """() => { const el = document.querySelector('.bem-ring-label');
+  return !!el && el.offsetParent !== null && getComputedStyle(el).visibility !== 'hidden'; }"""
+THE_MAP = "window[Object.keys(window).find(k => k.startsWith('map_') && window[k] instanceof L.Map)]"
+
+
+@pytest.mark.browser
+def test_the_ring_label_stands_on_the_ring_and_hides_with_it_in_chromium(browser, layers, tmp_path):
+    spec = mapspec.MapSpec(lang="zh", filters=RING_3KM, bbox=(116.33, 39.88, 116.46, 39.96))
+    ring = mapspec.shown(layers, spec).ring
+    path = tmp_path / "ring.html"
+    path.write_text(gio.export_html(layers, spec), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1200, "height": 800})
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_function(LABEL_SHOWN)
+        assert page.locator(".bem-ring-label").text_content() == "3 公里"
+        top = page.evaluate(f"""() => {{ const m = {THE_MAP}; let at = null;
+            m.eachLayer(l => {{ if (l._label && l._label.classList.contains('bem-ring-label')) at = l._marker.getLatLng(); }});
+            return [at.lat, at.lng]; }}""")
+        assert top[0] == pytest.approx(ring.bounds[3], abs=1e-4)  # the ring's northernmost point, on screen
+        page.evaluate(f"() => {THE_MAP}.setView([39.9163, 116.3972], 16, {{animate: false}})")  # inside the ring
+        page.wait_for_function(f"() => !({LABEL_SHOWN})()")
+        page.evaluate(f"() => {THE_MAP}.setView([39.9163, 116.3972], 13, {{animate: false}})")
+        page.wait_for_function(LABEL_SHOWN)
+    finally:
+        page.close()
