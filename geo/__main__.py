@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from geo import basemaps, filters, formats, i18n, safe, style
+from geo import basemaps, cli_projects, filters, formats, i18n, safe, style
 from geo.errors import GeoError
 from geo.mapspec import MapSpec
 from geo.paths import write_atomically
@@ -173,6 +173,7 @@ def build_parser(lang: str = "en") -> Parser:
         p.add_argument("--basemap", choices=list(basemaps.ALL_KEYS), default="offline", help=T("deck_basemap"))
         p.add_argument("--title", help=T("deck_title"))
     add_workspace_commands(sub, lang)
+    cli_projects.add_commands(sub, lang)  # projects list/update/add/report, workspace diff (geo/cli_projects.py)
     chk = sub.add_parser("check", help=T("check"), lang=lang)
     chk.add_argument("--ids", action="store_true", help=T("ids"))
     val = sub.add_parser("validate", help=T("validate"), description=T("validate_desc"), lang=lang)
@@ -476,8 +477,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_validate(args)
         if args.command in ("deck", "atlas"):
             return run_deck_or_atlas(args)
-        if args.command == "workspace":
-            return run_workspace(args)
+        if args.command in ("workspace", "projects"):
+            return cli_projects.run(args) if cli_projects.handles(args) else run_workspace(args)
         return run_snapshot(args) if args.command == "snapshot" else run_check(args)
     except CliError as exc:
         say(i18n.cli("error", lang, message=exc), err=True)

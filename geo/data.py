@@ -375,7 +375,11 @@ def check_layers(data_dir: Path | None = None) -> tuple[Layers | None, list[Data
         return None, sorted(errors, key=lambda e: (order.get(e.file, -1), e.row or 0))  # stable within a row
     districts = loaded["districts"].frame
     curated = {layer.key: join_districts(loaded[layer.key].frame, districts) for layer in sch.curated()}
-    return Layers(boundary=loaded["boundary"].frame, districts=districts, **curated), []
+    layers = Layers(boundary=loaded["boundary"].frame, districts=districts, **curated)
+    from geo import projects  # the key projects' tables name the layers' features
+
+    errors = projects.check_tables(layers, data_dir)
+    return (None, errors) if errors else (layers, [])
 
 
 def _shared_ids(sch: schema.Schema, loaded: dict[str, Loaded]) -> list[DataError]:

@@ -49,6 +49,9 @@ _STRINGS: dict[str, dict[str, str]] = {
     "ws_change_sketch": {"zh": "草图：{title}", "en": "sketch: {title}"},
     "ws_change_view": {"zh": "视图：{name}", "en": "view: {name}"},
     "ws_change_note": {"zh": "状态记录：{venue}", "en": "status note: {venue}"},
+    "ws_change_project": {"zh": "项目更新：{venue}（{what}）", "en": "project update: {venue} ({what})"},
+    "ws_change_new_project": {"zh": "新增重点项目：{venue}", "en": "new key project: {venue}"},
+    "ws_change_moved_project": {"zh": "重点项目位置或名称更改：{venue}", "en": "key project moved or renamed: {venue}"},
     "zoom_out": {"zh": "缩小", "en": "Zoom out"},
     "field_name": {"zh": "名称", "en": "Name"},
     "field_category": {"zh": "类别", "en": "Category"},
@@ -339,6 +342,11 @@ _TERMS: dict[str, dict[str, dict[str, str]]] = {
         "increase": {"zh": "扩大影响力", "en": "Increase influence"},
         "ensure": {"zh": "办好", "en": "Ensure success"},
         "strengthen": {"zh": "强化服务保障", "en": "Strengthen services and support"},
+    },
+    "stage": {
+        "planning": {"zh": "规划", "en": "Planning"},
+        "implementation": {"zh": "实施", "en": "Implementation"},
+        "evaluation": {"zh": "评估", "en": "Evaluation"},
     },
     "status": {
         "planned": {"zh": "规划中", "en": "Planned"},

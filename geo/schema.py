@@ -9,6 +9,8 @@ a value added to the schema alone is named at once instead of drawing an unlabel
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import json
 import math
 import re
@@ -22,7 +24,7 @@ from geo.errors import DataError
 #: the schema ships beside the data; a copy of the data (``BEM_DATA_DIR``) is checked against this one, which
 #: matches the code (styles, labels)
 SCHEMA_FILE = paths.PACKAGE_DIR.parent / "data" / "schema.json"
-TYPES = ("id", "text", "term", "sentence", "integer", "number", "boolean")
+TYPES = ("id", "text", "term", "sentence", "integer", "number", "boolean", "date")
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
 INTEGER_PATTERN = re.compile(r"[+-]?\d+")
 
@@ -143,6 +145,8 @@ class Schema:
     vocabularies: dict[str, tuple[str, ...]]
     vocabulary_descriptions: dict[str, dict[str, str]]
     layers: dict[str, Layer]
+    #: tables without geometry (the key projects' register, history and milestones, ``geo.projects``)
+    tables: dict[str, Layer] = dataclasses.field(default_factory=dict)
 
     def curated(self) -> tuple[Layer, ...]:
         return tuple(layer for layer in self.layers.values() if not layer.context)
@@ -214,6 +218,20 @@ def _layer(key: str, spec: dict, shared: dict, vocabularies: dict[str, tuple[str
     return layer
 
 
+def _table(key: str, spec: dict, shared: dict, vocabularies: dict[str, tuple[str, ...]]) -> Layer:
+    """A table without geometry (``"tables"`` in the schema): its columns are its fields."""
+    where = f"table {key!r}"
+    fields = []
+    for name, override in spec.get("fields", {}).items():
+        if name not in shared:
+            raise DataError(SCHEMA_FILE.name, f'{where}: field {name!r} is not defined under "fields"')
+        fields.append(_field(name, shared[name], override, vocabularies, f"{where}, field {name!r}"))
+    file = str(spec.get("file", ""))
+    if not file.endswith(".csv"):
+        raise DataError(SCHEMA_FILE.name, f"{where}: needs a .csv file")
+    return Layer(key=key, file=file, geometry=(), fields=tuple(fields), description=_bilingual(spec.get("description"), where))
+
+
 def _check_layer(layer: Layer, where: str) -> None:
     if not layer.file.endswith((".csv", ".geojson")) or not layer.geometry:
         raise DataError(SCHEMA_FILE.name, f"{where}: needs a .csv or .geojson file and its geometry types")
@@ -248,6 +266,7 @@ def parse_schema(doc: object) -> Schema:
         vocabularies=vocabularies,
         vocabulary_descriptions=described,
         layers=layers,
+        tables={key: _table(key, spec, doc["fields"], vocabularies) for key, spec in doc.get("tables", {}).items()},
     )
     check_labels(schema)
     return schema
@@ -402,6 +421,17 @@ def _range(field: Field) -> str:
     return f" ({field.min:g} to {field.max:g})" if field.min is not None and field.max is not None else ""
 
 
+def _date(field: Field, raw: object) -> str:
+    """A calendar date written YYYY-MM-DD (kept as that text)."""
+    value = _text(field, raw).strip()
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise Invalid(f"{shown(value)} is not a date: write YYYY-MM-DD, e.g. 2025-03-17") from None
+
+
 _CONVERTERS = {
     "id": _id,
     "text": _text,
@@ -410,4 +440,5 @@ _CONVERTERS = {
     "integer": _integer,
     "number": _number,
     "boolean": _boolean,
+    "date": _date,
 }

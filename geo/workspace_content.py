@@ -14,8 +14,8 @@ MAX_SKETCHES = 2000
 MAX_CONTENT_BYTES = 60 * 1024 * 1024
 #: the parts of a workspace that only grow by appending (a layer, a sketch, a status note): two editors adding
 #: at once conflict with nothing, whatever else the newest version holds
-APPENDABLE = ("layers", "sketches", "notes")
-PARTS = ("layers", "sketches", "views", "notes")
+APPENDABLE = ("layers", "sketches", "notes", "project_updates", "projects")
+PARTS = ("layers", "sketches", "views", "notes", "project_updates", "projects")
 
 
 class WorkspaceError(GeoError):
@@ -87,8 +87,9 @@ def check_content(content: dict) -> None:
     parses, lies in lon/lat range and is within the import limits (the importer's own checks)."""
     from geo import imports
 
-    if not isinstance(content, dict) or set(content) - {"layers", "sketches", "views", "notes"}:
-        raise WorkspaceError("a workspace holds layers, sketches, views and notes only")
+    if not isinstance(content, dict) or set(content) - set(PARTS):
+        raise WorkspaceError("a workspace holds layers, sketches, views, notes and key projects only")
+    _check_entries(content)
     layers, sketches = content.get("layers", []), content.get("sketches", [])
     if not isinstance(layers, list) or not isinstance(sketches, list):
         raise WorkspaceError("layers and sketches must be lists")
@@ -97,11 +98,26 @@ def check_content(content: dict) -> None:
     if len(sketches) > MAX_SKETCHES:
         raise WorkspaceError(f"at most {MAX_SKETCHES} sketches in a workspace")
     found = [*_layer_geometries(layers), *_sketch_geometries(sketches)]
+    found += list(_project_geometries(content.get("projects", [])))
     parsed = [_checked_geometry(geometry, where) for geometry, where in found]
     try:
         imports.check_vertices(parsed, [where for _, where in found])
     except imports.ImportFailed as exc:
         raise WorkspaceError(str(exc)) from None
+
+
+def _check_entries(content: dict) -> None:
+    """The key projects' parts are lists of entries (each checked by ``geo.projects`` before it is added)."""
+    for part in ("project_updates", "projects"):
+        if not isinstance(content.get(part, []), list) or not all(isinstance(i, dict) for i in content.get(part, [])):
+            raise WorkspaceError(f"{part} must be a list of entries")
+
+
+def _project_geometries(projects: list):
+    """(geometry, where) of every key project a workspace added."""
+    for p in projects:
+        if p.get("geometry"):
+            yield p["geometry"], f"project {p.get('id')}"
 
 
 def _layer_geometries(layers: list):
@@ -226,6 +242,9 @@ CHANGES: tuple[tuple[str, str], ...] = (
     (r"sketch: (?P<title>.*)", "ws_change_sketch"),
     (r"view: (?P<name>.*)", "ws_change_view"),
     (r"status note: (?P<venue>.*)", "ws_change_note"),
+    (r"project (?P<venue>[a-z][a-z0-9_]*): (?P<what>.*)", "ws_change_project"),
+    (r"new project: (?P<venue>.*)", "ws_change_new_project"),
+    (r"moved project: (?P<venue>.*)", "ws_change_moved_project"),
 )
 
 

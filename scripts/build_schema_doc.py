@@ -43,6 +43,18 @@ def kind_text(sch: schema.Schema, field: schema.Field) -> str:
 
 
 def table_section(sch: schema.Schema, layer: schema.Layer) -> list[str]:
+    lines = column_rows(sch, layer)
+    fixed = [f"`{f.name}` is always `{f.value}`" for f in layer.fields if f.value is not None]
+    lines += [
+        "",
+        f"Not columns: {'; '.join(fixed)} (set by the layer); the district is computed from "
+        f"`{layer.point[0]}`/`{layer.point[1]}`. Empty cells are empty values.",
+    ]
+    return lines
+
+
+def column_rows(sch: schema.Schema, layer: schema.Layer) -> list[str]:
+    """A table's description and its columns, one row each."""
     lines = [
         f"**`{layer.file}`**: {layer.description['en']}.",
         "",
@@ -56,13 +68,15 @@ def table_section(sch: schema.Schema, layer: schema.Layer) -> list[str]:
             f"| `{field.name}` | {'yes' if field.required else ''} | {cell(kind_text(sch, field))} | "
             f"{cell(field.description['en'])} | {cell(field.description['zh'])} |"
         )
-    fixed = [f"`{f.name}` is always `{f.value}`" for f in layer.fields if f.value is not None]
-    lines += [
-        "",
-        f"Not columns: {'; '.join(fixed)} (set by the layer); the district is computed from "
-        f"`{layer.point[0]}`/`{layer.point[1]}`. Empty cells are empty values.",
-    ]
     return lines
+
+
+def register_section(sch: schema.Schema, table: schema.Layer) -> list[str]:
+    """A table of the key projects' register (no geometry: every field is a column)."""
+    return column_rows(sch, table) + [
+        "",
+        "Empty cells are empty values (shown as unknown); `python -m geo check` checks this table too.",
+    ]
 
 
 def geojson_line(layer: schema.Layer) -> str:
@@ -84,6 +98,8 @@ def section(sch: schema.Schema | None = None) -> str:
     for layer in sch.layers.values():
         if layer.is_table:
             lines += table_section(sch, layer) + [""]
+    for table in sch.tables.values():
+        lines += register_section(sch, table) + [""]
     lines += ["Allowed values (labels from `geo/i18n.py`, categories and segments from `geo/style.py`):", ""]
     for key, values in sch.vocabularies.items():
         lines.append(f"- `{key}`: {values_text(key, values)}")

@@ -88,7 +88,7 @@ def test_every_field_and_value_is_described_in_both_languages():
     [
         (lambda d: d["vocabularies"]["category"]["values"].append("zoo"), "value 'zoo' has no label"),
         (lambda d: d["vocabularies"]["status"]["values"].append("demolished"), "value 'demolished' has no label"),
-        (lambda d: d["fields"]["year_open"].update(type="date"), "type 'date' is not one of"),
+        (lambda d: d["fields"]["year_open"].update(type="datetime"), "type 'datetime' is not one of"),
         (lambda d: d["layers"]["venues"]["fields"].update(colour={}), "field 'colour' is not defined"),
         (lambda d: d["fields"]["name_en"]["description"].pop("zh"), "needs a description in zh and en"),
     ],
