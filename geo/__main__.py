@@ -7,6 +7,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import functools
 import re
 import sys
@@ -335,16 +336,15 @@ def run_workspace(args: argparse.Namespace) -> int:
         from geo.data import load_layers
 
         store.authorize(args.id, args.token, edit=True)  # refused before any work
-        layers = load_layers()
+        layers, lang = load_layers(), cli_lang_of(args)
         try:
             data = imports.read_path(args.file)
             result = imports.read_bounded(
                 args.file.name, data, crs=args.crs, known=layers.venues, boundary=layers.boundary.union_all()
             )
         except imports.ImportFailed as exc:
-            raise CliError(f"{args.file.name}: {exc}") from None
+            raise CliError(i18n.cli("file_message", lang, name=args.file.name, message=exc.text(lang))) from None
         if result.gdf.empty:
-            lang = cli_lang_of(args)
             raise CliError(i18n.cli("no_feature", lang, name=args.file.name, summary=result.summary(lang)))
         layer = workspace.layer_from_import(result)  # added to the newest version: other editors' adds commute
         version = store.append(args.id, args.token, {"layers": [layer]}, f"added layer {result.name}")
@@ -396,10 +396,11 @@ def run_validate(args: argparse.Namespace) -> int:
             args.file.name, data, crs=args.crs, known=layers.venues, boundary=layers.boundary.union_all()
         )
     except OSError as exc:
-        say(i18n.cli("error", args.lang, message=f"{args.file}: {exc.strerror or exc}"), err=True)
+        key = {errno.ENOENT: "file_not_found", errno.EACCES: "file_no_permission"}.get(exc.errno or 0, "file_cannot_open")
+        say(i18n.cli("error", args.lang, message=i18n.cli(key, args.lang, path=args.file)), err=True)
         return 2
-    except imports.ImportFailed as exc:
-        say(f"{args.file.name}: {imports.message(exc.code, args.lang, **exc.kw)}", err=True)
+    except imports.ImportFailed as exc:  # the catalogue's words, never a library's (geo.import_messages)
+        say(i18n.cli("file_message", args.lang, name=args.file.name, message=exc.text(args.lang)), err=True)
         return 2
     for problem in result.problems:
         key = "problem_error" if problem.severity == "error" else "problem_warning"
@@ -490,8 +491,8 @@ def main(argv: list[str] | None = None) -> int:
         message = f"{exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}".rstrip(": ")
         say(i18n.cli("error", lang, message=message), err=True)
         return 1
-    except Exception as exc:  # never a traceback in front of a user
-        say(i18n.cli("internal", lang, kind=type(exc).__name__, message=exc), err=True)
+    except Exception:  # never a traceback in front of a user
+        say(i18n.cli("internal", lang), err=True)
         return 3
 
 

@@ -120,7 +120,18 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
     # --- what it reports ---
     "error": ("错误：{message}", "error: {message}"),
     "note": ("提示：{message}", "note: {message}"),
-    "internal": ("内部错误：{kind}：{message}", "internal error: {kind}: {message}"),
+    "internal": (
+        "内部错误，命令未完成：请重试；再次出现时请把所用的命令交给系统维护人员",
+        "internal error; the command did not finish: try again, and if it happens again give the command you ran to"
+        " the maintainers",
+    ),
+    "file_message": ("{name}：{message}", "{name}: {message}"),
+    "file_not_found": ("{path}：找不到这个文件，请检查路径", "{path}: there is no such file; check the path"),
+    "file_no_permission": ("{path}：没有读取权限，请检查文件的权限", "{path}: permission denied; check the file's permissions"),
+    "file_cannot_open": (
+        "{path}：无法打开这个文件，请检查它是否存在且可读",
+        "{path}: the file cannot be opened; check that it exists and is readable",
+    ),
     "wrote": ("已写入 {path}（{kb} KB）", "wrote {path} ({kb} KB)"),
     "wrote_what": ("已写入 {path}（{kb} KB）：{what}", "wrote {path} ({kb} KB): {what}"),
     "progress": ("  {percent} {what}", "  {percent} {what}"),

@@ -95,7 +95,7 @@ FORMATS: dict[str, ExportFormat] = {
 }
 
 #: what each optional part is installed with (the project declares all of them)
-PARTS = {"matplotlib": "pip install -e .", "PIL": "pip install -e ."}
+PARTS = {"matplotlib": "pip install -e .", "PIL": "pip install -e .", "pptx": "pip install -e ."}
 
 
 class MissingPart(GeoError):
@@ -105,6 +105,9 @@ class MissingPart(GeoError):
         self.package, self.fmt = package, fmt
         self.command = PARTS.get(package, f"pip install {package}")
         super().__init__(self.message("en"))
+
+    def __reduce__(self):  # rebuilt from its own fields: a render's child process sends it back as itself
+        return type(self), (self.package, self.fmt)
 
     def message(self, lang: str) -> str:
         return i18n.t("missing_part", lang).format(package=self.package, command=self.command)
@@ -153,7 +156,10 @@ def export(layers: Layers, spec: MapSpec, fmt: str, progress: Callable[[float, s
     ``options`` go to writers that take them (a deck's ``views`` and ``aspect``)."""
     spec = spec.validated()
     write = writer_of(fmt)
-    data, notes = write(layers, spec, fmt, progress, **options) if options else write(layers, spec, fmt, progress)
+    try:  # a writer imports some packages only when it writes (the deck's python-pptx)
+        data, notes = write(layers, spec, fmt, progress, **options) if options else write(layers, spec, fmt, progress)
+    except ModuleNotFoundError as exc:
+        raise MissingPart((exc.name or "?").split(".")[0], fmt) from exc
     f = FORMATS[fmt]
     return Export(
         data, f.mime, file_name(spec, f.extensions[0]), notes, describe(layers, page_of(spec, fmt, **options), spec.lang)

@@ -60,6 +60,8 @@ _STRINGS: dict[str, dict[str, str]] = {
     "field_district": {"zh": "所在区", "en": "District"},
     "field_sentence": {"zh": "会议原文（英文发布稿）", "en": "The plan's words"},
     "field_coords": {"zh": "坐标来源", "en": "Coordinate source"},
+    "coords_english_only": {"zh": "（仅有英文）{text}", "en": "{text}"},
+    "sentence_of": {"zh": "{name}：“{sentence}”", "en": "“{sentence}”"},
     "field_precision": {"zh": "几何精度", "en": "Geometry"},
     "venues_table": {"zh": "场所一览", "en": "Venues"},
     "attribution_data": {

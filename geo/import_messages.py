@@ -20,7 +20,14 @@ IMPORT_MESSAGES: dict[str, tuple[str, str]] = {
         "文件是 UTF-8 编码，但第 {row} 行不是（可能是 GBK）：请把该行另存为 UTF-8 后重试",
         "the file is UTF-8 but line {row} is not (GBK, perhaps): save that line as UTF-8 and try again",
     ),
-    "bad_json": ("JSON 格式错误：{detail}", "invalid JSON: {detail}"),
+    "bad_json": (
+        "JSON 格式错误（第 {line} 行第 {column} 列附近）：请用文本编辑器检查该处，常见原因是缺少或多余的逗号、括号",
+        "invalid JSON near line {line}, column {column}: check it in a text editor (a missing or extra comma or bracket, often)",
+    ),
+    "number_too_long": (
+        "第 {line} 行有一个 {digits} 位的数字，超过 {limit} 位的上限：请检查该处数据后重试",
+        "line {line} holds a number of {digits} digits, more than the limit of {limit}: check the data there",
+    ),
     "too_deep": ("JSON 嵌套过深（超过 {limit} 层）", "JSON nested too deeply (more than {limit} levels)"),
     "not_geojson": ("不是 GeoJSON（缺少 FeatureCollection/Feature）", "not GeoJSON (no FeatureCollection or Feature)"),
     "zip_bomb": (
@@ -28,7 +35,32 @@ IMPORT_MESSAGES: dict[str, tuple[str, str]] = {
         "suspicious compressed content ({size} unpacked, ratio {ratio}); refused",
     ),
     "entities": ("XML 含有 DOCTYPE/实体声明，出于安全原因拒绝读取", "the XML declares a DOCTYPE or entities; refused for safety"),
-    "unreadable": ("无法读取：{detail}", "cannot be read: {detail}"),
+    "unreadable": (
+        "无法读取这个 {fmt} 文件：{why}；请用原来的软件重新导出或另存后重试",
+        "this {fmt} file cannot be read: {why}; export or save it again from the program that made it",
+    ),
+    "why_damaged": ("文件已损坏或不完整", "it is damaged or incomplete"),
+    "why_xml_line": ("第 {line} 行的 XML 有误或不完整", "its XML is broken or incomplete at line {line}"),
+    "why_csv_line": (
+        "第 {line} 行无法按 CSV 解析（空字符或过长的字段）",
+        "line {line} is no CSV (a NUL character or a field too long)",
+    ),
+    "unexpected": (
+        "读取时遇到意外问题，文件未导入：请确认它能在 GIS 软件或 Excel 中打开并另存后重试；仍不行时请把文件交给系统维护人员",
+        "an unexpected problem stopped the reading and nothing was imported: check that the file opens in a GIS"
+        " program or Excel, save it again and retry; if it still fails, give the file to the maintainers",
+    ),
+    "unknown_datum": (
+        "不支持的坐标系“{crs}”：请选择 WGS-84、GCJ-02 或 BD-09",
+        "unknown datum {crs!r}: choose WGS-84, GCJ-02 or BD-09",
+    ),
+    "kind_fifo": ("命名管道（FIFO）", "FIFO"),
+    "kind_device": ("设备文件", "device"),
+    "kind_directory": ("文件夹", "directory"),
+    "kind_special": ("特殊文件", "special file"),
+    "at_row": ("第 {n} 行", "row {n}"),
+    "at_feature": ("第 {n} 个要素", "feature {n}"),
+    "more_than": ("超过 {n}", "more than {n}"),
     "no_rows": ("没有数据行", "there are no data rows"),
     "too_many": ("要素过多（{count}），上限为 {limit}", "too many features ({count}); the limit is {limit}"),
     "too_many_columns": (
@@ -40,7 +72,7 @@ IMPORT_MESSAGES: dict[str, tuple[str, str]] = {
         "too many different property names (at least {count}); the limit is {limit}",
     ),
     "too_many_vertices": (
-        "{where} 的几何图形有 {count} 个顶点，上限为 {limit}；请先简化",
+        "{where}的几何图形有 {count} 个顶点，上限为 {limit}；请先简化",
         "the geometry of {where} has {count} vertices; the limit is {limit}: simplify it first",
     ),
     "too_many_total_vertices": (
@@ -52,8 +84,9 @@ IMPORT_MESSAGES: dict[str, tuple[str, str]] = {
         "GeoPackage layer {name!r} is a view (it runs SQL from the file); only plain tables are imported",
     ),
     "bad_crs": (
-        "无法把文件的坐标系转换为 WGS-84：{detail}",
-        "the file's coordinate system cannot be converted to WGS-84: {detail}",
+        "文件的坐标系（{crs}）无法转换为 WGS-84：请先在 GIS 软件中把它转为 WGS-84（EPSG:4326）",
+        "the file's coordinate system ({crs}) cannot be converted to WGS-84: convert it to WGS-84 (EPSG:4326) in a"
+        " GIS program first",
     ),
     "timeout": (
         "读取超过 {seconds} 秒仍未完成，已停止；文件可能过于复杂或有意构造",
@@ -64,8 +97,9 @@ IMPORT_MESSAGES: dict[str, tuple[str, str]] = {
         "reading needed more than {limit} of memory and was stopped: split or trim the file",
     ),
     "worker_died": (
-        "读取进程意外结束（{detail}），文件未导入",
-        "the reading process ended unexpectedly ({detail}); nothing was imported",
+        "读取进程意外结束（退出码 {code}），文件未导入：请重试；再次出现时请把文件交给系统维护人员",
+        "the reading process ended unexpectedly (exit code {code}) and nothing was imported: try again; if it happens"
+        " again, give the file to the maintainers",
     ),
     "not_regular": ("不是普通文件（{kind}），不予读取", "not a regular file ({kind}); it is not read"),
     "no_coord_columns": (
@@ -80,7 +114,14 @@ IMPORT_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "no_geometry": ("缺少几何", "has no geometry"),
     "empty_geometry": ("几何为空", "the geometry is empty"),
-    "bad_geometry": ("几何无法解析：{detail}", "unreadable geometry: {detail}"),
+    "bad_geometry": (
+        "几何无法解析（类型或坐标的写法不对）：请检查该要素的几何（geometry）",
+        "the geometry cannot be read (its type or coordinates are malformed): check this feature's geometry",
+    ),
+    "bad_characters": (
+        "文本中有无效字符（不成对的代理码位），已替换为 �",
+        "the text holds invalid characters (unpaired surrogates), replaced by �",
+    ),
     "repaired": ("几何无效（{reason}），已自动修复", "invalid geometry ({reason}) was repaired"),
     "outside_beijing": ("位于北京市域之外（已保留并标记）", "lies outside Beijing (kept, flagged)"),
     "duplicate_id": ("编号“{value}”重复（已保留）", "duplicate id {value!r} (kept)"),

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import geopandas as gpd
 import shapely
 
-from geo import style
+from geo import i18n, style
 
 NS = "http://www.opengis.net/kml/2.2"
 #: characters XML 1.0 cannot hold: dropped from every text (an imported name may carry them)
@@ -86,7 +86,7 @@ def placemark(row, name_col: str, description_col: str | None, style_id: str | N
     el = ET.Element("Placemark")
     _sub(el, "name", row[name_col])
     if description_col and description_col in row and _present(row[description_col]):
-        _sub(el, "description", row[description_col])
+        _sub(el, "description", description(row, name_col, description_col))
     if style_id:
         _sub(el, "styleUrl", f"#{style_id}")
     data = _sub(el, "ExtendedData")
@@ -95,6 +95,21 @@ def placemark(row, name_col: str, description_col: str | None, style_id: str | N
             _sub(ET.SubElement(data, "Data", name=_text(key)), "value", value)
     el.append(geometry_element(row["geometry"]))
     return el
+
+
+def description(row, name_col: str, description_col: str) -> str:
+    """A placemark's description. The plan's sentence of a placemark named in Chinese (labels zh or both) is said
+    once to be the English release and preceded by the place's Chinese name, as on the Chinese page."""
+    text = row[description_col]
+    if description_col != "plan_sentence" or not _named_in_chinese(row, name_col):
+        return text
+    quote = i18n.t("sentence_of", "zh").format(name=row["name_zh"], sentence=text)
+    return f"{i18n.t('field_sentence', 'zh')}\n{quote}"
+
+
+def _named_in_chinese(row, name_col: str) -> bool:
+    zh, en = str(row.get("name_zh", "")), str(row.get("name_en", ""))
+    return bool(zh) and zh != en and str(row[name_col]).startswith(zh)
 
 
 def _present(value) -> bool:

@@ -11,6 +11,7 @@ import html
 from dataclasses import replace
 
 import geopandas as gpd
+import numpy as np
 import shapely
 
 from geo import basemaps, datum, i18n, style
@@ -76,6 +77,21 @@ def category_label(row: dict, lang: str) -> str:
     return style.get_style(key).label(lang) if key in style.STYLES else str(row["category"])
 
 
+def coord_source(row, lang: str) -> str:
+    """Where a feature's coordinates come from, in ``lang``: the Chinese text (``coord_source_zh``) on a Chinese
+    page; a feature that has none (the framework's, built by scripts) shows its English, marked as such."""
+    zh = row.get("coord_source_zh") if lang == "zh" else None
+    if isinstance(zh, str) and zh:
+        return zh
+    return i18n.t("coords_english_only", lang).format(text=row["coord_source"])
+
+
+def plan_quote(row, lang: str) -> str:
+    """The plan's sentence for a place (the shipped source is the English release): on a Chinese page preceded by
+    the place's Chinese name, the label ``field_sentence`` saying once that the words are the English release."""
+    return i18n.t("sentence_of", lang).format(name=row["name_zh"], sentence=row["plan_sentence"])
+
+
 def popup_html(row: dict, lang: str, detail: bool = True) -> str:
     """The popup card of a curated feature; every value is escaped text.
 
@@ -90,7 +106,7 @@ def popup_html(row: dict, lang: str, detail: bool = True) -> str:
         ("field_action", i18n.term("plan_action", row["plan_action"], lang)),
         ("field_district", row.get(f"district_{lang}", "")),
         ("field_precision", i18n.term("precision", row["precision"], lang)),
-        ("field_coords", row["coord_source"]),
+        ("field_coords", coord_source(row, lang)),
     ]
     if not detail:
         fields = [fields[0], fields[2], fields[3]]
@@ -100,7 +116,7 @@ def popup_html(row: dict, lang: str, detail: bool = True) -> str:
         parts.append(f"<p>{e(note)}</p>")
     parts.append("<dl>" + "".join(f"<dt>{e(i18n.t(k, lang))}</dt><dd>{e(str(v))}</dd>" for k, v in fields) + "</dl>")
     if detail:
-        parts.append(f"<dt>{e(i18n.t('field_sentence', lang))}</dt><blockquote>{e(row['plan_sentence'])}</blockquote>")
+        parts.append(f"<dt>{e(i18n.t('field_sentence', lang))}</dt><blockquote>{e(plan_quote(row, lang))}</blockquote>")
     return "".join(parts)
 
 
@@ -153,6 +169,22 @@ def to_display_geojson(
             props["segment"] = row["segment"]
         features.append({"type": "Feature", "properties": props, "geometry": geom.__geo_interface__})
     return {"type": "FeatureCollection", "features": features}
+
+
+#: an area's name may go at up to this many places inside it (the first with room on screen takes it)
+LABEL_ANCHORS = 9
+
+
+def label_anchors(geom: shapely.Geometry, n: int = LABEL_ANCHORS) -> list[shapely.Point]:
+    """Candidate places for an area's name, best first: its representative point, then points of a grid inside
+    it, nearest that point first (an area crossed by other labels, the One Core by the Central Axis's, still
+    finds room for its name off the crowded middle)."""
+    first = geom.representative_point()
+    minx, miny, maxx, maxy = geom.bounds
+    xs, ys = np.meshgrid(np.linspace(minx, maxx, 7)[1:-1], np.linspace(miny, maxy, 7)[1:-1])
+    grid = shapely.points(xs.ravel(), ys.ravel())
+    inside = sorted(grid[shapely.contains(geom, grid)], key=lambda p: p.distance(first))
+    return [first, *inside][:n]
 
 
 def leaflet_style(st: style.Stroke) -> dict:

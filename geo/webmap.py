@@ -10,6 +10,7 @@ import html
 
 import folium
 import geopandas as gpd
+import numpy as np
 import shapely
 from folium.utilities import JsCode
 
@@ -34,7 +35,15 @@ from geo.mapelements import (  # noqa: F401 (CLUSTER_BELOW, LayerPanel and Mouse
     measure_strings,
 )
 from geo.mapspec import MapSpec, Shown, legend_rows, present_variants, ring_label, shown
-from geo.webcontent import layer_name, layer_styles, leaflet_style, legend_symbol_svg, point_icon, to_display_geojson
+from geo.webcontent import (
+    label_anchors,
+    layer_name,
+    layer_styles,
+    leaflet_style,
+    legend_symbol_svg,
+    point_icon,
+    to_display_geojson,
+)
 
 BEIJING_CENTER = (40.05, 116.40)
 BEIJING_ZOOM = 9
@@ -188,7 +197,7 @@ def make_layer(
     icon = point_icon(s) if s.kind == "point" or "point" in style.kinds_of(gdf.geom_type) else None
     if data["features"]:
         tpl.GeoLayer(data, styles=layer_styles(s, data), icon=icon).add_to(group)
-    if (s.kind == "point" or key == "areas") and not imported:
+    if (s.kind == "point" or key in LABELLED_AREAS) and not imported:
         add_labels(group, gdf, lang, s, display_datum=display_datum)
     return group
 
@@ -294,30 +303,46 @@ def effective_basemap(basemap: str, token: str | None) -> basemaps.Basemap:
 
 
 def label_priority(s: style.LayerStyle) -> int:
-    """Who keeps its label when two collide: ``style.label_priority``, the snapshot's order too."""
-    return style.label_priority(s)
+    """Who keeps its label when two collide: ``style.label_priority``, the snapshot's order too; the One Core's
+    name (the live map's only) after the heritage components' and before the key areas'."""
+    return 3 if s.key == "core" else style.label_priority(s)
+
+
+#: the area layers named on the live map: the One Core (by its layer's name: 一核) and each key area
+LABELLED_AREAS = ("core", "areas")
+#: the live map's zoom floor for labels where it differs from the snapshot's (``label_min_zoom``): placement
+#: there leaves out what has no room, so the heritage components are named from the One Core view's zoom on
+LIVE_LABEL_MIN_ZOOM = {"heritage": 12}
 
 
 def add_labels(
     group: tpl.FeatureGroup, gdf: gpd.GeoDataFrame, lang: str, s: style.LayerStyle, display_datum: str = "wgs84"
 ) -> None:
-    """Text labels in ``lang``; ``BEM.relabel`` places them (priority, four positions, no overlaps)."""
-    points = datum.transform_geometry(gdf.geometry.representative_point().values, "wgs84", display_datum)
+    """Text labels in ``lang``; ``BEM.relabel`` places them (priority, four positions, no overlaps). An area's
+    name has several candidate places inside it (``label_anchors``, one group): the first with room takes it."""
     offset = s.size / 2 + 3 if s.kind == "point" else 0
-    pos = ' data-pos="c"' if s.kind != "point" else ""
-    for name, pt in zip(gdf[f"name_{lang}"], points):
-        tpl.Marker(
-            location=(pt.y, pt.x),
-            icon=tpl.DivIcon(
-                html=f'<div class="bem-label bem-off" data-p="{label_priority(s)}" '
-                f'data-minzoom="{s.label_min_zoom}" style="--off:{offset:g}px"{pos}>'
-                f"{html.escape(name)}</div>",
-                icon_size=(0, 0),
-                icon_anchor=(0, 0),
-                class_name="bem-label-icon",
-            ),
-            interactive=False,
-        ).add_to(group)
+    pos = f' data-pos="c" data-layer="{s.key}"' if s.kind != "point" else ""
+    min_zoom = LIVE_LABEL_MIN_ZOOM.get(s.key, s.label_min_zoom)
+    names = [s.label(lang)] * len(gdf) if s.key == "core" else list(gdf[f"name_{lang}"])
+    for i, (name, geom) in enumerate(zip(names, gdf.geometry.values)):
+        anchors = label_anchors(geom) if s.kind != "point" else [geom]
+        for rank, anchor in enumerate(datum.transform_geometry(np.array(anchors), "wgs84", display_datum)):
+            group_attr = f' data-group="{s.key}-{i}" data-rank="{rank}"' if s.kind != "point" else ""
+            _label_marker(group, anchor, name, f'data-p="{label_priority(s)}" data-minzoom="{min_zoom}"{group_attr}', offset, pos)
+
+
+def _label_marker(group: tpl.FeatureGroup, pt, name: str, attrs: str, offset: float, pos: str) -> None:
+    """One label element (hidden until ``BEM.relabel`` finds it room) on a marker at ``pt``."""
+    tpl.Marker(
+        location=(pt.y, pt.x),
+        icon=tpl.DivIcon(
+            html=f'<div class="bem-label bem-off" {attrs} style="--off:{offset:g}px"{pos}>{html.escape(name)}</div>',
+            icon_size=(0, 0),
+            icon_anchor=(0, 0),
+            class_name="bem-label-icon",
+        ),
+        interactive=False,
+    ).add_to(group)
 
 
 def add_basemap(m: folium.Map, bm: basemaps.Basemap, token: str | None = None, **where) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo import explore, i18n, safe, style
+from geo import explore, i18n, safe, style, webcontent
 from ui import state
 from ui.workspace_panel import venue_notes
 
@@ -28,7 +28,7 @@ def venue_card(layers, venue_id: str, lang: str) -> None:
     }
     st.markdown("\n".join(f"- **{k}**: {safe.md(v)}" for k, v in facts.items()))
     st.markdown(f"**{t('field_sentence')}**")
-    st.caption(safe.md(row["plan_sentence"]))
+    st.caption(safe.md(webcontent.plan_quote(row, lang)))
     d = explore.distances(layers, venue_id)
     axis_name = layers.axes.set_index("id").loc[d["axis_id"], f"name_{lang}"]
     km = t("km")
@@ -43,7 +43,7 @@ def venue_card(layers, venue_id: str, lang: str) -> None:
             ]
         )
     )
-    st.caption(f"{t('field_coords')}: {safe.md(row['coord_source'])}")
+    st.caption(f"{t('field_coords')}: {safe.md(webcontent.coord_source(row, lang))}")
 
 
 def card_panel(layers, selected_id: str | None, ws, can_edit: bool, lang: str) -> None:
@@ -51,7 +51,7 @@ def card_panel(layers, selected_id: str | None, ws, can_edit: bool, lang: str) -
     if selected_id:
         with st.container(border=True):
             venue_card(layers, selected_id, lang)
-            venue_notes(ws, can_edit, selected_id, lang)
+            venue_notes(ws, can_edit, selected_id, lang, layers.venues.set_index("id").loc[selected_id, "status"])
             st.button(i18n.t("clear_selection", lang), on_click=state.select_venue, args=(None, False))
     else:
         st.caption(i18n.t("card_hint", lang))

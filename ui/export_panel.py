@@ -63,7 +63,7 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
             summary = summary_spec(spec)  # at the page last chosen: the file's frame, so the count is the file's
             st.markdown(f"**{t('export_contains')}**: {safe.md(cache.describe(summary.key(), lang, layers, summary))}")
         except GeoError as exc:
-            st.warning(safe.md(exc))
+            st.warning(error_text(exc, lang))
         with st.form("export"):
             c1, c2, c3 = st.columns(3)
             fmt = c1.selectbox(
@@ -141,6 +141,15 @@ def start_export(layers: Layers, spec: mapspec.MapSpec, fmt: str, deck_views: tu
     mem.export_job = cache.render_pool().start(mem, formats.export, layers, spec, fmt, isolated=isolated, **options)
 
 
+def error_text(exc: GeoError, lang: str) -> str:
+    """A failed export in the page's language: the error's own catalogued ``message(lang)`` (a missing part, a
+    worker that stopped or failed, local tiles), else the core's words after "Export failed"."""
+    message = getattr(exc, "message", None)
+    if callable(message):
+        return safe.md(message(lang))
+    return f"{i18n.t('export_failed', lang)}: {safe.md(exc)}"
+
+
 def finish_export(lang: str) -> None:
     """Wait for the queued render with a progress bar. A rerun meanwhile (a pan, a toggle) stops only the
     waiting: the next run waits on. Errors become one message in the page's language."""
@@ -149,10 +158,8 @@ def finish_export(lang: str) -> None:
     job = mem.export_job
     try:
         result = jobs.wait(job, lambda f: bar.progress(f, text=i18n.t("export_rendering", lang)))
-    except formats.MissingPart as exc:
-        mem.export_error = safe.md(exc.message(lang))
     except GeoError as exc:
-        mem.export_error = f"{i18n.t('export_failed', lang)}: {safe.md(exc)}"
+        mem.export_error = error_text(exc, lang)
     else:
         mem.export_result = result
     finally:

@@ -56,7 +56,7 @@ def show_upload(upload, crs: str, layers: Layers, lang: str) -> None:
     try:
         result = cache.read_import(name, upload.getvalue(), crs, layers)
     except imports.ImportFailed as exc:
-        st.error(safe.md(f"{name}: {imports.message(exc.code, lang, **exc.kw)}"))
+        st.error(safe.md(i18n.t("import_failed_file", lang).format(name=name, message=exc.text(lang))))
         return
     show_result(result, lang)
     if not len(result.gdf):

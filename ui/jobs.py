@@ -18,6 +18,7 @@ running job and one waiting (a newer one replaces the one still waiting).
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import pickle
 import threading
@@ -27,6 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from geo import i18n
 from geo.errors import GeoError
 
 POLL_S = 0.15
@@ -40,9 +42,16 @@ PRELOAD = ["geo.formats", "geo.snapshot", "geo.imports", "pyogrio", "openpyxl"]
 class WorkerDied(GeoError):
     """An isolated job's process stopped without an answer (killed, or out of memory)."""
 
+    def message(self, lang: str) -> str:
+        return i18n.t("export_worker_died", lang)
+
 
 class WorkerFailed(GeoError):
-    """An isolated job failed with an error that cannot be carried back as itself; its type and message."""
+    """An isolated job failed with an error that cannot be carried back as itself (its type is in ``str()`` and
+    the child's log, never in ``message``)."""
+
+    def message(self, lang: str) -> str:
+        return i18n.t("export_unexpected", lang)
 
 
 @dataclass
@@ -154,8 +163,11 @@ def _child(conn, env: dict, work: Callable, args: tuple, kwargs: dict) -> None:
 
     try:
         reply = ("ok", work(*args, progress=progress, **kwargs))
-    except Exception as exc:
+    except GeoError as exc:  # the core's named errors travel as themselves (geo.formats.MissingPart...)
         reply = ("error", _portable(exc))
+    except Exception as exc:  # anything else: in the server's log, and a catalogued message for the page
+        logging.getLogger(__name__).error("an export failed in its worker process", exc_info=exc)
+        reply = ("error", WorkerFailed(type(exc).__name__))
     conn.send(reply)
     conn.close()
 
@@ -165,7 +177,8 @@ def _portable(exc: Exception) -> Exception:
     try:
         pickle.loads(pickle.dumps(exc))
     except Exception:
-        return WorkerFailed(f"{type(exc).__name__}: {exc}")
+        logging.getLogger(__name__).error("an export's error cannot travel back as itself", exc_info=exc)
+        return WorkerFailed(type(exc).__name__)
     return exc
 
 

@@ -299,8 +299,9 @@ def open_panel(ws, can_edit: bool, lang: str, session_imports: tuple, display_da
     st.button(t("ws_leave"), on_click=leave, key="ws_leave")
 
 
-def venue_notes(ws: workspace.Workspace | None, can_edit: bool, venue_id: str, lang: str) -> None:
-    """A venue's dated status notes from the workspace, on its card; an editor can add one."""
+def venue_notes(ws: workspace.Workspace | None, can_edit: bool, venue_id: str, lang: str, status: str = "") -> None:
+    """A venue's dated status notes from the workspace, on its card; an editor can add one, starting from the
+    venue's current status: its latest note's, else ``status`` (the table's)."""
     if ws is None:
         return
     t = lambda k: i18n.t(k, lang)  # noqa: E731
@@ -320,9 +321,12 @@ def venue_notes(ws: workspace.Workspace | None, can_edit: bool, venue_id: str, l
     with st.form(form, clear_on_submit=False):
         st.caption(t("ws_note_add"))
         show_notice(form)
+        current = notes[-1]["status"] if notes else status
+        choices = i18n.terms("status")
         st.selectbox(
             i18n.t("field_status", lang),
-            i18n.terms("status"),
+            choices,
+            index=choices.index(current) if current in choices else 0,
             format_func=lambda v: i18n.term("status", v, lang),
             key=f"{form}_status",
         )
@@ -420,7 +424,12 @@ def save_imports(ws, session_imports: tuple, lang: str) -> None:
         content["layers"].append(
             workspace.layer_from_frame(layer.source, layer.gdf, {"colour": colour, "marker": layer.style.marker})
         )
-    saved_or_told(save(ws, content, f"added {len(session_imports)} imported layer(s)", lang))
+    problem = save(ws, content, f"added {len(session_imports)} imported layer(s)", lang)
+    if problem is None:  # they live in the workspace now: the session's copies would list each layer twice
+        mem = session()
+        saved = {layer.key for layer in session_imports}
+        mem.imports = tuple(layer for layer in mem.imports if layer.key not in saved)
+    saved_or_told(problem)
 
 
 def sketch_form(ws, lang: str, drawing: dict | None) -> None:

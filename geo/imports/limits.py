@@ -9,6 +9,7 @@ import numpy as np
 import shapely
 
 from geo.imports.result import ImportFailed
+from geo.problems import Problem
 
 MAX_BYTES = 20 * 1024 * 1024  # stated in the UI
 MAX_FEATURES = 200_000
@@ -44,7 +45,7 @@ def check_features(n: int) -> None:
         raise ImportFailed("too_many", count=n, limit=MAX_FEATURES)
 
 
-def too_many_rows(count: str) -> ImportFailed:
+def too_many_rows(count) -> ImportFailed:
     """A table with more than ``MAX_FEATURES`` rows (``count`` as the reader could tell it)."""
     return ImportFailed("too_many", count=count, limit=f"{MAX_FEATURES:,}")
 
@@ -93,8 +94,8 @@ def check_zip(data: bytes) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise ImportFailed("unreadable", detail=str(exc)[:120]) from None
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise ImportFailed("unreadable", fmt="XLSX", why=Problem("why_damaged")) from None
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if total > MAX_UNZIPPED or total / packed > MAX_ZIP_RATIO:
@@ -106,7 +107,8 @@ def check_vertices(geoms: list, wheres: list[str]) -> None:
     """Refuse geometries too big to validate and repair quickly (counted before any GEOS work)."""
     counts = shapely.get_num_coordinates(np.array([g for g in geoms if g is not None], dtype=object))
     if len(counts) and counts.max() > MAX_VERTICES:
-        where = [w for g, w in zip(geoms, wheres) if g is not None][int(counts.argmax())]
+        kind, _, num = [w for g, w in zip(geoms, wheres) if g is not None][int(counts.argmax())].partition(" ")
+        where = Problem(f"at_{kind}", kw={"n": num})
         raise ImportFailed("too_many_vertices", where=where, count=int(counts.max()), limit=MAX_VERTICES)
     if counts.sum() > MAX_TOTAL_VERTICES:
         raise ImportFailed("too_many_total_vertices", count=int(counts.sum()), limit=MAX_TOTAL_VERTICES)

@@ -12,7 +12,7 @@ from geo.imports import readers, validation
 from geo.imports.layer import safe_name
 from geo.imports.limits import MAX_BYTES, check_features, check_size
 from geo.imports.result import ImportFailed, ImportResult
-from geo.problems import ProblemLog
+from geo.problems import Problem, ProblemLog
 
 FORMATS = ("geojson", "gpkg", "kml", "csv", "xlsx")
 EXTENSIONS = {
@@ -52,7 +52,7 @@ def _format_of(name: str, data: bytes, crs: str, fmt: str | None) -> str:
     """The format to read ``data`` as (``fmt``, or the one its name's extension says), refused when the bytes
     are empty, too big or look like another format, or when ``crs`` is no datum we know."""
     if crs not in datum.DATUMS:
-        raise ImportFailed("unreadable", detail=f"unknown coordinate system {crs!r}")
+        raise ImportFailed("unknown_datum", crs=str(crs)[:40])
     if not data:
         raise ImportFailed("empty")
     check_size(len(data))
@@ -122,15 +122,15 @@ def read_path(path: Path) -> bytes:
     st = path.stat()  # follows a symlink: what matters is what would be read
     if not stat.S_ISREG(st.st_mode):
         kind = (
-            "FIFO"
+            "fifo"
             if stat.S_ISFIFO(st.st_mode)
             else "device"
             if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode)
             else "directory"
             if stat.S_ISDIR(st.st_mode)
-            else "special file"
+            else "special"
         )
-        raise ImportFailed("not_regular", kind=kind)
+        raise ImportFailed("not_regular", kind=Problem(f"kind_{kind}"))
     check_size(st.st_size)
     with open(path, "rb") as fh:
         return fh.read(MAX_BYTES + 1)

@@ -35,9 +35,23 @@ from geo.imports.result import ImportFailed
 from geo.problems import Problem, ProblemLog
 
 
-def _failed(code: str, exc: Exception) -> ImportFailed:
-    """A library's exception about a damaged file, as the import's failure (its type and the start of its text)."""
-    return ImportFailed(code, detail=f"{type(exc).__name__}: {str(exc)[:100]}")
+def _failed(fmt: str, exc: Exception) -> Exception:
+    """A library's exception about a damaged ``fmt`` file, as the import's failure in the catalogue's words (the
+    line GDAL or the XML parser names, never its text, type or the scratch copy's path). A MemoryError stays
+    itself: the worker reports the memory limit."""
+    if isinstance(exc, MemoryError):
+        return exc
+    line = re.search(r"\bline (\d+)", str(exc))
+    why = Problem("why_xml_line", kw={"line": int(line.group(1))}) if line and fmt == "KML" else Problem("why_damaged")
+    return ImportFailed("unreadable", fmt=fmt, why=why)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    """``text`` with unpaired surrogates (JSON's ``"\\ud800"``, which no encoder writes) replaced by U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 # --- text ---------------------------------------------------------------------------------------------------
@@ -72,13 +86,36 @@ def _features(data: bytes) -> list:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportFailed("bad_json", detail=f"{exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+        raise ImportFailed("bad_json", line=exc.lineno, column=exc.colno) from None
+    except ValueError:  # an integer past Python's digit limit (sys.get_int_max_str_digits)
+        raise _too_long_number(text) from None
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
         raise ImportFailed("not_geojson")
     check_features(len(doc["features"]))
     return doc["features"]
+
+
+def _too_long_number(text: str) -> ImportFailed:
+    """The first integer with more digits than Python converts, named by its line."""
+    import sys
+
+    limit = sys.get_int_max_str_digits()
+    found = re.search(rf"\d{{{limit + 1},}}", text)
+    line, digits = (text.count("\n", 0, found.start()) + 1, len(found.group())) if found else (1, limit + 1)
+    return ImportFailed("number_too_long", line=line, digits=f"{digits:,}", limit=f"{limit:,}")
+
+
+def _properties(props, where: str, problems: ProblemLog) -> dict:
+    """A feature's properties, their names and text with unpaired surrogates replaced (a warning for each)."""
+    out = {}
+    for key, value in (props if isinstance(props, dict) else {}).items():
+        name, text = _clean(key), _clean(value) if isinstance(value, str) else value
+        if name != key or text != value:
+            problems.append(Problem("bad_characters", where, name, "warning"))
+        out[name] = text
+    return out
 
 
 def _geometry(raw, where: str, problems: ProblemLog):
@@ -88,8 +125,8 @@ def _geometry(raw, where: str, problems: ProblemLog):
         return None
     try:
         return shapely.from_geojson(json.dumps(raw))
-    except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
-        problems.append(Problem("bad_geometry", where, "geometry", kw={"detail": str(exc)[:120]}))
+    except (shapely.errors.GEOSException, ValueError, TypeError):
+        problems.append(Problem("bad_geometry", where, "geometry"))
         return None
 
 
@@ -98,8 +135,7 @@ def read_geojson(data: bytes, problems: ProblemLog) -> tuple[list[dict], list]:
     keys: set = set()
     for i, feature in enumerate(_features(data), start=1):
         feature = feature if isinstance(feature, dict) else {}
-        props = feature.get("properties")
-        rows.append(dict(props) if isinstance(props, dict) else {})
+        rows.append(_properties(feature.get("properties"), f"feature {i}", problems))
         keys.update(rows[-1])
         check_keys(keys)
         geoms.append(_geometry(feature.get("geometry"), f"feature {i}", problems))
@@ -131,8 +167,8 @@ def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         rows = list(row for _, row in zip(range(MAX_FEATURES + 2), reader))
-    except csv.Error as exc:
-        raise ImportFailed("unreadable", detail=str(exc)[:120]) from None
+    except csv.Error:
+        raise ImportFailed("unreadable", fmt="CSV", why=Problem("why_csv_line", kw={"line": reader.line_num})) from None
     if len(rows) > MAX_FEATURES + 1:
         more = sum(1 for _ in reader)
         raise too_many_rows(f"{len(rows) - 1 + more:,}")
@@ -165,7 +201,7 @@ def _sheet_values(data: bytes) -> list[tuple]:
     except ImportFailed:
         raise
     except Exception as exc:  # openpyxl raises many types for a damaged workbook
-        raise _failed("unreadable", exc) from None
+        raise _failed("XLSX", exc) from None
     return values
 
 
@@ -174,7 +210,7 @@ def read_xlsx(data: bytes) -> pd.DataFrame:
     if not values:
         raise ImportFailed("no_rows")
     if len(values) > MAX_FEATURES + 1:
-        raise too_many_rows(f"more than {MAX_FEATURES:,}")
+        raise too_many_rows(Problem("more_than", kw={"n": f"{MAX_FEATURES:,}"}))
     # every row comes padded to MAX_COLUMNS (a streamed sheet states no size): keep the columns that hold a value
     columns = [(i, c) for i, c in enumerate(zip(*values)) if c.count(None) < len(c)]
     if not columns:
@@ -195,14 +231,14 @@ def gpkg_tables_only(path: Path) -> None:
             db.execute("PRAGMA trusted_schema = OFF")
             kinds = dict(db.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')"))
             names = [r[0] for r in db.execute("SELECT table_name FROM gpkg_contents")]
-    except sqlite3.DatabaseError as exc:
-        raise ImportFailed("unreadable", detail=f"GeoPackage: {str(exc)[:100]}") from None
+    except sqlite3.DatabaseError:
+        raise ImportFailed("unreadable", fmt="GeoPackage", why=Problem("why_damaged")) from None
     views = [n for n in names if kinds.get(n) != "table"]
     if views:
         raise ImportFailed("gpkg_view", name=views[0][:60])
 
 
-def _gdal_frames(path: Path) -> list[gpd.GeoDataFrame]:
+def _gdal_frames(path: Path, fmt: str) -> list[gpd.GeoDataFrame]:
     """The first ``MAX_LAYERS_READ`` layers of a file, each field count checked before any feature is read."""
     import pyogrio
 
@@ -215,7 +251,7 @@ def _gdal_frames(path: Path) -> list[gpd.GeoDataFrame]:
     except ImportFailed:
         raise
     except Exception as exc:  # GDAL raises DataSourceError and friends
-        raise _failed("unreadable", exc) from None
+        raise _failed({"gpkg": "GeoPackage"}.get(fmt, fmt.upper()), exc) from None
 
 
 def _to_wgs84(frames: list[gpd.GeoDataFrame]) -> pd.DataFrame:
@@ -225,8 +261,10 @@ def _to_wgs84(frames: list[gpd.GeoDataFrame]) -> pd.DataFrame:
     if crs is not None and not crs.equals("EPSG:4326"):
         try:
             gdf = gpd.GeoDataFrame(gdf, geometry="geometry", crs=crs).to_crs(CRS)
-        except Exception as exc:  # a CRS PROJ cannot turn into WGS-84 (another planet's, say)
-            raise _failed("bad_crs", exc) from None
+        except MemoryError:
+            raise
+        except Exception:  # a CRS PROJ cannot turn into WGS-84 (another planet's, say)
+            raise ImportFailed("bad_crs", crs=_clean(str(crs.name))[:80]) from None
     return gdf
 
 
@@ -239,7 +277,7 @@ def read_with_gdal(data: bytes, fmt: str, problems: ProblemLog, workdir: str | N
         path.write_bytes(data)
         if fmt == "gpkg":
             gpkg_tables_only(path)
-        frames = _gdal_frames(path)
+        frames = _gdal_frames(path, fmt)
     if not frames:
         raise ImportFailed("no_rows")
     gdf = _to_wgs84(frames)

@@ -28,6 +28,10 @@ class ImportFailed(GeoError):
         self.code, self.kw = code, kw
         super().__init__(message(code, "en", **kw))
 
+    def text(self, lang: str) -> str:
+        """Why the file cannot be read, in ``lang`` (the catalogue's words, ``geo.import_messages``)."""
+        return message(self.code, lang, **self.kw)
+
 
 @dataclass
 class ImportResult:

@@ -4,6 +4,7 @@ the server."""
 
 from __future__ import annotations
 
+import logging
 import pickle
 import shutil
 import tempfile
@@ -14,7 +15,7 @@ import geopandas as gpd
 import shapely
 
 from geo.imports.layer import safe_name
-from geo.imports.limits import IMPORT_MEMORY_MB, MAX_RESULT_BYTES, check_size, size_text
+from geo.imports.limits import MAX_RESULT_BYTES, check_size, size_text
 from geo.imports.pipeline import read_file
 from geo.imports.result import ImportFailed, ImportResult
 
@@ -44,8 +45,9 @@ def _worker(conn, name: str, data: bytes, crs: str, known, boundary, workdir: st
         conn.send_bytes(pickle.dumps(("failed", exc.code, exc.kw)))
     except MemoryError:
         conn.send_bytes(pickle.dumps(("failed", "memory", {"limit": size_text(limit)})))
-    except Exception as exc:  # anything else is this file's problem, reported as unreadable
-        conn.send_bytes(pickle.dumps(("failed", "unreadable", {"detail": f"{type(exc).__name__}: {str(exc)[:100]}"})))
+    except Exception:  # anything else: the catalogue's words, the exception for the server's log (not shown)
+        logging.getLogger(__name__).info("import of %s failed", name, exc_info=True)
+        conn.send_bytes(pickle.dumps(("failed", "unexpected", {})))
     finally:
         conn.close()
 
@@ -66,13 +68,20 @@ def _default_timeout() -> float:
     return geo.imports.IMPORT_TIMEOUT_S
 
 
+def _default_memory() -> int:
+    """``IMPORT_MEMORY_MB`` as ``geo.imports`` holds it when called (as ``_default_timeout``)."""
+    import geo.imports
+
+    return geo.imports.IMPORT_MEMORY_MB
+
+
 def _death(proc, memory_mb: int) -> ImportFailed:
     """Why a worker stopped without a reply: out of memory (killed by the kernel or aborted) or something else."""
     proc.join(5)
     code = proc.exitcode
     if code is not None and code < 0 and -code in (9, 6):
         return ImportFailed("memory", limit=size_text(memory_mb * 1024 * 1024))
-    return ImportFailed("worker_died", detail=f"exit code {code}")
+    return ImportFailed("worker_died", code=code)
 
 
 def _receive(parent, proc, timeout_s: float, memory_mb: int) -> tuple:
@@ -92,12 +101,13 @@ def read_bounded(
     known: gpd.GeoDataFrame | None = None,
     boundary: shapely.Geometry | None = None,
     timeout_s: float | None = None,
-    memory_mb: int = IMPORT_MEMORY_MB,
+    memory_mb: int | None = None,
 ) -> ImportResult:
-    """``read_file`` in a worker process, killed past ``timeout_s`` (``IMPORT_TIMEOUT_S``) or ``memory_mb``: one
-    upload can neither stall nor starve the server. What it sends back is at most ``MAX_RESULT_BYTES`` (pickled),
-    its problems bounded (``geo.problems``). Its scratch folder is removed whatever happens."""
+    """``read_file`` in a worker process, killed past ``timeout_s`` (``IMPORT_TIMEOUT_S``) or ``memory_mb``
+    (``IMPORT_MEMORY_MB``, both read from ``geo.imports`` when called): one upload can neither stall nor starve
+    the server. What it sends back is at most ``MAX_RESULT_BYTES`` (pickled), its problems bounded (``geo.problems``). Its scratch folder is removed whatever happens."""
     timeout_s = _default_timeout() if timeout_s is None else timeout_s
+    memory_mb = _default_memory() if memory_mb is None else memory_mb
     name = safe_name(name)
     if not data:
         raise ImportFailed("empty")

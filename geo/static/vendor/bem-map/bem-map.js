@@ -221,7 +221,7 @@
       [[map.zoomControl._zoomInButton, spec.zoomIn], [map.zoomControl._zoomOutButton, spec.zoomOut]].forEach(
         function (pair) { if (pair[0]) { pair[0].title = pair[1]; pair[0].setAttribute("aria-label", pair[1]); } });
     }
-    if (spec.fit) { BEM.fit(map, spec.fit); }  // the opening view, clear of the panel
+    if (spec.fit) { BEM.opening(map, spec.fit); }  // the opening view, clear of the panel
     BEM.labels(map);
     BEM.wheel(map, spec.wheelHint);
   };
@@ -247,10 +247,14 @@
     c.querySelectorAll(".leaflet-marker-icon.bem-icon").forEach(function (el) {
       symbols.push({el: el, r: el.getBoundingClientRect()});
     });
-    els.sort(function (a, b) { return (+b.dataset.p || 0) - (+a.dataset.p || 0); });
-    var placed = [];
+    // by priority; an area's candidate places (data-group, data-rank: geo.webcontent.label_anchors) best first
+    els.sort(function (a, b) {
+      return ((+b.dataset.p || 0) - (+a.dataset.p || 0)) || ((+a.dataset.rank || 0) - (+b.dataset.rank || 0));
+    });
+    var placed = [], named = {};
     els.forEach(function (el) {
       if (z < (+el.dataset.minzoom || 0)) return;
+      if (el.dataset.group && named[el.dataset.group]) return;  // the area is named at a better place
       var anchor = el.parentNode.getBoundingClientRect();
       if (anchor.left < box.left || anchor.right > box.right || anchor.top < box.top || anchor.bottom > box.bottom) return;
       var positions = el.dataset.pos ? [el.dataset.pos] : POSITIONS;
@@ -262,7 +266,7 @@
         var free = inside && !placed.some(function (p) { return overlaps(p, r); }) &&
           !obstacles.some(function (o) { return overlaps(o, r); }) &&
           !symbols.some(function (s) { return s.el.parentNode !== el.parentNode && !near(s.r, anchor) && overlaps(s.r, r); });
-        if (free) { placed.push(r); return; }
+        if (free) { placed.push(r); if (el.dataset.group) { named[el.dataset.group] = true; } return; }
         el.classList.add("bem-off");
       }
     });
@@ -320,14 +324,25 @@
   };
 
   /* ---- a note on the map: removed with the group that holds it ------------------------------- */
+  // It sits over the map panes (the container's child, fixed while the map pans), so over the popup pane too:
+  // while a popup is open the note steps aside (hidden), and comes back when the popup closes
   BEM.Note = L.Layer.extend({
     initialize: function (text) { this._text = text; },
     onAdd: function (map) {
       this._div = L.DomUtil.create("div", "bem-note", map.getContainer());
       this._div.setAttribute("role", "status");
       this._div.textContent = this._text;
+      map.on("popupopen popupclose", this._popup, this);
+      this._popup();
     },
-    onRemove: function () { L.DomUtil.remove(this._div); }
+    onRemove: function (map) {
+      map.off("popupopen popupclose", this._popup, this);
+      L.DomUtil.remove(this._div);
+    },
+    _popup: function (e) {
+      var open = e ? e.type === "popupopen" : !!this._map._popup && this._map.hasLayer(this._map._popup);
+      this._div.classList.toggle("bem-note-aside", open);
+    }
   });
 
   /* ---- the pointer readout: WGS-84, copied on click (or right-click on the map) --------------- */
