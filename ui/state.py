@@ -151,19 +151,19 @@ def fit_to(bbox: tuple[float, float, float, float]) -> None:
     mem.target = None
 
 
-#: the session state's record of the "within N km" ring the map was last fitted to (its bounds; None: no ring)
-RING_KEY = "_ring_fitted"
+#: Session.ring before the session's first ring check
+UNSEEN = "unseen"
 
 
 def fit_ring(ring) -> None:
     """Fit the map to the "within N km" ring (WGS-84) when the filter sets or changes it: once, not on every
     rerun. A session's first run leaves the extent or named view its link opens at alone."""
-    ss = st.session_state
+    mem = session()
     key = tuple(round(float(v), 6) for v in ring.bounds) if ring is not None else None
-    first = RING_KEY not in ss
-    if not first and ss[RING_KEY] == key:
+    first = mem.ring == UNSEEN
+    if not first and mem.ring == key:
         return
-    ss[RING_KEY] = key
+    mem.ring = key
     if key is not None and not (first and (page().c or page().view)):
         fit_to(key)
 
