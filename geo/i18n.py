@@ -131,6 +131,17 @@ _STRINGS: dict[str, dict[str, str]] = {
     "ws_view_save": {"zh": "保存视图", "en": "Save the view"},
     "ws_history": {"zh": "历史版本", "en": "History"},
     "ws_restore": {"zh": "恢复所选版本（作为新版本）", "en": "Restore the chosen version (as a new version)"},
+    "import_failed_file": {"zh": "{name}：{message}", "en": "{name}: {message}"},
+    "export_worker_died": {
+        "zh": "导出进程意外停止（可能是内存不足），文件未生成：请换用较小的尺寸或较少的图层后重试。",
+        "en": "The export's process stopped unexpectedly (out of memory, perhaps) and no file was made: try a smaller"
+        " size or fewer layers.",
+    },
+    "export_unexpected": {
+        "zh": "导出时遇到意外问题，文件未生成：请重试；再次出现时请告诉系统维护人员。",
+        "en": "An unexpected problem stopped the export and no file was made: try again, and if it happens again tell"
+        " the maintainers.",
+    },
     "ws_notes": {"zh": "工作空间中的状态备注", "en": "Status notes in the workspace"},
     "ws_timeline": {"zh": "时间线（工作空间的状态备注）", "en": "Timeline (the workspace's status notes)"},
     "ws_note_add": {"zh": "添加状态备注", "en": "Add a status note"},
