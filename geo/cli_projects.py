@@ -127,7 +127,7 @@ def run_list(args: argparse.Namespace, lang: str) -> int:
 
 
 def run_update(args: argparse.Namespace, lang: str) -> int:
-    from geo import projects, workspace
+    from geo import project_updates, workspace
     from geo.data import load_layers
 
     fields = {
@@ -140,19 +140,19 @@ def run_update(args: argparse.Namespace, lang: str) -> int:
         "source": args.source,
         "by": args.by,
     }
-    version, update = projects.add_update(workspace.Store(), args.workspace, args.token, load_layers(), fields)
+    version, update = project_updates.add_update(workspace.Store(), args.workspace, args.token, load_layers(), fields)
     say(json.dumps({"id": args.workspace, "version": version, "update": update}, ensure_ascii=False))
     return 0
 
 
 def run_add(args: argparse.Namespace, lang: str) -> int:
-    from geo import projects, workspace
+    from geo import project_updates, workspace
     from geo.data import load_layers
 
     try:
         lon, lat = (float(v) for v in args.point.split(","))
     except ValueError:
-        raise projects.ProjectError("project_bad_point", text=args.point) from None
+        raise project_updates.ProjectError("project_bad_point", text=args.point) from None
     project = {
         "id": args.project,
         "name_zh": args.name_zh,
@@ -162,7 +162,7 @@ def run_add(args: argparse.Namespace, lang: str) -> int:
         "source": args.source,
         "by": args.by,
     }
-    version = projects.add_project(workspace.Store(), args.workspace, args.token, load_layers(), project)
+    version = project_updates.add_project(workspace.Store(), args.workspace, args.token, load_layers(), project)
     say(json.dumps({"id": args.workspace, "version": version, "project": args.project}))
     return 0
 

@@ -7,7 +7,8 @@ responsible units (empty, shown as unknown, unless a source names them). Its dat
 spreadsheet; ``data/schema.json`` ("tables") holds their rules and ``check_tables`` (run by ``python -m geo
 check``) names each mistake's file, row and field. The shipped rows hold only what the meeting text says.
 
-A workspace adds to the baseline, append-only (``geo.workspace.Store.append``: editors' updates commute):
+A workspace adds to the baseline, append-only (``geo.project_updates``; ``geo.workspace.Store.append``: editors'
+updates commute):
 ``content["project_updates"]`` entries ``{project, date, status, stage, milestones, note, source, by}`` and
 ``content["projects"]`` (new key projects: ``{id, name_zh, name_en, geometry, date, source, by}``). Its older
 status notes (``content["notes"]``, ``{venue, date, status, note, source}``) are read as history entries too
@@ -204,7 +205,7 @@ def updates_of(content: dict | None) -> tuple[list[Entry], list[Milestone]]:
         if isinstance(n, dict)
     ]
     milestones = []
-    for u in content.get("project_updates", []):
+    for u in filter(_is_update, content.get("project_updates", [])):
         entries.append(
             Entry(
                 u["project"],
@@ -224,9 +225,17 @@ def updates_of(content: dict | None) -> tuple[list[Entry], list[Milestone]]:
     return entries, milestones
 
 
+def _is_update(u: object) -> bool:
+    """An update as ``make_update`` writes it (a document saved otherwise may hold anything: it is left out)."""
+    if not (isinstance(u, dict) and isinstance(u.get("project"), str) and isinstance(u.get("date"), str)):
+        return False
+    miles = u.get("milestones", [])
+    return isinstance(miles, list) and all(isinstance(m, dict) and {"name", "target"} <= set(m) for m in miles)
+
+
 def workspace_projects(content: dict | None) -> dict[str, dict]:
     """The key projects a workspace added, by id (a later entry of the same id moves or renames it)."""
-    return {p["id"]: p for p in (content or {}).get("projects", []) if isinstance(p, dict)}
+    return {p["id"]: p for p in (content or {}).get("projects", []) if isinstance(p, dict) and isinstance(p.get("id"), str)}
 
 
 # --- the register on a date ---------------------------------------------------------------------------------
@@ -236,7 +245,7 @@ def register(layers, content: dict | None = None, as_of: str | dt.date | None = 
     """Every key project as it stood on ``as_of`` (YYYY-MM-DD; None: every entry, overdue counted from today):
     the latest entry on or before it gives its status, stage and last update; a project whose first entry
     comes later is not yet on the register."""
-    day = _day(as_of)
+    day = day_of(as_of)
     base = base or baseline()
     entries, records = updates_of(content)
     history = sorted([*base.history, *entries], key=lambda e: e.date)  # stable: same-day entries in entry order
@@ -345,7 +354,7 @@ def _milestones(records: list[Milestone], day: str, every: bool) -> list[dict]:
     return sorted(out, key=lambda m: (m["target"], m["name"]))
 
 
-def _day(value: str | dt.date | None) -> str:
+def day_of(value: str | dt.date | None) -> str:
     if value is None:
         return dt.date.today().isoformat()
     return value.isoformat() if isinstance(value, dt.date) else parse_date(value)
@@ -373,7 +382,7 @@ def changes(
     base = base or baseline()
     before = {p["id"]: p for p in register(layers, content, since, base)}
     out = {}
-    for now in register(layers, content, as_of or _day(None), base):
+    for now in register(layers, content, as_of or day_of(None), base):
         old = before.get(now["id"])
         kinds = [
             kind
@@ -405,96 +414,3 @@ def _advanced(old: dict, now: dict) -> bool:
 def _delayed(old: dict, now: dict) -> bool:
     targets = {m["name"]: m["target"] for m in old["milestones"]}
     return any(m["name"] in targets and m["target"] > targets[m["name"]] for m in now["milestones"])
-
-
-# --- updates kept as workspace versions ---------------------------------------------------------------------
-
-
-def make_update(
-    known: dict[str, dict],
-    project: str,
-    date: str,
-    status: str | None = None,
-    stage: str | None = None,
-    milestones: tuple[str, ...] = (),
-    note: str = "",
-    source: str = "",
-    by: str = "",
-) -> dict:
-    """A checked project update (``known``: the register's projects by id), or ProjectError naming what is
-    wrong; nothing is stored."""
-    if project not in known:
-        raise ProjectError("project_unknown", project=project)
-    _check_term("status", status)
-    _check_term("stage", stage)
-    update = {
-        "project": project,
-        "date": parse_date(date),
-        "status": status or None,
-        "stage": stage or None,
-        "milestones": [parse_milestone(text) for text in milestones],
-        "note": _short(note),
-        "source": _short(source),
-        "by": _short(by),
-    }
-    if not (update["status"] or update["stage"] or update["milestones"] or update["note"]):
-        raise ProjectError("project_empty_update")
-    return update
-
-
-def _check_term(vocabulary: str, value: str | None) -> None:
-    allowed = schema.load_schema().vocabularies[vocabulary]
-    if value and value not in allowed:
-        raise ProjectError("project_bad_term", field=vocabulary, value=value, values=", ".join(allowed))
-
-
-def _short(text: str | None) -> str:
-    return " ".join(str(text or "").split())[:MAX_TEXT]
-
-
-def parse_milestone(text: str) -> dict:
-    """``NAME=YYYY-MM-DD[:ACTUAL]`` as a milestone, or ProjectError."""
-    name, sep, dates = text.rpartition("=")
-    target, _, actual = dates.partition(":")
-    if not sep or not name.strip():
-        raise ProjectError("project_bad_milestone", text=text)
-    return {"name": _short(name), "target": parse_date(target), "actual": parse_date(actual) if actual else None}
-
-
-def describe_update(old: dict | None, update: dict) -> str:
-    """A version's change for an update (read back in both languages by ``workspace_content.describe_change``)."""
-    parts = []
-    for key in ("status", "stage"):
-        if update[key]:
-            parts.append(f"{key} {(old or {}).get(key) or '?'} → {update[key]}")
-    parts += [f"milestone {m['name']}" for m in update["milestones"]]
-    if update["note"] and not parts:
-        parts.append("note")
-    return f"project {update['project']}: " + "; ".join(parts)
-
-
-def add_update(store, wid: str, token: str, layers, update_args: dict) -> tuple[int, dict]:
-    """Check an update and append it to the workspace as a new version; (version, update). A view-only or
-    wrong token is refused before anything is read, a bad update before anything is written."""
-    store.authorize(wid, token, edit=True)
-    content = store.load(wid, token).content
-    known = {p["id"]: p for p in register(layers, content)}
-    update = make_update(known, **update_args)
-    version = store.append(wid, token, {"project_updates": [update]}, describe_update(known[update["project"]], update))
-    return version, update
-
-
-def add_project(store, wid: str, token: str, layers, project: dict) -> int:
-    """Add a new key project (``{id, name_zh, name_en, geometry, date, source, by}``) to a workspace."""
-    store.authorize(wid, token, edit=True)
-    content = store.load(wid, token).content
-    pid = str(project.get("id", ""))
-    if not schema.ID_PATTERN.fullmatch(pid):
-        raise ProjectError("project_bad_id", project=pid)
-    if pid in set(project_features(layers)) | set(baseline().units):
-        raise ProjectError("project_exists", project=pid)
-    if not (project.get("name_zh") or project.get("name_en")):
-        raise ProjectError("project_needs_name", project=pid)
-    entry = {**project, "date": parse_date(project.get("date") or _day(None)), "id": pid}
-    moved = pid in workspace_projects(content)
-    return store.append(wid, token, {"projects": [entry]}, f"{'moved' if moved else 'new'} project: {pid}")

@@ -258,3 +258,16 @@ def test_status_notes_become_history_entries_none_lost(run_cli, ws):
     assert sorted(kept) == sorted((n["venue"], n["date"], n["status"]) for n in notes)
     assert found["cncc"]["status"] == "in_service" and found["cncc"]["last_update"]["source"] == "press"
     assert listed(run_cli, ws, "--as-of", "2025-06-15")["cncc"]["status"] == "upgrading"
+
+
+def test_a_document_saved_by_other_means_with_malformed_entries_still_reads(layers):
+    content = {
+        "project_updates": [
+            {"project": "cncc", "date": "2025-05-01", "status": "upgrading", "milestones": []},
+            {"date": "2025-05-02", "status": "planned"},  # no project
+            {"project": "cncc", "date": "2025-05-03", "milestones": [{"name": "x"}]},  # a milestone without target
+        ],
+        "projects": [{"name_en": "no id"}],
+    }
+    found = {p["id"]: p for p in projects.register(layers, content, "2025-12-31")}
+    assert found["cncc"]["status"] == "upgrading" and len(found) == 36
