@@ -143,3 +143,12 @@ def test_the_panel_has_one_widget_per_filter_made_from_its_definition(monkeypatc
     w = at.sidebar.multiselect(key="status")
     assert w.label == i18n.t("field_action", "zh")
     assert w.options == [i18n.term("plan_action", v, "zh") for v in i18n.terms("plan_action")]
+
+
+def test_no_multiselect_offers_streamlits_english_select_all():
+    """Streamlit 1.67's multiselect adds a "Select all" it cannot translate: every multiselect turns it off."""
+    from tests.conftest import app_test
+
+    at = app_test({"lang": "zh", "basemap": "offline"}, panels=("filters", "export"))
+    assert len(at.multiselect) >= 5
+    assert [m.key for m in at.multiselect if m.proto.select_all] == []

@@ -91,6 +91,7 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
                 ["current", *VIEWS],
                 default=["current"],
                 key="exp_deck_views",
+                select_all=False,  # Streamlit's "Select all" is English only (1.67 has no label for it)
                 format_func=lambda v: t("deck_current") if v == "current" else VIEWS[v].name(lang),
             )
             items = st.multiselect(
@@ -99,6 +100,7 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
                 default=list(mapspec.FURNITURE_ITEMS),
                 format_func=lambda f: i18n.term("furniture", f, lang),
                 key="exp_furniture",
+                select_all=False,  # Streamlit's "Select all" is English only (1.67 has no label for it)
             )
             submitted = st.form_submit_button(t("export_render"), type="primary")
         if submitted:

@@ -85,7 +85,10 @@ def widget(f: Filter, choices: Choices) -> None:
     t = lambda k: i18n.t(k, choices.lang) if k else None  # noqa: E731
     common = {"key": f.url, "help": t(f.hint), "on_change": state.changed, "args": (f.url,)}
     if f.kind == "list":
-        st.multiselect(t(f.label), choices.options(f), placeholder=t("all"), format_func=choices.label(f), **common)
+        # no "Select all": Streamlit's is English only, and an empty filter already means everything
+        st.multiselect(
+            t(f.label), choices.options(f), placeholder=t("all"), format_func=choices.label(f), select_all=False, **common
+        )
     elif f.kind == "int":
         lo, hi = f.limits()
         st.slider(t(f.label), int(lo), int(hi), step=int(f.step or 1), **common)
