@@ -18,7 +18,7 @@ from matplotlib.patches import FancyArrow, Patch, Rectangle
 from geo import basemaps, i18n, safe, style
 from geo.mapspec import MapSpec, legend_rows
 
-from .ink import INK, Ink, text_of, ui_lang, wrap
+from .ink import BACKGROUND, INK, Ink, text_of, ui_lang, wrap
 
 if TYPE_CHECKING:
     from .layout import Layout
@@ -31,6 +31,8 @@ def draw_all(fig: Figure, ax, layout: Layout, spec: MapSpec, bm: basemaps.Basema
     f, lang = spec.furniture, spec.labels
     out: list = []
     y = 1 - layout.pad
+    if layout.band:
+        out.append(band(fig, layout))
     if layout.title:
         t = title(fig, layout, ink)
         out.append(t)
@@ -47,6 +49,17 @@ def draw_all(fig: Figure, ax, layout: Layout, spec: MapSpec, bm: basemaps.Basema
     if notes:
         out.append(note_box(fig, layout, notes))
     return out
+
+
+def band(fig: Figure, layout: Layout):
+    """The title band: the top of the page, paper over the map, ruled off at the map frame's top, so the
+    title and the subtitle (a venue page's quote) never stand on the map."""
+    top = layout.map_frame[3]
+    rect = Rectangle((0, top), 1, 1 - top, transform=fig.transFigure, facecolor=BACKGROUND, edgecolor="none", zorder=40)
+    rule = Line2D([0, 1], [top, top], transform=fig.transFigure, color="#999999", linewidth=0.8 * layout.css_px, zorder=41)
+    fig.patches.append(rect)
+    fig.lines.append(rule)
+    return rect
 
 
 def title(fig: Figure, layout: Layout, ink: Ink):
@@ -360,6 +373,7 @@ def label_key(fig: Figure, layout: Layout, numbered: list[tuple[int, str]], lang
         fontsize=layout.base_pt * 0.8,
         ha="right",
         va="top",
+        multialignment="left",
         zorder=65,
         color=INK,
         linespacing=1.35,

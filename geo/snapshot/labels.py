@@ -2,7 +2,9 @@
 
 Each labelled anchor gets, in order of priority (higher first, ties in input order): a place beside its
 symbol (eight directions), else one further out on a leader line (three rings), else a number beside it
-and a line in the key. No label box overlaps another label, a symbol or an obstacle (the furniture);
+and a line in the key. At most ``MAX_LEADERS`` labels get a leader line (the higher priority first): past
+that (a crowded core at a small scale) a label that finds no place beside its symbol is numbered and
+listed in the key, which reads where a tangle of lines would not. No label box overlaps another label, a symbol or an obstacle (the furniture);
 nothing is dropped but an optional label (an area name) where it does not fit. Coordinates are pixels
 with y up (matplotlib's display coordinates), boxes (x0, y0, x1, y1).
 """
@@ -21,6 +23,8 @@ DIRECTIONS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -
 #: rings tried beside a symbol: (distance beyond the gap in label heights, drawn with a leader line)
 RINGS = ((0.0, False), (1.6, True), (3.2, True), (5.0, True))
 BESIDE, LEADER, NUMBER = "beside", "leader", "number"
+#: the most leader lines one placement draws; past that, labels that need one are numbered in the key
+MAX_LEADERS = 6
 
 
 @dataclass(frozen=True)
@@ -89,10 +93,11 @@ class _Board:
         )
 
 
-def _beside(i: int, a: Anchor, board: _Board, gap: float) -> Placement | None:
-    """The first free place around the symbol, nearest ring first (the nearest needs no leader)."""
+def _beside(i: int, a: Anchor, board: _Board, gap: float, leaders: bool = True) -> Placement | None:
+    """The first free place around the symbol, nearest ring first (the nearest needs no leader; no leader
+    at all unless ``leaders``)."""
     w, h = a.size
-    for ring, leader in (RINGS[0],) if a.optional else RINGS:
+    for ring, leader in RINGS if leaders and not a.optional else RINGS[:1]:
         dist = a.radius + gap + ring * h
         for dx, dy in ((0, 0),) if a.optional else DIRECTIONS:
             box = candidate(a.x, a.y, dx, dy, dist, w, h)
@@ -128,28 +133,31 @@ def place(
     gap: float = 0.0,
     number_side: float = 12.0,
     first_number: int = 1,
+    max_leaders: int = MAX_LEADERS,
 ) -> list[Placement]:
     """Place the label of every anchor with a ``size`` whose point lies in ``frame``.
 
     ``obstacles``: boxes no label may overlap (the furniture); ``gap``: between a symbol and its label;
-    ``number_side``: the size of a number's square, numbered from ``first_number``. Returns the placements
-    in the order they were decided (priority order), the way they should be drawn. An optional anchor that
-    does not fit, and anchors outside the frame, get none.
+    ``number_side``: the size of a number's square, numbered from ``first_number``; ``max_leaders``: the
+    most leader lines drawn (then a label with no place beside its symbol is numbered). Returns the
+    placements in the order they were decided (priority order), the way they should be drawn. An optional
+    anchor that does not fit, and anchors outside the frame, get none.
     """
     board = _Board(anchors, frame, obstacles)
     labelled = [i for i, a in enumerate(anchors) if a.size is not None]
     out: list[Placement] = []
-    number = first_number
+    number, leaders = first_number, max_leaders
     for i in sorted(labelled, key=lambda k: -anchors[k].priority):
         a = anchors[i]
         if not _in_frame(a, frame):
             continue
-        placed = _beside(i, a, board, gap)
+        placed = _beside(i, a, board, gap, leaders > 0)
         if placed is None and a.optional:
             continue
         if placed is None:
             placed = _numbered(i, a, board, number_side, number)
             number += 1
+        leaders -= placed.how == LEADER
         board.taken.append(placed.box)
         out.append(placed)
     return out

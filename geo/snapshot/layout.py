@@ -49,6 +49,16 @@ class Layout:
     def pad(self) -> float:
         return PAD
 
+    @property
+    def band(self) -> bool:
+        """The page has a title band of its own (a title or a subtitle): the map stands under it."""
+        return bool(self.title or self.subtitle)
+
+    @property
+    def map_frame(self) -> Box:
+        """The map's frame, figure fractions (x0, y0, x1, y1): the page under the title band, if any."""
+        return (0.0, 0.0, 1.0, self.top if self.band else 1.0)
+
 
 def page_scale(page: Page) -> tuple[float, float, float]:
     """(css_px, base_pt, px_per_pt) of ``page``."""
