@@ -6,12 +6,14 @@ from collections.abc import Mapping
 
 from geo.cli_messages import CLI_MESSAGES  # the command line's words, in their own file
 from geo.import_messages import IMPORT_MESSAGES  # the import messages, in their own file
+from geo.panel_messages import PANEL_MESSAGES  # a workspace conflict's and an export's words, in their own file
 from geo.tool_messages import DRAW_MESSAGES, MEASURE_MESSAGES  # the map tools' words, in their own file
 
 LANGS: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANG = "zh"
 
 _STRINGS: dict[str, dict[str, str]] = {
+    **PANEL_MESSAGES,
     "app_title": {"zh": "北京国际交往中心功能建设地图", "en": "Beijing Center for International Exchanges Map"},
     "app_caption": {
         "zh": "“一核、两轴、多板块”空间布局及北京市推进国际交往中心功能建设领导小组2025年3月17日会议点名的场所。",
@@ -132,16 +134,6 @@ _STRINGS: dict[str, dict[str, str]] = {
     "ws_history": {"zh": "历史版本", "en": "History"},
     "ws_restore": {"zh": "恢复所选版本（作为新版本）", "en": "Restore the chosen version (as a new version)"},
     "import_failed_file": {"zh": "{name}：{message}", "en": "{name}: {message}"},
-    "export_worker_died": {
-        "zh": "导出进程意外停止（可能是内存不足），文件未生成：请换用较小的尺寸或较少的图层后重试。",
-        "en": "The export's process stopped unexpectedly (out of memory, perhaps) and no file was made: try a smaller"
-        " size or fewer layers.",
-    },
-    "export_unexpected": {
-        "zh": "导出时遇到意外问题，文件未生成：请重试；再次出现时请告诉系统维护人员。",
-        "en": "An unexpected problem stopped the export and no file was made: try again, and if it happens again tell"
-        " the maintainers.",
-    },
     "ws_notes": {"zh": "工作空间中的状态备注", "en": "Status notes in the workspace"},
     "ws_timeline": {"zh": "时间线（工作空间的状态备注）", "en": "Timeline (the workspace's status notes)"},
     "ws_note_add": {"zh": "添加状态备注", "en": "Add a status note"},

@@ -40,6 +40,7 @@ from geo.workspace_content import (  # noqa: F401 (the package's names, as impor
     WorkspaceError,
     appended,
     check_content,
+    conflict_columns,
     describe_change,
     empty_content,
     encoded,
@@ -48,6 +49,7 @@ from geo.workspace_content import (  # noqa: F401 (the package's names, as impor
     feature_items,
     layer_from_frame,
     layer_from_import,
+    mine_over,
     rebase,
 )
 

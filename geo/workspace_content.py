@@ -65,6 +65,61 @@ def rebase(base: dict, mine: dict, head: dict) -> dict:
     return out
 
 
+def mine_over(base: dict | None, mine: dict, head: dict) -> dict:
+    """An editor's "apply mine" after a Conflict: each part the editor changed from ``base`` (the version the
+    change was made from) is the editor's, every other part the newest version's (``head``). Without a base (a
+    restore) every part is the editor's."""
+    return {
+        part: mine.get(part, []) if base is None or mine.get(part, []) != base.get(part, []) else head.get(part, [])
+        for part in PARTS
+    }
+
+
+_ITEM_KEYS = {"layers": "name", "sketches": "title", "views": "name"}
+
+
+def _item_key(part: str, item: dict) -> str:
+    if part in _ITEM_KEYS:
+        return str(item.get(_ITEM_KEYS[part], ""))
+    return " · ".join(str(item[k]) for k in ("id", "venue", "project", "date") if item.get(k))  # notes, projects
+
+
+def _item_value(part: str, item: dict) -> str:
+    if part == "views":
+        return ", ".join(f"{v:.4f}" for v in item.get("bbox", []))
+    if part == "layers":
+        return f"{feature_count(item):,}"
+    if part == "sketches":
+        return str(item.get("note") or (item.get("geometry") or {}).get("type", ""))
+    if part == "notes":
+        return " · ".join(str(item.get(k) or "") for k in ("status", "note", "source"))
+    return json.dumps(item, ensure_ascii=False, sort_keys=True)[:300]
+
+
+def differences(theirs: dict, mine: dict) -> list[tuple[str, str, str | None, str | None]]:
+    """What two documents hold differently, item by item: (part, item name, theirs, mine), None where a side
+    has no such item (a view's extent, a layer's feature count, a sketch's note, a status note's words, a key
+    project's entry)."""
+    rows = []
+    for part in PARTS:
+        a = {_item_key(part, i): _item_value(part, i) for i in theirs.get(part, [])}
+        b = {_item_key(part, i): _item_value(part, i) for i in mine.get(part, [])}
+        rows += [(part, key, a.get(key), b.get(key)) for key in dict.fromkeys([*a, *b]) if a.get(key) != b.get(key)]
+    return rows
+
+
+def conflict_columns(theirs: dict, mine: dict, lang: str) -> dict[str, list[str]]:
+    """``differences(theirs, mine)`` as the columns of a table in ``lang``: the item, theirs and mine."""
+    from geo import i18n
+
+    rows = differences(theirs, mine)
+    return {
+        i18n.t("ws_conflict_item", lang): [f"{i18n.t(f'ws_part_{part}', lang)}: {name}" for part, name, _, _ in rows],
+        i18n.t("ws_conflict_theirs", lang): [saved or "—" for _, _, saved, _ in rows],
+        i18n.t("ws_conflict_mine", lang): [own or "—" for _, _, _, own in rows],
+    }
+
+
 def appended(head: dict, items: dict) -> dict:
     """``head`` with ``items`` ({"layers": [...], "sketches": [...], "notes": [...]}) added after what it holds."""
     unknown = set(items) - set(APPENDABLE)

@@ -31,7 +31,7 @@ from ui.session import session
 SKETCH_COLOUR = style.SKETCH_COLOUR
 #: session-state keys of the panel: the workspace as the store last gave it (shown while the store is down),
 #: and the links of a workspace this session created (the edit link is offered there only)
-OPENED_KEY, CREATED_KEY = "ws_opened", "ws_links"
+OPENED_KEY, CREATED_KEY, CONFLICT_KEY = "ws_opened", "ws_links", "ws_conflict"
 log = logging.getLogger("beijing_exchange_map")
 
 
@@ -48,28 +48,14 @@ def layers_of(ws: workspace.Workspace, lang: str) -> tuple[imports.ImportedLayer
         gdf["_name"] = gdf["_name"].astype(str)
         st_ = layer.get("style") or {}
         kind = imports.geometry_kind(gdf)
-        s = style.imported_style(
-            i,
-            layer["name"],
-            kind,
-            st_.get("colour", style.IMPORT_COLOURS[i % 7]),
-            st_.get("marker", "circle"),
-            style.kinds_of(gdf.geom_type),
-        )
+        colour, marker = st_.get("colour", style.IMPORT_COLOURS[i % 7]), st_.get("marker", "circle")
+        s = style.imported_style(i, layer["name"], kind, colour, marker, style.kinds_of(gdf.geom_type))
         out.append(imports.ImportedLayer(replace(s, key=f"ws-{i}"), gdf, layer["name"]))
     sketches = [s for s in ws.content.get("sketches", []) if s.get("geometry")]
     if sketches:
-        gdf = gpd.GeoDataFrame.from_features(
-            [
-                {
-                    "type": "Feature",
-                    "geometry": s["geometry"],
-                    "properties": {"_name": s.get("title") or "—", "note": s.get("note", "")},
-                }
-                for s in sketches
-            ],
-            crs=CRS,
-        )
+        props = [{"_name": s.get("title") or "—", "note": s.get("note", "")} for s in sketches]
+        feats = [{"type": "Feature", "geometry": s["geometry"], "properties": p} for s, p in zip(sketches, props)]
+        gdf = gpd.GeoDataFrame.from_features(feats, crs=CRS)
         label = i18n.t("ws_sketches", lang)
         # a sketch is a point, a line or an area: each kind in the sketch colour, each in the legend
         s = style.imported_style(99, label, imports.geometry_kind(gdf), SKETCH_COLOUR, "diamond", style.kinds_of(gdf.geom_type))
@@ -295,6 +281,7 @@ def open_panel(ws, can_edit: bool, lang: str, session_imports: tuple, display_da
             args=(tuple(view["bbox"]),),
         )
     if can_edit:
+        conflict_box(ws, lang)  # a refused save: theirs beside mine (while the store is down, saving waits)
         edit_forms(ws, lang, session_imports, latest_drawing(display_datum), live)
     st.button(t("ws_leave"), on_click=leave, key="ws_leave")
 
@@ -340,22 +327,15 @@ def save_note(ws, venue_id: str, lang: str) -> None:
     ss, form = st.session_state, f"ws_note_{venue_id}"
     content = content_of(ws)
     date = ss.get(f"{form}_date") or dt.date.today()
-    content["notes"].append(
-        {
-            "venue": venue_id,
-            "status": ss.get(f"{form}_status"),
-            "date": date.isoformat(),
-            "source": ss.get(f"{form}_source") or "",
-            "note": ss.get(f"{form}_text") or "",
-        }
-    )
+    note = {"venue": venue_id, "status": ss.get(f"{form}_status"), "date": date.isoformat()}
+    content["notes"].append({**note, "source": ss.get(f"{form}_source") or "", "note": ss.get(f"{form}_text") or ""})
     submit(form, ws, content, f"status note: {venue_id}", lang, (f"{form}_source", f"{form}_text"))
 
 
 def leave() -> None:
     page = state.page()
     session().edit_tokens.pop(page.ws, None)
-    for key in (OPENED_KEY, CREATED_KEY):
+    for key in (OPENED_KEY, CREATED_KEY, CONFLICT_KEY):
         st.session_state.pop(key, None)
     page.ws, page.wt, page.link_tokens = "", "", ()
 
@@ -374,8 +354,9 @@ def save(ws, content: dict, change: str, lang: str) -> tuple[str, str] | None:
     except StoreUnavailable as exc:
         log.warning("workspace store unavailable (%s): a save waits", type(exc.__cause__).__name__)
         return "warning", i18n.t("ws_store_down", lang)
-    except workspace.Conflict as exc:
-        return "warning", f"{i18n.t('ws_conflict', lang)} {safe.md(exc)}"
+    except workspace.Conflict:  # the panel shows theirs and mine side by side (conflict_box)
+        st.session_state[CONFLICT_KEY] = {"ws": ws.id, "mine": content, "base": ws.content, "change": change}
+        return "warning", i18n.t("ws_conflict", lang)
     except workspace.WorkspaceError as exc:
         return "error", safe.md(exc)
     return None
@@ -447,14 +428,8 @@ def save_sketch(ws, lang: str, drawing: dict | None) -> None:
         return
     title, note = st.session_state.get("ws_sketch_title") or "", st.session_state.get("ws_sketch_note") or ""
     content = content_of(ws)
-    content["sketches"].append(
-        {
-            "title": title or i18n.t("ws_sketch_untitled", lang),
-            "note": note,
-            "geometry": drawing,
-            "created": dt.date.today().isoformat(),
-        }
-    )
+    sketch = {"title": title or i18n.t("ws_sketch_untitled", lang), "note": note, "geometry": drawing}
+    content["sketches"].append({**sketch, "created": dt.date.today().isoformat()})
     submit("ws_sketch", ws, content, f"sketch: {title or '—'}", lang, ("ws_sketch_title", "ws_sketch_note"))
 
 
@@ -479,17 +454,46 @@ def history_picker(ws, lang: str) -> None:
     history = store.history(ws.id, edit_token(ws.id) or "")
     if len(history) <= 1:
         return
-    venues = cache.get_layers().venues
-    names = dict(zip(venues["id"], venues[f"name_{lang}"]))
+    names = cache.get_layers().venues.set_index("id")[f"name_{lang}"].to_dict()
     labels = {
         h["version"]: f"{h['version']} · {h['time'][:16]} · {workspace.describe_change(h['change'], lang, names)}"
         for h in history
     }
     pick = st.selectbox(i18n.t("ws_history", lang), list(reversed(labels)), key="ws_restore_pick", format_func=labels.get)
-    if st.button(i18n.t("ws_restore", lang), key="ws_restore") and pick != ws.version:
-        try:
-            store.restore(ws.id, edit_token(ws.id) or "", pick)
-        except workspace.Conflict as exc:
-            st.warning(safe.md(exc))
-        else:
-            st.rerun()
+    shown = ("ws_restore_from", ws.version)  # the version on the page when the button was pressed (its callback)
+    pressed = st.button(i18n.t("ws_restore", lang), key="ws_restore", on_click=st.session_state.__setitem__, args=shown)
+    if pressed and pick != st.session_state.get("ws_restore_from"):
+        try:  # made from the version the editor saw: one saved since is a conflict, shown side by side
+            store.restore(ws.id, edit_token(ws.id) or "", pick, expected=st.session_state.pop("ws_restore_from"))
+        except workspace.Conflict:
+            old = store.load(ws.id, edit_token(ws.id) or "", pick).content
+            st.session_state[CONFLICT_KEY] = {"ws": ws.id, "mine": old, "base": None, "change": f"restored version {pick}"}
+        st.rerun()
+
+
+def conflict_box(ws, lang: str) -> None:
+    """After a refused save, item by item: the newest version (theirs) beside this editor's change applied onto
+    it (mine, ``workspace.mine_over``), with "keep theirs" and "apply mine"."""
+    pending = st.session_state.get(CONFLICT_KEY)
+    if not pending or pending["ws"] != ws.id:
+        return
+    mine = workspace.mine_over(pending["base"], pending["mine"], ws.content)
+    table = workspace.conflict_columns(ws.content, mine, lang)
+    if not next(iter(table.values())):  # they saved what this editor meant to: nothing to choose
+        st.session_state.pop(CONFLICT_KEY, None)
+        return
+    st.warning(i18n.t("ws_conflict_both", lang).format(version=ws.version))
+    show_notice(CONFLICT_KEY)
+    st.dataframe(table, hide_index=True)
+    c1, c2 = st.columns(2)
+    c1.button(i18n.t("ws_keep_theirs", lang), key="ws_keep_theirs", on_click=st.session_state.pop, args=(CONFLICT_KEY, None))
+    c2.button(i18n.t("ws_apply_mine", lang), key="ws_apply_mine", on_click=apply_mine, args=(ws, mine, pending, lang))
+
+
+def apply_mine(ws, mine: dict, pending: dict, lang: str) -> None:
+    """Save this editor's side onto the newest version (another save meanwhile is a new conflict, shown again)."""
+    problem = save(ws, mine, pending["change"], lang)
+    if problem is None:
+        st.session_state.pop(CONFLICT_KEY, None)
+    elif st.session_state.get(CONFLICT_KEY) is pending:  # not a new conflict (that one is shown): the store, say
+        st.session_state[f"{CONFLICT_KEY}_notice"] = problem
