@@ -118,3 +118,49 @@ def test_a_restore_chosen_from_an_older_version_shows_what_it_would_undo(store):
     assert newest.version == 4 and newest.content["views"] == [] and newest.content["sketches"] == []
     assert [h["change"] for h in store.history(wid, token)][-1] == "restored version 1"
     assert not first.exception
+
+
+# --- two real app servers on one PostgreSQL -----------------------------------------------------------------
+@pytest.mark.browser
+def test_a_sketch_saved_on_one_server_appears_on_another(browser, postgres_url, artifacts, tmp_path):
+    """Two `streamlit run` servers (two processes) share one PostgreSQL: a sketch drawn and saved in Chromium
+    on the first is in the store and on the second server's page, opened with the view link."""
+    from tests.conftest import serve_app
+    from tests.test_browser import map_frame, open_app
+
+    env = {"BEM_DATABASE_URL": postgres_url, "BEM_WORKSPACE_DIR": str(tmp_path / "unused")}
+    with serve_app(artifacts / "streamlit-pg-a.log", **env) as a, serve_app(artifacts / "streamlit-pg-b.log", **env) as b:
+        page, _ = open_app(browser, f"{a}/?basemap=offline&lang=en")
+        try:
+            map_frame(page)
+            page.get_by_text("Workspace (save and share)").click()
+            page.get_by_role("textbox", name="Name").fill("Two servers")
+            page.get_by_role("button", name="Create a workspace").click()
+            page.wait_for_url("**ws=**", timeout=60_000)
+            codes = page.locator('[data-testid="stSidebar"] code')
+            codes.first.wait_for(timeout=60_000)
+            view_link = codes.nth(0).inner_text()
+            frame = map_frame(page)
+            frame.locator(".leaflet-draw-draw-marker").click()
+            box = frame.locator("#map_div").bounding_box()
+            page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.45)
+            page.get_by_text("A sketch is drawn").wait_for(timeout=60_000)
+            page.get_by_role("textbox", name="Sketch title").fill("Hall drawn on server A")
+            page.get_by_role("button", name="Save the sketch").click()
+            page.get_by_text("version 2").wait_for(timeout=60_000)
+        finally:
+            page.close()
+        query = view_link.split("?", 1)[1]
+        wid, token = (dict(p.split("=", 1) for p in query.split("&"))[k] for k in ("ws", "wt"))
+        saved = workspace.Store(postgres_url).load(wid, token)
+        assert [s["title"] for s in saved.content["sketches"]] == ["Hall drawn on server A"]
+        assert b != a
+        page, _ = open_app(browser, f"{b}/?{query}&basemap=offline&lang=en")  # the second server, the view link
+        try:
+            frame = map_frame(page)
+            frame.wait_for_function("document.querySelector('.bem-panel').textContent.indexOf('Sketches') >= 0", timeout=60_000)
+            page.get_by_text("version 2").first.wait_for(timeout=60_000)
+            assert frame.locator(".leaflet-draw").count() == 0  # the view link reads, on this server too
+            page.screenshot(path=str(artifacts / "workspace-second-server-en.png"))
+        finally:
+            page.close()
