@@ -19,8 +19,10 @@ def page_css() -> str:
 
 
 def header(lang: str) -> None:
-    """A compact header: the title and the caption on one line."""
+    """A compact header: the title and the caption on one line (page.css cuts the caption where the window is
+    narrow; its whole text stays in the page for screen readers and shows on hover)."""
+    caption = html.escape(i18n.t("app_caption", lang))
     st.html(
         page_css() + f'<div class="bem-head"><h1>{html.escape(i18n.t("app_title", lang))}</h1>'
-        f"<span>{html.escape(i18n.t('app_caption', lang))}</span></div>"
+        f'<span title="{caption}">{caption}</span></div>'
     )

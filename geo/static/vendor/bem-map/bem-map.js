@@ -306,8 +306,36 @@
     c.addEventListener("mouseleave", function () { map.scrollWheelZoom.disable(); });
   };
 
+  /* ---- the opening view: fitted again while the page settles ---------------------------------- */
+  // The frame gets its height, the panel its fonts (or the planner opens it) after the first fit: each time
+  // the map's or the panel's size changes the view is fitted again, clear of the panel as it now is, until
+  // the planner moves the map or another view is fitted (BEM.fit keeps the bounds it fitted last)
+  BEM.opening = function (map, bounds) {
+    var c = map.getContainer(), moved = false;
+    function refit() {
+      if (moved || map._bemFitted !== bounds) return;
+      map.invalidateSize({pan: false});
+      BEM.fit(map, bounds);
+    }
+    BEM.fit(map, bounds);
+    ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (type) {
+      c.addEventListener(type, function (e) {
+        if (!(e.target.closest && e.target.closest(".bem-panel"))) { moved = true; }
+      }, true);
+    });
+    map.on("resize", refit);
+    if (window.ResizeObserver) {
+      var watch = new ResizeObserver(function () { refit(); });
+      watch.observe(c);
+      var panel = c.querySelector(".bem-panel");
+      if (panel) { watch.observe(panel); }
+    }
+    if (document.fonts && document.fonts.ready) { document.fonts.ready.then(refit); }
+  };
+
   /* ---- fit a view: every feature visible, clear of the controls ------------------------------ */
   BEM.fit = function (map, bounds, maxZoom) {
+    map._bemFitted = bounds;
     var c = map.getContainer().getBoundingClientRect();
     var left = 16, right = 16, top = 16, bottom = 16;
     map.getContainer().querySelectorAll(".leaflet-control").forEach(function (el) {
