@@ -405,6 +405,8 @@ def _fmt(value, unit: str) -> str:
         return "-"
     if unit == "x":
         return f"{value:.2f}x"
+    if unit == "MB":
+        return f"{value:.0f} MB"
     return f"{value:.0f} KB" if unit == "KB" else f"{value:.3f} s"
 
 
@@ -427,9 +429,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium figures (cold open, scale)")
+    parser.add_argument("--imports-only", action="store_true", help="only the import figures (geo.imports.speed)")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else args.runs
-    rows = bench_map(runs) + bench_payload() + bench_reruns(runs) + bench_snapshots(runs)
+    from geo.imports import speed  # a generated CSV imported by us and by pandas + shapely, alternated
+
+    imported = speed.bench_import(runs, 20_000 if args.quick else 200_000)
+    if args.imports_only:
+        print_table(imported)
+        return 0
+    rows = bench_map(runs) + bench_payload() + bench_reruns(runs) + bench_snapshots(runs) + imported
     if not args.no_browser:
         pw, browser = chromium()
         try:

@@ -18,6 +18,9 @@ def test_bench_quick_run_prints_a_table_and_json(tmp_path, capsys):
         "cold open",
         "map iframe reloads",
         "draw 1,000 imported points",
+        "import 20,000 points",
+        "import ratio (ours / pandas + shapely",
+        "import memory",
     ):
         assert figure in table
     rows = json.loads(out.read_text())["rows"]

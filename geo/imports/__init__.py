@@ -11,12 +11,15 @@ The package, one job per module:
 - ``limits``: what one import may cost (size, features, columns, keys, vertices, zip ratio, JSON depth), checked
   while reading;
 - ``readers``: one reader per format;
+- ``tables``: a CSV or XLSX parsed (Arrow's or pandas' parser, the csv module for odd files) and validated a column
+  at a time, only the rows with a problem through the per-row code;
 - ``validation``: coordinates, swapped/projected/GCJ-02/BD-09 data, geometry repair (problems go to
   ``geo.problems``);
 - ``pipeline``: ``read_file``, one import in process (checks, reader, validation);
 - ``worker``: ``read_bounded``, ``read_file`` in a bounded worker process (deadline, memory, scratch folder,
   result size);
-- ``layer``: ``ImportedLayer``, ``as_layer``, ``geometry_kind``, ``safe_name``.
+- ``layer``: ``ImportedLayer``, ``as_layer``, ``geometry_kind``, ``safe_name``;
+- ``speed``: the import benchmark of ``python -m geo.bench`` (a generated file, ours against pandas + shapely).
 
 Everything used elsewhere is importable from ``geo.imports`` itself. ``IMPORT_TIMEOUT_S`` is read from here when
 ``read_bounded`` runs, so setting ``geo.imports.IMPORT_TIMEOUT_S`` changes its default deadline.

@@ -5,10 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
 from geo import datum
-from geo.imports import readers, validation
+from geo.imports import readers, tables, validation
 from geo.imports.layer import safe_name
 from geo.imports.limits import MAX_BYTES, check_features, check_size
 from geo.imports.result import ImportFailed, ImportResult
@@ -83,6 +84,10 @@ def read_file(
     name = safe_name(name)
     fmt = _format_of(name, data, crs, fmt)
     problems = ProblemLog()
+    if fmt in ("csv", "xlsx"):  # a column at a time (geo.imports.tables)
+        table, encoding = _read_table(data, fmt)
+        gdf = tables.table_layer(table, crs, problems, known, boundary)
+        return ImportResult(name, fmt, gdf, problems.listed(), encoding, len(table), problems.totals())
     rows, geoms, wheres, encoding = read_rows(data, fmt, problems, workdir)
     read = len(rows)
     if read == 0 and not problems:
@@ -93,9 +98,7 @@ def read_file(
 
 
 def read_rows(data: bytes, fmt: str, problems: ProblemLog, workdir: str | None) -> tuple[list[dict], list, list[str], str | None]:
-    """The rows (properties), geometries and row names of a file, and the text encoding of a CSV."""
-    if fmt in ("csv", "xlsx"):
-        return _read_table(data, fmt, problems)
+    """The rows (properties), geometries and feature names of a GeoJSON, GeoPackage or KML."""
     if fmt == "geojson":
         rows, geoms = readers.read_geojson(data, problems)
         validation.notice_point_swaps(geoms, problems)
@@ -104,15 +107,12 @@ def read_rows(data: bytes, fmt: str, problems: ProblemLog, workdir: str | None) 
     return rows, geoms, [f"feature {i}" for i in range(1, len(rows) + 1)], None
 
 
-def _read_table(data: bytes, fmt: str, problems: ProblemLog) -> tuple[list[dict], list, list[str], str | None]:
-    """A CSV or XLSX: points from its coordinate columns, rows named as a spreadsheet numbers them."""
+def _read_table(data: bytes, fmt: str) -> tuple[pd.DataFrame, str | None]:
+    """A CSV (and its text encoding) or an XLSX, as a table of cells."""
     if fmt == "csv":
         text, encoding = readers.decode(data)
-        table = readers.read_csv(text)
-    else:
-        table, encoding = readers.read_xlsx(data), None
-    rows, geoms = validation.points_from_table(table, problems)
-    return rows, geoms, [f"row {i}" for i in range(2, len(rows) + 2)], encoding
+        return readers.read_csv(text), encoding
+    return readers.read_xlsx(data), None
 
 
 def read_path(path: Path) -> bytes:

@@ -1,7 +1,7 @@
 """One reader per format: GeoJSON, GeoPackage and KML (through GDAL), CSV in its encodings, XLSX.
 
 A reader turns bytes into rows (properties) and geometries, or a table for the coordinate columns
-(``geo.imports.validation.points_from_table``), checking the limits (``geo.imports.limits``) as it goes. Nothing
+(``geo.imports.tables``), checking the limits (``geo.imports.limits``) as it goes. Nothing
 here writes outside a private temporary folder.
 """
 
@@ -20,6 +20,7 @@ import pandas as pd
 import shapely
 
 from geo.data import CRS
+from geo.imports import tables
 from geo.imports.limits import (
     MAX_COLUMNS,
     MAX_FEATURES,
@@ -175,14 +176,22 @@ def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
     return rows
 
 
+def _header(cells) -> list[str]:
+    """A table's column names: its first row's cells stripped, ``column3`` for an empty one, repeats numbered."""
+    return _unique([h.strip() or f"column{i + 1}" for i, h in enumerate(cells)])
+
+
 def read_csv(text: str) -> pd.DataFrame:
     delimiter = _delimiter(text)
     first = text[: text.find("\n")] if "\n" in text else text
     check_columns(first.count(delimiter) + 1)  # before building any row
+    parsed = tables.csv_rows(text, delimiter)  # Arrow's or pandas' parser; None: the csv module reads it, below
+    if parsed is not None:
+        return parsed.iloc[1:].set_axis(_header(parsed.iloc[0]), axis=1).reset_index(drop=True)
     rows = [r for r in _csv_rows(text, delimiter) if any(c.strip() for c in r)]
     if not rows:
         raise ImportFailed("no_rows")
-    header = _unique([h.strip() or f"column{i + 1}" for i, h in enumerate(rows[0])])
+    header = _header(rows[0])
     body = [r + [""] * (len(header) - len(r)) for r in rows[1:]]
     return pd.DataFrame([r[: len(header)] for r in body], columns=header, dtype=object)
 

@@ -11,7 +11,10 @@ import re
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
+from pyproj import Transformer
 
 from geo import datum
 from geo.data import CRS, METRIC_CRS
@@ -40,7 +43,7 @@ def find_column(columns: list[str], names: tuple[str, ...]) -> str | None:
 # --- coordinates of a table --------------------------------------------------------------------------------
 
 
-def _coordinate(rec: dict, col, limit: float, where: str, problems: ProblemLog) -> float | None:
+def coordinate(rec: dict, col, limit: float, where: str, problems: ProblemLog) -> float | None:
     """The number in ``rec[col]`` within ±``limit``, or None with its problem logged."""
     raw = rec.get(col)
     text = "" if raw is None else str(raw).strip()
@@ -58,21 +61,14 @@ def _coordinate(rec: dict, col, limit: float, where: str, problems: ProblemLog) 
     return value
 
 
-def points_from_table(table: pd.DataFrame, problems: ProblemLog) -> tuple[list[dict], list]:
-    """Each row's other fields and its point (None when a coordinate is missing or wrong, its problem logged)."""
+def coordinate_columns(table: pd.DataFrame) -> tuple:
+    """A table's longitude and latitude columns (``LON_HEADERS``, ``LAT_HEADERS``), refused when one is missing.
+    The points are made in ``geo.imports.tables``."""
     columns = list(table.columns)
     lon_col, lat_col = find_column(columns, LON_HEADERS), find_column(columns, LAT_HEADERS)
     if lon_col is None or lat_col is None:
         raise ImportFailed("no_coord_columns", columns=", ".join(map(str, columns))[:200])
-    rows, geoms = [], []
-    for i, rec in enumerate(table.to_dict("records"), start=2):  # row 1 is the header
-        where = f"row {i}"
-        lon = _coordinate(rec, lon_col, 180, where, problems)
-        lat = None if lon is None else _coordinate(rec, lat_col, 90, where, problems)  # one problem per row
-        rows.append({str(k): v for k, v in rec.items() if k not in (lon_col, lat_col)})
-        geoms.append(None if lat is None else shapely.Point(lon, lat))
-    notice_swaps_and_metres(table, lon_col, lat_col, problems)
-    return rows, geoms
+    return lon_col, lat_col
 
 
 def notice_swaps_and_metres(table: pd.DataFrame, lon_col, lat_col, problems: ProblemLog) -> None:
@@ -98,15 +94,23 @@ def notice_point_swaps(geoms: list, problems: ProblemLog) -> None:
 # --- rows and geometries -----------------------------------------------------------------------------------
 
 
-def clean_text(value, where: str, key: str, problems: ProblemLog):
-    """A field's value fit to keep: None for a missing one, text cut to ``MAX_TEXT`` characters."""
+def clean_value(value) -> tuple[object, bool]:
+    """A field's value fit to keep (None for a missing one, text cut to ``MAX_TEXT`` characters), and whether
+    it was cut."""
     if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return None
+        return None, False
     if not isinstance(value, str):
         value = str(value) if not isinstance(value, (int, float, bool)) else value
     if isinstance(value, str) and len(value) > MAX_TEXT:
+        return value[:MAX_TEXT], True
+    return value, False
+
+
+def clean_text(value, where: str, key: str, problems: ProblemLog):
+    """``clean_value``, a cut text warned about."""
+    value, cut = clean_value(value)
+    if cut:
         problems.append(Problem("truncated", where, key, "warning", {"limit": MAX_TEXT}))
-        value = value[:MAX_TEXT]
     return value
 
 
@@ -171,6 +175,12 @@ def validate(
     gdf = kept.frame()
     if gdf.empty:
         return gdf
+    return finish(gdf, crs, problems, known, boundary)
+
+
+def finish(gdf: gpd.GeoDataFrame, crs: str, problems: ProblemLog, known, boundary) -> gpd.GeoDataFrame:
+    """A layer of kept rows (not empty) turned to WGS-84 from ``crs``, with ``_outside``, its points outside
+    Beijing and a datum offset warned about."""
     if crs != "wgs84":
         gdf = gdf.set_geometry(datum.transform_geometry(gdf.geometry.values, crs, "wgs84"), crs=CRS)
     gdf["_outside"] = False
@@ -181,36 +191,85 @@ def validate(
     return gdf
 
 
+def _metric(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """WGS-84 coordinates in ``METRIC_CRS``, by the transformation ``GeoSeries.to_crs`` uses."""
+    return Transformer.from_crs(CRS, METRIC_CRS, always_xy=True).transform(x, y)
+
+
 def _mark_outside(gdf: gpd.GeoDataFrame, boundary: shapely.Geometry, problems: ProblemLog) -> None:
-    """Features more than 300 m outside Beijing: flagged in ``_outside`` and warned about."""
+    """Features more than 300 m outside Beijing: flagged in ``_outside`` and warned about (one prepared
+    boundary tested against every feature at once)."""
     city = gpd.GeoSeries([boundary], crs=CRS).to_crs(METRIC_CRS).iloc[0].buffer(300)
-    outside = ~gdf.to_crs(METRIC_CRS).intersects(city)
-    gdf["_outside"] = outside.values
-    for where in gdf.loc[outside, "_where"]:
+    shapely.prepare(city)
+    geoms = np.asarray(gdf.geometry.values)
+    if shapely.get_type_id(geoms).max(initial=0) == 0:  # points only: their coordinates, not new geometries
+        x, y = _metric(shapely.get_x(geoms), shapely.get_y(geoms))
+        outside = ~shapely.intersects_xy(city, x, y)
+    else:
+        outside = ~shapely.intersects(city, np.asarray(gdf.geometry.to_crs(METRIC_CRS).values))
+    gdf["_outside"] = outside
+    for where in gdf["_where"].to_numpy(dtype=object)[outside]:
         problems.append(Problem("outside_beijing", where, "geometry", "warning"))
 
 
 # --- datum offsets -----------------------------------------------------------------------------------------
 
 
-def _offset_sample(gdf: gpd.GeoDataFrame, names: dict, target: str) -> tuple[int, list[float]]:
-    """How many named points were compared with their venue (at most ``MAX_OFFSET_CHECKS``: a sample is
-    enough), and the distance to the venue of each one that sits where ``target`` would put the venue."""
+#: names ``geo.explore.fold`` leaves as they are, but for ASCII capitals and the characters it drops (a full-width
+#: bracket decomposes to an ASCII one, dropped too): folded at once (tests/test_imports_fast.py checks every one)
+_PLAIN_NAME = r"[\x20-\x7e\u4e00-\u9fff’·（）“”]*"
+_FOLDED_OUT = r"[\s'’\-·（）()“”\"]+"  # what fold removes
+_PLAIN_NAME_RE2 = r"[\x20-\x7e\x{4e00}-\x{9fff}’·（）“”]*"  # the same in Arrow's RE2 (in a plain name, the
+_FOLDED_OUT_RE2 = r"[ '’\-·（）()“”\"]+"  # only white space is the ASCII space)
+NAME_CHUNK = 20_000  # names folded at once
+
+
+def _texts(names: pd.Series):
+    """A column's values as ``str`` makes them, in an Arrow array (no copy when they are texts already)."""
+    if isinstance(names.dtype, pd.StringDtype) and not names.isna().any():
+        return pa.array(names.array)
+    return pa.array(names.map(str).to_numpy(dtype=object), type=pa.large_string())
+
+
+def _venue_rows(text: pa.Array, names: dict) -> dict[int, object]:
+    """The rows of ``text`` (names) named like a venue, each with the venue: ``fold`` of a name is its key, made
+    for plain names (``_PLAIN_NAME``) by two Arrow string kernels at once, by ``fold`` itself for the others."""
     from geo.explore import fold
 
-    total, metres = 0, []
-    for name, geom in zip(gdf["_name"], gdf.geometry):
-        ref = names.get(fold(str(name)))
-        if ref is None or geom.geom_type != "Point":
-            continue
-        if total >= MAX_OFFSET_CHECKS:
+    plain = np.asarray(pc.match_substring_regex(text, f"^{_PLAIN_NAME_RE2}$"), dtype=bool)
+    folded = pc.replace_substring_regex(pc.utf8_lower(text), _FOLDED_OUT_RE2, "")
+    keys = list(names)
+    found = np.asarray(pc.fill_null(pc.index_in(folded, value_set=pa.array(keys, type=folded.type)), -1))
+    refs = {int(i): names[keys[found[i]]] for i in np.flatnonzero((found >= 0) & plain)}
+    for i in np.flatnonzero(~plain):
+        ref = names.get(fold(text[i].as_py()))
+        if ref is not None:
+            refs[int(i)] = ref
+    return refs
+
+
+def _named_points(gdf: gpd.GeoDataFrame, names: dict) -> list[tuple]:
+    """The first ``MAX_OFFSET_CHECKS`` points named like a venue (a sample is enough), each with the venue; the
+    names are folded ``NAME_CHUNK`` at a time (a file of long names needs no copy of them all)."""
+    text, geoms, out = _texts(gdf["_name"]), gdf.geometry.to_numpy(), []
+    for start in range(0, len(text), NAME_CHUNK):
+        refs = _venue_rows(text.slice(start, NAME_CHUNK), names)
+        out += [(refs[i], geoms[start + i]) for i in sorted(refs) if geoms[start + i].geom_type == "Point"]
+        if len(out) >= MAX_OFFSET_CHECKS:
             break
-        total += 1
+    return out[:MAX_OFFSET_CHECKS]
+
+
+def _offset_sample(named: list[tuple], target: str) -> tuple[int, list[float]]:
+    """How many named points were compared with their venue, and the distance to the venue of each one that
+    sits where ``target`` would put the venue."""
+    metres = []
+    for ref, geom in named:
         ex, ey = datum.from_wgs84(ref.x, ref.y, target)
         shifted = gpd.GeoSeries([shapely.Point(ex, ey), geom, ref], crs=CRS).to_crs(METRIC_CRS)
         if shifted.iloc[0].distance(shifted.iloc[1]) < OFFSET_MATCH_M:
             metres.append(shifted.iloc[2].distance(shifted.iloc[1]))
-    return total, metres
+    return len(named), metres
 
 
 def notice_datum_offset(gdf: gpd.GeoDataFrame, known: gpd.GeoDataFrame, problems: ProblemLog) -> None:
@@ -218,8 +277,9 @@ def notice_datum_offset(gdf: gpd.GeoDataFrame, known: gpd.GeoDataFrame, problems
     from geo.explore import fold
 
     names = {fold(n): g for col in ("name_zh", "name_en") for n, g in zip(known[col], known.geometry)}
+    named = _named_points(gdf, names)
     for target, code in (("gcj02", "looks_gcj02"), ("bd09", "looks_bd09")):
-        total, metres = _offset_sample(gdf, names, target)
+        total, metres = _offset_sample(named, target)
         if total and len(metres) >= max(1, total * 0.6):
             problems.append(Problem(code, severity="warning", kw={"metres": f"{np.median(metres):.0f}"}))
             return

@@ -1,0 +1,287 @@
+"""Tables (CSV, XLSX) parsed and validated a column at a time.
+
+Row by row, a 200,000-row table took most of an import's 30 s. Here pandas' C parser reads the text, numpy turns
+the coordinate columns into numbers, shapely builds every point in one call, and the fields are checked a column
+at a time. Only the rows with a problem go through the per-row code of ``geo.imports.validation``, in row order,
+so every problem keeps its words, its row (as a spreadsheet counts them: the header is row 1), its field and its
+place in the ``geo.problems.ProblemLog``.
+"""
+
+from __future__ import annotations
+
+import io
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import shapely
+from pyarrow import csv as pcsv
+
+from geo.data import CRS
+from geo.imports import validation
+from geo.imports.limits import MAX_FEATURES, MAX_TEXT, check_features, too_many_rows
+from geo.imports.result import ImportFailed
+from geo.problems import Problem, ProblemLog
+
+LONG_FIELD = 100_000  # characters: a field this long is left to the csv module (which refuses past 131,072)
+
+
+# --- parsing ------------------------------------------------------------------------------------------------
+
+#: every character ``str.strip`` removes (``str.isspace``), for Arrow's RE2: a cell of only these is blank
+SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_BLANK_RE2 = f"^[{SPACES}]*$"
+#: a number ``float`` and Arrow read alike (ASCII digits, an exponent of at most two digits), spaces or tabs around
+NUMBER_RE2 = r"^[ \t]*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?[ \t]*$"
+STR = pd.StringDtype("pyarrow", na_value=np.nan)  # what pandas makes of a column of texts (``str``)
+
+
+def _plain_text(text: str) -> bool:
+    """No NUL, no carriage return outside a CRLF, no second byte-order mark: nothing the parsers read apart."""
+    return "\x00" not in text and text.count("\r") == text.count("\r\n") and not text.startswith("\ufeff")
+
+
+def _row_count(text: str) -> int:
+    """The rows the csv module would count in a text without quotes (every line, blank ones too)."""
+    return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+
+
+def _arrow_rows(text: str, delimiter: str) -> pd.DataFrame | None:
+    """Every row of a CSV as texts (``STR`` columns), read by Arrow's parser; None when a row is narrower or
+    wider than the first (the C parser then reads it) or the parser refuses the text."""
+    first = text[: text.find("\n")] if "\n" in text else text
+    names = [f"c{i}" for i in range(first.count(delimiter) + 1)]
+    try:
+        table = pcsv.read_csv(
+            pa.BufferReader(text.encode("utf-8")),
+            read_options=pcsv.ReadOptions(column_names=names, use_threads=False),  # no thread: the worker's limit
+            parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, UnicodeError):
+        return None
+    return pd.DataFrame({i: pd.array(table.column(n), dtype=STR) for i, n in enumerate(names)})
+
+
+def _c_rows(text: str, delimiter: str) -> pd.DataFrame | None:
+    """Every row of a CSV (short ones padded), read by pandas' C parser; None when a row is wider than the first."""
+    try:
+        return pd.read_csv(
+            io.StringIO(text), sep=delimiter, header=None, dtype=object, na_filter=False, skip_blank_lines=False, engine="c"
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        return None
+
+
+def _blank(column: pd.Series) -> np.ndarray:
+    """Where a cell is empty or white space only."""
+    if column.dtype == STR:
+        return pc.match_substring_regex(pa.array(column), _BLANK_RE2).to_numpy(zero_copy_only=False)
+    return np.array([not v.strip() for v in column.to_numpy(dtype=object)], dtype=bool)
+
+
+def _blank_rows(raw: pd.DataFrame) -> np.ndarray:
+    """Rows whose every cell is empty or spaces (the csv module's reader skips them)."""
+    blank = np.ones(len(raw), dtype=bool)
+    for c in raw.columns:
+        blank &= _blank(raw[c])
+    return np.flatnonzero(blank)
+
+
+def _longest(raw: pd.DataFrame) -> int:
+    """The length of the longest cell."""
+    return max((int(raw[c].str.len().max()) for c in raw.columns if len(raw)), default=0)
+
+
+def csv_rows(text: str, delimiter: str) -> pd.DataFrame | None:
+    """The non-blank rows of a CSV (the header first, each row padded to its width), read by Arrow's parser or
+    pandas' C parser; None when the text holds anything the csv module might read otherwise (see ``_plain_text``;
+    rows wider than the first line, a blank first line, a field past ``LONG_FIELD``, an unclosed quote): the
+    caller reads those with the csv module, as before."""
+    if not _plain_text(text):
+        return None
+    raw = _arrow_rows(text, delimiter)
+    raw = _c_rows(text, delimiter) if raw is None else raw
+    if raw is None:
+        return None
+    if len(raw) > MAX_FEATURES + 1:
+        if '"' in text:
+            return None  # a quoted field may span lines: the csv module counts the rows
+        raise too_many_rows(f"{_row_count(text) - 1:,}")
+    blank = _blank_rows(raw)
+    if (len(blank) and blank[0] == 0) or _longest(raw) > LONG_FIELD:
+        return None  # the header is the first non-blank row, narrower than the first line perhaps
+    return raw.drop(index=blank).reset_index(drop=True) if len(blank) else raw
+
+
+# --- coordinates --------------------------------------------------------------------------------------------
+
+
+def _numbers(texts: np.ndarray) -> np.ndarray:
+    """Each stripped text as ``float`` reads it, NaN where it reads none."""
+    try:
+        return texts.astype(float)
+    except ValueError:
+        out = np.full(len(texts), np.nan)
+        for i, text in enumerate(texts):
+            try:
+                out[i] = float(text)
+            except ValueError:
+                continue
+        return out
+
+
+def _fine_texts(column: pd.Series, limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """``_fine`` of a column of texts, by Arrow's kernels: plain numbers (``NUMBER_RE2``) cast at once."""
+    text = pa.array(column)
+    plain = pc.match_substring_regex(text, NUMBER_RE2)
+    numbers = np.array(pc.cast(pc.if_else(plain, pc.utf8_trim(text, " \t"), "nan"), pa.float64()), dtype=float)
+    with np.errstate(invalid="ignore"):
+        return numbers, np.isfinite(numbers) & (np.abs(numbers) <= limit)
+
+
+def _fine(column: pd.Series, limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """The numbers of a coordinate column, and where each is certainly fine (a finite number within ±``limit``
+    that the per-row code would read the same; the rest go through it)."""
+    if column.dtype == STR:
+        return _fine_texts(column, limit)
+    texts = np.array([("" if v is None else str(v)).strip() for v in column.to_numpy(dtype=object)], dtype=object)
+    values = _numbers(texts)
+    with np.errstate(invalid="ignore"):
+        return values, np.isfinite(values) & (np.abs(values) <= limit)
+
+
+def coordinates(table: pd.DataFrame, lon_col, lat_col, problems: ProblemLog) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Longitudes, latitudes and which rows have both; the problem of every other row logged in row order, by
+    the per-row code (``validation.coordinate``: one problem per row, the longitude's first)."""
+    x, x_ok = _fine(table[lon_col], 180)
+    y, y_ok = _fine(table[lat_col], 90)
+    lons, lats = table[lon_col], table[lat_col]
+    kept = x_ok & y_ok
+    for i in np.flatnonzero(~kept):
+        where = f"row {i + 2}"  # row 1 is the header
+        lon = validation.coordinate({lon_col: lons.iat[i]}, lon_col, 180, where, problems)
+        lat = None if lon is None else validation.coordinate({lat_col: lats.iat[i]}, lat_col, 90, where, problems)
+        if lat is not None:
+            x[i], y[i], kept[i] = lon, lat, True
+    return x, y, kept
+
+
+# --- fields -------------------------------------------------------------------------------------------------
+
+
+def _clean_column(column: pd.Series) -> tuple[object, np.ndarray]:
+    """A field's values as ``validation.clean_value`` keeps them, and where a text was cut."""
+    if column.dtype == STR:  # texts only (a CSV): only the long ones change
+        cut = (column.str.len() > MAX_TEXT).to_numpy(dtype=bool)
+        values = column.array.copy()
+        if cut.any():
+            values[cut] = [v[:MAX_TEXT] for v in values[cut]]
+        return values, cut
+    pairs = [validation.clean_value(v) for v in column.to_numpy(dtype=object)]
+    out = np.empty(len(pairs), dtype=object)
+    out[:] = [v for v, _ in pairs]
+    return out, np.array([c for _, c in pairs], dtype=bool)
+
+
+def _duplicates(values) -> np.ndarray:
+    """Where a value (not None) was seen in an earlier row."""
+    if getattr(values, "dtype", None) == STR:
+        return pd.Series(values).duplicated().to_numpy(dtype=bool)
+    present = np.array([v is not None for v in values], dtype=bool)
+    dup = np.zeros(len(values), dtype=bool)
+    dup[present] = pd.Series(values[present], dtype=object).duplicated().to_numpy()
+    return dup
+
+
+def _labels(prefix: str, numbers: np.ndarray):
+    """``prefix`` and each number, as texts (``row 7``, ``#3``)."""
+    text = pc.binary_join_element_wise(prefix, pc.cast(pa.array(numbers), pa.string()), "")
+    return pd.array(text, dtype=STR)
+
+
+def _names(names, rows: np.ndarray):
+    """``_name``: each row's name, or ``#n`` (n counting every row of the table from 1) where it has none."""
+    if names is None:
+        return _labels("#", rows + 1)
+    if getattr(names, "dtype", None) == STR:
+        empty = np.asarray(names == "", dtype=bool)
+        out = names.copy()
+        if empty.any():
+            out[empty] = [f"#{i + 1}" for i in rows[empty]]
+        return out
+    return np.array([str(v) if v not in (None, "") else f"#{i + 1}" for i, v in zip(rows, names)], dtype=object).reshape(-1)
+
+
+class _Fields:
+    """The kept rows' fields, cleaned a column at a time, keyed as the per-row code keys them (the first 60
+    characters of the column's name, a later column of the same key winning)."""
+
+    def __init__(self, table: pd.DataFrame, skip: tuple, kept: np.ndarray):
+        self.names = [str(c) for c in table.columns if c not in skip]
+        self.name_key = validation.find_column(self.names, validation.NAME_HEADERS)
+        self.id_key = validation.find_column(self.names, validation.ID_HEADERS)
+        self.columns: dict[str, np.ndarray] = {}
+        self.cut: list[tuple[str, np.ndarray]] = []
+        for name in self.names:
+            values, cut = _clean_column(table[name][kept])
+            self.columns[name[:60]] = values
+            self.cut.append((name, cut))
+
+    def warn(self, rows: np.ndarray, problems: ProblemLog) -> None:
+        """Texts cut and repeated IDs, row by row as the per-row code finds them (``rows``: each kept row's
+        index in the table)."""
+        ids = self.columns.get(self.id_key) if self.id_key else None
+        dup = _duplicates(ids) if ids is not None else np.zeros(len(rows), dtype=bool)
+        flagged = dup.copy()
+        for _, cut in self.cut:
+            flagged |= cut
+        for k in np.flatnonzero(flagged):
+            where = f"row {rows[k] + 2}"
+            for name, cut in self.cut:
+                if cut[k]:
+                    problems.append(Problem("truncated", where, name, "warning", {"limit": MAX_TEXT}))
+            if dup[k]:
+                problems.append(Problem("duplicate_id", where, self.id_key, "warning", {"value": str(ids[k])[:40]}))
+
+    def frame(self, rows: np.ndarray) -> pd.DataFrame:
+        """The fields with ``_name`` (its name column or ``#n``, n counting every row from 1) and ``_where``."""
+        out = dict(self.columns)
+        out["_name"] = _names(out.get(self.name_key) if self.name_key else None, rows)
+        out["_where"] = _labels("row ", rows + 2)
+        return pd.DataFrame(out).infer_objects()
+
+
+def table_layer(table: pd.DataFrame, crs: str, problems: ProblemLog, known, boundary) -> gpd.GeoDataFrame:
+    """The rows of a table that can be kept, as ``validation.validate`` makes them of any file."""
+    lon_col, lat_col = validation.coordinate_columns(table)
+    if not len(table):
+        raise ImportFailed("no_rows")
+    check_features(len(table))
+    x, y, kept = coordinates(table, lon_col, lat_col, problems)
+    validation.notice_swaps_and_metres(table, lon_col, lat_col, problems)
+    rows = np.flatnonzero(kept)
+    if not len(rows):
+        return gpd.GeoDataFrame(pd.DataFrame([]), geometry=[], crs=CRS)
+    fields = _Fields(table, (lon_col, lat_col), kept)
+    fields.warn(rows, problems)
+    gdf = gpd.GeoDataFrame(fields.frame(rows), geometry=shapely.points(x[rows], y[rows]), crs=CRS)
+    return validation.finish(gdf, crs, problems, known, boundary)
+
+
+def _warm_arrow() -> None:
+    """Read a one-cell CSV once, when this module is imported. Arrow's CSV reader sets up its thread-local data
+    on first use; a worker forked from the server that preloads ``geo.imports`` (``geo.imports.worker``) inherits
+    it. Set up in the worker, under its address-space limit, it fails in the dynamic loader, which ends the
+    process (exit 127) instead of raising MemoryError."""
+    pcsv.read_csv(pa.BufferReader(b"a\n1\n"), read_options=pcsv.ReadOptions(use_threads=False))
+
+
+_warm_arrow()
