@@ -16,9 +16,7 @@ from tests.test_security_memory import _upload
 
 CRAFTED = ROOT / "tests" / "corpus" / "messages"
 #: what a message for people never holds: the server's folders, a library's words, an exception's name
-INTERNAL = re.compile(
-    r"/tmp|/opt|bem-import|vcpkg|Traceback|sys\.set_int|surrogates not allowed|codec|\b\w*(Error|Exception)\b"
-)
+INTERNAL = re.compile(r"/tmp|/opt|bem-import|vcpkg|Traceback|sys\.set_int|surrogates not allowed|codec|\b\w*(Error|Exception)\b")
 
 
 def template(text: str) -> re.Pattern:
@@ -90,7 +88,9 @@ def test_validate_names_the_feature_and_field_of_lone_surrogates_and_keeps_the_r
     for line in lines[:2]:
         assert where in line and line.endswith(imports.message("bad_characters", lang)), line
         for_people(line, lang)
-    assert lines[2] == imports.message("summary", lang, name="lone-surrogates.geojson", read="2", loaded="2", errors="0", warnings="2")
+    assert lines[2] == imports.message(
+        "summary", lang, name="lone-surrogates.geojson", read="2", loaded="2", errors="0", warnings="2"
+    )
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
