@@ -59,11 +59,15 @@ def test_no_label_overlaps_a_label_a_symbol_or_the_furniture(scene):
         for j, a in enumerate(anchors):
             if j != p.index and labels.inside((a.x, a.y, a.x, a.y), FRAME):
                 assert not overlap(p.box, symbol_box(a)), (p, a)
-    for p in out:  # a number keeps clear of the labels and the furniture (or sits on its own symbol)
+    # a number keeps clear of the labels, the furniture and the other numbers placed beside their symbols; the
+    # last resort, a number on its own symbol (no room anywhere), is exempt both ways: it marks its symbol even
+    # when an earlier number already sits there (hypothesis found 25 symbols stacked on one corner)
+    beside = [q for q in out if not (q.how == NUMBER and q.direction == (0, 0))]
+    for p in out:
         if p.how == NUMBER and p.direction != (0, 0):
             assert labels.inside(p.box, FRAME)
             assert not any(overlap(p.box, o) for o in obstacles)
-            assert not any(overlap(p.box, q.box) for q in out if q is not p)
+            assert not any(overlap(p.box, q.box) for q in beside if q is not p)
 
 
 @settings(max_examples=300, deadline=None)
