@@ -492,6 +492,18 @@ def test_markup_in_imported_names_stays_text_in_the_sidebar(browser, app_url, ar
 # --- workspaces: draw, save, reload; the view link is read-only --------------------------------------------
 
 
+def draw_and_save_sketch(page, title: str, timeout_ms: int = 30_000) -> None:
+    """Draw a point sketch in the middle of the map and save it under ``title`` (the page can edit): version 2."""
+    frame = map_frame(page)
+    frame.locator(".leaflet-draw-draw-marker").click()
+    box = frame.locator("#map_div").bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.45)
+    page.get_by_text("A sketch is drawn").wait_for(timeout=timeout_ms)
+    page.get_by_role("textbox", name="Sketch title").fill(title)
+    page.get_by_role("button", name="Save the sketch").click()
+    page.get_by_text("version 2").wait_for(timeout=timeout_ms)
+
+
 def test_a_sketch_survives_a_reload_and_the_view_link_is_read_only(browser, app_url, artifacts):
     page, _ = open_app(browser, f"{app_url}/?basemap=offline&lang=en")
     try:
@@ -503,14 +515,7 @@ def test_a_sketch_survives_a_reload_and_the_view_link_is_read_only(browser, app_
         codes = page.locator('[data-testid="stSidebar"] code')
         codes.first.wait_for(timeout=30_000)
         view_link, edit_link = codes.nth(0).inner_text(), codes.nth(1).inner_text()
-        frame = map_frame(page)
-        frame.locator(".leaflet-draw-draw-marker").click()
-        box = frame.locator("#map_div").bounding_box()
-        page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.45)
-        page.get_by_text("A sketch is drawn").wait_for(timeout=30_000)
-        page.get_by_role("textbox", name="Sketch title").fill("New exhibition hall")
-        page.get_by_role("button", name="Save the sketch").click()
-        page.get_by_text("version 2").wait_for(timeout=30_000)
+        draw_and_save_sketch(page, "New exhibition hall")
         url = page.url
     finally:
         page.close()

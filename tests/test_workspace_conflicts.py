@@ -126,7 +126,7 @@ def test_a_sketch_saved_on_one_server_appears_on_another(browser, postgres_url, 
     """Two `streamlit run` servers (two processes) share one PostgreSQL: a sketch drawn and saved in Chromium
     on the first is in the store and on the second server's page, opened with the view link."""
     from tests.conftest import serve_app
-    from tests.test_browser import map_frame, open_app
+    from tests.test_browser import draw_and_save_sketch, map_frame, open_app
 
     env = {"BEM_DATABASE_URL": postgres_url, "BEM_WORKSPACE_DIR": str(tmp_path / "unused")}
     with serve_app(artifacts / "streamlit-pg-a.log", **env) as a, serve_app(artifacts / "streamlit-pg-b.log", **env) as b:
@@ -140,14 +140,7 @@ def test_a_sketch_saved_on_one_server_appears_on_another(browser, postgres_url, 
             codes = page.locator('[data-testid="stSidebar"] code')
             codes.first.wait_for(timeout=60_000)
             view_link = codes.nth(0).inner_text()
-            frame = map_frame(page)
-            frame.locator(".leaflet-draw-draw-marker").click()
-            box = frame.locator("#map_div").bounding_box()
-            page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.45)
-            page.get_by_text("A sketch is drawn").wait_for(timeout=60_000)
-            page.get_by_role("textbox", name="Sketch title").fill("Hall drawn on server A")
-            page.get_by_role("button", name="Save the sketch").click()
-            page.get_by_text("version 2").wait_for(timeout=60_000)
+            draw_and_save_sketch(page, "Hall drawn on server A", timeout_ms=60_000)
         finally:
             page.close()
         query = view_link.split("?", 1)[1]

@@ -257,7 +257,7 @@ def history_urls(page) -> list[str]:
 
 @pytest.mark.browser
 def test_in_the_browser_no_address_or_history_entry_holds_the_edit_token(browser, app_url):
-    from tests.test_browser import map_frame
+    from tests.test_browser import draw_and_save_sketch, map_frame
 
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
@@ -284,13 +284,7 @@ def test_in_the_browser_no_address_or_history_entry_holds_the_edit_token(browser
         assert edit_token not in page.evaluate("window.location.href") and "wt=" in page.url
         frame = map_frame(page)  # it can still edit: a sketch is saved with the token the session keeps
         assert frame.locator(".leaflet-draw").count() == 1
-        frame.locator(".leaflet-draw-draw-marker").click()
-        box = frame.locator("#map_div").bounding_box()
-        page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.45)
-        page.get_by_text("A sketch is drawn").wait_for(timeout=30_000)
-        page.get_by_role("textbox", name="Sketch title").fill("New exhibition hall")
-        page.get_by_role("button", name="Save the sketch").click()
-        page.get_by_text("version 2").wait_for(timeout=30_000)
+        draw_and_save_sketch(page, "New exhibition hall")
         # Back to the entry the edit link opened: Streamlit pushes its address update (history.pushState, unless
         # the run came from Back/Forward), so that entry still held the link; on this visit it is replaced
         page.go_back(wait_until="commit")
