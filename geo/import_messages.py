@@ -119,8 +119,8 @@ IMPORT_MESSAGES: dict[str, tuple[str, str]] = {
         "the geometry cannot be read (its type or coordinates are malformed): check this feature's geometry",
     ),
     "bad_characters": (
-        "文本中有无效字符（不成对的代理码位），已替换为 �",
-        "the text holds invalid characters (unpaired surrogates), replaced by �",
+        "文本中有无效字符（不成对的代理码位），已替换为替换符 U+FFFD",
+        "the text holds invalid characters (unpaired surrogates), replaced by the replacement character U+FFFD",
     ),
     "repaired": ("几何无效（{reason}），已自动修复", "invalid geometry ({reason}) was repaired"),
     "outside_beijing": ("位于北京市域之外（已保留并标记）", "lies outside Beijing (kept, flagged)"),
