@@ -27,9 +27,10 @@ import shapely
 from PIL import Image
 
 from geo import fonts, i18n, imports, snapshot, style, views, webcontent
+from geo.browser import launch
 from geo.imports.layer import ImportedLayer
 from geo.mapspec import MapSpec, Page
-from tests.conftest import ROOT, chromium_path
+from tests.conftest import ROOT
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 FAMILY = "BEM Sans SC"  # geo.fonts.SHIPPED_FAMILY
@@ -200,11 +201,7 @@ def latin_browser(tmp_path_factory):
         encoding="utf-8",
     )
     with sync_playwright() as pw:
-        b = pw.chromium.launch(
-            executable_path=chromium_path(),
-            env={**os.environ, "FONTCONFIG_FILE": str(conf)},
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"],
-        )
+        b = launch(pw, env={**os.environ, "FONTCONFIG_FILE": str(conf)})
         yield b
         b.close()
 
