@@ -207,10 +207,12 @@ LABEL_ZOOMS: tuple[int, ...] = tuple(sorted({s.label_min_zoom for s in LAYERS}))
 
 def label_priority(s: LayerStyle) -> int:
     """Who keeps the better place when two labels collide, on the live map and in snapshots alike (higher
-    wins): plan venues (by draw order), then Central Axis heritage components, then area names; an imported
-    layer ranks by its draw order like a plan venue (its points draw on top)."""
+    wins): plan venues (by draw order), then Central Axis heritage components, then the One Core's name, then
+    area names; an imported layer ranks by its draw order like a plan venue (its points draw on top)."""
     if s.key == "areas":
         return 1
+    if s.key == "core":
+        return 3
     if s.key == "heritage":
         return 5
     return 10 + s.z

@@ -303,9 +303,8 @@ def effective_basemap(basemap: str, token: str | None) -> basemaps.Basemap:
 
 
 def label_priority(s: style.LayerStyle) -> int:
-    """Who keeps its label when two collide: ``style.label_priority``, the snapshot's order too; the One Core's
-    name (the live map's only) after the heritage components' and before the key areas'."""
-    return 3 if s.key == "core" else style.label_priority(s)
+    """Who keeps its label when two collide: ``style.label_priority``, the snapshot's order too (one rule)."""
+    return style.label_priority(s)
 
 
 #: the area layers named on the live map: the One Core (by its layer's name: 一核) and each key area

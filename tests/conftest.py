@@ -175,13 +175,20 @@ def app_url(artifacts, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_session():
+    """The one Playwright of the test session (its sync API runs one instance per thread: a second
+    ``sync_playwright()`` while this one runs fails), for every browser the tests launch."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = launch(pw)
-        yield b
-        b.close()
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session):
+    b = launch(playwright_session)
+    yield b
+    b.close()
 
 
 def _pg_bindir() -> Path | None:

@@ -185,10 +185,8 @@ LATIN_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 
 @pytest.fixture(scope="module")
-def latin_browser(tmp_path_factory):
+def latin_browser(playwright_session, tmp_path_factory):
     """Chromium whose fontconfig knows DejaVu Sans only (no CJK font at all)."""
-    from playwright.sync_api import sync_playwright
-
     if not LATIN_FONT.exists():
         pytest.fail(f"{LATIN_FONT} is missing: scripts/test.sh installs Debian's fonts-dejavu-core")
     root = tmp_path_factory.mktemp("latin-fonts")
@@ -200,10 +198,9 @@ def latin_browser(tmp_path_factory):
         f"<fontconfig><dir>{root / 'fonts'}</dir><cachedir>{root / 'cache'}</cachedir></fontconfig>\n",
         encoding="utf-8",
     )
-    with sync_playwright() as pw:
-        b = launch(pw, env={**os.environ, "FONTCONFIG_FILE": str(conf)})
-        yield b
-        b.close()
+    b = launch(playwright_session, env={**os.environ, "FONTCONFIG_FILE": str(conf)})
+    yield b
+    b.close()
 
 
 class Visit:
