@@ -29,6 +29,18 @@ def settle(page) -> None:
     )
 
 
+def wait_hidden_count(page, n: int, timeout_s: float = 30) -> None:
+    """The map's legend shows ``n`` layers switched off, asked of whichever map frame is the page's last one
+    (a rerun may replace the frame while we wait: a handle on the old one would wait for ever)."""
+    page.wait_for_function(
+        "n => { const f = [...document.querySelectorAll('iframe[src*=\"streamlit_folium\"]')].pop();"
+        " const d = f && f.contentDocument; return !!d && !!d.querySelector('.bem-panel')"
+        " && d.querySelectorAll('.bem-panel .row.off').length === n; }",
+        arg=n,
+        timeout=timeout_s * 1000,
+    )
+
+
 def centre(frame, basemap: str) -> tuple[float, float, float]:
     """The map's centre in WGS-84 (a GCJ-02 basemap shows GCJ-02 coordinates) and its zoom."""
     lat, lon, zoom = frame.evaluate("() => [map_div.getCenter().lat, map_div.getCenter().lng, map_div.getZoom()]")
@@ -67,7 +79,7 @@ class Walk:
         key = self.rng.choice(HIDEABLE)
         self.frame().locator(".bem-panel .row", has_text=style.get_style(key).label(self.lang)).first.click()
         self.hidden ^= {key}
-        self.frame().wait_for_function(f"document.querySelectorAll('.bem-panel .row.off').length === {len(self.hidden)}")
+        wait_hidden_count(self.page, len(self.hidden))
         settle(self.page)
 
     def pan(self) -> None:
@@ -89,7 +101,8 @@ class Walk:
         assert shown.startswith(i18n.term("basemap", self.base, self.lang)), shown
         frame = self.frame()
         want = sorted(style.get_style(k).label(self.lang) for k in self.hidden)
-        frame.wait_for_function(f"document.querySelectorAll('.bem-panel .row.off').length === {len(want)}", timeout=30000)
+        wait_hidden_count(self.page, len(want))
+        frame = self.frame()
         off = sorted(frame.locator(".bem-panel .row.off").all_inner_texts())
         assert [o for o in off if not any(w in o for w in want)] == [] and len(off) == len(want), (off, want)
 
