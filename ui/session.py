@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 SESSION_KEY = "bem"
+#: Session.ring before the session's first ring check
+RING_UNSEEN = "unseen"
 #: how many results of each kind a session keeps of what its uploads produce (see Session.remember)
 PRIVATE_ENTRIES = 3
 
@@ -42,7 +44,7 @@ class Session:
     imports: tuple = ()  # the layers this session imported (geo.imports.ImportedLayer; never written to disk)
     import_serial: int = 0  # the imports made so far: each new layer's number (its key and default colour)
     upload: tuple | None = None  # the latest upload read: ((digest, datum, name), result or None, failure)
-    ring: object = "unseen"  # the "within N km" ring the map was last fitted to (its bounds; None: no ring)
+    ring: object = RING_UNSEEN  # the "within N km" ring the map was last fitted to (its bounds; None: no ring)
     #: workspace id -> the edit token a link or a creation gave this session: the right to edit lives here,
     #: never in the URL (ui.workspace_panel)
     edit_tokens: dict[str, str] = field(default_factory=dict)

@@ -16,7 +16,7 @@ import streamlit as st
 from geo import basemaps, datum, filters, i18n, mapspec, style, webcontent
 from geo.views import VIEWS
 from ui.pagestate import YEAR_MAX, YEAR_MIN, PageState, zoom_text  # noqa: F401 (re-exported for the page)
-from ui.session import session
+from ui.session import RING_UNSEEN, session
 
 VENUE_ZOOM = 15
 #: the filter widgets (a widget's key is its filter's URL key), built only while the filters panel is open;
@@ -151,16 +151,12 @@ def fit_to(bbox: tuple[float, float, float, float]) -> None:
     mem.target = None
 
 
-#: Session.ring before the session's first ring check
-UNSEEN = "unseen"
-
-
 def fit_ring(ring) -> None:
     """Fit the map to the "within N km" ring (WGS-84) when the filter sets or changes it: once, not on every
     rerun. A session's first run leaves the extent or named view its link opens at alone."""
     mem = session()
     key = tuple(round(float(v), 6) for v in ring.bounds) if ring is not None else None
-    first = mem.ring == UNSEEN
+    first = mem.ring == RING_UNSEEN
     if not first and mem.ring == key:
         return
     mem.ring = key
