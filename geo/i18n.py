@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from geo.cli_messages import CLI_MESSAGES  # the command line's words, in their own file
 from geo.import_messages import IMPORT_MESSAGES  # the import messages, in their own file
 from geo.panel_messages import PANEL_MESSAGES  # a workspace conflict's and an export's words, in their own file
+from geo.story_messages import STORY_MESSAGES  # a story's words, in their own file
 from geo.tool_messages import DRAW_MESSAGES, MEASURE_MESSAGES  # the map tools' words, in their own file
 
 LANGS: tuple[str, ...] = ("zh", "en")
@@ -14,6 +15,7 @@ DEFAULT_LANG = "zh"
 
 _STRINGS: dict[str, dict[str, str]] = {
     **PANEL_MESSAGES,
+    **STORY_MESSAGES,
     "app_title": {"zh": "北京国际交往中心功能建设地图", "en": "Beijing Center for International Exchanges Map"},
     "app_caption": {
         "zh": "“一核、两轴、多板块”空间布局及北京市推进国际交往中心功能建设领导小组2025年3月17日会议点名的场所。",

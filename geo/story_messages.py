@@ -1,0 +1,56 @@
+"""A story's words in the catalogue (``geo.i18n``): its errors, its default captions and the present mode.
+
+Kept apart from geo/i18n.py only for size (like geo/panel_messages.py); ``i18n.t`` finds them as UI strings
+and ``i18n.catalogue()`` lists them as ``ui.*``.
+"""
+
+from __future__ import annotations
+
+#: UI strings: {key: {"zh": ..., "en": ...}}, with {placeholders}
+STORY_MESSAGES: dict[str, dict[str, str]] = {
+    "story_error_json": {
+        "zh": "故事文件 {file} 不是有效的 JSON（第 {line} 行）：请用文本编辑器检查该行。",
+        "en": "The story file {file} is not valid JSON (line {line}): check that line in a text editor.",
+    },
+    "story_error_read": {
+        "zh": "无法读取故事文件 {file}：请检查文件是否存在、是否为 UTF-8 文本。",
+        "en": "Cannot read the story file {file}: check that it exists and is UTF-8 text.",
+    },
+    "story_error_field": {
+        "zh": "故事文件 {file}，第 {chapter} 章，字段“{field}”：{problem}",
+        "en": "Story file {file}, chapter {chapter}, field “{field}”: {problem}",
+    },
+    "story_error_top": {
+        "zh": "故事文件 {file}，字段“{field}”：{problem}",
+        "en": "Story file {file}, field “{field}”: {problem}",
+    },
+    "story_problem_type": {"zh": "应为{kind}", "en": "must be {kind}"},
+    "story_problem_long": {"zh": "超过 {limit} 个字符", "en": "is longer than {limit} characters"},
+    "story_problem_view": {"zh": "未知视图“{value}”，可选：{known}", "en": "unknown view “{value}”; known: {known}"},
+    "story_problem_layer": {"zh": "未知图层“{value}”，可选：{known}", "en": "unknown layer “{value}”; known: {known}"},
+    "story_problem_basemap": {"zh": "未知底图“{value}”，可选：{known}", "en": "unknown basemap “{value}”; known: {known}"},
+    "story_problem_lang": {"zh": "语言应为 zh、en 或留空", "en": "language must be zh, en or empty"},
+    "story_problem_bbox": {
+        "zh": "范围应为四个数：最小经度、最小纬度、最大经度、最大纬度（最小值小于最大值）",
+        "en": "the extent must be four numbers minlon, minlat, maxlon, maxlat (each minimum below its maximum)",
+    },
+    "story_problem_filter": {"zh": "筛选条件“{value}”无效", "en": "the filter “{value}” is not valid"},
+    "story_problem_unknown": {"zh": "未知字段，可用字段：{known}", "en": "unknown field; known fields: {known}"},
+    "story_problem_where": {
+        "zh": "每章需要一个视图（view）或一个范围（bbox）",
+        "en": "each chapter needs a view or an extent (bbox)",
+    },
+    "story_error_empty": {"zh": "故事至少需要一章。", "en": "A story needs at least one chapter."},
+    "story_error_many": {"zh": "故事最多 {limit} 章。", "en": "A story has at most {limit} chapters."},
+    "story_kind_text": {"zh": "文字", "en": "text"},
+    "story_kind_list": {"zh": "列表", "en": "a list"},
+    "story_kind_object": {"zh": "对象（{{…}}）", "en": "an object ({{…}})"},
+    "story_kind_chapters": {"zh": "章节列表", "en": "a list of chapters"},
+    "story_caption_none": {
+        "zh": "本章范围内没有会议点名的场所。",
+        "en": "No place named by the meeting is in this chapter's view.",
+    },
+    "story_caption_quote": {"zh": "{names}：“{sentence}”（英文发布稿原文）", "en": "{names}: “{sentence}”"},
+    "story_caption_more": {"zh": "{names}等 {total} 处", "en": "{names} and {n} more"},
+    "story_chapter": {"zh": "第 {n} 章", "en": "Chapter {n}"},
+}
