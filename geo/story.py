@@ -269,9 +269,9 @@ def from_dict(data: object, file: str = "story.json") -> Story:
 
 def checked(story: Story, file: str) -> Story:
     if not story.chapters:
-        raise StoryError("story_error_empty")
+        raise StoryError("story_error_empty", file=file)
     if len(story.chapters) > MAX_CHAPTERS:
-        raise StoryError("story_error_many", limit=MAX_CHAPTERS)
+        raise StoryError("story_error_many", file=file, limit=MAX_CHAPTERS)
     if story.lang not in ("", *i18n.LANGS):
         raise StoryError("story_error_top", file=file, field="lang", problem=_problem("story_problem_lang"))
     return story

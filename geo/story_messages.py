@@ -40,8 +40,14 @@ STORY_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "每章需要一个视图（view）或一个范围（bbox）",
         "en": "each chapter needs a view or an extent (bbox)",
     },
-    "story_error_empty": {"zh": "故事至少需要一章。", "en": "A story needs at least one chapter."},
-    "story_error_many": {"zh": "故事最多 {limit} 章。", "en": "A story has at most {limit} chapters."},
+    "story_error_empty": {
+        "zh": "故事文件 {file} 没有章节：故事至少需要一章。",
+        "en": "The story file {file} has no chapter: a story needs at least one chapter.",
+    },
+    "story_error_many": {
+        "zh": "故事文件 {file} 的章节太多：故事最多 {limit} 章。",
+        "en": "The story file {file} has too many chapters: a story has at most {limit} chapters.",
+    },
     "story_kind_text": {"zh": "文字", "en": "text"},
     "story_kind_list": {"zh": "列表", "en": "a list"},
     "story_kind_object": {"zh": "对象（{{…}}）", "en": "an object ({{…}})"},
