@@ -45,6 +45,8 @@ class FilterSpec:
     within_km: float | None = None
     of: str = "venue"
     point: tuple[float, float] | None = None  # lon, lat (WGS-84)
+    asof: str = ""  # the key projects' register as it stood on this day (YYYY-MM-DD; "": today)
+    since: str = ""  # mark the key projects changed since this day (YYYY-MM-DD; "": no change marks)
 
     def active(self, today: dt.date | None = None) -> bool:
         """Any filter beyond the default (this year's layout)."""
@@ -67,7 +69,7 @@ class Filter:
     url: str  # the URL key and the widget's key
     flag: str  # the command-line flag
     label: str  # the catalogue key of its label (geo.i18n)
-    kind: str  # list (comma-separated values), int, float, ref (a feature id) or point ("lat,lon")
+    kind: str  # list (comma-separated values), int, float, ref (a feature id), point ("lat,lon") or date (YYYY-MM-DD)
     help: str = ""  # the catalogue key of its command-line help (geo/cli_messages.py)
     values: Callable[[], tuple[str, ...]] | None = None  # allowed values (None: any; checked against data)
     lo: float | None = None
@@ -164,6 +166,8 @@ FILTERS: tuple[Filter, ...] = (
         help="f_of",
     ),
     Filter("point", "pt", "--point", "of_point", "point", help="f_point"),
+    Filter("asof", "asof", "--as-of", "field_asof", "date", hint="asof_help", help="as_of"),
+    Filter("since", "since", "--since", "field_since", "date", hint="since_help", help="since"),
 )
 BY_FIELD = {f.field: f for f in FILTERS}
 BY_URL = {f.url: f for f in FILTERS}
@@ -190,6 +194,8 @@ def parse(f: Filter, text: str, strict: bool = False, extra: tuple[str, ...] = (
         return _parse_number(f, text, strict, lang)
     if f.kind == "point":
         return _parse_point(text, lang)
+    if f.kind == "date":
+        return parse_day(text, lang)
     return text[:80]  # ref: checked against the data by the caller
 
 
@@ -231,6 +237,18 @@ def _parse_point(text: str, lang: str = "en") -> tuple[float, float]:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         raise ValueError(i18n.cli("not_position", lang, text=text))
     return round(lon, 5), round(lat, 5)
+
+
+def parse_day(text: str, lang: str = "en") -> str:
+    """``text`` as a day YYYY-MM-DD ("" stays ""), or ValueError naming it."""
+    if not text:
+        return ""
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(i18n.cli("project_bad_date", lang, text=text)) from None
 
 
 def clamp_value(f: Filter, value):
@@ -319,16 +337,29 @@ def problems(
 
 def _problem(f: Filter, value, more: Mapping[str, tuple[str, ...]], lang: str = "en") -> str | None:
     """What is wrong with one filter's value, or None."""
+    check = {"list": _list_problem, "int": _number_problem, "float": _number_problem, "date": _date_problem}.get(f.kind)
+    return check(f, value, more, lang) if check else None
+
+
+def _list_problem(f: Filter, value, more: Mapping[str, tuple[str, ...]], lang: str) -> str | None:
     allowed = f.allowed(more.get(f.field, ())) if f.values is not None else more.get(f.field)
-    if f.kind == "list" and allowed is not None:
-        bad = [v for v in value if v not in allowed]
-        if bad:
-            return i18n.cli("flag_problem", lang, flag=f.flag, problem=_unknown(f, bad, allowed, lang))
-    elif f.kind in ("int", "float") and value is not None:
-        lo, hi = f.limits()
-        if not lo <= value <= hi:
-            problem = i18n.cli("out_of_range", lang, value=f"{value:g}", lo=f"{lo:g}", hi=f"{hi:g}")
-            return i18n.cli("flag_problem", lang, flag=f.flag, problem=problem)
+    bad = [v for v in value if v not in allowed] if allowed is not None else []
+    return i18n.cli("flag_problem", lang, flag=f.flag, problem=_unknown(f, bad, allowed, lang)) if bad else None
+
+
+def _number_problem(f: Filter, value, _more, lang: str) -> str | None:
+    lo, hi = f.limits()
+    if value is None or lo <= value <= hi:
+        return None
+    problem = i18n.cli("out_of_range", lang, value=f"{value:g}", lo=f"{lo:g}", hi=f"{hi:g}")
+    return i18n.cli("flag_problem", lang, flag=f.flag, problem=problem)
+
+
+def _date_problem(f: Filter, value: str, _more, lang: str) -> str | None:
+    try:
+        parse_day(value, lang)
+    except ValueError as exc:
+        return i18n.cli("flag_problem", lang, flag=f.flag, problem=str(exc))
     return None
 
 
@@ -354,7 +385,7 @@ def add_arguments(group, lang: str = "en") -> None:
             help_text += ("：" if lang == "zh" else ": ") + ", ".join(f.values())
         if f.kind in ("int", "float"):
             help_text += f" ({f.lo:g}-{f.hi:g})"
-        metavar = {"float": "KM", "ref": "ID", "point": "LAT,LON", "int": "YEAR"}.get(f.kind, "A,B")
+        metavar = {"float": "KM", "ref": "ID", "point": "LAT,LON", "int": "YEAR", "date": "YYYY-MM-DD"}.get(f.kind, "A,B")
         group.add_argument(
             f.flag, dest=f"filter_{f.field}", type=_arg_type(f, lang), default=None, metavar=metavar, help=help_text
         )

@@ -91,6 +91,24 @@ FORMATS: dict[str, ExportFormat] = {
             {"zh": "KML（Google 地球）", "en": "KML (Google Earth)"},
         ),
         ExportFormat("csv", (".csv",), "text/csv", "geo.io:write_data", "data", False, {"zh": "CSV 表格", "en": "CSV table"}),
+        ExportFormat(
+            "review-xlsx",
+            (".review.xlsx", ".xlsx"),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "geo.project_report:write_review",
+            "review",
+            False,
+            {"zh": "重点项目评估表（XLSX，截至日期与比较日期）", "en": "Key projects review (XLSX, as of / since)"},
+        ),
+        ExportFormat(
+            "review-pdf",
+            (".review.pdf",),
+            "application/pdf",
+            "geo.project_report:write_review",
+            "review",
+            True,
+            {"zh": "重点项目评估报告（PDF，含地图页）", "en": "Key projects review (PDF, with a map page)"},
+        ),
     )
 }
 
@@ -118,11 +136,11 @@ class FormatError(GeoError):
 
 
 def by_extension(name: str) -> ExportFormat:
-    """The format a file name's extension asks for."""
+    """The format a file name's extension asks for (the longest that fits: ``x.review.pdf`` is the review)."""
     lower = name.lower()
-    for f in FORMATS.values():
-        if any(lower.endswith(ext) for ext in f.extensions):
-            return f
+    fits = [(len(ext), -n, f) for n, f in enumerate(FORMATS.values()) for ext in f.extensions if lower.endswith(ext)]
+    if fits:
+        return max(fits, key=lambda fit: fit[:2])[2]
     raise FormatError(f"cannot tell the format from {name!r}; use one of {', '.join(extensions())}")
 
 
@@ -161,9 +179,14 @@ def export(layers: Layers, spec: MapSpec, fmt: str, progress: Callable[[float, s
     except ModuleNotFoundError as exc:
         raise MissingPart((exc.name or "?").split(".")[0], fmt) from exc
     f = FORMATS[fmt]
-    return Export(
-        data, f.mime, file_name(spec, f.extensions[0]), notes, describe(layers, page_of(spec, fmt, **options), spec.lang)
-    )
+    return Export(data, f.mime, _file_name(spec, f), notes, describe(layers, page_of(spec, fmt, **options), spec.lang))
+
+
+def _file_name(spec: MapSpec, f: ExportFormat) -> str:
+    """The suggested file name; a two-part extension (``.review.pdf``) puts its first part in the name."""
+    stem, _, last = f.extensions[0].lstrip(".").rpartition(".")
+    name = file_name(spec, last)
+    return f"{name.removesuffix('.' + last)}_{stem}.{last}" if stem else name
 
 
 def page_of(spec: MapSpec, fmt: str, aspect: str = "16:9", **_options) -> MapSpec:

@@ -244,3 +244,31 @@ class _RemoveAfterAdd(tpl.RenderOnce):
         BEM.removeSoon({{ this.parent_name }});
         {% endmacro %}
     """)
+
+
+def mark_group(marks: list, lang: str, display_datum: str) -> tpl.FeatureGroup:
+    """The key projects' change marks (``geo.project_marks.points``): around each marked place one outline per
+    kind of change (``style.MARK_STYLES``: its own shape and colour), its tooltip naming the place and the change."""
+    from geo import project_marks
+
+    group = tpl.FeatureGroup(name=i18n.t("proj_tab", lang), overlay=True, control=False)
+    for kind in project_marks.KINDS:
+        hit = [m for m in marks if kind in m.kinds]
+        if not hit:
+            continue
+        features = []
+        for m in hit:
+            lon, lat = datum.from_wgs84(m.lon, m.lat, display_datum)
+            tip = html.escape(project_marks.tip(m, lang))
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+                    "properties": {"id": m.id, "mark": kind, "_tip": tip},
+                }
+            )
+        s = style.mark_style(kind)
+        half = s.size / 2
+        icon = {"html": style.marker_svg(s), "iconSize": [s.size, s.size], "iconAnchor": [half, half], "className": "bem-mark"}
+        tpl.GeoLayer({"type": "FeatureCollection", "features": features}, icon=icon).add_to(group)
+    return group

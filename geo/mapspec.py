@@ -77,6 +77,9 @@ class MapSpec:
     furniture: Furniture = field(default_factory=Furniture)
     page: Page = field(default_factory=Page)
     today: dt.date | None = None  # fixed in tests; None: today
+    #: the key projects' change marks, (project id, kinds) (``geo.project_marks``; None: from the shipped register)
+    marks: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    projects: str = ""  # the open workspace's register entries (JSON; "": none): the review report reads them
     token: str | None = field(default=None, compare=False, repr=False)  # the Tianditu key: never in a file
 
     @property
@@ -379,6 +382,9 @@ def filter_phrases(layers: Layers, spec: MapSpec, lang: str) -> list[str]:
             parts.append(f"{i18n.t(key, lang)} = {', '.join(str(name(v)) for v in values)}")
     if f.year is not None and f.year != (spec.today or dt.date.today()).year:
         parts.append(f"{i18n.t('field_year', lang)} = {f.year}")
+    for key, day in (("field_asof", f.asof), ("field_since", f.since)):
+        if day:
+            parts.append(f"{i18n.t(key, lang)} = {day}")
     if f.within_km:
         parts.append(i18n.t("within_phrase", lang).format(km=f"{f.within_km:g}", of=reference_name(layers, spec, lang)))
     return parts

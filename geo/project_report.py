@@ -69,6 +69,23 @@ def _items(content: dict, part: str) -> dict[str, object]:
     return items
 
 
+# --- the review as an export format (geo.formats: review-xlsx, review-pdf) --------------------------------
+
+
+def write_review(layers, spec, fmt: str, progress=None) -> tuple[bytes, list[str]]:
+    """The review of ``spec``'s register (its as-of and since dates, its open workspace's entries) in its language,
+    as XLSX or PDF: the writer the app's export panel and ``python -m geo projects report`` share."""
+    from geo import i18n, project_marks
+
+    lang = spec.lang
+    as_of = project_marks.as_of(spec)
+    header, table = rows(layers, project_marks.content_of(spec), as_of, spec.filters.since or None, lang)
+    title = i18n.cli("report_title", lang, as_of=as_of)
+    if fmt == "review-xlsx":
+        return xlsx_bytes(header, table, title), []
+    return pdf_bytes(layers, header, table, title, lang, spec), []
+
+
 # --- the review's rows --------------------------------------------------------------------------------------
 
 #: the review's columns (cli message keys of their headings)
@@ -148,11 +165,12 @@ def xlsx_bytes(header: list[str], table: list[list[str]], title: str) -> bytes:
 ENTRIES_PER_PAGE = 8
 
 
-def pdf_bytes(layers, header: list[str], table: list[list[str]], title: str, lang: str) -> bytes:
-    """The review as a PDF: a map page of the key projects, then one entry per project (text kept as text, the
-    shipped CJK font)."""
+def pdf_bytes(layers, header: list[str], table: list[list[str]], title: str, lang: str, marked=None) -> bytes:
+    """The review as a PDF: a map page of the key projects (with the change marks of ``marked``, a map spec:
+    its dates and workspace entries), then one entry per project (text kept as text, the shipped CJK font)."""
     import io
     import logging
+    from dataclasses import replace
 
     import matplotlib.pyplot as plt
     from matplotlib.backends.backend_pdf import PdfPages
@@ -163,7 +181,11 @@ def pdf_bytes(layers, header: list[str], table: list[list[str]], title: str, lan
 
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # the CJK subset has no bold: fine
     page = Page(1754, 1240, 150)  # A4 landscape
-    spec = MapSpec(lang=lang, label_lang=lang, basemap="offline", title=title, page=page).validated()
+    spec = MapSpec(lang=lang, label_lang=lang, basemap="offline", title=title, page=page)
+    if marked is not None:
+        dates = replace(spec.filters, asof=marked.filters.asof, since=marked.filters.since)
+        spec = replace(spec, filters=dates, marks=marked.marks, projects=marked.projects, today=marked.today)
+    spec = spec.validated()
     out = io.BytesIO()
     with plt.rc_context(snapshot.rc_for("pdf", lang, page)), PdfPages(out, metadata={"Title": safe.plain(title)}) as pdf:
         drawn = snapshot.draw(layers, spec, "pdf", lambda _f, _m: None)

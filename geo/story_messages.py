@@ -59,4 +59,23 @@ STORY_MESSAGES: dict[str, dict[str, str]] = {
     "story_caption_quote": {"zh": "{names}：“{sentence}”（英文发布稿原文）", "en": "{names}: “{sentence}”"},
     "story_caption_more": {"zh": "{names}等 {total} 处", "en": "{names} and {n} more"},
     "story_chapter": {"zh": "第 {n} 章", "en": "Chapter {n}"},
+    # the story page (geo/story_html.py, geo/static/story/story.js) and the app's present mode (ui/present.py)
+    "story_next": {"zh": "下一章", "en": "Next chapter"},
+    "story_prev": {"zh": "上一章", "en": "Previous chapter"},
+    "story_progress": {"zh": "{n} / {total}", "en": "{n} / {total}"},
+    "story_goto": {"zh": "第 {n} 章：{title}", "en": "Chapter {n}: {title}"},
+    "story_legend": {"zh": "图例", "en": "Legend"},
+    "story_map": {"zh": "本章地图", "en": "The chapter's map"},
+    "story_nav": {"zh": "章节", "en": "Chapters"},
+    "story_keys": {"zh": "← → 翻页 · F 全屏", "en": "← → turn the page · F full screen"},
+    "story_exit": {"zh": "退出演示（Esc）", "en": "Leave present mode (Esc)"},
+    "story_present": {"zh": "演示", "en": "Present"},
+    "story_present_help": {
+        "zh": "全屏演示这些视图组成的故事：← → 翻页，Esc 退出",
+        "en": "Present a story of these views full screen: ← → turn the page, Esc leaves",
+    },
+    "story_present_none": {
+        "zh": "没有可演示的故事：请在链接中给出 views=（例如 views=city,core,central-axis）。",
+        "en": "No story to present: give views= in the link (for example views=city,core,central-axis).",
+    },
 }

@@ -188,9 +188,11 @@ VENUE_CATEGORIES: tuple[str, ...] = tuple(s.key for s in LAYERS if s.group == "v
 
 
 def get_style(key: str, extra: dict[str, LayerStyle] | None = None) -> LayerStyle:
-    """Return the style of layer ``key`` (built-in, or one of ``extra``: imported layers)."""
+    """Return the style of layer ``key`` (built-in, one of ``extra``: imported layers, or a change mark)."""
     if extra and key in extra:
         return extra[key]
+    if key in MARK_STYLES:
+        return MARK_STYLES[key]
     try:
         return STYLES[key]
     except KeyError:
@@ -220,7 +222,12 @@ def label_priority(s: LayerStyle) -> int:
 
 def legend_order(keys: list[str] | tuple[str, ...], extra: dict[str, LayerStyle] | None = None) -> list[str]:
     """Sort layer keys as a reader meets them: core, axes, areas, venues, imports, context; strongest first."""
-    return sorted(keys, key=lambda k: (GROUPS.index(get_style(k, extra).group), -get_style(k, extra).z))
+    return sorted(keys, key=lambda k: (_group_rank(get_style(k, extra).group), -get_style(k, extra).z))
+
+
+def _group_rank(group: str) -> int:
+    """A group's place in the legend; the change marks come after every layer."""
+    return GROUPS.index(group) if group in GROUPS else len(GROUPS)
 
 
 @dataclass(frozen=True)
@@ -255,6 +262,32 @@ def stroke(s: LayerStyle, variant: str | None = None, state: str = "normal") -> 
 SELECTION = Stroke(VERMILLION, 3.0, None, 1.0, None, 0.0)
 SELECTION_RADIUS = 16
 RING = Stroke(BLACK, 2.0, "4 4", 1.0, YELLOW, 0.12)
+
+#: the key projects' changes (``geo.project_marks``), each an outline of its own shape and colour drawn around
+#: the place's symbol (shape and colour both differ: readable without colour vision); legend keys ``mark_<kind>``
+MARK_KINDS: tuple[str, ...] = ("new", "advanced", "delayed", "overdue")
+_MARKS = (
+    ("new", "新列入的重点项目", "New key project", BLUE, "circle", 26),
+    ("advanced", "环节或状态推进", "Stage or status advanced", GREEN, "square", 24),
+    ("delayed", "节点推迟", "Milestone delayed", ORANGE, "triangle", 36),
+    ("overdue", "节点逾期未完成", "Milestone overdue", VERMILLION, "diamond", 32),
+)
+MARK_STYLES: dict[str, LayerStyle] = {
+    f"mark_{kind}": LayerStyle(
+        f"mark_{kind}", "marks", zh, en, "point", colour, weight=2.5, fill_color="none", marker=marker, size=size, z=40
+    )
+    for kind, zh, en, colour, marker, size in _MARKS
+}
+
+
+def mark_style(kind: str) -> LayerStyle:
+    """The symbol of one kind of change."""
+    return MARK_STYLES[f"mark_{kind}"]
+
+
+def mark_rows(kinds: tuple[str, ...]) -> list[LegendRow]:
+    """The legend's rows of the change marks drawn (``kinds``), in ``MARK_KINDS`` order."""
+    return [legend_rows([f"mark_{k}"])[0] for k in MARK_KINDS if k in kinds]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import numpy as np
 import shapely
 from folium.utilities import JsCode
 
-from geo import basemaps, datum, i18n, style, webtiles
+from geo import basemaps, datum, i18n, project_marks, style, webtiles
 from geo import templating as tpl
 from geo.assets import check_no_remote_assets, localize_assets
 from geo.data import Layers
@@ -32,6 +32,7 @@ from geo.mapelements import (  # noqa: F401 (CLUSTER_BELOW, LayerPanel and Mouse
     MousePosition,
     RingLabel,
     _RemoveAfterAdd,
+    mark_group,
     measure_strings,
 )
 from geo.mapspec import MapSpec, Shown, legend_rows, present_variants, ring_label, shown
@@ -116,11 +117,13 @@ def legend_spec(
     hidden: list[str],
     extra: dict[str, style.LayerStyle] | None = None,
     variants: frozenset[tuple[str, str]] | None = None,
+    marks: tuple[str, ...] = (),
 ) -> dict:
     """The legend's rows (``style.legend_rows``, one per symbol) for the given layers, top of the hierarchy first.
 
     ``layer`` is the name the layer control uses (escaped), ``label`` the text shown
-    (set as text, never HTML). On a GCJ-02 basemap a last row says the overlays are shifted.
+    (set as text, never HTML). The key projects' change ``marks`` drawn follow (rows that switch nothing). On a
+    GCJ-02 basemap a last row says the overlays are shifted.
     """
     rows = []
     for row in legend_rows(keys, extra, variants):  # a variant row only where one is drawn (``variants``)
@@ -133,6 +136,8 @@ def legend_spec(
                 "label": row.label(lang),
             }
         )
+    for row in style.mark_rows(marks):
+        rows.append({"layer": "", "name": "", "svg": legend_symbol_svg(style.get_style(row.key)), "label": row.label(lang)})
     if basemap.datum == "gcj02":
         rows.append({"layer": "", "name": "", "svg": "", "label": i18n.t("gcj_note", lang)})
     attribution = [html.escape(i18n.t("attribution_data", lang))]
@@ -226,12 +231,13 @@ def venue_groups(
     display = effective_basemap(spec.basemap, spec.token).datum
     lang = spec.lang
     hidden = spec.hidden()
-    groups = []
+    # the change marks first: the places' own symbols, added after them, stay on top (and clickable)
+    groups = [mark_group(project_marks.points(result.layout, spec, result.venues, result.layout.areas), lang, display)]
     for key in style.VENUE_CATEGORIES:
         groups.append(make_layer(result.venues[result.venues["category"] == key], key, lang, True, display, detail=False))
     for layer, gdf in imported_frames(result, spec):
         groups.append(make_layer(gdf, layer.key, lang, True, display, s=layer.style))
-    for group, key in zip(groups, [*style.VENUE_CATEGORIES, *(layer.key for layer in spec.imported)]):
+    for group, key in zip(groups[1:], [*style.VENUE_CATEGORIES, *(layer.key for layer in spec.imported)]):
         if key in hidden:
             group.add_child(_RemoveAfterAdd())
     selection = selection_group(result.selected, result.ring, lang, display, ring_label(spec, lang))
@@ -395,7 +401,8 @@ def build_base_map(
     extra = spec.extra_styles  # drawn as dynamic groups; here in the legend only
     hidden_labels = [layer_name(style.get_style(k, extra), lang) for k in hidden]
     variants = present_variants({k: layers.get(k) for k in keys if style.STYLES[k].variants})  # of the layout's year
-    panel = legend_spec(keys + list(extra), lang, bm, hidden_labels, extra, variants)
+    marks = project_marks.present(project_marks.points(layers, spec, layers.venues, layers.areas))
+    panel = legend_spec(keys + list(extra), lang, bm, hidden_labels, extra, variants, marks)
     if view is None:
         panel["fit"] = _bounds(layers.boundary, bm.datum)
     LayerPanel(panel).add_to(m)
@@ -435,6 +442,7 @@ def build_map(
     display = effective_basemap(spec.basemap, spec.token).datum
     hidden = spec.hidden()
     lang = spec.lang
+    mark_group(project_marks.points(result.layout, spec, result.venues, result.layout.areas), lang, display).add_to(m)
     for key in style.VENUE_CATEGORIES:
         make_layer(result.venues[result.venues["category"] == key], key, lang, key not in hidden, display).add_to(m)
     for layer, gdf in imported_frames(result, spec):

@@ -125,7 +125,9 @@ def test_the_panel_has_one_widget_per_filter_made_from_its_definition(monkeypatc
     from tests.conftest import app_test
 
     at = app_test({"lang": "zh", "basemap": "offline"}, panels=("filters",))
-    widgets = {w.key: w for kind in ("multiselect", "slider", "number_input", "selectbox") for w in at.sidebar.get(kind)}
+    widgets = {
+        w.key: w for kind in ("multiselect", "slider", "number_input", "selectbox", "date_input") for w in at.sidebar.get(kind)
+    }
     for f in FILTERS:
         if f.kind == "point":  # set by a click on the map
             assert f.url not in widgets

@@ -1,13 +1,14 @@
 """The filter panel: one widget per filter of ``geo.filters.FILTERS``, made from its definition.
 
 A filter's kind picks its widget (a list: a multiselect; an int: a slider; a float: a number box; a ref: a
-select box of the features "within N km" can measure from; a point is set by clicking the map, so it has
-none). Its choices and their labels come from the same definition: an allowed-values vocabulary labelled
+select box of the features "within N km" can measure from; a date: a date box; a point is set by clicking
+the map, so it has none). Its choices and their labels come from the same definition: an allowed-values vocabulary labelled
 by ``term``, a data ``column``, or the feature ids. Adding a filter never touches this module.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -63,6 +64,9 @@ def filters_panel(layers, lang: str) -> None:
         if box.open:
             state.restore_widgets(state.FILTER_WIDGETS)
             for f in filters.FILTERS:
+                if f.kind == "date":  # the page state holds YYYY-MM-DD; the date box a date (None: unset)
+                    st.session_state[f.url] = as_date(getattr(state.page().filters, f.field))
+            for f in filters.FILTERS:
                 widget(f, choices)
             pick_hint(layers, lang)
 
@@ -97,7 +101,25 @@ def widget(f: Filter, choices: Choices) -> None:
         st.number_input(t(f.label), lo, hi, step=f.step, **common)
     elif f.kind == "ref":
         st.selectbox(t(f.label), choices.options(f), format_func=choices.label(f), **common)
+    elif f.kind == "date":
+        lo, hi = dt.date(filters.YEAR_MIN, 1, 1), dt.date(filters.YEAR_MAX, 12, 31)
+        common.update(on_change=date_changed, args=(f,))
+        st.date_input(t(f.label), min_value=lo, max_value=hi, format="YYYY-MM-DD", **common)
     # a point filter is set by clicking the map: it has no widget
+
+
+def as_date(text: str) -> dt.date | None:
+    """A date filter's value as its date box shows it (None: unset)."""
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def date_changed(f: Filter) -> None:
+    """A date box's callback: its day (YYYY-MM-DD, "" when emptied) into the page state."""
+    value = st.session_state.get(f.url)
+    state.set_filter(f.field, value.isoformat() if isinstance(value, dt.date) else "")
 
 
 def pick_hint(layers, lang: str) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from geo import i18n
+from ui.present import present_link
 
 CSS_FILE = Path(__file__).resolve().parents[1] / "geo" / "static" / "page" / "page.css"
 
@@ -20,9 +21,10 @@ def page_css() -> str:
 
 def header(lang: str) -> None:
     """A compact header: the title and the caption on one line (page.css cuts the caption where the window is
-    narrow; its whole text stays in the page for screen readers and shows on hover)."""
+    narrow; its whole text stays in the page for screen readers and shows on hover), and the "Present" link
+    (ui/present.py: the named views as a story, full screen)."""
     caption = html.escape(i18n.t("app_caption", lang))
     st.html(
         page_css() + f'<div class="bem-head"><h1>{html.escape(i18n.t("app_title", lang))}</h1>'
-        f'<span title="{caption}">{caption}</span></div>'
+        f'<span title="{caption}">{caption}</span>{present_link(lang)}</div>'
     )

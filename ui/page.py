@@ -17,7 +17,7 @@ import streamlit as st
 
 from geo import basemaps, i18n, mapspec, safe, webmap
 from geo.errors import GeoError
-from ui import cache, state
+from ui import cache, present, state
 from ui.card import card_panel
 from ui.export_panel import export_panel
 from ui.header import header
@@ -44,6 +44,9 @@ def main(started: float) -> None:
     except GeoError as exc:
         lang = st.session_state.get("lang", "zh")
         st.error(f"**{i18n.t('data_error', lang)}**\n\n{safe.md(exc)}\n\n{i18n.t('data_error_next', lang)}")
+        return
+    if present.wanted():  # ?present=1: the story page fills the window (ui/present.py), nothing else is drawn
+        present.present(layers, token)
         return
     lang, basemap, card_slot = sidebar(layers, token)
     import_panel(layers, lang)

@@ -1,4 +1,4 @@
-"""The tabs under the map: the shown venues as a table, and the statistics."""
+"""The tabs under the map: the shown venues as a table, the statistics and the key projects' progress."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import streamlit as st
 
 from geo import i18n, sheets
 from ui import cache, state
+from ui.projects_panel import projects_panel
 
 
 def venue_table_tab(shown, selected_id: str | None, lang: str) -> None:
@@ -60,10 +61,13 @@ def stats_tab(layers, shown, ws, lang: str) -> None:
         )
 
 
-def tabs(layers, shown, selected_id: str | None, ws, lang: str, first_paint: bool) -> None:
-    """The table and statistics tabs; lazy: only the open tab's content is built."""
+def tabs(layers, shown, selected_id: str | None, ws, lang: str, first_paint: bool, spec=None, can_edit: bool = False) -> None:
+    """The table, statistics and key projects tabs (``spec``: the map's, with its change marks); lazy: only
+    the open tab's content is built."""
     t = lambda k: i18n.t(k, lang)  # noqa: E731
-    tab_table, tab_stats = st.tabs([f"{t('venues_table')} · {len(shown)}", t("stats")], key="tab", on_change="rerun")
+    tab_table, tab_stats, tab_projects = st.tabs(
+        [f"{t('venues_table')} · {len(shown)}", t("stats"), t("proj_tab")], key="tab", on_change="rerun"
+    )
     with tab_table:
         if tab_table.open and not first_paint:
             venue_table_tab(shown, selected_id, lang)
@@ -72,3 +76,6 @@ def tabs(layers, shown, selected_id: str | None, ws, lang: str, first_paint: boo
     with tab_stats:
         if tab_stats.open:
             stats_tab(layers, shown, ws, lang)
+    with tab_projects:
+        if tab_projects.open and spec is not None:
+            projects_panel(layers, spec, ws, can_edit, lang)

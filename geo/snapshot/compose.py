@@ -19,7 +19,7 @@ from . import insets
 from . import layout as page_layout
 from .geometry import to_mercator
 from .ink import BACKGROUND, Ink, text_of, ui_lang
-from .layers import area_rows, draw_basemap, draw_layers, draw_selection, ring_rows
+from .layers import area_rows, draw_basemap, draw_layers, draw_marks, draw_selection, ring_rows
 from .lettering import LabelReport, label_all
 
 Report = Callable[[float, str], None]
@@ -81,6 +81,7 @@ def draw(layers: Layers, spec: MapSpec, fmt: str, report: Report) -> Drawn:
     points = draw_layers(ax, layers, result, extra, frames, bm.datum, lay.css_px, spec.labels)
     points += area_rows(frames, bm.datum, spec.labels, lay.zoom)
     points += ring_rows(result, spec, lay.extent, bm.datum)
+    draw_marks(ax, lay.marks, bm.datum, lay.css_px)
     draw_selection(ax, result, bm.datum, lay.css_px)
     _limits(ax, lay.extent)
     report(0.6, "furniture")

@@ -192,6 +192,30 @@ def ring_rows(result: Shown, spec: MapSpec, extent: tuple[float, float, float, f
     return [PointRow(float(x), float(y), 0.0, ring_label(spec, spec.labels), RING_LABEL_PRIORITY, False)]
 
 
+def draw_marks(ax, marks: tuple, display_datum: str, css_px: float) -> None:
+    """The key projects' change marks (``Layout.marks``): one outline per kind around each marked place, in the
+    live map's shapes, colours and sizes (``style.MARK_STYLES``)."""
+    from geo import project_marks
+
+    for kind in project_marks.KINDS:
+        hit = [m for m in marks if kind in m.kinds]
+        if not hit:
+            continue
+        s = style.mark_style(kind)
+        pts = to_mercator(gpd.GeoDataFrame(geometry=[shapely.Point(m.lon, m.lat) for m in hit], crs="EPSG:4326"), display_datum)
+        ax.scatter(
+            pts.geometry.x,
+            pts.geometry.y,
+            marker=style.MPL_MARKERS[s.marker or "circle"],
+            s=(s.size * css_px * 0.9) ** 2,
+            facecolors="none",
+            edgecolors=s.color,
+            linewidths=s.weight * css_px,
+            zorder=10 + s.z,
+            clip_on=True,
+        )
+
+
 def draw_selection(ax, result: Shown, display_datum: str, css_px: float) -> None:
     """The "within N km" ring and the highlight of the selected venue, as on the live map."""
     if result.ring is not None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from matplotlib.figure import Figure
 
-from geo import basemaps, safe, tiles
+from geo import basemaps, project_marks, safe, tiles
 from geo.data import Layers
 from geo.mapspec import MapSpec, Page, Shown, drawn_layers, in_view, page_frame, present_variants, ring_legend
 
@@ -44,6 +44,7 @@ class Layout:
     legend_keys: tuple[str, ...]  # the layers the legend lists (drawn inside the extent)
     ring: str | None = None  # the legend's row of the "within N km" ring (None: no ring)
     variants: frozenset | None = None  # the variant rows the legend lists (``mapspec.present_variants``)
+    marks: tuple = ()  # the key projects' change marks in the view (``geo.project_marks.in_view``)
 
     @property
     def pad(self) -> float:
@@ -78,10 +79,12 @@ def compute(fig: Figure, layers: Layers, spec: MapSpec, result: Shown, bm: basem
     ring = ring_legend(layers, spec, spec.labels) if result.ring is not None else None
     view = in_view(layers, spec, result)  # what the view holds (its frame is the page's: mapspec.in_view)
     variants = present_variants(view.features)  # the legend's variant rows: no extensions row where none is drawn
-    legend_w = _legend_column(fig, layers, spec, result, bm, content, base_pt, css_px, ring, variants)
+    marks = tuple(project_marks.in_view(layers, spec, view))
+    mark_keys = tuple(f"mark_{k}" for k in project_marks.present(list(marks)))  # rows after the layers'
+    legend_w = _legend_column(fig, layers, spec, result, bm, content, base_pt, css_px, ring, variants, mark_keys)
     extent = _extent(content, page, (PAD, bottom + PAD, 1 - PAD, top), legend_w)
     extent = cover(extent, mercator_box(page_frame(spec), bm.datum))
-    legend_keys = view.drawn  # the view's layers: what is drawn (mapspec.in_view)
+    legend_keys = (*view.drawn, *mark_keys)  # the view's layers: what is drawn (mapspec.in_view); its marks
     css_width = page.width_px * 72 / page.dpi / css_px
     zoom = math.log2(2 * tiles.ORIGIN * css_width / (256 * (extent[2] - extent[0])))
     return Layout(
@@ -103,6 +106,7 @@ def compute(fig: Figure, layers: Layers, spec: MapSpec, result: Shown, bm: basem
         tuple(legend_keys),
         ring,
         variants,
+        marks,
     )
 
 
@@ -141,11 +145,12 @@ def _legend_column(
     css_px: float,
     ring: str | None = None,
     variants: frozenset | None = None,
+    mark_keys: tuple[str, ...] = (),
 ) -> float:
     """The width (page fraction) the legend would take as a column on the right, 0 for no legend."""
     if not spec.furniture.legend:
         return 0.0
-    keys = list(drawn_layers(layers, spec, result))
+    keys = [*drawn_layers(layers, spec, result), *mark_keys]
     if not keys and not ring:
         return 0.0
     width = legend_width(fig, keys, spec.labels, base_pt, css_px, spec.extra_styles, ring, variants)

@@ -1,0 +1,304 @@
+/* The story page (geo/story_html.py): a map that flies from chapter to chapter, a caption panel readable from the
+   back of a room, a compact legend, the chapter's labels and a progress mark. Everything comes from the JSON block
+   #bem-story-data and is written with textContent (never innerHTML): a chapter's words can never become markup.
+   Keys: → Space PageDown next, ← PageUp Shift+Space previous, Home/End first/last, ↓ ↑ scroll a long caption,
+   F full screen, Esc leaves the app's present mode. The URL's hash keeps the chapter (#2). */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("bem-story-data").textContent);
+  var S = data.strings;
+  var chapters = data.chapters;
+  var current = -1;
+  var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+  function fmt(s, values) {
+    return s.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? String(values[k]) : m; });
+  }
+
+  // --- the page's parts -------------------------------------------------------------------------------------
+  var root = el("main", "story");
+  root.id = "bem-story";
+  root.tabIndex = -1;
+  root.setAttribute("aria-roledescription", "carousel");
+  root.setAttribute("aria-label", data.title);
+  var mapDiv = el("div", "story-map");
+  mapDiv.setAttribute("role", "region");
+  mapDiv.setAttribute("aria-label", S.story_map);
+  var panel = el("aside", "story-panel");
+  var kicker = el("p", "story-kicker", data.title);
+  var words = el("div", "story-words");
+  words.setAttribute("aria-live", "polite");
+  var title = el("h1", "story-title");
+  var caption = el("p", "story-caption");
+  words.appendChild(title);
+  words.appendChild(caption);
+  var legend = el("section", "story-legend");
+  legend.setAttribute("aria-label", S.story_legend);
+  var legendList = el("ul");
+  legend.appendChild(legendList);
+  var nav = el("nav", "story-nav");
+  nav.setAttribute("aria-label", S.story_nav);
+  var prev = el("button", "story-step", "\u2190");
+  prev.type = "button";
+  prev.setAttribute("aria-label", S.story_prev);
+  prev.title = S.story_prev;
+  var next = el("button", "story-step", "\u2192");
+  next.type = "button";
+  next.setAttribute("aria-label", S.story_next);
+  next.title = S.story_next;
+  var progress = el("span", "story-progress");
+  var dots = el("div", "story-dots");
+  var dotButtons = chapters.map(function (ch, i) {
+    var b = el("button", "story-dot");
+    b.type = "button";
+    b.setAttribute("aria-label", fmt(S.story_goto, { n: i + 1, title: ch.title }));
+    b.title = ch.title;
+    b.addEventListener("click", function () { go(i); });
+    dots.appendChild(b);
+    return b;
+  });
+  nav.appendChild(prev);
+  nav.appendChild(progress);
+  nav.appendChild(dots);
+  nav.appendChild(next);
+  var foot = el("p", "story-keys", S.story_keys);
+  var body = el("div", "story-body");  // the words scroll, if they must; the legend and the buttons stay put
+  body.appendChild(kicker);
+  body.appendChild(words);
+  panel.appendChild(body);
+  panel.appendChild(legend);
+  panel.appendChild(nav);
+  panel.appendChild(foot);
+  if (data.review) panel.appendChild(el("p", "story-review", data.review));
+  if (data.exits.length) {
+    var exit = el("button", "story-exit", S.story_exit);
+    exit.type = "button";
+    exit.addEventListener("click", leave);
+    panel.appendChild(exit);
+  }
+  root.appendChild(mapDiv);
+  root.appendChild(panel);
+  document.body.appendChild(root);
+  prev.addEventListener("click", function () { go(current - 1); });
+  next.addEventListener("click", function () { go(current + 1); });
+
+  // --- the map: the boundary is the offline basemap, each chapter's layers over it ----------------------------
+  var map = L.map(mapDiv, {
+    zoomSnap: 0.25, zoomDelta: 0.5, keyboard: false, attributionControl: false, zoomControl: false,
+    minZoom: 6, maxZoom: 18,
+  });
+  L.control.zoom({ position: "topleft", zoomInTitle: S.zoom_in, zoomOutTitle: S.zoom_out }).addTo(map);
+  L.geoJSON(data.boundary.data, { style: data.boundary.style, interactive: false }).addTo(map);
+  var made = {};
+  var shownLayers = [];
+  var labelLayer = L.layerGroup().addTo(map);
+  var selection = L.layerGroup().addTo(map);
+
+  function tip(name) {
+    var span = el("span", "", name);
+    return span;
+  }
+  function makeLayer(ref) {
+    var c = data.collections[ref];
+    var icon = c.icon && L.icon({ iconUrl: c.icon.url, iconSize: c.icon.size, iconAnchor: c.icon.anchor });
+    var layer = L.geoJSON(c.data, {
+      style: function (f) {
+        var seg = f.properties.segment;
+        var kind = f.geometry.type.indexOf("Line") >= 0 ? "line" : f.geometry.type.indexOf("Polygon") >= 0 ? "polygon" : "point";
+        return c.styles[seg] || c.styles["kind:" + kind] || c.styles[""];
+      },
+      pointToLayer: function (f, latlng) {
+        return icon ? L.marker(latlng, { icon: icon, keyboard: false }) : L.circleMarker(latlng, c.styles[""]);
+      },
+      onEachFeature: function (f, l) {
+        if (f.properties.name) l.bindTooltip(tip(f.properties.name));
+      },
+    });
+    layer.bemZ = c.z;
+    return layer;
+  }
+  function showLayers(refs) {
+    shownLayers.forEach(function (l) { map.removeLayer(l); });
+    shownLayers = refs.map(function (ref) {
+      made[ref] = made[ref] || makeLayer(ref);
+      return made[ref];
+    });
+    shownLayers.slice().sort(function (a, b) { return a.bemZ - b.bemZ; }).forEach(function (l) { l.addTo(map); });
+  }
+  function showLabels(list) {
+    labelLayer.clearLayers();
+    list.forEach(function (lab) {
+      var div = el("div", "story-label", lab.text);
+      var icon = L.divIcon({ html: div, className: "story-label-icon", iconSize: null });
+      L.marker([lab.lat, lab.lon], { icon: icon, interactive: false, keyboard: false }).addTo(labelLayer);
+    });
+  }
+  // the labels that fit: highest priority first, each hidden where it would cover one already placed or the panel
+  function placeLabels() {
+    var placed = [panel.getBoundingClientRect()];
+    labelLayer.eachLayer(function (m) {
+      var e = m.getElement() && m.getElement().firstChild;
+      if (!e) return;
+      e.classList.remove("story-off");
+      var r = e.getBoundingClientRect();
+      var clash = placed.some(function (p) {
+        return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
+      });
+      if (clash) e.classList.add("story-off");
+      else placed.push(r);
+    });
+  }
+  map.on("zoomend moveend", placeLabels);
+  if (document.fonts) document.fonts.ready.then(function () { fitCaption(); placeLabels(); });
+
+  // --- chapters -------------------------------------------------------------------------------------------------
+  function padding() {
+    var r = panel.getBoundingClientRect();
+    var side = r.height >= window.innerHeight * 0.9;  // a side panel (landscape), else a bottom one
+    var gap = 32;
+    return side
+      ? { paddingTopLeft: [gap + 40, gap], paddingBottomRight: [window.innerWidth - r.left + gap, gap] }
+      : { paddingTopLeft: [gap + 40, gap], paddingBottomRight: [gap, window.innerHeight - r.top + gap] };
+  }
+  body.addEventListener("scroll", function () {
+    body.classList.toggle("story-more", body.scrollTop + body.clientHeight < body.scrollHeight - 1);
+  });
+  var MIN_CAPTION_PX = 18;  // a long caption shrinks to this, then scrolls
+  function fitCaption() {
+    caption.style.fontSize = "";
+    var size = parseFloat(getComputedStyle(caption).fontSize);
+    while (body.scrollHeight > body.clientHeight + 1 && size > MIN_CAPTION_PX) {
+      size = Math.max(MIN_CAPTION_PX, size - 1);
+      caption.style.fontSize = size + "px";
+    }
+    body.scrollTop = 0;
+    body.classList.toggle("story-more", body.scrollHeight > body.clientHeight + 1);
+  }
+  // the address that keeps the chapter: the page's own, or the app's page around its frame (present mode)
+  var host = window;
+  try {
+    if (window.parent !== window && window.parent.location.href) host = window.parent;
+  } catch (e) {
+    host = window;  // a frame of another origin: its own address
+  }
+  function writeHash(n) {
+    try {
+      host.history.replaceState(host.history.state, "", "#" + n);
+    } catch (e) {
+      /* an address that cannot change (a sandboxed frame): the chapter is kept in memory only */
+    }
+  }
+  function go(i, first) {
+    i = Math.max(0, Math.min(chapters.length - 1, i));
+    if (i === current && !first) return;
+    current = i;
+    var ch = chapters[i];
+    title.textContent = ch.title;
+    caption.textContent = ch.caption;
+    legendList.textContent = "";
+    ch.legend.forEach(function (row) {
+      var li = el("li");
+      var img = el("img");
+      img.src = row.svg;
+      img.alt = "";
+      li.appendChild(img);
+      li.appendChild(el("span", "", row.label));
+      legendList.appendChild(li);
+    });
+    legend.hidden = !ch.legend.length;
+    progress.textContent = fmt(S.story_progress, { n: i + 1, total: chapters.length });
+    dotButtons.forEach(function (b, j) {
+      b.classList.toggle("on", j === i);
+      if (j === i) b.setAttribute("aria-current", "step");
+      else b.removeAttribute("aria-current");
+    });
+    prev.disabled = i === 0;
+    next.disabled = i === chapters.length - 1;
+    root.dataset.chapter = String(i + 1);
+    fitCaption();
+    showLayers(ch.layers);
+    showLabels(ch.labels);
+    selection.clearLayers();
+    if (ch.selected) {
+      L.circleMarker(ch.selected, {
+        radius: data.selection.radius, color: data.selection.color, weight: data.selection.weight, fill: false, interactive: false,
+      }).addTo(selection);
+    }
+    var opts = padding();
+    root.dataset.settled = "";  // the chapter the map has arrived at (after its flight), for whoever waits on it
+    map.once("moveend", function () { root.dataset.settled = String(i + 1); });
+    if (first || reduced) map.fitBounds(ch.bounds, Object.assign({ animate: false }, opts));
+    else map.flyToBounds(ch.bounds, Object.assign({ duration: 1.6 }, opts));
+    writeHash(i + 1);
+  }
+  function fromHash() {
+    var n = parseInt((host.location.hash || "").replace("#", ""), 10);
+    return n >= 1 && n <= chapters.length ? n - 1 : 0;
+  }
+
+  // --- leaving the app's present mode: the app's page follows a link to the chapter's view ----------------------
+  function leave() {
+    var url = data.exits[current];
+    if (!url || window.parent === window) return;
+    try {
+      var doc = window.parent.document;  // the app's page (the frame shares its origin)
+      var a = doc.createElement("a");
+      a.href = url;
+      a.target = "_self";
+      doc.body.appendChild(a);
+      a.click();
+    } catch (e) {
+      /* a frame of another origin: nothing to leave to */
+    }
+  }
+  function fullscreen() {
+    if (document.fullscreenElement) document.exitFullscreen();
+    else if (root.requestFullscreen) root.requestFullscreen().catch(function () {});
+  }
+
+  var KEYS = {
+    ArrowRight: 1, PageDown: 1, " ": 1, Spacebar: 1,
+    ArrowLeft: -1, PageUp: -1, Backspace: -1,
+  };
+  var SCROLL = { ArrowDown: 1, ArrowUp: -1 };  // a caption too long for the panel: read on with ↓ ↑
+  document.addEventListener("keydown", function (e) {
+    if (e.ctrlKey || e.altKey || e.metaKey) return;
+    var step = KEYS[e.key];
+    if (step !== undefined) {
+      if ((e.key === " " || e.key === "Spacebar") && e.shiftKey) step = -1;
+      e.preventDefault();
+      go(current + step);
+    } else if (SCROLL[e.key]) {
+      e.preventDefault();
+      body.scrollBy({ top: SCROLL[e.key] * body.clientHeight * 0.8, behavior: reduced ? "auto" : "smooth" });
+    } else if (e.key === "Home") {
+      e.preventDefault();
+      go(0);
+    } else if (e.key === "End") {
+      e.preventDefault();
+      go(chapters.length - 1);
+    } else if (e.key === "Escape") {
+      leave();
+    } else if (e.key === "f" || e.key === "F") {
+      fullscreen();
+    }
+  });
+  host.addEventListener("hashchange", function () { go(fromHash()); });
+  window.addEventListener("resize", function () {
+    fitCaption();
+    map.invalidateSize();
+    map.fitBounds(chapters[current].bounds, Object.assign({ animate: false }, padding()));
+  });
+
+  go(fromHash(), true);
+  window.BEMStory = { go: go, map: map, current: function () { return current; } };
+  // the keys work at once: in the app's frame too (a clicker's first press must turn the page)
+  window.focus();
+  root.focus({ preventScroll: true });
+})();

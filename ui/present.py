@@ -1,0 +1,92 @@
+"""Present mode: ``?present=1&views=city,core,central-axis`` shows the story page of geo.story_html (the same page
+as the standalone HTML story) filling the window, with Streamlit's header, sidebar and padding hidden
+(geo/static/story/present.css). The page's keys work at once (it takes the keyboard focus when it loads); Esc
+leaves to the map page showing the chapter's view (each chapter's address is given to the page as ``exits``).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import urllib.parse
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from geo import i18n, safe, story_html
+from geo import story as stories
+from geo.views import VIEWS
+from ui import cache, state
+
+STATIC = Path(__file__).resolve().parents[1] / "geo" / "static" / "story"
+CSS_FILE = STATIC / "present.css"
+BUTTON_CSS = STATIC / "present-button.css"
+#: the map's width a chapter's extent is fitted to when leaving present mode (CSS px): the zoom in the address
+EXIT_WIDTH_PX = 1000
+PAGES_KEPT = 8  # story pages kept rendered (each a few hundred kB; the font subset takes a second to cut)
+
+
+def wanted() -> bool:
+    """Whether the address asks for present mode."""
+    return st.query_params.get("present") == "1"
+
+
+def requested_story() -> stories.Story:
+    """The story the address names: ``views=`` (named views with the default words)."""
+    views = [v for v in (st.query_params.get("views") or "").split(",") if v]
+    if not views:
+        raise stories.StoryError("story_present_none")
+    return stories.from_views(views[: stories.MAX_CHAPTERS])
+
+
+def exit_url(chapter: stories.Chapter) -> str:
+    """The map page's address showing ``chapter``: its named view, else the centre and zoom of its extent."""
+    page = replace(state.page(), view="", c="", z="", q="", venue=chapter.venue)
+    if chapter.view and chapter.bbox is None:
+        page.view = chapter.view
+    else:
+        minlon, minlat, maxlon, maxlat = chapter.bbox or VIEWS[chapter.view].bbox
+        zoom = math.log2(EXIT_WIDTH_PX * 360 / (256 * (maxlon - minlon)))
+        page.c = f"{(minlat + maxlat) / 2:.5f},{(minlon + maxlon) / 2:.5f}"
+        page.z = f"{max(3.0, min(18.0, round(zoom * 4) / 4)):g}"
+    return "?" + urllib.parse.urlencode(page.to_query())
+
+
+def present_link(lang: str) -> str:
+    """The header's "Present" link: a story of every named view, opening at the page's own view."""
+    page = state.page()
+    query = {"present": "1", "views": ",".join(VIEWS), "lang": page.lang, "basemap": page.basemap}
+    hash_ = f"#{list(VIEWS).index(page.view) + 1}" if page.view in VIEWS else ""
+    label = html.escape(i18n.t("story_present", lang))
+    helptext = html.escape(i18n.t("story_present_help", lang))
+    href = html.escape("?" + urllib.parse.urlencode(query) + hash_)
+    return (
+        f"<style>{BUTTON_CSS.read_text('utf-8')}</style>"
+        f'<a class="bem-present" href="{href}" target="_self" title="{helptext}" aria-label="{label}">{label}</a>'
+    )
+
+
+@lru_cache(maxsize=PAGES_KEPT)
+def _page(story: stories.Story, base, lang: str, exits: tuple[str, ...]) -> str:
+    """The story page (the server's one copy of the layers: ``cache.get_layers``)."""
+    return story_html.write(cache.get_layers(), story, base, lang, list(exits)).decode("utf-8")
+
+
+def present(layers, token: str | None) -> None:
+    """The whole page in present mode (the caller draws nothing else)."""
+    lang = state.page().lang
+    st.html(f"<style>\n{CSS_FILE.read_text('utf-8')}</style>")
+    try:
+        story = requested_story()
+    except stories.StoryError as exc:
+        st.error(safe.md(exc.message(lang)))
+        st.html(
+            f'<a href="{html.escape(exit_url(stories.Chapter(view="city")))}" target="_self">{html.escape(i18n.t("story_exit", lang))}</a>'
+        )
+        return
+    base = replace(state.map_spec(layers, (), token), layers=stories.ALL_LAYERS, selection=None, token=None)
+    exits = tuple(exit_url(c) for c in story.chapters)
+    components.html(_page(story, base, lang, exits), height=720)
