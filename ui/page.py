@@ -23,6 +23,7 @@ from ui.export_panel import export_panel
 from ui.header import header
 from ui.import_panel import import_panel, imported_layers
 from ui.map_view import map_view, reported_bbox
+from ui.projects_panel import marked
 from ui.session import session
 from ui.sidebar import secret_tianditu_key, sidebar
 from ui.tabs import tabs
@@ -60,7 +61,7 @@ def main(started: float) -> None:
     mem = session()
     first_paint, mem.painted = not mem.painted, True
     selected_id = state.selected_id(layers)
-    spec = state.map_spec(layers, imported, token, bbox=mem.bbox)
+    spec = marked(layers, state.map_spec(layers, imported, token, bbox=mem.bbox), ws)  # with the projects' marks
     result = cache.shown(layers, spec)
     # the table and charts list every venue passing the filters, whether or not its layer is switched on
     table_spec = replace(spec, layers=mapspec.ALL_LAYERS + tuple(layer.key for layer in imported))
@@ -69,10 +70,10 @@ def main(started: float) -> None:
     out = map_view(layers, spec, result, table_spec.layers, can_edit, display)
     with card_slot:  # the card opens at the top of the sidebar, so it never shrinks the map
         card_panel(layers, selected_id, ws, can_edit, lang)
-    tabs(layers, shown, selected_id, ws, lang, first_paint)
+    tabs(layers, shown, selected_id, ws, lang, first_paint, spec, can_edit)
     bbox = reported_bbox(out, basemap)
     # what the planner sees now: the layers switched on and the extent the map reported on this run
-    export_spec = state.map_spec(layers, imported, token, bbox=bbox)
+    export_spec = replace(state.map_spec(layers, imported, token, bbox=bbox), marks=spec.marks, projects=spec.projects)
     export_panel(layers, export_spec)
     state.write_url()
     mem.run_ms = (time.perf_counter() - started) * 1000
