@@ -1,8 +1,4 @@
-"""Command line: ``python -m geo snapshot --out FILE [...]`` and ``python -m geo check``.
-
-Bad arguments give one clear line on stderr and exit 2; a failed render exits 1;
-never a traceback.
-"""
+"""The command line: a bad argument is one line on stderr and exit 2, a failed run exits 1, never a traceback."""
 
 from __future__ import annotations
 
@@ -13,7 +9,7 @@ import re
 import sys
 from pathlib import Path
 
-from geo import basemaps, cli_projects, filters, formats, i18n, safe, style
+from geo import basemaps, cli_projects, cli_story, filters, formats, i18n, safe, style
 from geo.errors import GeoError
 from geo.mapspec import MapSpec
 from geo.paths import write_atomically
@@ -175,6 +171,7 @@ def build_parser(lang: str = "en") -> Parser:
         p.add_argument("--title", help=T("deck_title"))
     add_workspace_commands(sub, lang)
     cli_projects.add_commands(sub, lang)  # projects list/update/add/report, workspace diff (geo/cli_projects.py)
+    cli_story.add_commands(sub, lang)  # story, workspace add-story, snapshot --review (geo/cli_story.py)
     chk = sub.add_parser("check", help=T("check"), lang=lang)
     chk.add_argument("--ids", action="store_true", help=T("ids"))
     val = sub.add_parser("validate", help=T("validate"), description=T("validate_desc"), lang=lang)
@@ -244,7 +241,7 @@ def spec_from_args(args: argparse.Namespace, layers) -> MapSpec:
         selection=args.select,
         title=args.title,
         subtitle=args.subtitle,
-        furniture=mapspec.Furniture(**{FURNITURE[k]: k not in hide for k in FURNITURE}),
+        furniture=mapspec.Furniture(**{FURNITURE[k]: k not in hide for k in FURNITURE}, review=args.review),
         page=mapspec.Page(width, height, dpi),
         token=basemaps.tianditu_key(),
     )
@@ -478,6 +475,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_validate(args)
         if args.command in ("deck", "atlas"):
             return run_deck_or_atlas(args)
+        if cli_story.handles(args):  # story, workspace add-story
+            return cli_story.run(args)
         if args.command in ("workspace", "projects"):
             return cli_projects.run(args) if cli_projects.handles(args) else run_workspace(args)
         return run_snapshot(args) if args.command == "snapshot" else run_check(args)

@@ -282,4 +282,45 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
     "part_sketch": ("草图", "sketch"),
     "part_view": ("视图", "view"),
     "part_note": ("状态记录", "status note"),
+    # --- stories (geo/cli_story.py) ---
+    "story": (
+        "把故事（若干章地图）导出为幻灯片、讲义或独立网页",
+        "make a story of map chapters into slides, a handout or a page",
+    ),
+    "story_desc": (
+        "导出故事：.pptx 每章一页幻灯片（可编辑的标题与说明、带替代文字的地图、讲稿），.pdf 每章一页讲义，"
+        ".html 可离线放映的独立网页。故事来自 story.json、工作区或命名视图。",
+        "Make a story: .pptx gives a slide per chapter (editable title and caption, the map with alt text, speaker "
+        "notes), .pdf a handout page per chapter, .html a standalone page that presents offline. The story comes "
+        "from a story.json, a workspace or named views.",
+    ),
+    "story_out": ("输出文件：.pptx、.pdf 或 .html", "output file: .pptx, .pdf or .html"),
+    "story_file": ("故事文件 story.json", "the story file, story.json"),
+    "story_name": ("工作区中故事的名称", "the story's name in the workspace"),
+    "story_lang": (
+        "文字语言：zh、en 或 both（默认取故事的语言，否则 zh）",
+        "language of the text: zh, en or both (default: the story's, else zh)",
+    ),
+    "review": (
+        "审图号与数据日期一行（默认取故事或部署的 BEM_MAP_REVIEW；空字符串表示不加）",
+        "the published-map line, map review number and data date (default: the story's or the deployment's "
+        "BEM_MAP_REVIEW; an empty string for none)",
+    ),
+    "ws_add_story": ("把故事文件保存到工作区（新版本）", "keep a story file in the workspace (a new version)"),
+    "story_forbidden": (
+        "令牌无权访问工作区 {id}：请检查工作区编号与令牌",
+        "the token does not open workspace {id}: check its id and token",
+    ),
+    "story_needs_token": ("--workspace 需要 --token", "--workspace needs --token"),
+    "story_cannot_write": ("无法写入 {path}：{reason}", "cannot write {path}: {reason}"),
+    "story_html_missing": (
+        "此版本尚不能导出独立网页故事（.html）；请改用 .pptx 或 .pdf",
+        "this version cannot make the standalone page (.html) yet; use .pptx or .pdf",
+    ),
+    "story_out_folder": ("--out {path} 是一个文件夹，请给出文件名", "--out {path} is a folder: give a file name"),
+    "story_bad_name": (
+        "故事名称不能为空，且不超过 {limit} 个字符",
+        "a story's name must be non-empty and at most {limit} characters",
+    ),
+    "story_wrote": ("已写入 {path}（{n} 章，{kb} KB）", "wrote {path} ({n} chapter(s), {kb} KB)"),
 }

@@ -44,9 +44,10 @@ class Furniture:
     labels: bool = True
     inset: bool = True  # city-wide maps: an enlarged inset of the core and the Central Axis
     locator: bool = True  # close-up maps: a small locator of the municipality with the frame marked
+    review: str | None = None  # the published-map line (审图号, data date): None the deployment's (BEM_MAP_REVIEW), "" none
 
 
-FURNITURE_ITEMS: tuple[str, ...] = tuple(f.name for f in fields(Furniture))
+FURNITURE_ITEMS: tuple[str, ...] = tuple(f.name for f in fields(Furniture) if f.type == "bool")  # the switches
 
 
 @dataclass(frozen=True)

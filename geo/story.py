@@ -230,6 +230,39 @@ def chapters(layers: Layers, story: Story, base: MapSpec, lang: str = "") -> lis
     return out
 
 
+def word_langs(lang: str) -> tuple[str, ...]:
+    """The languages an output's words are in: zh and en for "both", else the one (zh by default)."""
+    return ("zh", "en") if lang == "both" else (lang or "zh",)
+
+
+def bilingual(layers: Layers, story: Story, base: MapSpec, lang: str) -> list[tuple[Shown, tuple[Shown, ...]]]:
+    """Each chapter's map (``lang``; "both" labels the map in both languages) and its words in each of
+    :func:`word_langs` (the slides' and the handout's text)."""
+    maps = chapters(layers, story, base, lang)
+    words = [chapters(layers, story, base, one) for one in word_langs(lang)]
+    return [(shown, tuple(w[i] for w in words)) for i, shown in enumerate(maps)]
+
+
+def joined(texts) -> list[str]:
+    """The texts of a chapter's languages, each once (a title the author wrote is the same in both)."""
+    return list(dict.fromkeys(t for t in texts if t))
+
+
+def alt_text(shown: Shown) -> str:
+    """What the chapter's map shows, for a screen reader: its title and the places it names."""
+    lang = shown.spec.lang
+    sep = "、" if lang == "zh" else ", "
+    if not shown.place_names:
+        return i18n.t("story_alt_none", lang).format(title=shown.title)
+    return i18n.t("story_alt", lang).format(title=shown.title, places=sep.join(shown.place_names))
+
+
+def review_of(story: Story, export: str | None = None) -> str | None:
+    """The published-map line asked for: the export's (``--review``), else the story's, else None (the
+    deployment's, ``geo.snapshot.furniture.review_line``)."""
+    return export if export is not None else (story.review or None)
+
+
 # --- reading and writing ----------------------------------------------------------------------------------------
 
 

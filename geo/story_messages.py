@@ -59,6 +59,21 @@ STORY_MESSAGES: dict[str, dict[str, str]] = {
     "story_caption_quote": {"zh": "{names}：“{sentence}”（英文发布稿原文）", "en": "{names}: “{sentence}”"},
     "story_caption_more": {"zh": "{names}等 {total} 处", "en": "{names} and {n} more"},
     "story_chapter": {"zh": "第 {n} 章", "en": "Chapter {n}"},
+    "story_error_name": {
+        "zh": "工作区中没有名为“{name}”的故事；已有：{known}",
+        "en": "The workspace has no story named “{name}”; it has: {known}",
+    },
+    "story_error_none": {"zh": "工作区中还没有故事。", "en": "The workspace has no story yet."},
+    "story_error_which": {
+        "zh": "工作区有多个故事，请用 --name 指定其一：{known}",
+        "en": "The workspace has several stories: choose one with --name: {known}",
+    },
+    "story_alt": {"zh": "地图：{title}。图中场所：{places}", "en": "Map: {title}. Places shown: {places}"},
+    "story_alt_none": {"zh": "地图：{title}。图中没有会议点名的场所。", "en": "Map: {title}. No named place is shown."},
+    "story_notes_heading": {"zh": "讲稿", "en": "Speaker notes"},
+    "story_page": {"zh": "第 {n} / {total} 页", "en": "Page {n} of {total}"},
+    "ws_change_story": {"zh": "故事：{name}", "en": "story: {name}"},
+    "ws_part_stories": {"zh": "故事（标题与章数）", "en": "Story (title, chapters)"},
     # the story page (geo/story_html.py, geo/static/story/story.js) and the app's present mode (ui/present.py)
     "story_next": {"zh": "下一章", "en": "Next chapter"},
     "story_prev": {"zh": "上一章", "en": "Previous chapter"},

@@ -34,6 +34,7 @@ from geo.workspace_content import (  # noqa: F401 (the package's names, as impor
     MAX_CONTENT_BYTES,
     MAX_LAYERS,
     MAX_SKETCHES,
+    MAX_STORY_NAME,
     Conflict,
     Forbidden,
     Workspace,
@@ -51,6 +52,8 @@ from geo.workspace_content import (  # noqa: F401 (the package's names, as impor
     layer_from_import,
     mine_over,
     rebase,
+    stories,
+    story_entry,
 )
 
 TOKEN_BYTES = 24  # 192 bits
@@ -402,3 +405,27 @@ class _Transaction:
         else:
             self.db.rollback() if self.postgres else self.db.execute("ROLLBACK")
         return False
+
+
+def put_story(store: Store, wid: str, token: str, name: str, story) -> int:
+    """Keep ``story`` (``geo.story.Story``) in the workspace under ``name``, as a new version (an append: two
+    editors saving stories at once both land; saving a name again makes the newer entry that story)."""
+    entry = story_entry(name, story)
+    return store.append(wid, token, {"stories": [entry]}, f"story: {entry['name']}")
+
+
+def get_story(content: dict, name: str = ""):
+    """The story kept under ``name`` in a workspace's ``content`` (without a name, its only story);
+    StoryError says which names there are."""
+    from geo import story
+
+    found = stories(content)
+    known = ", ".join(found) or "—"
+    if not found:
+        raise story.StoryError("story_error_none")
+    if not name and len(found) > 1:
+        raise story.StoryError("story_error_which", known=known)
+    name = name or next(iter(found))
+    if name not in found:
+        raise story.StoryError("story_error_name", name=name, known=known)
+    return story.from_dict(found[name], name)

@@ -1,6 +1,7 @@
 """What a workspace holds, apart from where it is stored (``geo.workspace``): the document's shape and limits,
 its layers built from imports, its export, the words of its history, and how a change made on an older version
-is carried onto the newest one (``rebase``: appends commute, a real conflict is refused)."""
+is carried onto the newest one (``rebase``: appends commute, a real conflict is refused), and its stories (a
+``stories`` entry per save of a named story: the newest entry of a name is that story)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from geo.errors import GeoError
 
 MAX_LAYERS = 50
 MAX_SKETCHES = 2000
+MAX_STORIES = 200  # saved story entries (each save of a story adds one; the newest of a name is the story)
+MAX_STORY_NAME = 80
 MAX_CONTENT_BYTES = 60 * 1024 * 1024
 #: the parts of a workspace that only grow by appending (a layer, a sketch, a status note): two editors adding
 #: at once conflict with nothing, whatever else the newest version holds
-APPENDABLE = ("layers", "sketches", "notes", "project_updates", "projects")
-PARTS = ("layers", "sketches", "views", "notes", "project_updates", "projects")
+APPENDABLE = ("layers", "sketches", "notes", "project_updates", "projects", "stories")
+PARTS = ("layers", "sketches", "views", "notes", "project_updates", "projects", "stories")
 
 
 class WorkspaceError(GeoError):
@@ -75,7 +78,7 @@ def mine_over(base: dict | None, mine: dict, head: dict) -> dict:
     }
 
 
-_ITEM_KEYS = {"layers": "name", "sketches": "title", "views": "name"}
+_ITEM_KEYS = {"layers": "name", "sketches": "title", "views": "name", "stories": "name"}
 
 
 def _item_key(part: str, item: dict) -> str:
@@ -93,6 +96,9 @@ def _item_value(part: str, item: dict) -> str:
         return str(item.get("note") or (item.get("geometry") or {}).get("type", ""))
     if part == "notes":
         return " · ".join(str(item.get(k) or "") for k in ("status", "note", "source"))
+    if part == "stories":
+        story = item.get("story") or {}
+        return f"{story.get('title') or ''} ({len(story.get('chapters') or [])})"
     return json.dumps(item, ensure_ascii=False, sort_keys=True)[:300]
 
 
@@ -143,8 +149,9 @@ def check_content(content: dict) -> None:
     from geo import imports
 
     if not isinstance(content, dict) or set(content) - set(PARTS):
-        raise WorkspaceError("a workspace holds layers, sketches, views, notes and key projects only")
+        raise WorkspaceError("a workspace holds layers, sketches, views, notes, key projects and stories only")
     _check_entries(content)
+    _check_stories(content.get("stories", []))
     layers, sketches = content.get("layers", []), content.get("sketches", [])
     if not isinstance(layers, list) or not isinstance(sketches, list):
         raise WorkspaceError("layers and sketches must be lists")
@@ -166,6 +173,32 @@ def _check_entries(content: dict) -> None:
     for part in ("project_updates", "projects"):
         if not isinstance(content.get(part, []), list) or not all(isinstance(i, dict) for i in content.get(part, [])):
             raise WorkspaceError(f"{part} must be a list of entries")
+
+
+def _check_stories(entries: object) -> None:
+    """Each ``stories`` entry: {"name": NAME, "story": a story's JSON form} whose story reads (``geo.story``)."""
+    from geo import story
+
+    if not isinstance(entries, list) or len(entries) > MAX_STORIES:
+        raise WorkspaceError(f"stories must be a list of at most {MAX_STORIES} entries")
+    for i, entry in enumerate(entries, start=1):
+        name = entry.get("name") if isinstance(entry, dict) else None
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_STORY_NAME:
+            raise WorkspaceError(f"story {i} needs a name of at most {MAX_STORY_NAME} characters")
+        story.from_dict(entry.get("story"), name)  # StoryError names the story, chapter and field
+
+
+def story_entry(name: str, story) -> dict:
+    """A ``stories`` entry: the story (``geo.story.Story``) kept under ``name``."""
+    return {"name": " ".join(str(name).split()), "story": story.to_dict()}
+
+
+def stories(content: dict) -> dict[str, dict]:
+    """{name: the newest saved JSON form of that story}, in the order the names were first saved."""
+    out: dict[str, dict] = {}
+    for entry in content.get("stories", []):
+        out[entry["name"]] = entry["story"]
+    return out
 
 
 def _project_geometries(projects: list):
@@ -299,6 +332,7 @@ CHANGES: tuple[tuple[str, str], ...] = (
     (r"status note: (?P<venue>.*)", "ws_change_note"),
     (r"project (?P<venue>[a-z][a-z0-9_]*): (?P<what>.*)", "ws_change_project"),
     (r"new project: (?P<venue>.*)", "ws_change_new_project"),
+    (r"story: (?P<name>.*)", "ws_change_story"),
     (r"moved project: (?P<venue>.*)", "ws_change_moved_project"),
 )
 

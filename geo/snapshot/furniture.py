@@ -1,11 +1,13 @@
 """The cartographic furniture of a snapshot, one function per element: title, subtitle, legend, north arrow,
-scale bar, attribution, source line and date (the footer), the notes and the key of numbered labels."""
+scale bar, attribution, source line and date (the footer) with the published-map line, the notes and the key of numbered
+labels."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
 import math
+import os
 import re
 from typing import TYPE_CHECKING
 
@@ -317,11 +319,26 @@ def date(today: dt.date | None) -> str:
     return (today or dt.date.today()).isoformat()
 
 
+REVIEW_ENV = "BEM_MAP_REVIEW"  # the deployment's published-map line (a root-level Streamlit secret becomes it too)
+MAX_REVIEW = 200
+
+
+def review_line(configured: str | None = None) -> str:
+    """The published-map line (审图号 and data date): ``configured`` (a story's or an export's) when not None,
+    else the deployment's ``BEM_MAP_REVIEW``; "" for none. One line of plain text, at most ``MAX_REVIEW`` long."""
+    value = os.environ.get(REVIEW_ENV, "") if configured is None else configured
+    return " ".join(safe.plain(value).split())[:MAX_REVIEW]
+
+
 def footer_lines(spec: MapSpec, bm: basemaps.Basemap) -> list[str]:
-    """The footer's lines, top first: the credits; the source line and the date."""
+    """The footer's lines, top first: the credits; the published-map line, the source line and the date (the
+    published-map line leads the last line there is: the layout counts the lines)."""
     f, lang = spec.furniture, spec.labels
     credits = attribution(bm, lang) if f.attribution else []
     source = ([source_line(lang)] if f.source else []) + ([date(spec.today)] if f.date else [])
+    review = review_line(f.review)
+    if review:
+        (source if source or not credits else credits).insert(0, safe.mpl(review))
     return [" · ".join(part) for part in (credits, source) if part]
 
 
