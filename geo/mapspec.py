@@ -174,11 +174,11 @@ class Shown:
 
 def shown(layers: Layers, spec: MapSpec) -> Shown:
     """Apply ``spec``'s filters, selection and visible layers to ``layers``."""
-    from geo import explore
+    from geo import explore, project_marks
 
     f = spec.filters
     ref = reference_geometry(layers, spec) if f.within_km else None
-    venues = explore.filter_venues(layers.venues, f, centre=ref)
+    venues = explore.filter_venues(project_marks.with_statuses(layers, spec, layers.venues), f, centre=ref)
     venues = venues[venues["category"].isin([k for k in style.VENUE_CATEGORIES if k in spec.layers])]
     imported = tuple(layer for layer in explore.filter_imported(spec.imported, f, centre=ref) if layer.key in spec.layers)
     ring = explore.buffer_polygon(ref, f.within_km) if ref is not None and f.within_km else None

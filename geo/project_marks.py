@@ -120,3 +120,30 @@ def tip(m: MarkPoint, lang: str) -> str:
     words = "、".join if lang == "zh" else ", ".join
     name = m.name_zh if lang == "zh" else m.name_en
     return f"{name}{'：' if lang == 'zh' else ': '}{words(style.mark_style(k).label(lang) for k in m.kinds)}"
+
+
+def statuses(layers, spec) -> dict[str, str]:
+    """Each key project's status on the register as of the spec's date, where it differs from its layer's own
+    (an update in the open workspace, or a dated entry of the shipped history): what the map, the table and
+    the status filter show, so they tell the register's story on that day."""
+    memo = layers.memo.setdefault("project_statuses", {})
+    key = (as_of(spec), spec.projects)
+    if key not in memo:
+        own = projects.project_features(layers)
+        memo[key] = {
+            p["id"]: p["status"]
+            for p in projects.register(layers, content_of(spec), key[0])
+            if p["status"] and p["id"] in own and p["status"] != own[p["id"]]["layer_status"]
+        }
+    return memo[key]
+
+
+def with_statuses(layers, spec, venues):
+    """``venues`` with each status as the register had it on the spec's date (the same frame when none differs)."""
+    changed = statuses(layers, spec)
+    hit = venues["id"].isin(list(changed))
+    if not hit.any():
+        return venues
+    out = venues.copy()
+    out.loc[hit, "status"] = out.loc[hit, "id"].map(changed)
+    return out

@@ -1,0 +1,50 @@
+"""The map shows the register as it stood on the "as of" date: a workspace's status update changes the venue's
+status (its popup, the table, the status filter) from its date on, and not before."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+
+from geo import data, filters, mapspec, project_marks
+from geo.mapspec import MapSpec
+
+UPDATE = {
+    "project": "yanqi_lake_resort",
+    "date": "2026-06-01",
+    "status": "in_service",
+    "note": "改造启动",
+    "source": "市推进办 2026-06 通报",
+    "by": "王工",
+}
+
+
+@pytest.fixture(scope="module")
+def layers():
+    return data.load_layers()
+
+
+def _spec(layers, asof: str, statuses: tuple[str, ...] = ()) -> MapSpec:
+    spec = MapSpec(today=dt.date(2026, 12, 1), filters=replace(filters.defaults(2026), asof=asof, statuses=statuses))
+    return project_marks.with_register(layers, spec, {"project_updates": [UPDATE]})
+
+
+def _status(layers, spec) -> str:
+    venues = mapspec.shown(layers, spec).venues
+    return venues.loc[venues["id"] == "yanqi_lake_resort", "status"].iloc[0]
+
+
+def test_the_venue_shows_its_registered_status_from_the_updates_date_on(layers):
+    before = layers.venues.loc[layers.venues["id"] == "yanqi_lake_resort", "status"].iloc[0]
+    assert before != "in_service"
+    assert _status(layers, _spec(layers, "2026-05-31")) == before
+    assert _status(layers, _spec(layers, "2026-06-01")) == "in_service"
+    assert layers.venues.loc[layers.venues["id"] == "yanqi_lake_resort", "status"].iloc[0] == before  # not changed in place
+
+
+def test_the_status_filter_reads_the_register_on_the_date(layers):
+    ids = lambda spec: set(mapspec.shown(layers, spec).venues["id"])  # noqa: E731
+    assert "yanqi_lake_resort" not in ids(_spec(layers, "2026-05-31", ("in_service",)))
+    assert "yanqi_lake_resort" in ids(_spec(layers, "2026-07-01", ("in_service",)))
