@@ -38,7 +38,10 @@ def build(
     first = story.word_langs(lang)[0]
     meta = {"Title": safe.plain(st.title or i18n.t("app_title", first)), "Creator": "Beijing Exchange Map"}
     out = io.BytesIO()
-    with plt.rc_context(snapshot.rc_for("pdf", lang, Page(1654, 2339, 200))), PdfPages(out, metadata=meta) as pdf:
+    rc = snapshot.rc_for(
+        "pdf", "en", Page(1654, 2339, 200)
+    )  # the plan's English quotes in Latin punctuation (’ “), CJK by fallback
+    with plt.rc_context(rc), PdfPages(out, metadata=meta) as pdf:
         for i, (chapter, words) in enumerate(shown):
             if progress:
                 progress(i / len(shown), words[0].title)
