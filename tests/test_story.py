@@ -294,3 +294,15 @@ def test_the_review_line_is_on_every_slide_and_page_when_set_and_nowhere_when_em
     with_story.write_text(json.dumps({"review": REVIEW, "chapters": [{"view": "core"}]}, ensure_ascii=False), "utf-8")
     res = run_module_cli("story", "--out", str(plain_deck), "--story", str(with_story))  # the story's own line
     assert res.returncode == 0 and REVIEW in xml_text(plain_deck)
+
+
+def test_the_standalone_story_page_carries_the_review_line_asked_for_and_none_by_default(tmp_path):
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"chapters": [{"view": "core", "caption": CAPTION}]}, ensure_ascii=False), "utf-8")
+    page = tmp_path / "story.html"
+    res = run_module_cli("story", "--out", str(page), "--story", str(one), "--review", REVIEW)
+    assert res.returncode == 0, res.stderr
+    text = page.read_text("utf-8")
+    assert REVIEW in text and CAPTION in text
+    res = run_module_cli("story", "--out", str(page), "--story", str(one))
+    assert res.returncode == 0 and "审图号" not in page.read_text("utf-8")
