@@ -216,8 +216,11 @@ def run_diff(args: argparse.Namespace, lang: str) -> int:
 
 
 def run_report(args: argparse.Namespace, lang: str) -> int:
-    from geo import project_report
+    from dataclasses import replace
+
+    from geo import filters, project_marks, project_report
     from geo.data import load_layers
+    from geo.mapspec import MapSpec
     from geo.paths import write_atomically
     from geo.projects import ProjectError
 
@@ -230,12 +233,10 @@ def run_report(args: argparse.Namespace, lang: str) -> int:
     report_lang = args.lang or lang
     layers = load_layers()
     content, _ = _content(args)
-    header, table = project_report.rows(layers, content, as_of, since, report_lang)
-    title = i18n.cli("report_title", report_lang, as_of=as_of)
-    if suffix == ".xlsx":
-        data = project_report.xlsx_bytes(header, table, title)
-    else:
-        data = project_report.pdf_bytes(layers, header, table, title, report_lang)
+    # the app's export panel's writer, on the spec of these dates: the PDF's map marks what the rows say
+    dates = replace(filters.defaults(), asof=as_of, since=since or "")
+    spec = project_marks.with_register(layers, MapSpec(lang=report_lang, filters=dates), content)
+    data, _ = project_report.write_review(layers, spec, "review-xlsx" if suffix == ".xlsx" else "review-pdf")
     write_atomically(args.out, data)
     say(i18n.cli("wrote", lang, path=args.out, kb=f"{len(data) / 1024:.0f}"))
     return 0

@@ -48,3 +48,37 @@ def test_the_status_filter_reads_the_register_on_the_date(layers):
     ids = lambda spec: set(mapspec.shown(layers, spec).venues["id"])  # noqa: E731
     assert "yanqi_lake_resort" not in ids(_spec(layers, "2026-05-31", ("in_service",)))
     assert "yanqi_lake_resort" in ids(_spec(layers, "2026-07-01", ("in_service",)))
+
+
+def test_the_command_lines_pdf_review_marks_on_its_map_what_its_rows_say(run_cli, tmp_path):
+    import subprocess
+
+    from geo import style, workspace
+
+    url = f"sqlite:///{tmp_path / 'ws.gpkg'}"
+    ws = workspace.Store(url).create("review")
+    update = ("projects", "update", "fourth_embassy_area", "--workspace", ws["id"], "--token", ws["edit_token"],
+              "--date", "2025-04-01", "--milestone", "design approved=2025-06-30")  # fmt: skip
+    assert run_cli(*update, BEM_DATABASE_URL=url).returncode == 0
+    overdue = style.mark_style("overdue").label("en")
+    for day, marked in (("2025-06-30", False), ("2025-07-01", True)):
+        out = tmp_path / f"review-{day}.pdf"
+        report = (
+            "projects",
+            "report",
+            "--out",
+            str(out),
+            "--as-of",
+            day,
+            "--workspace",
+            ws["id"],
+            "--token",
+            ws["view_token"],
+            "--lang",
+            "en",
+        )
+        assert run_cli(*report, BEM_DATABASE_URL=url).returncode == 0
+        map_page = subprocess.run(
+            ["pdftotext", "-f", "1", "-l", "1", str(out), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert (overdue in map_page) is marked, (day, map_page[-400:])
