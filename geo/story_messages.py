@@ -89,6 +89,10 @@ STORY_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "全屏演示这些视图组成的故事：← → 翻页，Esc 退出",
         "en": "Present a story of these views full screen: ← → turn the page, Esc leaves",
     },
+    "story_present_ws": {
+        "zh": "无法打开链接中的工作区：请检查工作区链接（ws= 与令牌）是否完整。",
+        "en": "The link's workspace cannot be opened: check that the workspace link (ws= and its token) is complete.",
+    },
     "story_present_none": {
         "zh": "没有可演示的故事：请在链接中给出 views=（例如 views=city,core,central-axis）。",
         "en": "No story to present: give views= in the link (for example views=city,core,central-axis).",

@@ -230,3 +230,28 @@ def test_the_present_button_opens_present_mode_in_chinese(browser, app_url, arti
     wait_chapter(frame, 3)
     page.screenshot(path=str(artifacts / "story-present-zh-1280x720.png"))
     page.close()
+
+
+@pytest.mark.browser
+def test_present_mode_shows_a_story_kept_in_a_workspace(browser, artifacts, tmp_path):
+    from geo import workspace
+    from tests.conftest import serve_app
+
+    folder = tmp_path / "ws"
+    folder.mkdir()
+    store = workspace.Store(f"sqlite:///{folder / 'workspaces.gpkg'}")
+    made = store.create("简报")
+    workspace.put_story(store, made["id"], made["edit_token"], "周五简报", three())
+    with serve_app(artifacts / "streamlit-story.log", BEM_WORKSPACE_DIR=str(folder)) as url:
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.goto(f"{url}/?present=1&ws={made['id']}&wt={made['view_token']}&story=周五简报&lang=zh#2")
+        frame = page.wait_for_selector('iframe[data-testid="stIFrame"]', timeout=120000).content_frame()
+        wait_chapter(frame, 2)  # the address's hash opens its chapter
+        assert seen(frame)["caption"] == "第二章：一核的文字"
+        page.keyboard.press("ArrowRight")
+        wait_chapter(frame, 3)
+        assert seen(frame)["caption"] == "第三章：雁栖湖"
+        page.keyboard.press("Escape")
+        page.wait_for_url(re.compile(r"view=yanqi-lake"), timeout=60000)
+        assert f"ws={made['id']}" in page.url and "present=" not in page.url  # back on the map, the workspace open
+        page.close()

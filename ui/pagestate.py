@@ -18,7 +18,7 @@ from geo.filters import YEAR_MAX, YEAR_MIN, FilterSpec, this_year  # noqa: F401 
 from geo.views import VIEWS
 
 #: URL keys of present mode (ui/present.py reads them; the map page drops them from its address)
-PRESENT_KEYS = ("present", "views")
+PRESENT_KEYS = ("present", "views", "story")
 #: URL keys of the page's own fields (the filters' keys come from geo.filters.FILTERS). ``et`` (an edit link's
 #: secret edit token) is read, never written: ``ui.state.write_url`` removes it from the address
 PAGE_KEYS = ("lang", "basemap", "view", "q", "venue", "c", "z", "ws", "wt", "et", *PRESENT_KEYS)

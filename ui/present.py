@@ -1,5 +1,6 @@
-"""Present mode: ``?present=1&views=city,core,central-axis`` shows the story page of geo.story_html (the same page
-as the standalone HTML story) filling the window, with Streamlit's header, sidebar and padding hidden
+"""Present mode: ``?present=1&views=city,core,central-axis`` (or ``?present=1&ws=ID&wt=TOKEN&story=NAME``: a story
+kept in a workspace) shows the story page of geo.story_html (the same page as the standalone HTML story) filling
+the window, with Streamlit's header, sidebar and padding hidden
 (geo/static/story/present.css). The page's keys work at once (it takes the keyboard focus when it loads); Esc
 leaves to the map page showing the chapter's view (each chapter's address is given to the page as ``exits``).
 """
@@ -18,6 +19,7 @@ import streamlit.components.v1 as components
 
 from geo import i18n, safe, story_html
 from geo import story as stories
+from geo.errors import GeoError
 from geo.views import VIEWS
 from ui import cache, state
 
@@ -35,11 +37,30 @@ def wanted() -> bool:
 
 
 def requested_story() -> stories.Story:
-    """The story the address names: ``views=`` (named views with the default words)."""
+    """The story the address names: ``story=NAME`` of the workspace the link opens (``ws=`` with its token), else
+    ``views=`` (named views with the default words). StoryError says what is missing."""
+    name = (st.query_params.get("story") or "")[: stories.MAX_TITLE]
+    if name or (state.page().ws and not st.query_params.get("views")):
+        return workspace_story(name)
     views = [v for v in (st.query_params.get("views") or "").split(",") if v]
     if not views:
         raise stories.StoryError("story_present_none")
     return stories.from_views(views[: stories.MAX_CHAPTERS])
+
+
+def workspace_story(name: str) -> stories.Story:
+    """The story ``name`` (or the only one) of the workspace the link opens, with the link's own token."""
+    from geo import workspace
+    from ui.workspace_panel import open_workspace
+
+    page = state.page()
+    try:
+        opened = open_workspace(cache.workspace_store(), page) if page.ws else None
+    except GeoError:  # the store cannot be reached
+        opened = None
+    if opened is None:
+        raise stories.StoryError("story_present_ws")
+    return workspace.get_story(opened[0].content, name)
 
 
 def exit_url(chapter: stories.Chapter) -> str:
@@ -79,6 +100,8 @@ def present(layers, token: str | None) -> None:
     """The whole page in present mode (the caller draws nothing else)."""
     lang = state.page().lang
     st.html(f"<style>\n{CSS_FILE.read_text('utf-8')}</style>")
+    if "et" in st.query_params:  # an edit token never stays on a projected address bar (presenting only reads)
+        del st.query_params["et"]
     try:
         story = requested_story()
     except stories.StoryError as exc:
