@@ -344,7 +344,7 @@ def _problem(f: Filter, value, more: Mapping[str, tuple[str, ...]], lang: str = 
 def _list_problem(f: Filter, value, more: Mapping[str, tuple[str, ...]], lang: str) -> str | None:
     allowed = f.allowed(more.get(f.field, ())) if f.values is not None else more.get(f.field)
     bad = [v for v in value if v not in allowed] if allowed is not None else []
-    return i18n.cli("flag_problem", lang, flag=f.flag, problem=_unknown(f, bad, allowed, lang)) if bad else None
+    return i18n.cli("flag_problem", lang, flag=f.flag, problem=_unknown(f, bad, allowed or (), lang)) if bad else None
 
 
 def _number_problem(f: Filter, value, _more, lang: str) -> str | None:
