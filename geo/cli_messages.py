@@ -282,6 +282,7 @@ CLI_MESSAGES: dict[str, tuple[str, str]] = {
     "part_sketch": ("草图", "sketch"),
     "part_view": ("视图", "view"),
     "part_note": ("状态记录", "status note"),
+    "part_story": ("故事", "story"),
     # --- stories (geo/cli_story.py) ---
     "story": (
         "把故事（若干章地图）导出为幻灯片、讲义或独立网页",

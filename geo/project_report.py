@@ -8,13 +8,13 @@ from geo.projects import baseline, register, workspace_projects
 
 # --- what changed between two versions ----------------------------------------------------------------------
 
-_ITEM_NAMES = {"layers": "name", "sketches": "title", "views": "name"}
+_ITEM_NAMES = {"layers": "name", "sketches": "title", "views": "name", "stories": "name"}
 
 
 def diff(layers, old: dict, new: dict) -> list[tuple[str, dict]]:
     """What changed from the workspace document ``old`` to ``new``, as (cli message key, fields): projects
-    added, removed or moved, their status, stage, milestones and history, then layers, sketches, views and
-    status notes added, removed or changed."""
+    added, removed or moved, their status, stage, milestones and history, then layers, sketches, views,
+    status notes and stories added, removed or changed (a story saved again under its name is changed)."""
     base = baseline()
     before = {p["id"]: p for p in register(layers, old, None, base)}
     after = {p["id"]: p for p in register(layers, new, None, base)}
@@ -53,7 +53,7 @@ def _project_diff(old: dict, new: dict) -> list[tuple[str, dict]]:
 
 def _part_diff(old: dict, new: dict) -> list[tuple[str, dict]]:
     out = []
-    for part in ("layers", "sketches", "views", "notes"):
+    for part in ("layers", "sketches", "views", "notes", "stories"):
         a, b = _items(old, part), _items(new, part)
         out += [("diff_added", {"part": part, "name": k}) for k in b if k not in a]
         out += [("diff_removed", {"part": part, "name": k}) for k in a if k not in b]

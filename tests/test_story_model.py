@@ -114,3 +114,22 @@ def test_too_many_chapters_are_refused():
     with pytest.raises(story.StoryError) as caught:
         story.loads(text)
     assert str(story.MAX_CHAPTERS) in caught.value.message("zh")
+
+
+def test_a_review_line_alone_under_the_map_gets_its_own_footer_line():
+    from geo.mapspec import Furniture
+    from geo.snapshot import layout
+
+    off = Furniture(attribution=False, source=False, date=False, review="")
+    assert layout.footer_lines(replace(BASE, furniture=off)) == 0
+    assert layout.footer_lines(replace(BASE, furniture=replace(off, review="审图号：GS(2026)0424号"))) == 1
+    assert layout.footer_lines(replace(BASE, furniture=replace(off, attribution=True, review="审图号"))) == 1  # it leads that line
+
+
+def test_workspace_diff_names_a_story_added_and_changed(layers):
+    from geo import project_report
+
+    one = {"stories": [{"name": "周五简报", "story": story.from_views(["city"]).to_dict()}]}
+    two = {"stories": [*one["stories"], {"name": "周五简报", "story": story.from_views(["city", "core"]).to_dict()}]}
+    assert ("diff_added", {"part": "stories", "name": "周五简报"}) in project_report.diff(layers, {}, one)
+    assert ("diff_changed", {"part": "stories", "name": "周五简报"}) in project_report.diff(layers, one, two)

@@ -12,7 +12,7 @@ from geo import basemaps, project_marks, safe, tiles
 from geo.data import Layers
 from geo.mapspec import MapSpec, Page, Shown, drawn_layers, in_view, page_frame, present_variants, ring_legend
 
-from .furniture import legend_width
+from .furniture import legend_width, review_line
 from .geometry import Box, frame_extent, mercator_box
 from .ink import text_of, wrap
 
@@ -111,9 +111,10 @@ def compute(fig: Figure, layers: Layers, spec: MapSpec, result: Shown, bm: basem
 
 
 def footer_lines(spec: MapSpec) -> int:
-    """Lines under the map: the attribution, then the source line and date."""
+    """Lines under the map: the attribution, then the source line and date (the published-map line, when set,
+    leads the last of them: a line of its own only when all three are off; ``furniture.footer_lines``)."""
     f = spec.furniture
-    return int(f.attribution) + int(f.source or f.date)
+    return int(f.attribution) + int(bool(f.source or f.date or (not f.attribution and review_line(f.review))))
 
 
 def _title_band(fig: Figure, spec: MapSpec, page: Page, base_pt: float, px_per_pt: float) -> tuple[str, float, str | None, float]:
