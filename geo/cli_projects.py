@@ -189,7 +189,13 @@ def _words(key: str, fields: dict, names: dict[str, dict], lang: str) -> dict:
     return out
 
 
-PART_KEYS = {"layers": "part_layer", "sketches": "part_sketch", "views": "part_view", "notes": "part_note", "stories": "part_story"}
+PART_KEYS = {
+    "layers": "part_layer",
+    "sketches": "part_sketch",
+    "views": "part_view",
+    "notes": "part_note",
+    "stories": "part_story",
+}
 
 
 def _term(vocabulary: str, value: str | None, lang: str) -> str:

@@ -123,7 +123,9 @@ def test_a_review_line_alone_under_the_map_gets_its_own_footer_line():
     off = Furniture(attribution=False, source=False, date=False, review="")
     assert layout.footer_lines(replace(BASE, furniture=off)) == 0
     assert layout.footer_lines(replace(BASE, furniture=replace(off, review="审图号：GS(2026)0424号"))) == 1
-    assert layout.footer_lines(replace(BASE, furniture=replace(off, attribution=True, review="审图号"))) == 1  # it leads that line
+    assert (
+        layout.footer_lines(replace(BASE, furniture=replace(off, attribution=True, review="审图号"))) == 1
+    )  # it leads that line
 
 
 def test_workspace_diff_names_a_story_added_and_changed(layers):
