@@ -116,6 +116,19 @@ GENERATED = {
     "all-bad.csv": (HEADER + "1,a,x,39.9\n2,b,,39.9\n").encode(),
     "swapped.csv": (HEADER + "".join(f"{i},n{i},39.9,116.{i}\n" for i in range(10))).encode(),
     "metres.csv": (HEADER + "".join(f"{i},n{i},450000,4420000\n" for i in range(10))).encode(),
+    # just past the 80% the notices need only with the texts pandas' to_numeric reads and Arrow's cast does not
+    "swapped-odd.csv": (
+        HEADER
+        + "".join(f"{i},n{i},39.9,116.{i},x\n" for i in range(6))
+        + "6,a,116.3,39.9,x\n7,b,116.2,39.8,x\n"
+        + "".join(f"{i},c{i},39.9,1.164e+002,x\n" for i in range(8, 11))
+    ).encode(),
+    "metres-odd.csv": (
+        HEADER
+        + "".join(f"{i},n{i},450000,4420000,x\n" for i in range(6))
+        + "6,a,116.3,39.9,x\n7,b,116.2,39.8,x\n"
+        + "".join(f"{i},c{i},inf,39.9,x\n" for i in range(8, 11))
+    ).encode(),
     "mixed.xlsx": _xlsx(),
 }
 
@@ -273,3 +286,50 @@ def test_the_pipeline_reads_tables_through_the_vectorised_path(monkeypatch, cont
     monkeypatch.setattr(tables, "table_layer", lambda *a: seen.append(a) or per_row(*a))
     pipeline.read_file("kinds.csv", GENERATED["kinds.csv"], **context)
     assert seen and seen[0][0].dtypes.iloc[0] == tables.STR  # texts stay in Arrow from the parser on
+
+
+# --- the worker: no points made there, texts sent out of band ------------------------------------------------
+
+
+@pytest.mark.parametrize("crs", ["wgs84", "gcj02"])
+@pytest.mark.parametrize("name", ["kinds.csv", "short-rows.csv"])
+def test_the_worker_sends_a_tables_layer_as_read_file_makes_it(name, crs, context):
+    direct = imports.read_file(name, GENERATED[name], crs=crs, **context)
+    bounded = imports.read_bounded(name, GENERATED[name], crs=crs, **context)
+    assert_geodataframe_equal(bounded.gdf, direct.gdf, check_dtype=True, check_like=False)
+    assert list(bounded.gdf.columns) == list(direct.gdf.columns)
+    assert [(p.code, p.where, p.column, p.kw) for p in bounded.problems] == [
+        (p.code, p.where, p.column, p.kw) for p in direct.problems
+    ]
+    assert (bounded.rows_read, bounded.counted) == (direct.rows_read, direct.counted)
+
+
+def test_the_worker_makes_no_points_and_sends_its_texts_out_of_band(context, tmp_path, monkeypatch):
+    import pickle
+
+    from geo.imports import worker
+
+    data = (HEADER + "".join(f"{i},地点{i},116.{i:05d},39.9,备注{i}\n" for i in range(5000))).encode()
+    monkeypatch.setattr(worker, "_return_freed_memory", lambda: None)  # the test process keeps its allocators
+    with monkeypatch.context() as m:
+        m.setattr(tables, "points_layer", lambda *a: pytest.fail("points made in the worker"))
+        parts = worker._result_parts("many.csv", data, "wgs84", context["known"], context["boundary"], str(tmp_path))
+    assert len(parts[0]) < 5000  # the pickle itself: names and types; the texts and numbers follow it
+    assert sum(memoryview(p).nbytes for p in parts[1:]) > 5000 * 20
+    gdf = pickle.loads(parts[0], buffers=parts[1:])[1].gdf
+    assert_geodataframe_equal(gdf, imports.read_file("many.csv", data, **context).gdf, check_dtype=True)
+
+
+def test_a_text_read_a_piece_at_a_time_parses_as_the_whole(monkeypatch):
+    text, _ = readers.decode(GENERATED["kinds.csv"])
+    whole = tables.csv_rows(text, ",")
+    monkeypatch.setattr(tables._Encoded, "PIECE", 7)  # pieces end inside rows, fields and Chinese characters
+    pieces = tables.csv_rows(text, ",")
+    pd.testing.assert_frame_equal(pieces, whole)
+    assert len(whole) == len(KINDS) + 1
+
+
+def test_repeated_ids_are_found_by_arrow_as_pandas_finds_them():
+    rng = np.random.default_rng(5)
+    ids = pd.array([str(v) if v else "" for v in rng.integers(0, 300, 2000)], dtype=tables.STR)
+    assert tables._duplicates(ids).tolist() == pd.Series(ids, dtype=object).duplicated().tolist()

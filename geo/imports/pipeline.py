@@ -74,20 +74,25 @@ def read_file(
     known: gpd.GeoDataFrame | None = None,
     boundary: shapely.Geometry | None = None,
     workdir: str | None = None,
+    compact: bool = False,
 ) -> ImportResult:
     """Read and validate an uploaded file; raise ImportFailed when it cannot be read at all.
 
     ``name`` is made safe first (``safe_name``); ``crs`` is the datum the user states (wgs84, gcj02, bd09);
     ``known`` the curated venues (to notice datum offsets); ``boundary`` Beijing's outline (to flag points
-    outside). Problems are counted and kept up to a bound (``geo.problems.ProblemLog``).
+    outside). Problems are counted and kept up to a bound (``geo.problems.ProblemLog``). ``compact``: a table's
+    layer as ``tables.PointRows`` (a GeoDataFrame once unpickled; the worker sends it so).
     """
     name = safe_name(name)
     fmt = _format_of(name, data, crs, fmt)
     problems = ProblemLog()
     if fmt in ("csv", "xlsx"):  # a column at a time (geo.imports.tables)
         table, encoding = _read_table(data, fmt)
-        gdf = tables.table_layer(table, crs, problems, known, boundary)
-        return ImportResult(name, fmt, gdf, problems.listed(), encoding, len(table), problems.totals())
+        read = len(table)
+        layer = tables.table_rows if compact else tables.table_layer
+        gdf = layer(table, crs, problems, known, boundary)
+        del table
+        return ImportResult(name, fmt, gdf, problems.listed(), encoding, read, problems.totals())
     rows, geoms, wheres, encoding = read_rows(data, fmt, problems, workdir)
     read = len(rows)
     if read == 0 and not problems:

@@ -34,20 +34,25 @@ print(len(points), int(shapely.contains_xy(boundary, x, y).sum()))
 """
 
 MEMORY = """
-import json, pickle, resource, sys
+import json, pickle, sys, tempfile
 import pandas as pd
 from geo.data import load_layers
-from geo.imports import read_file
+from geo.imports.worker import _result_parts
+def status(key):
+    return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith(key + ":"))
 layers = load_layers()
 boundary = layers.boundary.union_all()
 data = open(sys.argv[1], "rb").read()
-read_file("warm.csv", b"name,lon,lat\\na,116.4,39.9\\n", known=layers.venues, boundary=boundary)
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-result = read_file("points.csv", data, known=layers.venues, boundary=boundary)
-blob = pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL)
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+work = tempfile.mkdtemp()
+_result_parts("warm.csv", b"name,lon,lat\\na,116.4,39.9\\n", "wgs84", layers.venues, boundary, work)
+open("/proc/self/clear_refs", "w").write("5")  # the peak (VmHWM) from now on
+before = status("VmRSS")
+parts = _result_parts("points.csv", data, "wgs84", layers.venues, boundary, work)
+peak = status("VmHWM")
 parsed = int(pd.read_csv(sys.argv[1]).memory_usage(deep=True).sum())
-print(json.dumps({"before_kb": before, "peak_kb": peak, "parsed": parsed, "loaded": len(result.gdf), "blob": len(blob)}))
+loaded = len(pickle.loads(parts[0], buffers=parts[1:])[1].gdf)
+sent = sum(memoryview(p).nbytes for p in parts)
+print(json.dumps({"before_kb": before, "peak_kb": peak, "parsed": parsed, "loaded": loaded, "blob": sent}))
 """
 
 
@@ -81,8 +86,8 @@ def _wall(cmd: list[str]) -> float:
 
 
 def memory(path: Path) -> dict:
-    """The importer's peak memory for ``path`` in a process of its own (what a worker holds: the file read,
-    validated and pickled for the server) over the same process after a one-row import, and the file's size as
+    """The importer's peak memory for ``path`` in a process of its own (what a worker does: the file read,
+    validated and pickled for the server, ``worker._result_parts``; the peak is Linux's VmHWM, reset first) over the same process after a one-row import, and the file's size as
     pandas parses it."""
     done = subprocess.run([sys.executable, "-c", MEMORY, str(path)], cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 import shapely
 from pyarrow import csv as pcsv
 
+from geo import datum
 from geo.data import CRS
 from geo.imports import validation
 from geo.imports.limits import MAX_FEATURES, MAX_TEXT, check_features, too_many_rows
@@ -48,14 +49,55 @@ def _row_count(text: str) -> int:
     return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
 
 
+class _Encoded(io.RawIOBase):
+    """A text read as its UTF-8 bytes a piece at a time (Arrow's parser needs no copy of the whole file)."""
+
+    PIECE = 1 << 20  # characters encoded at once
+
+    def __init__(self, text: str):
+        self.text, self.at, self.left = text, 0, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while len(self.left) < len(buffer) and self.at < len(self.text):
+            self.left += self.text[self.at : self.at + self.PIECE].encode("utf-8")
+            self.at += self.PIECE
+        n = min(len(buffer), len(self.left))
+        buffer[:n], self.left = self.left[:n], self.left[n:]
+        return n
+
+
+def _one_chunk(held: list) -> list:
+    """The columns of the table in ``held`` (taken out of it), each joined into one Arrow array (pickled
+    without a copy, shared with the layer when every row is kept), one at a time: at most one column is held
+    twice."""
+    columns = held.pop().columns
+    out = []
+    for i, column in enumerate(columns):
+        columns[i] = None
+        out.append(column.combine_chunks())
+        del column
+    return out
+
+
 def _arrow_rows(text: str, delimiter: str) -> pd.DataFrame | None:
     """Every row of a CSV as texts (``STR`` columns), read by Arrow's parser; None when a row is narrower or
     wider than the first (the C parser then reads it) or the parser refuses the text."""
+    held = [_arrow_table(text, delimiter)]
+    if held[0] is None:
+        return None
+    return pd.DataFrame({i: pd.array(c, dtype=STR) for i, c in enumerate(_one_chunk(held))})
+
+
+def _arrow_table(text: str, delimiter: str) -> pa.Table | None:
+    """``_arrow_rows``' table, as Arrow's parser reads it (columns ``c0``, ``c1``, ...)."""
     first = text[: text.find("\n")] if "\n" in text else text
     names = [f"c{i}" for i in range(first.count(delimiter) + 1)]
     try:
-        table = pcsv.read_csv(
-            pa.BufferReader(text.encode("utf-8")),
+        return pcsv.read_csv(
+            pa.PythonFile(io.BufferedReader(_Encoded(text), buffer_size=_Encoded.PIECE), mode="r"),
             read_options=pcsv.ReadOptions(column_names=names, use_threads=False),  # no thread: the worker's limit
             parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(
@@ -67,7 +109,6 @@ def _arrow_rows(text: str, delimiter: str) -> pd.DataFrame | None:
         )
     except (pa.ArrowInvalid, UnicodeError):
         return None
-    return pd.DataFrame({i: pd.array(table.column(n), dtype=STR) for i, n in enumerate(names)})
 
 
 def _c_rows(text: str, delimiter: str) -> pd.DataFrame | None:
@@ -158,11 +199,13 @@ def _fine(column: pd.Series, limit: float) -> tuple[np.ndarray, np.ndarray]:
         return values, np.isfinite(values) & (np.abs(values) <= limit)
 
 
-def coordinates(table: pd.DataFrame, lon_col, lat_col, problems: ProblemLog) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def coordinates(table: pd.DataFrame, lon_col, lat_col, problems: ProblemLog) -> tuple:
     """Longitudes, latitudes and which rows have both; the problem of every other row logged in row order, by
-    the per-row code (``validation.coordinate``: one problem per row, the longitude's first)."""
+    the per-row code (``validation.coordinate``: one problem per row, the longitude's first); and the numbers as
+    cast before those rows were read (NaN where the text is no plain number; ``_notice_swaps`` uses them)."""
     x, x_ok = _fine(table[lon_col], 180)
     y, y_ok = _fine(table[lat_col], 90)
+    cast = (x.copy(), y.copy())
     lons, lats = table[lon_col], table[lat_col]
     kept = x_ok & y_ok
     for i in np.flatnonzero(~kept):
@@ -171,7 +214,25 @@ def coordinates(table: pd.DataFrame, lon_col, lat_col, problems: ProblemLog) -> 
         lat = None if lon is None else validation.coordinate({lat_col: lats.iat[i]}, lat_col, 90, where, problems)
         if lat is not None:
             x[i], y[i], kept[i] = lon, lat, True
-    return x, y, kept
+    return x, y, kept, cast
+
+
+def _numeric(column: pd.Series, cast: np.ndarray) -> pd.Series:
+    """``pd.to_numeric(column, errors="coerce")`` of a column of texts: the plain numbers Arrow cast
+    (``_fine_texts``: not NaN) taken as they are, only the rest read by pandas."""
+    out = cast.copy()
+    rest = np.flatnonzero(np.isnan(cast))
+    if len(rest):
+        out[rest] = pd.to_numeric(column.iloc[rest], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return pd.Series(out)
+
+
+def _notice_swaps(table: pd.DataFrame, lon_col, lat_col, cast: tuple, problems: ProblemLog) -> None:
+    """``validation.notice_swaps_and_metres``, its numbers from ``cast`` for columns of texts."""
+    numbers = None
+    if table[lon_col].dtype == STR and table[lat_col].dtype == STR:
+        numbers = (_numeric(table[lon_col], cast[0]), _numeric(table[lat_col], cast[1]))
+    validation.notice_swaps_and_metres(table, lon_col, lat_col, problems, numbers)
 
 
 # --- fields -------------------------------------------------------------------------------------------------
@@ -193,8 +254,11 @@ def _clean_column(column: pd.Series) -> tuple[object, np.ndarray]:
 
 def _duplicates(values) -> np.ndarray:
     """Where a value (not None) was seen in an earlier row."""
-    if getattr(values, "dtype", None) == STR:
-        return pd.Series(values).duplicated().to_numpy(dtype=bool)
+    if getattr(values, "dtype", None) == STR and not values.isna().any():  # each text's first row, by Arrow
+        codes = np.asarray(pc.dictionary_encode(values.__arrow_array__()).combine_chunks().indices)
+        dup = np.ones(len(codes), dtype=bool)
+        dup[np.unique(codes, return_index=True)[1]] = False
+        return dup
     present = np.array([v is not None for v in values], dtype=bool)
     dup = np.zeros(len(values), dtype=bool)
     dup[present] = pd.Series(values[present], dtype=object).duplicated().to_numpy()
@@ -220,6 +284,17 @@ def _names(names, rows: np.ndarray):
     return np.array([str(v) if v not in (None, "") else f"#{i + 1}" for i, v in zip(rows, names)], dtype=object).reshape(-1)
 
 
+def _kept(column: pd.Series, kept: np.ndarray) -> pd.Series:
+    """A column's kept rows; texts in one Arrow chunk, which pickles as it is (pandas joins the chunks of a
+    column it pickles: a copy of each, in the worker)."""
+    if column.dtype != STR:
+        return column[kept]
+    text = column.array.__arrow_array__()
+    if not kept.all():
+        text = text.filter(pa.array(kept))
+    return pd.Series(pd.array(text.chunk(0) if text.num_chunks == 1 else text.combine_chunks(), dtype=STR))
+
+
 class _Fields:
     """The kept rows' fields, cleaned a column at a time, keyed as the per-row code keys them (the first 60
     characters of the column's name, a later column of the same key winning)."""
@@ -231,7 +306,7 @@ class _Fields:
         self.columns: dict[str, np.ndarray] = {}
         self.cut: list[tuple[str, np.ndarray]] = []
         for name in self.names:
-            values, cut = _clean_column(table[name][kept])
+            values, cut = _clean_column(_kept(table[name], kept))
             self.columns[name[:60]] = values
             self.cut.append((name, cut))
 
@@ -259,21 +334,97 @@ class _Fields:
         return pd.DataFrame(out).infer_objects()
 
 
-def table_layer(table: pd.DataFrame, crs: str, problems: ProblemLog, known, boundary) -> gpd.GeoDataFrame:
-    """The rows of a table that can be kept, as ``validation.validate`` makes them of any file."""
+class _XYPoints:
+    """Row ``i``'s point, made when asked for (the datum-offset sample needs a few, never them all)."""
+
+    def __init__(self, x: np.ndarray, y: np.ndarray):
+        self.x, self.y = x, y
+
+    def __getitem__(self, i: int) -> shapely.Point:
+        return shapely.Point(self.x[i], self.y[i])
+
+
+def points_layer(frame: pd.DataFrame, x: np.ndarray, y: np.ndarray) -> gpd.GeoDataFrame:
+    """The layer of a table's kept rows: its fields, the points of ``x``/``y`` and ``_outside`` (last, as
+    ``validation.finish`` adds it)."""
+    gdf = gpd.GeoDataFrame(frame.drop(columns="_outside"), geometry=shapely.points(x, y), crs=CRS)
+    gdf["_outside"] = frame["_outside"].to_numpy(dtype=bool)
+    return gdf
+
+
+def _arrow_or_series(column: pd.Series):
+    """A column as it pickles without a copy: the Arrow array of a text column in one chunk (pandas would
+    copy it into one), else the column."""
+    if column.dtype == STR:
+        text = column.array.__arrow_array__()
+        if text.num_chunks == 1:
+            return text.chunk(0)
+    return column
+
+
+def _rebuilt(columns: list[tuple], x: np.ndarray, y: np.ndarray) -> gpd.GeoDataFrame:
+    """``points_layer`` of the columns ``PointRows`` pickled."""
+    frame = pd.DataFrame({c: pd.array(v, dtype=STR) if isinstance(v, pa.Array) else v for c, v in columns})
+    return points_layer(frame, x, y)
+
+
+class PointRows:
+    """A table's kept rows as fields and coordinates: what a worker sends back. It never builds the points
+    (200,000 shapely points are 40 MB, more than the parsed file): unpickled, in the server, it is the
+    GeoDataFrame ``table_layer`` gives (``points_layer``). Its texts pickle as Arrow arrays, out of band with
+    pickle's protocol 5 (``geo.imports.worker``): sent as they are, not copied."""
+
+    def __init__(self, frame: pd.DataFrame, x: np.ndarray, y: np.ndarray):
+        self.frame, self.x, self.y = frame, x, y
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __reduce__(self):
+        columns = [(c, _arrow_or_series(self.frame[c])) for c in self.frame.columns]
+        return _rebuilt, (columns, self.x, self.y)
+
+    def layer(self) -> gpd.GeoDataFrame:
+        return points_layer(self.frame, self.x, self.y)
+
+
+def _finish(frame: pd.DataFrame, x: np.ndarray, y: np.ndarray, crs: str, problems: ProblemLog, known, boundary) -> PointRows:
+    """``validation.finish`` on coordinates: turned to WGS-84, ``_outside`` and its warnings, a datum offset."""
+    if crs != "wgs84":
+        x, y = datum.to_wgs84(x, y, crs)
+    frame["_outside"] = False
+    if boundary is not None:
+        outside = validation.outside_points(x, y, boundary)
+        frame["_outside"] = outside
+        validation.warn_outside(frame["_where"], outside, problems)
+    if known is not None and crs == "wgs84":
+        validation.notice_datum_offset(frame, known, problems, _XYPoints(x, y))
+    return PointRows(frame, x, y)
+
+
+def table_rows(table: pd.DataFrame, crs: str, problems: ProblemLog, known, boundary) -> PointRows | gpd.GeoDataFrame:
+    """The rows of a table that can be kept, as ``PointRows`` (an empty GeoDataFrame when none can)."""
     lon_col, lat_col = validation.coordinate_columns(table)
     if not len(table):
         raise ImportFailed("no_rows")
     check_features(len(table))
-    x, y, kept = coordinates(table, lon_col, lat_col, problems)
-    validation.notice_swaps_and_metres(table, lon_col, lat_col, problems)
+    x, y, kept, cast = coordinates(table, lon_col, lat_col, problems)
+    _notice_swaps(table, lon_col, lat_col, cast, problems)
+    del cast
     rows = np.flatnonzero(kept)
     if not len(rows):
         return gpd.GeoDataFrame(pd.DataFrame([]), geometry=[], crs=CRS)
     fields = _Fields(table, (lon_col, lat_col), kept)
     fields.warn(rows, problems)
-    gdf = gpd.GeoDataFrame(fields.frame(rows), geometry=shapely.points(x[rows], y[rows]), crs=CRS)
-    return validation.finish(gdf, crs, problems, known, boundary)
+    frame = fields.frame(rows)
+    del fields
+    return _finish(frame, x[rows], y[rows], crs, problems, known, boundary)
+
+
+def table_layer(table: pd.DataFrame, crs: str, problems: ProblemLog, known, boundary) -> gpd.GeoDataFrame:
+    """The rows of a table that can be kept, as ``validation.validate`` makes them of any file."""
+    rows = table_rows(table, crs, problems, known, boundary)
+    return rows.layer() if isinstance(rows, PointRows) else rows
 
 
 def _warm_arrow() -> None:

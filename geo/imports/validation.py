@@ -71,10 +71,12 @@ def coordinate_columns(table: pd.DataFrame) -> tuple:
     return lon_col, lat_col
 
 
-def notice_swaps_and_metres(table: pd.DataFrame, lon_col, lat_col, problems: ProblemLog) -> None:
-    """Latitude and longitude the other way round, or projected metres instead of degrees: say so."""
-    lons = pd.to_numeric(table[lon_col], errors="coerce").dropna()
-    lats = pd.to_numeric(table[lat_col], errors="coerce").dropna()
+def notice_swaps_and_metres(table: pd.DataFrame, lon_col, lat_col, problems: ProblemLog, numbers=None) -> None:
+    """Latitude and longitude the other way round, or projected metres instead of degrees: say so (``numbers``:
+    the two columns' ``pd.to_numeric``, when known already)."""
+    if numbers is None:
+        numbers = (pd.to_numeric(table[lon_col], errors="coerce"), pd.to_numeric(table[lat_col], errors="coerce"))
+    lons, lats = numbers[0].dropna(), numbers[1].dropna()
     if lons.empty or lats.empty:
         return
     if lats.between(73, 136).mean() > 0.8 and lons.between(17, 54).mean() > 0.8:
@@ -196,20 +198,34 @@ def _metric(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return Transformer.from_crs(CRS, METRIC_CRS, always_xy=True).transform(x, y)
 
 
+def _city(boundary: shapely.Geometry) -> shapely.Geometry:
+    """Beijing and 300 m around it, in ``METRIC_CRS``, prepared."""
+    city = gpd.GeoSeries([boundary], crs=CRS).to_crs(METRIC_CRS).iloc[0].buffer(300)
+    shapely.prepare(city)
+    return city
+
+
+def outside_points(x: np.ndarray, y: np.ndarray, boundary: shapely.Geometry) -> np.ndarray:
+    """Where a WGS-84 point is more than 300 m outside Beijing (its coordinates only, no geometry made)."""
+    mx, my = _metric(x, y)
+    return ~shapely.intersects_xy(_city(boundary), mx, my)
+
+
+def warn_outside(wheres: pd.Series, outside: np.ndarray, problems: ProblemLog) -> None:
+    for where in wheres.to_numpy(dtype=object)[outside]:
+        problems.append(Problem("outside_beijing", where, "geometry", "warning"))
+
+
 def _mark_outside(gdf: gpd.GeoDataFrame, boundary: shapely.Geometry, problems: ProblemLog) -> None:
     """Features more than 300 m outside Beijing: flagged in ``_outside`` and warned about (one prepared
     boundary tested against every feature at once)."""
-    city = gpd.GeoSeries([boundary], crs=CRS).to_crs(METRIC_CRS).iloc[0].buffer(300)
-    shapely.prepare(city)
     geoms = np.asarray(gdf.geometry.values)
     if shapely.get_type_id(geoms).max(initial=0) == 0:  # points only: their coordinates, not new geometries
-        x, y = _metric(shapely.get_x(geoms), shapely.get_y(geoms))
-        outside = ~shapely.intersects_xy(city, x, y)
+        outside = outside_points(shapely.get_x(geoms), shapely.get_y(geoms), boundary)
     else:
-        outside = ~shapely.intersects(city, np.asarray(gdf.geometry.to_crs(METRIC_CRS).values))
+        outside = ~shapely.intersects(_city(boundary), np.asarray(gdf.geometry.to_crs(METRIC_CRS).values))
     gdf["_outside"] = outside
-    for where in gdf["_where"].to_numpy(dtype=object)[outside]:
-        problems.append(Problem("outside_beijing", where, "geometry", "warning"))
+    warn_outside(gdf["_where"], outside, problems)
 
 
 # --- datum offsets -----------------------------------------------------------------------------------------
@@ -248,10 +264,12 @@ def _venue_rows(text: pa.Array, names: dict) -> dict[int, object]:
     return refs
 
 
-def _named_points(gdf: gpd.GeoDataFrame, names: dict) -> list[tuple]:
+def _named_points(gdf: pd.DataFrame, names: dict, geoms=None) -> list[tuple]:
     """The first ``MAX_OFFSET_CHECKS`` points named like a venue (a sample is enough), each with the venue; the
-    names are folded ``NAME_CHUNK`` at a time (a file of long names needs no copy of them all)."""
-    text, geoms, out = _texts(gdf["_name"]), gdf.geometry.to_numpy(), []
+    names are folded ``NAME_CHUNK`` at a time (a file of long names needs no copy of them all). ``geoms``: each
+    row's geometry by index (``gdf.geometry`` unless given)."""
+    text, out = _texts(gdf["_name"]), []
+    geoms = gdf.geometry.to_numpy() if geoms is None else geoms
     for start in range(0, len(text), NAME_CHUNK):
         refs = _venue_rows(text.slice(start, NAME_CHUNK), names)
         out += [(refs[i], geoms[start + i]) for i in sorted(refs) if geoms[start + i].geom_type == "Point"]
@@ -272,12 +290,13 @@ def _offset_sample(named: list[tuple], target: str) -> tuple[int, list[float]]:
     return len(named), metres
 
 
-def notice_datum_offset(gdf: gpd.GeoDataFrame, known: gpd.GeoDataFrame, problems: ProblemLog) -> None:
-    """Points named like our venues but shifted as GCJ-02/BD-09 data would be: say so."""
+def notice_datum_offset(gdf: pd.DataFrame, known: gpd.GeoDataFrame, problems: ProblemLog, geoms=None) -> None:
+    """Points named like our venues but shifted as GCJ-02/BD-09 data would be: say so (``geoms``: as
+    ``_named_points``)."""
     from geo.explore import fold
 
     names = {fold(n): g for col in ("name_zh", "name_en") for n, g in zip(known[col], known.geometry)}
-    named = _named_points(gdf, names)
+    named = _named_points(gdf, names, geoms)
     for target, code in (("gcj02", "looks_gcj02"), ("bd09", "looks_bd09")):
         total, metres = _offset_sample(named, target)
         if total and len(metres) >= max(1, total * 0.6):

@@ -22,32 +22,60 @@ from geo.imports.result import ImportFailed, ImportResult
 SCRATCH_PREFIX = "bem-import-"  # the scratch folders' names in the temporary directory
 
 
-def _result_blob(name: str, data: bytes, crs: str, known, boundary, workdir: str) -> bytes:
-    """The import's result, pickled, refused past ``MAX_RESULT_BYTES``: what the server would hold is refused
-    here, in the bounded process."""
-    result = read_file(name, data, crs=crs, known=known, boundary=boundary, workdir=workdir)
-    blob = pickle.dumps(("ok", result), protocol=pickle.HIGHEST_PROTOCOL)
-    if len(blob) > MAX_RESULT_BYTES:
-        raise ImportFailed("result_too_big", size=size_text(len(blob)), limit=size_text(MAX_RESULT_BYTES))
-    return blob
+def _return_freed_memory() -> None:
+    """Arrow on the system's allocator, and that allocator (glibc's) serving every block past 64 KB by a mapping
+    of its own, given back when freed: otherwise the memory of the text and the parsed table, once freed, stays
+    with the worker while the result is built (Arrow's own pool keeps it, glibc's moving threshold too)."""
+    import ctypes
+
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        ctypes.CDLL("libc.so.6").mallopt(-3, 64 * 1024)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):  # not glibc: its own ways
+        pass
+
+
+def _result_parts(name: str, data: bytes, crs: str, known, boundary, workdir: str) -> list:
+    """The import's result, pickled with its large buffers (Arrow's texts, numpy's numbers) out of band, sent
+    as they are rather than copied into one blob: refused past ``MAX_RESULT_BYTES`` in all, here, in the bounded
+    process. A table's points are made in the server, as it unpickles them (``tables.PointRows``), not here
+    too (``_return_freed_memory`` first)."""
+    _return_freed_memory()
+    result = read_file(name, data, crs=crs, known=known, boundary=boundary, workdir=workdir, compact=True)
+    buffers: list = []
+    head = pickle.dumps(("ok", result), protocol=5, buffer_callback=buffers.append)
+    parts = [head, *(b.raw() for b in buffers)]
+    size = sum(memoryview(p).nbytes for p in parts)
+    if size > MAX_RESULT_BYTES:
+        raise ImportFailed("result_too_big", size=size_text(size), limit=size_text(MAX_RESULT_BYTES))
+    return parts
+
+
+def _send(conn, parts: list) -> None:
+    """How many parts follow, then each: the pickle, then its out-of-band buffers."""
+    conn.send_bytes(len(parts).to_bytes(4, "little"))
+    for part in parts:
+        conn.send_bytes(part)
 
 
 def _worker(conn, name: str, data: bytes, crs: str, known, boundary, workdir: str, memory_mb: int) -> None:
     """Runs in a child process: read the file under an address-space limit, send back ("ok", result) or
-    ("failed", code, kw), pickled."""
+    ("failed", code, kw), pickled (``_send``)."""
     import resource
 
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
-        conn.send_bytes(_result_blob(name, data, crs, known, boundary, workdir))
+        _send(conn, _result_parts(name, data, crs, known, boundary, workdir))
     except ImportFailed as exc:
-        conn.send_bytes(pickle.dumps(("failed", exc.code, exc.kw)))
+        _send(conn, [pickle.dumps(("failed", exc.code, exc.kw))])
     except MemoryError:
-        conn.send_bytes(pickle.dumps(("failed", "memory", {"limit": size_text(limit)})))
+        _send(conn, [pickle.dumps(("failed", "memory", {"limit": size_text(limit)}))])
     except Exception:  # anything else: the catalogue's words, the exception for the server's log (not shown)
         logging.getLogger(__name__).info("import of %s failed", name, exc_info=True)
-        conn.send_bytes(pickle.dumps(("failed", "unexpected", {})))
+        _send(conn, [pickle.dumps(("failed", "unexpected", {}))])
     finally:
         conn.close()
 
@@ -85,11 +113,17 @@ def _death(proc, memory_mb: int) -> ImportFailed:
 
 
 def _receive(parent, proc, timeout_s: float, memory_mb: int) -> tuple:
-    """The worker's reply, waited for until ``timeout_s``; at most ``MAX_RESULT_BYTES`` and a margin."""
+    """The worker's reply (``_send``), waited for until ``timeout_s``; at most ``MAX_RESULT_BYTES`` and a
+    margin in all."""
     if not parent.poll(timeout_s):
         raise ImportFailed("timeout", seconds=f"{timeout_s:g}")
     try:
-        return pickle.loads(parent.recv_bytes(MAX_RESULT_BYTES + 65536))
+        count = int.from_bytes(parent.recv_bytes(4), "little")
+        left, parts = MAX_RESULT_BYTES + 65536, []
+        for _ in range(count):
+            parts.append(parent.recv_bytes(left))
+            left -= len(parts[-1])
+        return pickle.loads(parts[0], buffers=parts[1:])
     except (EOFError, OSError):
         raise _death(proc, memory_mb) from None
 
