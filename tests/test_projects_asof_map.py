@@ -82,3 +82,18 @@ def test_the_command_lines_pdf_review_marks_on_its_map_what_its_rows_say(run_cli
             ["pdftotext", "-f", "1", "-l", "1", str(out), "-"], capture_output=True, text=True, check=True
         ).stdout
         assert (overdue in map_page) is marked, (day, map_page[-400:])
+
+
+def test_the_progress_panel_counts_the_central_axis_in_the_one_core_and_lists_outside_last(layers):
+    from geo import i18n, projects
+    from ui import projects_panel
+
+    found = projects.register(layers, None, "2026-12-01")
+    areas = projects_panel.area_of(layers, found, "zh")
+    core = layers.core["name_zh"].iloc[0]
+    assert areas["forbidden_city"] == core and areas["temple_of_heaven"] == core
+    table = projects_panel.count_table(found, areas, "stage", "zh")
+    names = list(table[i18n.t("proj_area", "zh")])
+    outside = i18n.t("proj_no_area", "zh")
+    assert names[-1] == outside and names.count(outside) == 1
+    assert table[i18n.t("proj_total", "zh")].sum() == len(found)

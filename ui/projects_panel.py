@@ -38,7 +38,8 @@ def projects_panel(layers, spec, ws, can_edit: bool, lang: str) -> None:
     areas = area_of(layers, found, lang)
     for vocabulary, title in (("stage", "proj_by_stage"), ("status", "proj_by_status")):
         st.markdown(f"**{t(title)}**")
-        st.dataframe(count_table(found, areas, vocabulary, lang), hide_index=True, width="stretch")
+        wide = {t("proj_area"): st.column_config.TextColumn(width="large")}  # the areas' long names stay whole
+        st.dataframe(count_table(found, areas, vocabulary, lang), hide_index=True, width="stretch", column_config=wide)
     overdue_list(found, day, lang)
     changes_list(found, spec, lang)
     if ws is not None:
@@ -48,11 +49,15 @@ def projects_panel(layers, spec, ws, can_edit: bool, lang: str) -> None:
 
 
 def area_of(layers, found: list[dict], lang: str) -> dict[str, str]:
-    """Each project's key area by name: a venue's (``explore.venue_areas``), an area's own, else "outside"."""
+    """Each project's key area by name: a venue's (``explore.venue_areas``), an area's own, else the One Core
+    for a venue inside it (the Central Axis's components), else "outside"."""
     names = dict(zip(layers.areas["id"], layers.areas[f"name_{lang}"]))
     member = dict(zip(explore.venue_areas(layers)["venue"], explore.venue_areas(layers)["area"]))
-    outside = i18n.t("proj_no_area", lang)
-    return {p["id"]: names.get(p["id"]) or names.get(member.get(p["id"], ""), outside) for p in found}
+    core = layers.core.geometry.union_all()
+    in_core = set(layers.venues.loc[layers.venues.geometry.within(core), "id"])
+    core_name, outside = str(layers.core[f"name_{lang}"].iloc[0]), i18n.t("proj_no_area", lang)
+    fallback = lambda pid: core_name if pid in in_core else outside  # noqa: E731
+    return {p["id"]: names.get(p["id"]) or names.get(member.get(p["id"], ""), fallback(p["id"])) for p in found}
 
 
 def count_table(found: list[dict], areas: dict[str, str], vocabulary: str, lang: str) -> pd.DataFrame:
@@ -61,7 +66,8 @@ def count_table(found: list[dict], areas: dict[str, str], vocabulary: str, lang:
     label = lambda v: i18n.term(vocabulary, v, lang) if v else i18n.t("proj_unknown", lang)  # noqa: E731
     frame = pd.DataFrame({"area": [areas[p["id"]] for p in found], "value": [p[vocabulary] for p in found]})
     rows = []
-    for area, part in frame.groupby("area", sort=True):
+    outside = i18n.t("proj_no_area", lang)
+    for area, part in sorted(frame.groupby("area"), key=lambda kv: (kv[0] == outside, kv[0])):  # "outside" last
         counts = {label(v): int((part["value"].isna() if v is None else part["value"] == v).sum()) for v in values}
         rows.append({i18n.t("proj_area", lang): area, **counts, i18n.t("proj_total", lang): len(part)})
     return pd.DataFrame(rows)
