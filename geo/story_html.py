@@ -88,7 +88,7 @@ def _name(row, labels: str, key: str) -> str:
 def layer_look(key: str, data: dict) -> dict:
     """How a layer is drawn: the live map's Leaflet styles (by segment and kind) and its point symbol."""
     s = style.get_style(key)
-    look = {"styles": webcontent.layer_styles(s, data), "z": s.z}
+    look = {"styles": webcontent.layer_styles(s, data), "z": s.z, "p": style.label_priority(s)}
     if s.kind in POINT_KINDS or "point" in style.kinds_of(f["geometry"]["type"] for f in data["features"]):
         icon = webcontent.point_icon(s)
         look["icon"] = {"url": svg_uri(icon["html"]), "size": icon["iconSize"], "anchor": icon["iconAnchor"]}

@@ -98,6 +98,7 @@
   var made = {};
   var shownLayers = [];
   var labelLayer = L.layerGroup().addTo(map);
+  var LABEL_GAP_PX = 10;  // a label starts this far right of its place (story.css: .story-label's translate)
   var selection = L.layerGroup().addTo(map);
 
   function tip(name) {
@@ -121,6 +122,7 @@
       },
     });
     layer.bemZ = c.z;
+    layer.bemP = c.p;
     return layer;
   }
   function showLayers(refs) {
@@ -136,22 +138,56 @@
     list.forEach(function (lab) {
       var div = el("div", "story-label", lab.text);
       var icon = L.divIcon({ html: div, className: "story-label-icon", iconSize: null });
-      L.marker([lab.lat, lab.lon], { icon: icon, interactive: false, keyboard: false }).addTo(labelLayer);
+      var m = L.marker([lab.lat, lab.lon], { icon: icon, interactive: false, keyboard: false });
+      m.bemP = lab.p;
+      m.addTo(labelLayer);
     });
   }
-  // the labels that fit: highest priority first, each hidden where it would cover one already placed or the panel
+  // the labels that fit: highest priority first, each hidden where it would cover the panel, a label already
+  // placed or another place's symbol (its own symbol is the one under its anchor, just left of it)
+  function overlaps(r, p) {
+    return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
+  }
+  function symbols() {  // every drawn point symbol: where it is and its layer's label priority
+    var out = [];
+    shownLayers.forEach(function (l) {
+      l.eachLayer(function (f) {
+        var e = f.getElement && f.getElement();
+        if (e && f instanceof L.Marker) out.push({ r: e.getBoundingClientRect(), p: l.bemP });
+      });
+    });
+    return out;
+  }
+  function fits(r, placed, icons, p, own) {
+    var map_ = mapDiv.getBoundingClientRect();
+    if (r.left < map_.left || r.right > map_.right || r.top < map_.top || r.bottom > map_.bottom) return false;
+    if (placed.some(function (q) { return overlaps(r, q); })) return false;
+    // a label may cover a symbol of a layer ranked below its own, never one ranked as high or higher
+    return !icons.some(function (s) { return s.p >= p && s !== own && overlaps(r, s.r); });
+  }
+  function ownSymbol(icons, x, y) {
+    return icons.filter(function (s) {
+      return x >= s.r.left - 1 && x <= s.r.right + 1 && y >= s.r.top - 1 && y <= s.r.bottom + 1;
+    })[0];
+  }
   function placeLabels() {
     var placed = [panel.getBoundingClientRect()];
+    var icons = symbols();
     labelLayer.eachLayer(function (m) {
       var e = m.getElement() && m.getElement().firstChild;
       if (!e) return;
-      e.classList.remove("story-off");
+      e.classList.remove("story-off", "story-left");
       var r = e.getBoundingClientRect();
-      var clash = placed.some(function (p) {
-        return r.left < p.right && r.right > p.left && r.top < p.bottom && r.bottom > p.top;
-      });
-      if (clash) e.classList.add("story-off");
-      else placed.push(r);
+      var own = ownSymbol(icons, r.left - LABEL_GAP_PX, r.top + r.height / 2);
+      if (!fits(r, placed, icons, m.bemP, own)) {
+        e.classList.add("story-left");  // the other side of its place
+        r = e.getBoundingClientRect();
+        if (!fits(r, placed, icons, m.bemP, own)) {
+          e.classList.add("story-off");
+          return;
+        }
+      }
+      placed.push(r);
     });
   }
   map.on("zoomend moveend", placeLabels);
