@@ -49,7 +49,7 @@ class FilterSpec:
     since: str = ""  # mark the key projects changed since this day (YYYY-MM-DD; "": no change marks)
 
     def active(self, today: dt.date | None = None) -> bool:
-        """Any filter beyond the default (this year's layout)."""
+        """Any filter beyond the default (this year's layout, the register as of today, no change marks)."""
         year = (today or dt.date.today()).year
         return bool(
             self.categories
@@ -58,6 +58,8 @@ class FilterSpec:
             or self.statuses
             or self.within_km
             or (self.year is not None and self.year != year)
+            or self.asof
+            or self.since
         )
 
 

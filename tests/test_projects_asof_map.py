@@ -97,3 +97,13 @@ def test_the_progress_panel_counts_the_central_axis_in_the_one_core_and_lists_ou
     outside = i18n.t("proj_no_area", "zh")
     assert names[-1] == outside and names.count(outside) == 1
     assert table[i18n.t("proj_total", "zh")].sum() == len(found)
+
+
+def test_an_as_of_or_since_date_is_an_active_filter_and_named_in_the_file_name():
+    day = dt.date(2026, 12, 1)
+    plain = MapSpec(today=day, filters=filters.defaults(2026))
+    assert not plain.filters.active(day)
+    for dates in ({"asof": "2025-06-01"}, {"since": "2025-03-01"}):
+        spec = replace(plain, filters=replace(plain.filters, **dates))
+        assert spec.filters.active(day)
+        assert mapspec.file_name(spec, "png") != mapspec.file_name(plain, "png")
