@@ -152,6 +152,19 @@ def test_the_hash_opens_its_chapter_and_the_buttons_have_names(browser, story_fi
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_reduced_motion_skips_the_flight(browser, story_file, motion):
+    """With ``prefers-reduced-motion`` the map is at the next chapter the moment the key is handled (no flight)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 720}, reduced_motion=motion)
+    page.goto(story_file.as_uri())
+    wait_chapter(page, 1)
+    arrived = page.evaluate("() => { BEMStory.go(1); return document.getElementById('bem-story').dataset.settled; }")
+    assert arrived == ("2" if motion == "reduce" else "")
+    wait_chapter(page, 2)
+    page.close()
+
+
+@pytest.mark.browser
 def test_a_caption_with_markup_shows_as_text_and_runs_nothing(browser, layers, tmp_path):
     path = tmp_path / "story.html"
     path.write_bytes(story_html.write(layers, three(XSS), BASE, "en"))
