@@ -415,12 +415,48 @@ def print_table(rows: list[dict]) -> None:
     for r in rows:
         unit = r.get("unit", "s")
         if unit == "bool":
-            print(f"{r['figure']:52s} {r['text']:>10s} {'-':>15s} {'no':>9s} {'ok' if r['text'] == 'no' else 'MISS':>8s}")
+            want = r.get("expect", "no")
+            print(f"{r['figure']:52s} {r['text']:>10s} {'-':>15s} {want:>9s} {'ok' if r['text'] == want else 'MISS':>8s}")
             continue
         value, target = r["median_s"], r.get("target_s")
         verdict = "-" if not target or value is None else ("ok" if value <= target else f"+{value / target - 1:.0%}")
         base = r.get("baseline")
         print(f"{r['figure']:52s} {_fmt(value, unit):>10s} {_fmt(base, unit):>15s} {_fmt(target, unit):>9s} {verdict:>8s}")
+
+
+def _browser_rows(args, runs: int) -> list[dict]:
+    """The Chromium figures: cold and warm open, reloads, many points."""
+    from geo import bench_warm
+
+    pw, browser = chromium()
+    try:
+        if args.warm_only:
+            return bench_warm.rows(browser, 1 if args.quick else max(5, runs))
+        rows = bench_cold_open(browser, 1 if args.quick else max(3, runs))
+        rows += bench_warm.rows(browser, 1 if args.quick else max(5, runs)) + bench_no_reload(browser)
+        return rows + bench_scale(
+            browser, (200, 1000) if args.quick else (1000, 10000, 100000), baseline_max=1000 if args.quick else 10000
+        )
+    finally:
+        browser.close()
+        pw.stop()
+
+
+def _rows(args, runs: int) -> list[dict]:
+    from geo import bench_sessions
+    from geo.imports import speed  # a generated CSV imported by us and by pandas + shapely, alternated
+
+    counts = (1, 3) if args.quick else bench_sessions.COUNTS
+    if args.sessions_only:
+        return bench_sessions.rows(counts)
+    if args.warm_only:
+        return _browser_rows(args, runs)
+    imported = speed.bench_import(runs, 20_000 if args.quick else 200_000)
+    if args.imports_only:
+        return imported
+    rows = bench_map(runs) + bench_payload() + bench_reruns(runs) + bench_snapshots(runs) + imported
+    rows += bench_sessions.rows(counts)
+    return rows if args.no_browser else rows + _browser_rows(args, runs)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -430,25 +466,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium figures (cold open, scale)")
     parser.add_argument("--imports-only", action="store_true", help="only the import figures (geo.imports.speed)")
+    parser.add_argument("--sessions-only", action="store_true", help="only the many-sessions figures (geo.bench_sessions)")
+    parser.add_argument("--warm-only", action="store_true", help="only the warm-open figures (geo.bench_warm)")
     args = parser.parse_args(argv)
     runs = 1 if args.quick else args.runs
-    from geo.imports import speed  # a generated CSV imported by us and by pandas + shapely, alternated
-
-    imported = speed.bench_import(runs, 20_000 if args.quick else 200_000)
-    if args.imports_only:
-        print_table(imported)
-        return 0
-    rows = bench_map(runs) + bench_payload() + bench_reruns(runs) + bench_snapshots(runs) + imported
-    if not args.no_browser:
-        pw, browser = chromium()
-        try:
-            rows += bench_cold_open(browser, 1 if args.quick else max(3, runs)) + bench_no_reload(browser)
-            rows += bench_scale(
-                browser, (200, 1000) if args.quick else (1000, 10000, 100000), baseline_max=1000 if args.quick else 10000
-            )
-        finally:
-            browser.close()
-            pw.stop()
+    rows = _rows(args, runs)
     print_table(rows)
     if args.json:
         args.json.write_text(json.dumps({"runs": runs, "python": sys.version.split()[0], "rows": rows}, indent=2))

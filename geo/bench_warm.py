@@ -1,0 +1,213 @@
+"""The warm open, for ``python -m geo.bench``: a second visitor's map on a running server.
+
+Three pages, each already visited once: our app (offline basemap), a bare streamlit-folium page with one
+marker (``geo.bench.BARE_APP``) and the app's own standalone HTML export of the default view served by a plain
+file server (the static floor). Each round opens each in a fresh browser context, in an order that turns round
+by round, and times ``goto`` to the vector layers drawn; the figures are the medians of the round ratios. Each
+page's bytes and requests are counted once (what the component loads).
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_BARE = 1.0  # issue 22: at most the bare page
+
+
+def _static_server(folder: str):
+    """``python -m http.server`` on a free loopback port, serving ``folder``."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", folder]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            return proc, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("the file server did not start")
+
+
+def _export(folder: Path) -> None:
+    from geo import io as gio
+    from geo.data import load_layers
+    from geo.mapspec import MapSpec
+
+    (folder / "map.html").write_text(gio.export_html(load_layers(), MapSpec(basemap="offline")), encoding="utf-8")
+
+
+class _Traffic:
+    """Bytes and requests a page loads (response bodies, every frame)."""
+
+    def __init__(self, page):
+        self.bytes, self.requests = 0, 0
+        page.on("response", self._count)
+
+    def _count(self, response) -> None:
+        self.requests += 1
+        try:
+            self.bytes += len(response.body())
+        except Exception:  # a redirect or an aborted request has no body
+            pass
+
+
+def _drawn(page, framed: bool, paths: int, timeout_ms: int = 120_000) -> float | None:
+    """Wait for the vector layers; the moment the map's iframe was attached (None for a page with none)."""
+    script = f"document.querySelectorAll('.leaflet-overlay-pane path').length >= {paths}"
+    if not framed:
+        page.wait_for_function(script, timeout=timeout_ms)
+        return None
+    iframe = page.locator('iframe[src*="streamlit_folium"]')
+    iframe.wait_for(timeout=timeout_ms)
+    attached = time.perf_counter()
+    iframe.element_handle().content_frame().wait_for_function(script, timeout=timeout_ms)
+    return attached
+
+
+def open_once(browser, url: str, framed: bool, paths: int, traffic: bool = False) -> tuple[float, float, int, int]:
+    """A fresh context (no cache, no cookies) opening ``url``: seconds to the vector layers drawn and to the
+    map's iframe attached (the page's part: the script's run, Streamlit's own scripts), bytes, requests."""
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        page = context.new_page()
+        seen = _Traffic(page) if traffic else None
+        start = time.perf_counter()
+        page.goto(url)
+        attached = _drawn(page, framed, paths)
+        took = time.perf_counter() - start
+        if seen:
+            page.wait_for_timeout(500)  # late requests (fonts, the component's report)
+        frame_s = took if attached is None else attached - start
+        return took, frame_s, seen.bytes if seen else 0, seen.requests if seen else 0
+    finally:
+        context.close()
+
+
+def _pages(tmp: Path) -> tuple[dict, list]:
+    from geo.bench import BARE_APP, _serve
+
+    (tmp / "bare_app.py").write_text(BARE_APP)
+    (tmp / "static").mkdir()
+    _export(tmp / "static")
+    procs, pages = [], {}
+    for name, start, suffix, framed, paths in (
+        ("ours", lambda: _serve(str(ROOT / "app.py"), str(ROOT)), "/?basemap=offline", True, 20),
+        ("bare", lambda: _serve(str(tmp / "bare_app.py"), str(ROOT)), "/", True, 1),
+        ("static", lambda: _static_server(str(tmp / "static")), "/map.html", False, 20),
+    ):
+        proc, url = start()
+        procs.append(proc)
+        pages[name] = (url + suffix, framed, paths)
+    return pages, procs
+
+
+def measure(browser, rounds: int) -> dict:
+    """``rounds`` alternated rounds of the three pages after one visit each; times, bytes, requests."""
+    times: dict[str, list[float]] = {"ours": [], "bare": [], "static": []}
+    frames: dict[str, list[float]] = {"ours": [], "bare": [], "static": []}
+    loads: dict[str, tuple[int, int]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        pages, procs = _pages(Path(tmp))
+        try:
+            for name, (url, framed, paths) in pages.items():  # the first visitor: caches filled, the server warm
+                loads[name] = open_once(browser, url, framed, paths, traffic=True)[2:]
+            order = list(pages)
+            for i in range(rounds):
+                for name in order[i % 3 :] + order[: i % 3]:
+                    url, framed, paths = pages[name]
+                    took, frame_s, _, _ = open_once(browser, url, framed, paths)
+                    times[name].append(took)
+                    frames[name].append(frame_s)
+        finally:
+            for proc in procs:
+                proc.terminate()
+                proc.wait(timeout=10)
+    return {"times": times, "frames": frames, "loads": loads}
+
+
+def rows(browser, rounds: int = 5) -> list[dict]:
+    f = measure(browser, rounds)
+    t = f["times"]
+    bare = [o / b for o, b in zip(t["ours"], t["bare"])]
+    static = [o / s for o, s in zip(t["ours"], t["static"])]
+    out = [
+        {
+            "figure": "warm open: second visitor to vector layers drawn",
+            "median_s": statistics.median(t["ours"]),
+            "runs": t["ours"],
+            "baseline": statistics.median(t["bare"]),
+            "target_s": TARGET_BARE * statistics.median(t["bare"]),
+            "baseline_name": "bare streamlit-folium page, one marker",
+        },
+        {
+            "figure": "warm open: static export (file server), the floor",
+            "median_s": statistics.median(t["static"]),
+            "runs": t["static"],
+            "baseline": None,
+            "target_s": None,
+        },
+        {
+            "figure": f"warm open ratio (ours / bare, median of {rounds})",
+            "median_s": statistics.median(bare),
+            "runs": bare,
+            "baseline": 1.0,
+            "target_s": TARGET_BARE,
+            "unit": "x",
+        },
+        {
+            "figure": f"warm open ratio (ours / static, median of {rounds})",
+            "median_s": statistics.median(static),
+            "runs": static,
+            "baseline": 1.0,
+            "target_s": None,
+            "unit": "x",
+        },
+    ]
+    for name in ("ours", "bare"):
+        frame_s = statistics.median(f["frames"][name])
+        out.append(
+            {
+                "figure": f"warm open, {name}: page to map iframe / iframe to drawn",
+                "median_s": frame_s,
+                "runs": f["frames"][name],
+                "baseline": statistics.median(t[name]) - frame_s,
+                "target_s": None,
+            }
+        )
+    for name in ("ours", "bare", "static"):
+        size, count = f["loads"][name]
+        out.append(
+            {
+                "figure": f"warm open: bytes loaded, {name} ({count} requests)",
+                "median_s": size / 1024,
+                "runs": [size],
+                "baseline": f["loads"]["bare"][0] / 1024 if name == "ours" else None,
+                "target_s": None,
+                "unit": "KB",
+            }
+        )
+    return out
+
+
+if __name__ == "__main__":  # python -m geo.bench_warm [rounds]: this part alone
+    from geo.bench import chromium, print_table
+
+    pw, browser = chromium()
+    try:
+        print_table(rows(browser, int(sys.argv[1]) if len(sys.argv) > 1 else 5))
+    finally:
+        browser.close()
+        pw.stop()
