@@ -67,20 +67,21 @@
   nav.appendChild(progress);
   nav.appendChild(dots);
   nav.appendChild(next);
-  var foot = el("p", "story-keys", S.story_keys);
+  var foot = el("div", "story-foot");  // the keys' hint and, in the app, the way out, on one line
+  foot.appendChild(el("p", "story-keys", S.story_keys));
   var body = el("div", "story-body");  // the words scroll, if they must; the legend and the buttons stay put
   body.appendChild(kicker);
   body.appendChild(words);
   panel.appendChild(body);
   panel.appendChild(legend);
   panel.appendChild(nav);
-  panel.appendChild(foot);
   if (data.review) panel.appendChild(el("p", "story-review", data.review));
+  panel.appendChild(foot);
   if (data.exits.length) {
     var exit = el("button", "story-exit", S.story_exit);
     exit.type = "button";
     exit.addEventListener("click", leave);
-    panel.appendChild(exit);
+    foot.appendChild(exit);
   }
   root.appendChild(mapDiv);
   root.appendChild(panel);
