@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from geo import basemaps, filters, i18n, mapspec, safe, style
+from geo import basemaps, filters, i18n, mapspec, plan, safe, style
 from geo.data import Layers
 from geo.errors import GeoError
 from geo.mapspec import ALL_LAYERS, MapSpec
@@ -26,7 +26,7 @@ from geo.views import VIEWS
 MAX_CHAPTERS = 60
 MAX_TITLE = 200
 MAX_TEXT = 4000  # a caption's or the notes' characters
-CAPTION_SENTENCES = 2  # a default caption quotes at most this many of the plan's sentences
+CAPTION_SENTENCES = 1  # a default caption quotes the plan's sentence naming most of its places (the notes: all)
 CAPTION_NAMES = 4  # ... and names at most this many places before it, then how many more
 FIELDS = ("title", "caption", "notes", "view", "bbox", "layers", "filters", "venue", "basemap", "lang")
 
@@ -185,7 +185,9 @@ def default_caption(layers: Layers, spec: MapSpec) -> str:
         return i18n.t("story_caption_none", spec.lang)
     ranked = sorted(by_sentence.items(), key=lambda kv: -len(kv[1]))[:CAPTION_SENTENCES]
     quote = i18n.t("story_caption_quote", spec.lang)
-    return "\n".join(quote.format(names=_names(names, spec.lang), sentence=sentence) for sentence, names in ranked)
+    # the source's no-break spaces would keep words together across a line end: plain spaces for wrapping
+    words = [(plan.normalize_space(sentence), names) for sentence, names in ranked]
+    return "\n".join(quote.format(names=_names(names, spec.lang), sentence=sentence) for sentence, names in words)
 
 
 def _names(names: list[str], lang: str) -> str:
