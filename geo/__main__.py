@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from geo import basemaps, cli_projects, cli_story, filters, formats, i18n, safe, style
-from geo.errors import GeoError
+from geo.errors import GeoError, message_of
 from geo.mapspec import MapSpec
 from geo.paths import write_atomically
 from geo.views import VIEWS, parse_bbox
@@ -257,11 +257,11 @@ def run_snapshot(args: argparse.Namespace) -> int:
     from geo.data import load_layers
     from geo.mapspec import SpecError
 
+    lang = cli_lang_of(args)
     try:
         fmt = formats.by_extension(args.out.name).key
     except formats.FormatError as exc:
-        raise CliError(str(exc)) from None
-    lang = cli_lang_of(args)
+        raise CliError(exc.message(lang)) from None
     if not args.out.parent.exists():
         raise CliError(i18n.cli("no_folder", lang, folder=args.out.parent))
     layers = load_layers()
@@ -269,11 +269,11 @@ def run_snapshot(args: argparse.Namespace) -> int:
     try:
         spec.validated()
     except SpecError as exc:  # an impossible request is a bad argument
-        raise CliError(str(exc)) from None
+        raise CliError(exc.message(lang)) from None
     try:
         result = formats.export(layers, spec, fmt)
     except formats.MissingPart as exc:
-        say(i18n.cli("error", lang, message=exc.message(spec.lang)), err=True)
+        say(i18n.cli("error", lang, message=exc.message(lang)), err=True)
         return 1
     for note in result.notes:
         say(i18n.cli("note", lang, message=note), err=True)
@@ -442,7 +442,7 @@ def join_negative_values(argv: list[str]) -> list[str]:
     return out
 
 
-def check_local_basemap(key: str | None) -> None:
+def check_local_basemap(key: str | None, lang: str = "en") -> None:
     """``--basemap local`` needs a good BEM_BASEMAP_FILE: else a message in both languages, before any work."""
     from geo import localtiles
 
@@ -452,7 +452,7 @@ def check_local_basemap(key: str | None) -> None:
         if localtiles.configured_file() is None:
             raise localtiles.LocalTilesError("local_tiles_unset")
     except localtiles.LocalTilesError as exc:
-        raise CliError(str(exc)) from None
+        raise CliError(exc.message(lang)) from None
 
 
 def cli_lang_of(args: argparse.Namespace) -> str:
@@ -469,8 +469,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             basemaps.mirror_url()  # a bad BEM_TILE_MIRROR is refused at start, in one line
         except basemaps.MirrorError as exc:
-            raise CliError(str(exc)) from None
-        check_local_basemap(getattr(args, "basemap", None))
+            raise CliError(exc.message(lang)) from None
+        check_local_basemap(getattr(args, "basemap", None), lang)
         if args.command == "validate":
             return run_validate(args)
         if args.command in ("deck", "atlas"):
@@ -483,8 +483,8 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         say(i18n.cli("error", lang, message=exc), err=True)
         return 2
-    except GeoError as exc:
-        say(i18n.cli("error", lang, message=exc), err=True)
+    except GeoError as exc:  # the core's named errors in the command line's language (geo/error_messages.py)
+        say(i18n.cli("error", lang, message=message_of(exc, lang)), err=True)
         return 1
     except OSError as exc:
         message = f"{exc.strerror or exc}: {getattr(exc, 'filename', '') or ''}".rstrip(": ")

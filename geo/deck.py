@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from geo import i18n, mapspec, safe, style
 from geo.data import Layers
-from geo.errors import GeoError
+from geo.errors import Catalogued
 from geo.mapspec import MapSpec, Page
 from geo.views import VIEWS
 
@@ -23,8 +23,8 @@ ASPECTS = {"16:9": (13.333, 7.5), "4:3": (10.0, 7.5)}  # slide size, inches
 DEFAULT_VIEWS = ("city", "core", "central-axis", "yanqi-lake", "airports", "east")
 
 
-class DeckError(GeoError):
-    """A deck or atlas that cannot be made (unknown view, aspect...)."""
+class DeckError(Catalogued):
+    """A deck or atlas that cannot be made (unknown view, aspect...): a key of geo/error_messages.py."""
 
 
 MARGIN_IN, TITLE_IN = 0.3, 0.8  # a slide's margins and title band, inches
@@ -38,7 +38,7 @@ def map_page(aspect: str) -> Page:
 
 def view_spec(base: MapSpec, view: str) -> MapSpec:
     if view not in VIEWS:
-        raise DeckError(f"unknown view {view!r}; use {', '.join(VIEWS)}")
+        raise DeckError("err_deck_view", view=view, views=", ".join(VIEWS))
     return replace(base, bbox=VIEWS[view].bbox, view=view)
 
 
@@ -108,9 +108,9 @@ def build_deck(
     from geo import snapshot
 
     if aspect not in ASPECTS:
-        raise DeckError(f"aspect must be one of {', '.join(ASPECTS)}, not {aspect!r}")
+        raise DeckError("err_deck_aspect", aspects=", ".join(ASPECTS), aspect=aspect)
     if not views:
-        raise DeckError("choose at least one view for the deck")
+        raise DeckError("err_deck_no_views")
     lang = base.labels
     width_in, height_in = ASPECTS[aspect]
     prs = Presentation()
@@ -162,7 +162,7 @@ def atlas_pages(layers: Layers, base: MapSpec, per: str) -> list[MapSpec]:
     if per == "view":
         return [replace(spec, title=view_title(spec, base.labels)) for spec in (view_spec(base, v) for v in DEFAULT_VIEWS)]
     if per != "venue":
-        raise DeckError(f"--per must be view or venue, not {per!r}")
+        raise DeckError("err_deck_per", per=per)
     lang = "en" if base.labels == "en" else "zh"
     pages = []
     for _, row in mapspec.shown(layers, base).venues.iterrows():
@@ -198,7 +198,7 @@ def build_atlas(
     from geo import snapshot
 
     if aspect not in ASPECTS:
-        raise DeckError(f"aspect must be one of {', '.join(ASPECTS)}, not {aspect!r}")
+        raise DeckError("err_deck_aspect", aspects=", ".join(ASPECTS), aspect=aspect)
     width_in, height_in = ASPECTS[aspect]
     page = Page(round(width_in * 150), round(height_in * 150), 150)
     specs = [replace(s, page=page).validated() for s in atlas_pages(layers, base, per)]

@@ -42,6 +42,43 @@ class DataErrors(DataError):
         )
 
 
+class Catalogued(GeoError):
+    """An error whose words are in the catalogue (geo/error_messages.py): a key and its fields. ``str()`` is the
+    English text (for logs and tests), ``message(lang)`` the page's or the command line's. A field given as
+    ``{"zh": ..., "en": ...}`` is read in the message's language.
+
+    ``generic`` (a class's key) covers text raised the old way (``Error("...")``, not a key): ``str()`` keeps
+    that text, ``message(lang)`` says the generic message, so no English sentence reaches a Chinese page."""
+
+    generic = "err_generic"
+
+    def __init__(self, key: str, **fields: object):
+        from geo.error_messages import ERROR_MESSAGES
+
+        self.text: str | None = None if key in ERROR_MESSAGES else key
+        self.key, self.fields = (key, fields) if self.text is None else (self.generic, {})
+        super().__init__(self.text if self.text is not None else self.message("en"))
+
+    def __reduce__(self):  # rebuilt from its key and fields: a render's child process sends it back as itself
+        return _rebuild, (type(self), self.text or self.key, self.fields)
+
+    def message(self, lang: str) -> str:
+        from geo import i18n
+
+        fields = {k: v[i18n.normalize_lang(lang)] if isinstance(v, dict) else v for k, v in self.fields.items()}
+        return i18n.t(self.key, lang).format(**fields)
+
+
+def _rebuild(kind: type[Catalogued], key: str, fields: dict) -> Catalogued:
+    return kind(key, **fields)
+
+
+def message_of(exc: BaseException, lang: str) -> str:
+    """``exc`` in ``lang``: its catalogued ``message(lang)`` when it has one, else its text."""
+    message = getattr(exc, "message", None)
+    return message(lang) if callable(message) else str(exc)
+
+
 class AssetError(GeoError):
     """A map asset would be loaded from outside the app (a CDN) or is missing."""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from geo import i18n
 from geo.data import Layers
-from geo.errors import GeoError
+from geo.errors import Catalogued, GeoError
 from geo.mapspec import MapSpec, describe, file_name
 
 
@@ -131,8 +131,8 @@ class MissingPart(GeoError):
         return i18n.t("missing_part", lang).format(package=self.package, command=self.command)
 
 
-class FormatError(GeoError):
-    """An unknown format or extension."""
+class FormatError(Catalogued):
+    """An unknown format or extension: a key of geo/error_messages.py and its fields."""
 
 
 def by_extension(name: str) -> ExportFormat:
@@ -141,7 +141,7 @@ def by_extension(name: str) -> ExportFormat:
     fits = [(len(ext), -n, f) for n, f in enumerate(FORMATS.values()) for ext in f.extensions if lower.endswith(ext)]
     if fits:
         return max(fits, key=lambda fit: fit[:2])[2]
-    raise FormatError(f"cannot tell the format from {name!r}; use one of {', '.join(extensions())}")
+    raise FormatError("err_format_name", name=name, extensions=", ".join(extensions()))
 
 
 def extensions() -> tuple[str, ...]:
@@ -151,7 +151,7 @@ def extensions() -> tuple[str, ...]:
 def writer_of(fmt: str) -> Callable:
     """Import the writer of ``fmt``; a missing package becomes MissingPart."""
     if fmt not in FORMATS:
-        raise FormatError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise FormatError("err_format_unknown", fmt=fmt, formats=", ".join(FORMATS))
     module, func = FORMATS[fmt].writer.split(":")
     try:
         return getattr(importlib.import_module(module), func)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from geo.cli_messages import CLI_MESSAGES  # the command line's words, in their own file
+from geo.error_messages import ERROR_MESSAGES  # the core's error messages, in their own file
 from geo.import_messages import IMPORT_MESSAGES  # the import messages, in their own file
 from geo.panel_messages import PANEL_MESSAGES  # a workspace conflict's and an export's words, in their own file
 from geo.project_messages import PROJECT_MESSAGES  # the key projects' filters and panel, in their own file
@@ -16,6 +17,7 @@ DEFAULT_LANG = "zh"
 
 _STRINGS: dict[str, dict[str, str]] = {
     **PANEL_MESSAGES,
+    **ERROR_MESSAGES,
     **PROJECT_MESSAGES,
     **STORY_MESSAGES,
     "app_title": {"zh": "北京国际交往中心功能建设地图", "en": "Beijing Center for International Exchanges Map"},

@@ -15,7 +15,7 @@ import shapely
 from geo import fonts, safe, sheets, style, templating, webmap
 from geo.assets import inline_assets_html
 from geo.data import CRS, Layers
-from geo.errors import GeoError
+from geo.errors import Catalogued
 from geo.kml import kml_bytes
 from geo.mapspec import CONTEXT, MapSpec, Shown, in_view
 
@@ -43,8 +43,8 @@ _ASSET_BASE = "bem-leaflet"
 _VENDOR_BASE = "bem-vendor"
 
 
-class ExportError(GeoError):
-    """An export that cannot be produced (nothing to export...)."""
+class ExportError(Catalogued):
+    """An export that cannot be produced (nothing to export...): a key of geo/error_messages.py and its fields."""
 
 
 def imported_layer_names(imported: tuple) -> dict[str, str]:
@@ -86,7 +86,7 @@ def shown_features(layers: Layers, spec: MapSpec, result: Shown | None = None) -
 def _nothing_in_view(visible: tuple[str, ...]) -> gpd.GeoDataFrame:
     """The export of a view holding no feature: empty, or an error when no data layer is even switched on."""
     if all(key in CONTEXT for key in visible):
-        raise ExportError("no data layer is switched on: nothing to export")
+        raise ExportError("err_export_no_layer")
     return gpd.GeoDataFrame({c: [] for c in ("layer", "id", "name_zh", "name_en")}, geometry=[], crs=CRS)
 
 
@@ -118,7 +118,7 @@ def write_data(layers: Layers, spec: MapSpec, fmt: str, progress=None) -> tuple[
 def export_data(layers: Layers, spec: MapSpec, fmt: str) -> bytes:
     """Bytes of the view's features in ``fmt`` (geojson, gpkg, kml, csv)."""
     if fmt not in ("geojson", "gpkg", "kml", "csv"):
-        raise ExportError(f"unknown data format {fmt!r}; use geojson, gpkg, kml or csv")
+        raise ExportError("err_export_data_format", fmt=fmt)
     gdf = shown_features(layers, spec)
     if fmt == "kml":  # Google Earth shows each placemark's name: in the map's label language
         gdf = gdf.assign(_kml_name=[_label(zh, en, spec.labels) for zh, en in zip(gdf["name_zh"], gdf["name_en"])])
@@ -183,7 +183,7 @@ def frame_bytes(
 def gpkg_bytes(gdf: gpd.GeoDataFrame) -> bytes:
     """A GeoPackage 1.2 (what most GIS tools read; GDAL would write 1.4) with a table per layer."""
     if gdf.empty:
-        raise ExportError("the view holds no feature: a GeoPackage needs at least one layer")
+        raise ExportError("err_export_gpkg_empty")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.gpkg"
         taken: set[str] = set()
@@ -244,5 +244,5 @@ def export_html(layers: Layers, spec: MapSpec) -> str:
     page = templating.render_page(m)
     page = fonts.embed_web_font(inline_assets_html(page, _ASSET_BASE, _VENDOR_BASE))  # Chinese with no CJK font
     if "bem-leaflet/" in page or "bem-vendor/" in page:
-        raise ExportError("an asset of the map could not be inlined")
+        raise ExportError("err_export_asset")
     return page

@@ -18,7 +18,7 @@ import shapely
 
 from geo import basemaps, filters, i18n, safe, style
 from geo.data import Layers
-from geo.errors import GeoError
+from geo.errors import Catalogued
 from geo.filters import FilterSpec  # noqa: F401 (part of the spec's vocabulary: mapspec.FilterSpec)
 from geo.views import VIEWS
 
@@ -27,8 +27,8 @@ MAX_PIXELS = 60_000_000  # ~ A3 at 600 dpi; beyond that a render would exhaust m
 ALL_LAYERS: tuple[str, ...] = tuple(s.key for s in style.LAYERS)
 
 
-class SpecError(GeoError):
-    """A map spec that cannot be drawn: unknown layer, filter value, reference, size..."""
+class SpecError(Catalogued):
+    """A map spec that cannot be drawn: unknown layer, filter value, reference, size... (geo/error_messages.py)"""
 
 
 @dataclass(frozen=True)
@@ -107,27 +107,29 @@ class MapSpec:
     def validated(self) -> MapSpec:
         """Raise SpecError for what cannot be drawn; return self."""
         if self.lang not in i18n.LANGS:
-            raise SpecError(f"language must be zh or en, not {self.lang!r}")
+            raise SpecError("err_spec_lang", value=self.lang)
         if self.labels not in LABEL_LANGS:
-            raise SpecError(f"label language must be zh, en or both, not {self.labels!r}")
+            raise SpecError("err_spec_labels", value=self.labels)
         if self.basemap not in basemaps.BASEMAPS:
-            raise SpecError(f"unknown basemap {self.basemap!r}; known: {', '.join(basemaps.BASEMAPS)}")
+            raise SpecError("err_spec_basemap", value=self.basemap, known=", ".join(basemaps.BASEMAPS))
         unknown = [k for k in self.layers if k not in style.STYLES and k not in self.extra_styles]
         if unknown:
-            raise SpecError(f"unknown layer(s) {', '.join(unknown)}; known: {', '.join(style.STYLES)}")
+            raise SpecError("err_spec_layers", unknown=", ".join(unknown), known=", ".join(style.STYLES))
         minlon, minlat, maxlon, maxlat = self.bbox
         if not (minlon < maxlon and minlat < maxlat):
-            raise SpecError(f"empty bbox {self.bbox}: each minimum must be below its maximum")
+            raise SpecError("err_spec_bbox", bbox=",".join(f"{v:g}" for v in self.bbox))
         p = self.page
         if p.width_px < 200 or p.height_px < 200:
-            raise SpecError(f"size {p.width_px}x{p.height_px} is too small: at least 200x200 px")
+            raise SpecError("err_spec_small", width=p.width_px, height=p.height_px)
         if p.width_px * p.height_px > MAX_PIXELS:
-            raise SpecError(f"size {p.width_px}x{p.height_px} is too large: at most {MAX_PIXELS:,} pixels")
+            raise SpecError("err_spec_large", width=p.width_px, height=p.height_px, limit=f"{MAX_PIXELS:,}")
         if not 50 <= p.dpi <= 1200:
-            raise SpecError(f"dpi {p.dpi} is out of range 50-1200")
-        bad = filters.problems(self.filters, {"categories": tuple(self.extra_styles)})
-        if bad:
-            raise SpecError("; ".join(bad))
+            raise SpecError("err_spec_dpi", dpi=p.dpi)
+        more = {"categories": tuple(self.extra_styles)}
+        if filters.problems(self.filters, more):
+            joiner = {"zh": "；", "en": "; "}
+            said = {lang: joiner[lang].join(filters.problems(self.filters, more, lang=lang)) for lang in i18n.LANGS}
+            raise SpecError("err_spec_filters", problems=said)
         return self
 
 
@@ -146,7 +148,7 @@ def reference_geometry(layers: Layers, spec: MapSpec) -> shapely.Geometry | None
         return None
     row = find_feature(layers, ref)
     if row is None:
-        raise SpecError(f"unknown reference {ref!r} for 'within'; use a venue, core, axis or area id")
+        raise SpecError("err_spec_reference", ref=ref)
     return row.geometry
 
 

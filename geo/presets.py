@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from geo.errors import GeoError
+from geo.errors import Catalogued
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 PAPER_MM = {"a4": (297, 210), "a3": (420, 297)}
@@ -19,15 +19,18 @@ for _paper, (_w, _h) in PAPER_MM.items():
         PRESETS[f"{_paper}-portrait-{_dpi}"] = (round(_h / 25.4 * _dpi), round(_w / 25.4 * _dpi), _dpi)
 
 
-class SnapshotError(GeoError):
-    """A snapshot request that cannot be rendered (bad size, format, view...)."""
+class SnapshotError(Catalogued):
+    """A snapshot request that cannot be rendered (bad size, format, view...): a key of geo/error_messages.py;
+    a text raised the old way reads as ``err_snapshot``."""
+
+    generic = "err_snapshot"
 
 
 def paper_size(paper: str, dpi: int) -> tuple[int, int]:
     """Pixel size of ``a4-landscape`` etc. at ``dpi``."""
     m = re.fullmatch(r"(a[34])-(landscape|portrait)", paper)
     if not m:
-        raise SnapshotError(f"unknown paper {paper!r}; use a4-landscape, a4-portrait, a3-landscape or a3-portrait")
+        raise SnapshotError("err_paper", paper=paper)
     w, h = PAPER_MM[m.group(1)]
     if m.group(2) == "portrait":
         w, h = h, w

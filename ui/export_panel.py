@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 import streamlit as st
@@ -144,12 +145,14 @@ def start_export(layers: Layers, spec: mapspec.MapSpec, fmt: str, deck_views: tu
 
 
 def error_text(exc: GeoError, lang: str) -> str:
-    """A failed export in the page's language: the error's own catalogued ``message(lang)`` (a missing part, a
-    worker that stopped or failed, local tiles), else the core's words after "Export failed"."""
+    """A failed export in the page's language: the error's own catalogued ``message(lang)`` (a spec, a format, a
+    deck, a missing part, a worker that stopped or failed, local tiles: geo/error_messages.py and the like). An
+    error with no catalogued words says "Export failed" and what to do; its text goes to the server log only."""
     message = getattr(exc, "message", None)
     if callable(message):
         return safe.md(message(lang))
-    return f"{i18n.t('export_failed', lang)}: {safe.md(exc)}"
+    logging.getLogger(__name__).warning("an export failed: %s", exc)
+    return f"{i18n.t('export_failed', lang)}: {i18n.t('err_generic', lang)}"
 
 
 def finish_export(lang: str) -> None:

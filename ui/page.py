@@ -90,11 +90,11 @@ def run() -> None:
             cProfile.runctx("main(started)", globals(), {"started": started}, os.environ["BEM_PROFILE"])
         else:
             main(started)
-    except Exception as exc:  # last line of defence: a message and a reference, never a traceback or a value
+    except Exception:  # last line of defence: a message and a reference, never a traceback, a value or a type
         ref = secrets.token_hex(4)
-        log.exception("unexpected error (reference %s)", ref)
+        log.exception("unexpected error (reference %s)", ref)  # the server log: the traceback, under the reference
         lang = i18n.normalize_lang(st.query_params.get("lang"))
         st.error(
-            f"**{i18n.t('unexpected_error', lang)}** ({type(exc).__name__}, {i18n.t('error_reference', lang)} {ref})"
+            f"**{i18n.t('unexpected_error', lang)}** ({i18n.t('error_reference', lang)} {ref})"
             f"\n\n{i18n.t('unexpected_next', lang)}"
         )

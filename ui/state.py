@@ -15,6 +15,7 @@ import streamlit as st
 
 from geo import basemaps, datum, filters, i18n, mapspec, style, webcontent
 from geo.views import VIEWS
+from ui import address
 from ui.pagestate import YEAR_MAX, YEAR_MIN, PageState, zoom_text  # noqa: F401 (re-exported for the page)
 from ui.session import RING_UNSEEN, session
 
@@ -344,11 +345,7 @@ def venue_table(venues, lang: str) -> pd.DataFrame:
 
 
 def write_url() -> None:
-    """Mirror the page state in the query string (only what differs from the defaults)."""
-    wanted = page().to_query()
-    for key, value in wanted.items():
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
-    for key in list(st.query_params):
-        if key in PageState.url_keys() and key not in wanted:
-            del st.query_params[key]
+    """Mirror the page state in the query string (only what differs from the defaults), in one update; on the
+    first run after a link that carried tokens the browser rewrites its own entry (ui/address.py: no entry of the
+    tab's history keeps the link)."""
+    address.write(page().to_query(), PageState.url_keys())

@@ -25,7 +25,7 @@ import streamlit as st
 from geo import i18n, imports, safe, style, workspace
 from geo.data import CRS, Layers
 from geo.errors import StoreUnavailable, store_guard
-from ui import cache, state
+from ui import address, cache, state
 from ui.session import session
 
 SKETCH_COLOUR = style.SKETCH_COLOUR
@@ -90,7 +90,7 @@ def workspace_panel(
     first = not st.session_state.get("ws_policies")
     out = panel(page, lang, session_imports, display_datum)
     if first:  # the session's first run: the link's tokens (if any) are sorted now
-        page_policies(page, replace_entry="et" in st.query_params or "wt" in st.query_params)
+        address.first_run(replace_entry="et" in st.query_params or "wt" in st.query_params)  # ui/address.py
     return out
 
 
@@ -206,25 +206,6 @@ def link(**params: str) -> str:
     """A full link to this page with ``params`` (relative only when the page's address is not known)."""
     base = page_address()
     return f"{base or ''}?{urlencode(params)}"
-
-
-def page_policies(page, replace_entry: bool) -> None:
-    """On a session's first run: no address leaves the page in a Referer header beyond its origin; and when the
-    link carried tokens, the browser's entry is replaced (``replaceState``) by the address without them but the
-    view token the store confirmed. Streamlit's own address update pushes a new entry, which would leave the
-    edit link one Back away."""
-    st.session_state["ws_policies"] = True
-    wanted = json.dumps(page.wt if page.ws else "")
-    script = (
-        "<script>(function(){"
-        "if(!document.querySelector('meta[name=referrer]')){var m=document.createElement('meta');"
-        "m.name='referrer';m.content='strict-origin';document.head.appendChild(m);}"
-        f"if({json.dumps(replace_entry)}){{var u=new URL(window.location.href),w={wanted};"
-        "u.searchParams.delete('et');u.searchParams.delete('wt');if(w)u.searchParams.set('wt',w);"
-        "window.history.replaceState(window.history.state,'',u.toString());}"
-        "})();</script>"
-    )
-    st.sidebar.html(script, unsafe_allow_javascript=True)
 
 
 def links_box(ws: workspace.Workspace, lang: str) -> None:
@@ -357,8 +338,10 @@ def save(ws, content: dict, change: str, lang: str) -> tuple[str, str] | None:
     except workspace.Conflict:  # the panel shows theirs and mine side by side (conflict_box)
         st.session_state[CONFLICT_KEY] = {"ws": ws.id, "mine": content, "base": ws.content, "change": change}
         return "warning", i18n.t("ws_conflict", lang)
-    except workspace.WorkspaceError as exc:
-        return "error", safe.md(exc)
+    except workspace.WorkspaceError as exc:  # the store's words (English, maybe a layer's name) for the log only
+        log.warning("a workspace save was refused: %s", exc)
+        limits = {"layers": workspace.MAX_LAYERS, "sketches": workspace.MAX_SKETCHES, "mb": workspace.MAX_CONTENT_BYTES >> 20}
+        return "error", i18n.t("ws_save_refused", lang).format(**limits)
     return None
 
 
