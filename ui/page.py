@@ -26,6 +26,7 @@ from ui.map_view import map_view, reported_bbox
 from ui.projects_panel import marked
 from ui.session import session
 from ui.sidebar import secret_tianditu_key, sidebar
+from ui.story_panel import story_panel
 from ui.tabs import tabs
 from ui.workspace_panel import workspace_panel
 
@@ -75,6 +76,7 @@ def main(started: float) -> None:
     # what the planner sees now: the layers switched on and the extent the map reported on this run
     export_spec = replace(state.map_spec(layers, imported, token, bbox=bbox), marks=spec.marks, projects=spec.projects)
     export_panel(layers, export_spec)
+    story_panel(layers, export_spec, ws, can_edit, lang)  # the sidebar's, after the workspace's: this extent
     state.write_url()
     mem.run_ms = (time.perf_counter() - started) * 1000
 

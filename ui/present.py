@@ -39,7 +39,11 @@ def wanted() -> bool:
 def requested_story() -> stories.Story:
     """The story the address names: ``story=NAME`` of the workspace the link opens (``ws=`` with its token), else
     ``views=`` (named views with the default words). StoryError says what is missing."""
+    from ui import story_panel
+
     name = (st.query_params.get("story") or "")[: stories.MAX_TITLE]
+    if story_panel.is_shared(name):  # the app's story panel: this server's copy of a session's story
+        return story_panel.shared_story(name)
     if name or (state.page().ws and not st.query_params.get("views")):
         return workspace_story(name)
     views = [v for v in (st.query_params.get("views") or "").split(",") if v]

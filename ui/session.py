@@ -49,6 +49,14 @@ class Session:
     #: never in the URL (ui.workspace_panel)
     edit_tokens: dict[str, str] = field(default_factory=dict)
     private: dict[str, OrderedDict] = field(default_factory=dict)  # see remember
+    #: the story this session is building (a geo.story.Story; ui/story_panel.py): it outlives reruns and a
+    #: language switch, and dies with the session unless saved to a workspace or downloaded
+    story: object | None = None
+    story_at: int = 0  # the chapter open in the story panel's editor
+    story_note: tuple | None = None  # what the panel's last action says: (level, catalogue key, fields) or a StoryError
+    story_job: object | None = None  # the story's export under way (ui.jobs)
+    story_out: object | None = None  # the story's last export: (format, bytes), or why it failed (text)
+    story_share: str = ""  # the key of this session's story in present mode's shared copies (ui.story_panel.share)
 
     def remember(self, kind: str, key: str, make: Callable[[], object]):
         """``make()``'s result, kept for this session only: what is derived from a planner's upload (filtered

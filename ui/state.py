@@ -152,6 +152,17 @@ def fit_to(bbox: tuple[float, float, float, float]) -> None:
     mem.target = None
 
 
+def show_map(view: str, bbox, query: dict[str, str], venue: str, basemap: str) -> None:
+    """Show a kept map (a story's chapter): its named view and extent fitted once, its filters (URL form, read as
+    ``geo.story.chapter_spec`` reads them), its selected venue and its basemap, all in the page state."""
+    set_widget("view", view if view in VIEWS else "")
+    page().filters = filters.from_query(query, year=page().filters.year)
+    if basemap in CHOICES["basemap"]():
+        set_widget("basemap", basemap)
+    select_venue(venue or None, False)
+    fit_to(tuple(bbox) if bbox else VIEWS[view].bbox)
+
+
 def fit_ring(ring) -> None:
     """Fit the map to the "within N km" ring (WGS-84) when the filter sets or changes it: once, not on every
     rerun. A session's first run leaves the extent or named view its link opens at alone."""
