@@ -5,6 +5,7 @@
 # Debian/Ubuntu: Chromium, a CJK font, rsvg-convert, poppler and PostgreSQL + PostGIS come from apt
 # (the tests start their own PostgreSQL in a temporary folder); elsewhere Playwright downloads Chromium.
 #   BEM_VENV=DIR  reuse (or create) that environment instead of a new temporary one
+#   BEM_TEST_WORKERS=N  run pytest in N pytest-xdist workers (default 0: every test in this one process)
 #   extra arguments go to pytest, e.g. `bash scripts/test.sh -k snapshot`
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,4 +42,9 @@ fi
 "$venv/bin/python" -m ruff check .
 "$venv/bin/python" -m ruff format --check .  # one style (CONTRIBUTING.md)
 "$venv/bin/python" -m mypy  # the core's typed modules ([tool.mypy] in pyproject.toml)
-"$venv/bin/python" -m pytest "$@"
+# Much of the suite waits on servers, browsers and child processes, so workers pay even on two cores.
+# --dist loadfile keeps a file's tests in one worker: a module's servers and browsers start once.
+workers="${BEM_TEST_WORKERS:-0}"
+parallel=()
+[ "$workers" = 0 ] || parallel=(-n "$workers" --dist loadfile)
+"$venv/bin/python" -m pytest "${parallel[@]}" "$@"

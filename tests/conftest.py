@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -21,6 +23,17 @@ __all__ = ["chromium_path"]  # tests and scripts launch Chromium with geo.browse
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 SHARED_SOURCE = ROOT.parent / "shared" / "sources" / "leading-group-meeting-2025-03-17.txt"
+#: the pytest-xdist worker this process is ("gw0", "gw1", ...; "" when the suite runs in one process)
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def per_worker(path: Path) -> Path:
+    """A log in the shared artifacts folder with the worker's name before its suffix (``streamlit-gw1.log``), so
+    that two workers running the same fixture at once write two files rather than one garbled one. A path
+    elsewhere (a test's own tmp_path, which it may read back) and a single-process run keep the name given."""
+    if not WORKER or path.parent != ARTIFACTS:
+        return path
+    return path.with_name(f"{path.stem}-{WORKER}{path.suffix}")
 
 
 @pytest.fixture(scope="session")
@@ -98,10 +111,27 @@ def run_cli(capfd, monkeypatch):
     return run
 
 
+_PORTS = itertools.count(random.randrange(100))
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A loopback port free now, for a server the test starts next. In one process the kernel picks it; under
+    pytest-xdist each worker takes its own block of 1000 ports below the kernel's ephemeral range (32768 on), so
+    two workers never pick the same port between one's check and its server's start."""
+    if not WORKER:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+    base = 20000 + 1000 * (int(WORKER.removeprefix("gw")) % 12)
+    for _ in range(1000):
+        port = base + next(_PORTS) % 1000
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # taken by someone else: the next one
+            return port
+    raise RuntimeError(f"no free port in {base}-{base + 999}")
 
 
 def wait_http(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
@@ -137,7 +167,7 @@ def serve_app(log_path: Path, **env: str):
     """Run the real app with `streamlit run` on a free localhost port; yield its URL."""
     port = free_port()
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **env}
-    with open(log_path, "w") as log:
+    with open(per_worker(log_path), "w") as log:
         proc = subprocess.Popen(
             [
                 sys.executable,

@@ -4,6 +4,7 @@ of the catalogue is asked for somewhere (a key nobody uses is a string nobody ch
 from __future__ import annotations
 
 import ast
+import functools
 import string
 
 from geo import i18n
@@ -13,6 +14,7 @@ from tests.conftest import ROOT
 KEY_CALLS = {"t", "text_of", "message"}
 
 
+@functools.cache  # parsed once for the module's four tests (they only read the trees)
 def sources() -> dict[str, ast.AST]:
     files = [*sorted((ROOT / "geo").rglob("*.py")), *sorted((ROOT / "ui").rglob("*.py")), ROOT / "app.py"]
     return {str(p.relative_to(ROOT)): ast.parse(p.read_text("utf-8")) for p in files}

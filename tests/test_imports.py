@@ -38,8 +38,10 @@ def context(layers):
 def test_the_corpus_is_large_and_reproducible(tmp_path):
     assert len(EXPECTED) >= 40
     before = {p.name: p.read_bytes() for p in (CORPUS / "files").iterdir()}
-    subprocess.run([sys.executable, str(CORPUS / "make_corpus.py")], check=True, capture_output=True)
-    assert {p.name: p.read_bytes() for p in (CORPUS / "files").iterdir()} == before
+    # made afresh in tmp_path, laid over the committed files (as a run in place would overwrite them): the tree the
+    # other tests read is never rewritten while they run (pytest-xdist)
+    subprocess.run([sys.executable, str(CORPUS / "make_corpus.py"), str(tmp_path)], check=True, capture_output=True)
+    assert {**before, **{p.name: p.read_bytes() for p in (tmp_path / "files").iterdir()}} == before
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -153,11 +155,14 @@ def test_random_csv_rows_never_crash(rows):
 # --- the validate command -------------------------------------------------------------------------------
 
 
-def validate(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "geo", "validate", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+@pytest.fixture
+def validate(run_cli):
+    """``python -m geo validate ARGS``, run in this process (the command's exit codes and messages are tested, not
+    the process start)."""
+    return lambda *args: run_cli("validate", *args)
 
 
-def test_validate_exit_codes():
+def test_validate_exit_codes(validate):
     clean = validate(str(CORPUS / "files" / "gbk-chinese-headers.csv"))
     assert clean.returncode == 0, clean.stdout + clean.stderr
     problems = validate(str(CORPUS / "files" / "non-numeric.csv"), "--lang", "en")

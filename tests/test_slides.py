@@ -177,7 +177,7 @@ def test_atlas_has_a_page_per_view_with_selectable_text(layers, tmp_path):
         assert squash(VIEWS[view].name("zh")) in text
 
 
-def test_bad_deck_and_atlas_arguments_exit_2(tmp_path):
+def test_bad_deck_and_atlas_arguments_exit_2(tmp_path, run_cli):
     for args in (
         ["deck", "--out", str(tmp_path / "x.pdf")],
         ["deck", "--out", str(tmp_path / "x.pptx"), "--views", "moon"],
@@ -185,7 +185,7 @@ def test_bad_deck_and_atlas_arguments_exit_2(tmp_path):
         ["atlas", "--out", str(tmp_path / "x.pptx")],
         ["deck", "--out", str(tmp_path / "x.pptx"), "--aspect", "21:9"],
     ):
-        res = subprocess.run([sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, text=True)
+        res = run_cli(*args)  # in this process: what is tested is the parser's refusal, not the process
         assert res.returncode == 2 and res.stderr.startswith("error: ") and "Traceback" not in res.stderr, args
 
 

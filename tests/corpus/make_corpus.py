@@ -1,6 +1,7 @@
 """Generate the import corpus: malformed and hostile files, each with the problem it must produce.
 
 Run:  python tests/corpus/make_corpus.py   (writes tests/corpus/files/ and tests/corpus/expected.json)
+      python tests/corpus/make_corpus.py DIR   (writes DIR/files/ and DIR/expected.json instead: the test's copy)
 Deterministic: the same bytes every time (a test checks it).
 """
 
@@ -356,16 +357,17 @@ def gpkg_bytes(view: bool = False, crs: str = "EPSG:4326") -> bytes:
         return path.read_bytes()
 
 
-def main() -> int:
-    OUT.mkdir(parents=True, exist_ok=True)
+def main(argv: list[str]) -> int:
+    out = Path(argv[0]) / "files" if argv else OUT
+    out.mkdir(parents=True, exist_ok=True)
     expected = {}
     for name, (data, expect) in cases().items():
-        (OUT / name).write_bytes(data)
+        (out / name).write_bytes(data)
         expected[name] = expect
-    (OUT.parent / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"{len(expected)} files in {OUT}")
+    (out.parent / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"{len(expected)} files in {out}")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))
