@@ -165,7 +165,7 @@ def test_the_first_paint_builds_the_map_and_leaves_closed_panels_empty():
     assert not at.exception and not at.error
     assert len(at.get("component_instance")) == 1  # the map
     assert sorted(e.label for e in at.expander) == sorted(
-        i18n.t(k, "zh") for k in ("filters", "import_title", "ws_title", "export_title")
+        i18n.t(k, "zh") for k in ("filters", "import_title", "ws_title", "sp_title", "export_title")
     )
     assert not at.multiselect and not at.get("file_uploader") and not at.get("form")  # closed: nothing built
     assert not at.dataframe and i18n.t("table_loading", "zh") in [c.value for c in at.caption]
