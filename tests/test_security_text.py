@@ -11,11 +11,9 @@ from __future__ import annotations
 import html
 import io
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import unicodedata
 from dataclasses import replace
 from pathlib import Path
@@ -146,16 +144,21 @@ def test_bare_links_in_markdown_are_text_under_streamlits_own_autolink_rules():
 # --- the command line ----------------------------------------------------------------------------------------
 
 
-def cli(*args: str, **env: str) -> tuple[int, str]:
-    res = subprocess.run(
-        [sys.executable, "-m", "geo", *args], cwd=ROOT, capture_output=True, timeout=300, env={**os.environ, **env}
-    )
-    return res.returncode, res.stdout.decode("utf-8") + res.stderr.decode("utf-8")
+@pytest.fixture
+def cli(run_cli):
+    """``python -m geo ARGS`` in this process (run_cli captures what it writes to file descriptors 1 and 2): its
+    exit code and its output and errors together."""
+
+    def run(*args: str, **env: str) -> tuple[int, str]:
+        res = run_cli(*args, **env)
+        return res.returncode, res.stdout + res.stderr
+
+    return run
 
 
 @pytest.mark.parametrize("name", ["hidden-characters.csv", "hidden-characters.geojson"])
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_validate_prints_hidden_characters_as_escapes(name, lang):
+def test_validate_prints_hidden_characters_as_escapes(name, lang, cli):
     code, out = cli("validate", str(CORPUS / name), "--lang", lang)
     print(out)
     assert code == 1 and "Traceback" not in out
@@ -163,7 +166,7 @@ def test_validate_prints_hidden_characters_as_escapes(name, lang):
     assert "[2J" in out  # the visible rest is all there
 
 
-def test_cli_errors_and_json_show_hidden_characters_as_escapes(tmp_path):
+def test_cli_errors_and_json_show_hidden_characters_as_escapes(tmp_path, cli):
     code, out = cli("snapshot", "--out", str(tmp_path / "m.png"), "--district", OSC8)
     assert code == 2 and not has_hidden(out) and "\\u001b]8;;" in out
     code, out = cli("snapshot", "--out", str(tmp_path / f"{CLEAR}.png"), "--title", RLO, "--size", "400x300")

@@ -310,17 +310,11 @@ def test_a_bad_cached_tile_is_not_trusted_but_fetched_again(tile_cache):
     assert all(p.read_bytes() == GOOD for p in cached_files(tile_cache))
 
 
-def test_a_cli_snapshot_over_a_bomb_tile_server_falls_back_to_vectors(tmp_path, tile_cache):
+def test_a_cli_snapshot_over_a_bomb_tile_server_falls_back_to_vectors(tmp_path, tile_cache, run_cli):
     bomb = huge_png(20000)
     with serve(lambda handler, n: handler.send_body(bomb)) as (_, url):
-        res = subprocess.run(
-            [sys.executable, "-m", "geo", "snapshot", "--out", str(tmp_path / "m.png"), "--basemap", "osm", "--size", "800x600"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env={**os.environ, "BEM_TILE_MIRROR": url},
-        )
+        # the command in this process (run_cli): the tiles' checks are tested, not the process start
+        res = run_cli("snapshot", "--out", str(tmp_path / "m.png"), "--basemap", "osm", "--size", "800x600", BEM_TILE_MIRROR=url)
     assert res.returncode == 0 and "Traceback" not in res.stderr, res.stderr
     assert "note:" in res.stderr and (tmp_path / "m.png").stat().st_size > 1000
     assert cached_files(tile_cache) == []
