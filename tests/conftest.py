@@ -198,9 +198,15 @@ def serve_app(log_path: Path, **env: str):
 
 
 @pytest.fixture(scope="session")
-def app_url(artifacts, tmp_path_factory):
-    """The app as a planner runs it (its workspaces in a temporary folder)."""
-    with serve_app(artifacts / "streamlit.log", BEM_WORKSPACE_DIR=str(tmp_path_factory.mktemp("workspaces"))) as url:
+def app_workspace_dir(tmp_path_factory) -> Path:
+    """The workspace folder of the shared app server (``app_url``): a test may put a workspace there for it."""
+    return tmp_path_factory.mktemp("workspaces")
+
+
+@pytest.fixture(scope="session")
+def app_url(artifacts, app_workspace_dir):
+    """The app as a planner runs it (its workspaces in a temporary folder), one server per test process."""
+    with serve_app(artifacts / "streamlit.log", BEM_WORKSPACE_DIR=str(app_workspace_dir)) as url:
         yield url
 
 

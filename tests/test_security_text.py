@@ -327,24 +327,22 @@ def test_links_in_notes_reach_streamlit_as_text(tmp_path, monkeypatch):
 
 
 @pytest.mark.browser
-def test_links_in_notes_stay_text_in_the_browser(browser, artifacts, tmp_path, monkeypatch):
+def test_links_in_notes_stay_text_in_the_browser(browser, artifacts, app_url, app_workspace_dir, monkeypatch):
     """Streamlit's real markdown (remark-gfm autolinks bare URLs): the note shows its links as text."""
-    from tests.conftest import serve_app
-
-    created = note_workspace(tmp_path, monkeypatch)
-    with serve_app(artifacts / "streamlit-notes.log", BEM_WORKSPACE_DIR=str(tmp_path)) as url:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        requests: list[str] = []
-        page.on("request", lambda r: requests.append(r.url))
-        try:
-            page.goto(f"{url}/?basemap=offline&lang=en&venue=ciec_new_venue&ws={created['id']}&wt={created['view_token']}")
-            note = page.locator('[data-testid="stSidebar"] li', has_text="192.0.2.7").first
-            note.wait_for(timeout=90_000)
-            shown = note.inner_text()
-            note.screenshot(path=str(artifacts / "notes-links-en.png"))
-            assert note.locator("a").count() == 0, note.inner_html()
-        finally:
-            page.close()
+    created = note_workspace(app_workspace_dir, monkeypatch)  # in the shared server's store
+    url = app_url
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(f"{url}/?basemap=offline&lang=en&venue=ciec_new_venue&ws={created['id']}&wt={created['view_token']}")
+        note = page.locator('[data-testid="stSidebar"] li', has_text="192.0.2.7").first
+        note.wait_for(timeout=90_000)
+        shown = note.inner_text()
+        note.screenshot(path=str(artifacts / "notes-links-en.png"))
+        assert note.locator("a").count() == 0, note.inner_html()
+    finally:
+        page.close()
     assert not has_hidden(shown.replace("\u2060", ""))
     plain = shown.replace("\u2060", "")
     assert "http://192.0.2.7/x www.example.com planner@example.com" in plain and "reportgnp.exe" in plain
