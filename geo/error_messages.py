@@ -116,4 +116,101 @@ ERROR_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "“距离范围”所依据的“{ref}”不存在：请选择一个场所、核心区、轴线或板块。",
         "en": "unknown reference {ref!r} for 'within': choose a venue, the core, an axis or an area.",
     },
+    # geo.workspace.WorkspaceError and its kinds (Forbidden, Conflict), geo.errors.StoreUnavailable
+    "err_ws_url": {
+        "zh": "BEM_DATABASE_URL 应以 postgresql://（或文件形式的 sqlite:///）开头：请改正该设置后重启。",
+        "en": "BEM_DATABASE_URL must start with postgresql:// (or sqlite:/// for a file)",
+    },
+    "err_ws_name": {"zh": "工作区需要一个名称：请填写名称后再创建。", "en": "a workspace needs a name"},
+    "err_ws_forbidden": {
+        "zh": "没有与该编号和令牌相符的工作区：请检查链接是否完整（复制时可能被截断）。",
+        "en": "no workspace with that id and token",
+    },
+    "err_ws_view_token": {
+        "zh": "这是只读（查看）令牌：修改工作区需要编辑令牌，请向创建者索取编辑链接。",
+        "en": "this is a view token: editing needs the workspace's edit token",
+    },
+    "err_ws_no_version": {
+        "zh": "工作区 {wid} 没有第 {version} 版：请用“历史”查看已有的版本号。",
+        "en": "workspace {wid} has no version {version}",
+    },
+    "err_ws_conflict_version": {
+        "zh": "第 {expected} 版之后已有人保存了第 {head} 版：请重新载入后再应用您的修改（未覆盖任何内容）。",
+        "en": "version {head} was saved after version {expected}: reload and apply the change again (nothing was overwritten)",
+    },
+    "err_ws_conflict": {
+        "zh": "有人先保存了：请重新载入后再应用您的修改（未覆盖任何内容）。",
+        "en": "another save came first: reload and apply the change again",
+    },
+    "err_ws_conflict_part": {
+        "zh": "较新的版本也修改了{part}：请重新载入后再应用您的修改（未覆盖任何内容）。",
+        "en": "the {part} were changed in a newer version too: reload and apply the change again (nothing was overwritten)",
+    },
+    "err_ws_part_layers": {"zh": "图层", "en": "layers"},
+    "err_ws_part_sketches": {"zh": "草图", "en": "sketches"},
+    "err_ws_part_views": {"zh": "视图", "en": "views"},
+    "err_ws_part_notes": {"zh": "状态备注", "en": "status notes"},
+    "err_ws_part_project_updates": {"zh": "项目进展", "en": "project updates"},
+    "err_ws_part_projects": {"zh": "新增重点项目", "en": "new key projects"},
+    "err_ws_part_stories": {"zh": "故事", "en": "stories"},
+    "err_ws_append_parts": {
+        "zh": "只能追加图层、草图、状态备注、项目进展、新增项目和故事，不能追加：{parts}",
+        "en": "only layers, sketches and notes can be appended, not {parts}",
+    },
+    "err_ws_too_big": {
+        "zh": "保存后工作区将超过 {mb} MB：请删去或简化部分图层后再保存。",
+        "en": "the workspace would exceed {mb} MB",
+    },
+    "err_ws_parts": {
+        "zh": "工作区只能包含图层、草图、视图、状态备注、重点项目和故事。",
+        "en": "a workspace holds layers, sketches, views, notes, key projects and stories only",
+    },
+    "err_ws_lists": {"zh": "图层和草图都应是列表。", "en": "layers and sketches must be lists"},
+    "err_ws_layers": {
+        "zh": "一个工作区最多 {n} 个图层：请先删去不用的图层。",
+        "en": "at most {n} layers in a workspace",
+    },
+    "err_ws_sketches": {
+        "zh": "一个工作区最多 {n} 个草图：请先删去不用的草图。",
+        "en": "at most {n} sketches in a workspace",
+    },
+    "err_ws_vertices": {"zh": "无法保存：{detail}", "en": "{detail}"},
+    "err_ws_entries": {"zh": "“{part}”应是记录的列表。", "en": "{part} must be a list of entries"},
+    "err_ws_stories": {
+        "zh": "故事应是列表，最多 {n} 个。",
+        "en": "stories must be a list of at most {n} entries",
+    },
+    "err_ws_story_name": {
+        "zh": "第 {i} 个故事需要一个不超过 {n} 个字符的名称。",
+        "en": "story {i} needs a name of at most {n} characters",
+    },
+    "err_ws_layer": {
+        "zh": "第 {i} 个图层需要名称和 GeoJSON 要素集合（FeatureCollection）。",
+        "en": "layer {i} needs a name and a GeoJSON FeatureCollection",
+    },
+    "err_ws_layer_features": {
+        "zh": "第 {i} 个图层的要素超过 {n} 个：请拆分或精简后再保存。",
+        "en": "layer {i} has more than {n} features",
+    },
+    "err_ws_sketch": {
+        "zh": "第 {k} 个草图需要几何图形、标题，说明不能过长。",
+        "en": "sketch {k} needs a geometry, a title and a note of sensible length",
+    },
+    "err_ws_geometry": {"zh": "{where}：不是 GeoJSON 几何图形。", "en": "{where}: not a GeoJSON geometry"},
+    "err_ws_range": {
+        "zh": "{where}：坐标超出范围（应为 WGS-84 经纬度）。",
+        "en": "{where}: coordinates out of range (WGS-84 lon/lat expected)",
+    },
+    "err_ws_nothing_to_export": {
+        "zh": "该工作区还没有图层或草图，无可导出：请先保存图层或草图。",
+        "en": "the workspace has no layer or sketch to export yet",
+    },
+    "err_ws_export_format": {
+        "zh": "未知的格式“{fmt}”：请使用 .gpkg、.geojson、.kml 或 .csv。",
+        "en": "unknown format {fmt!r}; use .gpkg, .geojson, .kml or .csv",
+    },
+    "err_store_unavailable": {
+        "zh": "暂时无法连接工作区存储：请稍后再试（地图、搜索和导出不受影响）。",
+        "en": "the workspace store cannot be reached; try again later",
+    },
 }

@@ -83,13 +83,13 @@ class AssetError(GeoError):
     """A map asset would be loaded from outside the app (a CDN) or is missing."""
 
 
-class StoreUnavailable(GeoError):
+class StoreUnavailable(Catalogued):
     """The workspace store cannot be reached or opened (PostgreSQL down, an SQLite file that cannot be opened).
     Its message names no host, port or path (the cause, chained, is for the server log); the page shows the
     map without the store and tries again on the next action."""
 
-    def __init__(self, message: str = "the workspace store cannot be reached; try again later"):
-        super().__init__(message)
+    def __init__(self, key: str = "err_store_unavailable", **fields: object):
+        super().__init__(key, **fields)
 
 
 def driver_errors() -> tuple[type[BaseException], ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from geo.a11y_messages import A11Y_MESSAGES  # the map's and the pictures' words for screen readers
 from geo.cli_messages import CLI_MESSAGES  # the command line's words, in their own file
 from geo.error_messages import ERROR_MESSAGES  # the core's error messages, in their own file
 from geo.import_messages import IMPORT_MESSAGES  # the import messages, in their own file
@@ -20,6 +21,7 @@ _STRINGS: dict[str, dict[str, str]] = {
     **ERROR_MESSAGES,
     **PROJECT_MESSAGES,
     **STORY_MESSAGES,
+    **A11Y_MESSAGES,
     "app_title": {"zh": "北京国际交往中心功能建设地图", "en": "Beijing Center for International Exchanges Map"},
     "app_caption": {
         "zh": "“一核、两轴、多板块”空间布局及北京市推进国际交往中心功能建设领导小组2025年3月17日会议点名的场所。",

@@ -15,6 +15,7 @@ from folium.elements import JSCSSMixin
 from geo import datum, i18n, style, tool_messages
 from geo import templating as tpl
 from geo.assets import VENDOR_DIR, VENDOR_SCHEME
+from geo.paths import PACKAGE_DIR
 
 #: below this zoom a large imported point layer is drawn as a grid of counts
 CLUSTER_BELOW = 13
@@ -45,6 +46,34 @@ class LayerPanel(JSCSSMixin, tpl.RenderOnce):
         super().__init__()
         self._name = "LayerPanel"
         self.spec = spec
+
+
+#: the map's keyboard and screen-reader layer (our own files, inlined: the map's frame is served from elsewhere)
+_PAGE_DIR = PACKAGE_DIR / "static" / "page"
+_A11Y_CSS = (_PAGE_DIR / "map-a11y.css").read_text("utf-8")
+_A11Y_JS = (_PAGE_DIR / "map-a11y.js").read_text("utf-8")
+
+
+class Accessible(tpl.RenderOnce):
+    """Names in ``lang`` for everything the keyboard reaches in the map, no tab stop on labels, areas and lines,
+    and a visible focus ring (``BEM.a11y`` in geo/static/page/map-a11y.js, its style in map-a11y.css)."""
+
+    _template = tpl.template(
+        "{% macro header(this, kwargs) %}<style>\n"
+        + _A11Y_CSS
+        + "</style>\n{% endmacro %}\n{% macro script(this, kwargs) %}\n"
+        + _A11Y_JS
+        + "\nBEM.a11y({{ this.parent_name }}, {{ this.words | tojson }});\n{% endmacro %}\n"
+    )
+
+    def __init__(self, lang: str):
+        super().__init__()
+        self._name = "Accessible"
+        keys = {"map": "a11y_map", "closePopup": "a11y_close_popup", "minimap": "a11y_minimap", "leaflet": "a11y_leaflet"}
+        self.words = {
+            name: i18n.t(key, lang)
+            for name, key in {**keys, "place": "a11y_place", "frame": "a11y_frame", "layers": "layers"}.items()
+        }
 
 
 class MousePosition(tpl.RenderOnce):

@@ -20,6 +20,7 @@ from geo.assets import check_no_remote_assets, localize_assets
 from geo.data import Layers
 from geo.mapelements import (  # noqa: F401 (CLUSTER_BELOW, LayerPanel and MousePosition: part of the map's API)
     CLUSTER_BELOW,
+    Accessible,
     DrawLocal,
     FastPoints,
     FitView,
@@ -347,6 +348,7 @@ def _label_marker(group: tpl.FeatureGroup, pt, name: str, attrs: str, offset: fl
             class_name="bem-label-icon",
         ),
         interactive=False,
+        keyboard=False,  # a label is text beside a place, not a tab stop
     ).add_to(group)
 
 
@@ -406,6 +408,7 @@ def build_base_map(
     if view is None:
         panel["fit"] = _bounds(layers.boundary, bm.datum)
     LayerPanel(panel).add_to(m)
+    Accessible(lang).add_to(m)  # names in the page's language, no tab stop on labels, a visible focus ring
     MousePosition(bm.datum, lang).add_to(m)
     add_tools(m, layers, lang, bm.datum, vendor_base if lazy_tools else None)
     if draw:  # a workspace open for editing: sketch points, lines and areas (leaflet-draw, served locally)

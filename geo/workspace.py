@@ -154,7 +154,7 @@ class Store:
         self.url = url
         self.postgres = url.startswith(("postgresql://", "postgres://"))
         if not self.postgres and not url.startswith("sqlite:///"):
-            raise WorkspaceError("BEM_DATABASE_URL must start with postgresql:// (or sqlite:/// for a file)")
+            raise WorkspaceError("err_ws_url")
         self.migrate()
 
     # --- connections --------------------------------------------------------------------------------
@@ -229,7 +229,7 @@ class Store:
         """A new, empty workspace; returns its id and both tokens (shown once, stored only as hashes)."""
         name = str(name).strip()[:120]
         if not name:
-            raise WorkspaceError("a workspace needs a name")
+            raise WorkspaceError("err_ws_name")
         wid = secrets.token_hex(8)
         view, edit = new_token(), new_token()
         db = self.connect()
@@ -257,15 +257,15 @@ class Store:
         row = cur.fetchone()
         given = token_hash(token or "")
         if row is None:  # the same answer as a wrong token: ids are not an oracle
-            raise Forbidden("no workspace with that id and token")
+            raise Forbidden("err_ws_forbidden")
         name, view_hash, edit_hash, head = row
         if hmac.compare_digest(given, edit_hash):
             return name, head
         if hmac.compare_digest(given, view_hash):
             if edit:
-                raise Forbidden("this is a view token: editing needs the workspace's edit token")
+                raise Forbidden("err_ws_view_token")
             return name, head
-        raise Forbidden("no workspace with that id and token")
+        raise Forbidden("err_ws_forbidden")
 
     def authorize(self, wid: str, token: str, edit: bool) -> None:
         """Raise Forbidden unless ``token`` grants reading (or, with ``edit``, changing) the workspace."""
@@ -285,7 +285,7 @@ class Store:
             )
             row = cur.fetchone()
             if row is None:
-                raise WorkspaceError(f"workspace {wid} has no version {version}")
+                raise WorkspaceError("err_ws_no_version", wid=wid, version=version)
             return Workspace(wid, name, row[0], json.loads(row[1]))
         finally:
             db.close()
@@ -310,10 +310,7 @@ class Store:
             if head == expected:
                 return text, content
             if not merge:
-                raise Conflict(
-                    f"version {head} was saved after version {expected}: reload and apply the "
-                    "change again (nothing was overwritten)"
-                )
+                raise Conflict("err_ws_conflict_version", head=head, expected=expected)
             merged = rebase(self._content(cur, wid, expected), json.loads(text), self._content(cur, wid, head))
             return encoded(merged), merged
 
@@ -342,7 +339,7 @@ class Store:
                 text, content = make(cur, head)
                 cur.execute(self.q("UPDATE workspaces SET head = ? WHERE id = ? AND head = ?"), (head + 1, wid, head))
                 if cur.rowcount != 1:
-                    raise Conflict("another save came first: reload and apply the change again")
+                    raise Conflict("err_ws_conflict")
                 cur.execute(
                     self.q("INSERT INTO versions (workspace_id, version, created, change, content) VALUES (?, ?, ?, ?, ?)"),
                     (wid, head + 1, now(), change[:200], text),
@@ -356,7 +353,7 @@ class Store:
         cur.execute(self.q("SELECT content FROM versions WHERE workspace_id = ? AND version = ?"), (wid, version))
         row = cur.fetchone()
         if row is None:
-            raise WorkspaceError(f"workspace {wid} has no version {version}")
+            raise WorkspaceError("err_ws_no_version", wid=wid, version=version)
         return json.loads(row[0])
 
     def _store_features(self, cur, wid: str, content: dict) -> None:

@@ -6,9 +6,10 @@ is carried onto the newest one (``rebase``: appends commute, a real conflict is 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
-from geo.errors import GeoError
+from geo.errors import Catalogued
 
 MAX_LAYERS = 50
 MAX_SKETCHES = 2000
@@ -21,8 +22,9 @@ APPENDABLE = ("layers", "sketches", "notes", "project_updates", "projects", "sto
 PARTS = ("layers", "sketches", "views", "notes", "project_updates", "projects", "stories")
 
 
-class WorkspaceError(GeoError):
-    """A workspace request that cannot be served (unknown id, too large...)."""
+class WorkspaceError(Catalogued):
+    """A workspace request that cannot be served (unknown id, too large...): a catalogued message
+    (geo/error_messages.py), English as ``str()``, the page's or command line's language as ``message(lang)``."""
 
 
 class Forbidden(WorkspaceError):
@@ -62,10 +64,27 @@ def rebase(base: dict, mine: dict, head: dict) -> dict:
         elif part in APPENDABLE and m[: len(b)] == b:
             out[part] = [*h, *m[len(b) :]]
         else:
-            raise Conflict(
-                f"the {part} were changed in a newer version too: reload and apply the change again (nothing was overwritten)"
-            )
+            raise Conflict("err_ws_conflict_part", part=_part_words(part))
     return out
+
+
+_PART_WORDS = {
+    "layers": "err_ws_part_layers",
+    "sketches": "err_ws_part_sketches",
+    "views": "err_ws_part_views",
+    "notes": "err_ws_part_notes",
+    "project_updates": "err_ws_part_project_updates",
+    "projects": "err_ws_part_projects",
+    "stories": "err_ws_part_stories",
+}
+
+
+def _part_words(part: str) -> dict[str, str] | str:
+    """A part of a workspace by name, in both languages (for a message)."""
+    from geo import i18n
+
+    key = _PART_WORDS.get(part)
+    return {lang: i18n.t(key, lang) for lang in i18n.LANGS} if key else part
 
 
 def mine_over(base: dict | None, mine: dict, head: dict) -> dict:
@@ -130,7 +149,7 @@ def appended(head: dict, items: dict) -> dict:
     """``head`` with ``items`` ({"layers": [...], "sketches": [...], "notes": [...]}) added after what it holds."""
     unknown = set(items) - set(APPENDABLE)
     if unknown:
-        raise WorkspaceError(f"only layers, sketches and notes can be appended, not {', '.join(sorted(unknown))}")
+        raise WorkspaceError("err_ws_append_parts", parts=", ".join(sorted(unknown)))
     return {**head, **{part: [*head.get(part, []), *new] for part, new in items.items()}}
 
 
@@ -139,7 +158,7 @@ def encoded(content: dict) -> str:
     check_content(content)
     text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     if len(text.encode("utf-8")) > MAX_CONTENT_BYTES:
-        raise WorkspaceError(f"the workspace would exceed {MAX_CONTENT_BYTES // 1024 // 1024} MB")
+        raise WorkspaceError("err_ws_too_big", mb=MAX_CONTENT_BYTES // 1024 // 1024)
     return text
 
 
@@ -149,30 +168,30 @@ def check_content(content: dict) -> None:
     from geo import imports
 
     if not isinstance(content, dict) or set(content) - set(PARTS):
-        raise WorkspaceError("a workspace holds layers, sketches, views, notes, key projects and stories only")
+        raise WorkspaceError("err_ws_parts")
     _check_entries(content)
     _check_stories(content.get("stories", []))
     layers, sketches = content.get("layers", []), content.get("sketches", [])
     if not isinstance(layers, list) or not isinstance(sketches, list):
-        raise WorkspaceError("layers and sketches must be lists")
+        raise WorkspaceError("err_ws_lists")
     if len(layers) > MAX_LAYERS:
-        raise WorkspaceError(f"at most {MAX_LAYERS} layers in a workspace")
+        raise WorkspaceError("err_ws_layers", n=MAX_LAYERS)
     if len(sketches) > MAX_SKETCHES:
-        raise WorkspaceError(f"at most {MAX_SKETCHES} sketches in a workspace")
+        raise WorkspaceError("err_ws_sketches", n=MAX_SKETCHES)
     found = [*_layer_geometries(layers), *_sketch_geometries(sketches)]
     found += list(_project_geometries(content.get("projects", [])))
     parsed = [_checked_geometry(geometry, where) for geometry, where in found]
     try:
         imports.check_vertices(parsed, [where for _, where in found])
     except imports.ImportFailed as exc:
-        raise WorkspaceError(str(exc)) from None
+        raise WorkspaceError("err_ws_vertices", detail={"zh": exc.text("zh"), "en": exc.text("en")}) from None
 
 
 def _check_entries(content: dict) -> None:
     """The key projects' parts are lists of entries (each checked by ``geo.projects`` before it is added)."""
     for part in ("project_updates", "projects"):
         if not isinstance(content.get(part, []), list) or not all(isinstance(i, dict) for i in content.get(part, [])):
-            raise WorkspaceError(f"{part} must be a list of entries")
+            raise WorkspaceError("err_ws_entries", part=part)
 
 
 def _check_stories(entries: object) -> None:
@@ -180,11 +199,11 @@ def _check_stories(entries: object) -> None:
     from geo import story
 
     if not isinstance(entries, list) or len(entries) > MAX_STORIES:
-        raise WorkspaceError(f"stories must be a list of at most {MAX_STORIES} entries")
+        raise WorkspaceError("err_ws_stories", n=MAX_STORIES)
     for i, entry in enumerate(entries, start=1):
         name = entry.get("name") if isinstance(entry, dict) else None
         if not isinstance(name, str) or not name.strip() or len(name) > MAX_STORY_NAME:
-            raise WorkspaceError(f"story {i} needs a name of at most {MAX_STORY_NAME} characters")
+            raise WorkspaceError("err_ws_story_name", i=i, n=MAX_STORY_NAME)
         story.from_dict(entry.get("story"), name)  # StoryError names the story, chapter and field
 
 
@@ -214,10 +233,10 @@ def _layer_geometries(layers: list):
 
     for i, layer in enumerate(layers, start=1):
         if not _is_layer(layer):
-            raise WorkspaceError(f"layer {i} needs a name and a GeoJSON FeatureCollection")
+            raise WorkspaceError("err_ws_layer", i=i)
         fc = layer["features"]
         if len(fc["features"]) > imports.MAX_FEATURES:
-            raise WorkspaceError(f"layer {i} has more than {imports.MAX_FEATURES:,} features")
+            raise WorkspaceError("err_ws_layer_features", i=i, n=f"{imports.MAX_FEATURES:,}")
         for j, feature in enumerate(fc["features"], start=1):
             yield (feature.get("geometry") if isinstance(feature, dict) else None), f"layer {i}, feature {j}"
 
@@ -240,7 +259,7 @@ def _sketch_geometries(sketches: list):
             or len(str(sketch.get("title", ""))) > imports.MAX_TEXT
             or len(str(sketch.get("note", ""))) > 5000
         ):
-            raise WorkspaceError(f"sketch {k} needs a geometry, a title and a note of sensible length")
+            raise WorkspaceError("err_ws_sketch", k=k)
         yield sketch.get("geometry"), f"sketch {k}"
 
 
@@ -253,10 +272,10 @@ def _checked_geometry(geometry, where: str):
     except (shapely.errors.GEOSException, ValueError, TypeError):
         geom = None
     if geom is None or geom.is_empty:
-        raise WorkspaceError(f"{where}: not a GeoJSON geometry")
+        raise WorkspaceError("err_ws_geometry", where=_where(where))
     xmin, ymin, xmax, ymax = geom.bounds
     if not (-180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90):
-        raise WorkspaceError(f"{where}: coordinates out of range (WGS-84 lon/lat expected)")
+        raise WorkspaceError("err_ws_range", where=_where(where))
     return geom
 
 
@@ -287,6 +306,21 @@ def feature_items(content: dict) -> list[tuple[str, dict]]:
     return items + [("sketches", sketch_feature(s)) for s in content.get("sketches", [])]
 
 
+_WHERE_ZH = (
+    (re.compile(r"layer (\d+), feature (\d+)"), "第 \\1 个图层的第 \\2 个要素"),
+    (re.compile(r"sketch (\d+)"), "第 \\1 个草图"),
+    (re.compile(r"project (.+)"), "新增项目 \\1"),
+)
+
+
+def _where(where: str) -> dict[str, str]:
+    """Where a geometry is ("layer 2, feature 7"), in both languages."""
+    zh = where
+    for pattern, words in _WHERE_ZH:
+        zh = pattern.sub(words, zh)
+    return {"zh": zh, "en": where}
+
+
 def export_bytes(ws: Workspace, fmt: str) -> bytes:
     """The workspace's layers and sketches as GeoJSON, GeoPackage (a table per layer), KML or CSV."""
     import geopandas as gpd
@@ -296,7 +330,7 @@ def export_bytes(ws: Workspace, fmt: str) -> bytes:
 
     parts = [gdf.assign(layer=name) for name, gdf in _export_frames(ws.content)]
     if not parts:
-        raise WorkspaceError("the workspace has no layer or sketch to export yet")
+        raise WorkspaceError("err_ws_nothing_to_export")
     out = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
     if "name" in out and "_name" in out:
         out["name"] = out["name"].where(out["name"].notna(), out["_name"])
@@ -304,7 +338,7 @@ def export_bytes(ws: Workspace, fmt: str) -> bytes:
         out = out.rename(columns={"_name": "name"})
     out = out[[c for c in out.columns if not str(c).startswith("_")]]
     if fmt not in ("geojson", "csv", "gpkg", "kml"):
-        raise WorkspaceError(f"unknown format {fmt!r}; use .gpkg, .geojson, .kml or .csv")
+        raise WorkspaceError("err_ws_export_format", fmt=fmt)
     return frame_bytes(out, fmt, "name" if "name" in out else "layer")
 
 

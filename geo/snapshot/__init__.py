@@ -84,11 +84,11 @@ def rc_for(fmt: str, lang: str, page: Page) -> dict:
 def render(layers: Layers, spec: MapSpec, fmt: str = "png", progress: Callable[[float, str], None] | None = None) -> Snapshot:
     """Render ``spec`` (filters, selection, ring, hidden and imported layers included) to PNG, SVG or PDF."""
     if fmt not in FORMATS:
-        raise SnapshotError(f"unknown format {fmt!r}; use png, svg, pdf (or html through geo.io)")
+        raise SnapshotError("err_format_unknown", fmt=fmt, formats="png, svg, pdf")
     try:
         spec = spec.validated()
     except SpecError as exc:
-        raise SnapshotError(str(exc)) from None
+        raise SnapshotError(exc.key, **exc.fields) from None  # the spec's own catalogued words
     report = progress or (lambda _f, _m: None)
     logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # the subset has no bold: fine
     with plt.rc_context(rc_for(fmt, spec.labels, spec.page)):
@@ -116,5 +116,5 @@ def render(layers: Layers, spec: MapSpec, fmt: str = "png", progress: Callable[[
 def view_spec(view: str, **kwargs) -> MapSpec:
     """A spec for a named view (``city``, ``core``, ``central-axis``...)."""
     if view not in VIEWS:
-        raise SnapshotError(f"unknown view {view!r}; known: {', '.join(VIEWS)}")
+        raise SnapshotError("err_deck_view", view=view, views=", ".join(VIEWS))
     return replace(MapSpec(bbox=VIEWS[view].bbox, view=view), **kwargs)
