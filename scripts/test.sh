@@ -43,8 +43,9 @@ fi
 "$venv/bin/python" -m ruff format --check .  # one style (CONTRIBUTING.md)
 "$venv/bin/python" -m mypy  # the core's typed modules ([tool.mypy] in pyproject.toml)
 # Much of the suite waits on servers, browsers and child processes, so workers pay even on two cores.
-# --dist loadfile keeps a file's tests in one worker: a module's servers and browsers start once.
+# --dist worksteal gives each worker one run of consecutive tests (a module's servers and browsers start
+# once) and lets a worker that has finished take over the tail of another's.
 workers="${BEM_TEST_WORKERS:-0}"
 parallel=()
-[ "$workers" = 0 ] || parallel=(-n "$workers" --dist loadfile)
+[ "$workers" = 0 ] || parallel=(-n "$workers" --dist worksteal)
 "$venv/bin/python" -m pytest "${parallel[@]}" "$@"

@@ -18,7 +18,7 @@ import sys
 import pyogrio
 import pytest
 
-from geo import data, i18n, plan, schema, style, webmap
+from geo import data, i18n, paths, plan, schema, style, webmap
 from geo.errors import DataError, DataErrors
 from geo.mapspec import MapSpec
 from scripts import build_schema_doc
@@ -40,6 +40,18 @@ def run_check(data_dir, *args):
     return subprocess.run(
         [sys.executable, "-m", "geo", "check", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
+
+
+@pytest.fixture
+def check_here(run_cli, monkeypatch):
+    """``run_check`` in this process: ``python -m geo check`` through run_cli with the data folder pointed at the
+    copy (what BEM_DATA_DIR sets at import; run_check keeps the real variable and process covered)."""
+
+    def run(data_dir, *args):
+        monkeypatch.setattr(paths, "DATA_DIR", data_dir)
+        return run_cli("check", *args)
+
+    return run
 
 
 def example_row() -> dict:
@@ -144,7 +156,7 @@ def test_a_venue_added_as_one_row_is_on_the_map(data_copy):
     assert number == 29
 
 
-def test_check_names_the_row_and_column_of_every_mistake(data_copy):
+def test_check_names_the_row_and_column_of_every_mistake(data_copy, check_here):
     good = example_row()
     bad = [
         {**good, "id": "bad_category", "category": "expo"},
@@ -153,7 +165,7 @@ def test_check_names_the_row_and_column_of_every_mistake(data_copy):
         {**good, "id": "bad_year", "year_open": "20x1"},
     ]
     first = append_rows(data_copy / "venues.csv", *bad)
-    result = run_check(data_copy)
+    result = check_here(data_copy)
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
     assert lines == [
