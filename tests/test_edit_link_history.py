@@ -70,3 +70,21 @@ def test_no_entry_of_the_tabs_history_holds_the_edit_token(browser, served):
         assert all(f"ws={wid}" in u for u in urls), urls  # every entry is the workspace's view link
     finally:
         page.close()
+
+
+def test_present_mode_from_an_edit_link_leaves_the_token_in_no_entry(browser, served):
+    from geo import story, workspace
+
+    url, store = served
+    made = store.create("简报")
+    workspace.put_story(store, made["id"], made["edit_token"], "周五简报", story.from_views(["city", "core"]))
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(f"{url}/?present=1&ws={made['id']}&et={made['edit_token']}&story=周五简报&lang=zh#2")
+        page.wait_for_selector('iframe[data-testid="stIFrame"]', timeout=120_000)
+        page.wait_for_function("!window.location.search.includes('et=')", timeout=60_000)
+        assert page.evaluate("window.location.hash") == "#2"  # the chapter stays in the address
+        urls = entries(page)
+        assert urls and all(made["edit_token"] not in u and "et=" not in u for u in urls), urls
+    finally:
+        page.close()

@@ -21,7 +21,7 @@ from geo import i18n, safe, story_html
 from geo import story as stories
 from geo.errors import GeoError
 from geo.views import VIEWS
-from ui import cache, state
+from ui import address, cache, state
 
 STATIC = Path(__file__).resolve().parents[1] / "geo" / "static" / "story"
 CSS_FILE = STATIC / "present.css"
@@ -104,8 +104,10 @@ def present(layers, token: str | None) -> None:
     """The whole page in present mode (the caller draws nothing else)."""
     lang = state.page().lang
     st.html(f"<style>\n{CSS_FILE.read_text('utf-8')}</style>")
-    if "et" in st.query_params:  # an edit token never stays on a projected address bar (presenting only reads)
-        del st.query_params["et"]
+    if "et" in st.query_params:  # an edit token never stays on a projected address bar (presenting only reads),
+        # nor one Back away: the browser rewrites its own entry (ui/address.py), Streamlit pushes none
+        current = {key: st.query_params.get_all(key) for key in st.query_params if key != "et"}
+        address.run_script(referrer=True, query=urllib.parse.urlencode(current, doseq=True))
     try:
         story = requested_story()
     except stories.StoryError as exc:
