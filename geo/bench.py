@@ -406,7 +406,7 @@ def _fmt(value, unit: str) -> str:
     if unit == "x":
         return f"{value:.2f}x"
     if unit == "MB":
-        return f"{value:.0f} MB"
+        return f"{value:.1f} MB" if value < 10 else f"{value:.0f} MB"
     return f"{value:.0f} KB" if unit == "KB" else f"{value:.3f} s"
 
 

@@ -49,19 +49,20 @@ def _export(folder: Path) -> None:
     (folder / "map.html").write_text(gio.export_html(load_layers(), MapSpec(basemap="offline")), encoding="utf-8")
 
 
-class _Traffic:
-    """Bytes and requests a page loads (response bodies, every frame)."""
+_LOADED = """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+    .reduce((a, e) => [a[0] + (e.decodedBodySize || 0), a[1] + 1], [0, 0])"""
 
-    def __init__(self, page):
-        self.bytes, self.requests = 0, 0
-        page.on("response", self._count)
 
-    def _count(self, response) -> None:
-        self.requests += 1
+def _traffic(page) -> tuple[int, int]:
+    """Bytes (decoded bodies) and requests the page and each of its frames loaded, by the Resource Timing API."""
+    size, count = 0, 0
+    for frame in page.frames:
         try:
-            self.bytes += len(response.body())
-        except Exception:  # a redirect or an aborted request has no body
-            pass
+            b, n = frame.evaluate(_LOADED)
+        except Exception:  # a frame gone meanwhile (about:blank, a detached srcdoc)
+            continue
+        size, count = size + b, count + n
+    return size, count
 
 
 def _drawn(page, framed: bool, paths: int, timeout_ms: int = 120_000) -> float | None:
@@ -83,15 +84,15 @@ def open_once(browser, url: str, framed: bool, paths: int, traffic: bool = False
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     try:
         page = context.new_page()
-        seen = _Traffic(page) if traffic else None
         start = time.perf_counter()
         page.goto(url)
         attached = _drawn(page, framed, paths)
         took = time.perf_counter() - start
-        if seen:
-            page.wait_for_timeout(500)  # late requests (fonts, the component's report)
         frame_s = took if attached is None else attached - start
-        return took, frame_s, seen.bytes if seen else 0, seen.requests if seen else 0
+        if not traffic:
+            return took, frame_s, 0, 0
+        page.wait_for_timeout(500)  # late requests (fonts, the component's report)
+        return (took, frame_s, *_traffic(page))
     finally:
         context.close()
 
