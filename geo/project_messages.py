@@ -43,6 +43,7 @@ PROJECT_MESSAGES: dict[str, dict[str, str]] = {
     "proj_change": {"zh": "变化", "en": "Change"},
     "proj_ws_updates": {"zh": "本工作区的项目进展记录：{n} 条", "en": "Project updates in this workspace: {n}"},
     "proj_form": {"zh": "填报项目进展（保存为工作区新版本）", "en": "Post a project update (a new workspace version)"},
+    "ws_diff_heading": {"zh": "第 {v1} 版到第 {v2} 版的变化：", "en": "What changed from version {v1} to version {v2}:"},
     "proj_f_stage": {"zh": "所处环节", "en": "Stage"},
     "proj_f_keep": {"zh": "（不变）", "en": "(unchanged)"},
     "proj_f_date": {"zh": "进展日期", "en": "Date of the update"},

@@ -384,5 +384,28 @@ def describe_change(change: str, lang: str, names: dict[str, str] | None = None)
             fields = match.groupdict()
             if "venue" in fields and names:
                 fields["venue"] = names.get(fields["venue"], fields["venue"])
+            if key == "ws_change_project":
+                fields["what"] = _update_words(fields["what"], lang)
             return i18n.t(key, lang).format(**fields)
     return change
+
+
+def _update_words(what: str, lang: str) -> str:
+    """A project update's change (``project_updates.describe_update``: "status planned → in_service; milestone
+    X") in ``lang``: the fields' names and the vocabularies' values in words."""
+    import re
+
+    from geo import i18n
+
+    label = {"status": "field_status", "stage": "proj_f_stage", "milestone": "proj_milestone", "note": "proj_f_note"}
+    out = []
+    for part in what.split("; "):
+        match = re.fullmatch(r"(status|stage) (\S+) → (\S+)", part)
+        if match:
+            field, old, new = match.groups()
+            words = [i18n.t("proj_unknown", lang) if v == "?" else i18n.term(field, v, lang) for v in (old, new)]
+            out.append(f"{i18n.t(label[field], lang)} {words[0]} → {words[1]}")
+            continue
+        head, _, rest = part.partition(" ")
+        out.append(f"{i18n.t(label[head], lang)} {rest}".strip() if head in label else part)
+    return ("；" if lang == "zh" else "; ").join(out)

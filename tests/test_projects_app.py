@@ -195,3 +195,23 @@ def test_as_of_and_since_round_trip_the_url_and_their_widgets():
     assert (param(at, "since"), param(at, "asof")) == ("2025-07-01", "2025-08-31")
     at.sidebar.date_input(key="since").set_value(None).run()
     assert "since" not in at.query_params and at.session_state["page"].filters.since == ""
+
+
+def test_the_history_panel_says_what_changed_since_the_picked_version_in_both_languages(store):
+    created = reviewed(store)  # version 1 empty, 2: the museum in service, 3: the embassy area's milestone
+    for lang, status, museum in (("zh", "已投用", "中国长城博物馆"), ("en", "In service", "Great Wall Museum")):
+        query = {
+            "lang": lang,
+            "basemap": "offline",
+            "ws": created["id"],
+            "wt": created["view_token"],
+            "et": created["edit_token"],
+        }
+        at = app_test(query, panels=("ws",))
+        labels = at.selectbox(key="ws_restore_pick")
+        assert "status" not in " ".join(labels.options) and "in_service" not in " ".join(labels.options)  # words, not codes
+        labels.set_value(1)
+        at.run()
+        said = " ".join(m.value for m in at.markdown)
+        assert museum in said and status in said, said
+        assert i18n.t("ws_diff_heading", lang).format(v1=1, v2=3) in " ".join(c.value for c in at.caption)

@@ -443,6 +443,7 @@ def history_picker(ws, lang: str) -> None:
         for h in history
     }
     pick = st.selectbox(i18n.t("ws_history", lang), list(reversed(labels)), key="ws_restore_pick", format_func=labels.get)
+    changed_since(store, ws, pick, lang)
     shown = ("ws_restore_from", ws.version)  # the version on the page when the button was pressed (its callback)
     pressed = st.button(i18n.t("ws_restore", lang), key="ws_restore", on_click=st.session_state.__setitem__, args=shown)
     if pressed and pick != st.session_state.get("ws_restore_from"):
@@ -452,6 +453,20 @@ def history_picker(ws, lang: str) -> None:
             old = store.load(ws.id, edit_token(ws.id) or "", pick).content
             st.session_state[CONFLICT_KEY] = {"ws": ws.id, "mine": old, "base": None, "change": f"restored version {pick}"}
         st.rerun()
+
+
+def changed_since(store, ws, pick: int, lang: str) -> None:
+    """What changed from the picked version to the one on the page (``python -m geo workspace diff``'s lines)."""
+    from geo import cli_projects, project_report
+
+    if pick == ws.version:
+        return
+    old = store.load(ws.id, edit_token(ws.id) or "", pick).content
+    layers = cache.get_layers()
+    names = {p["id"]: p for c in (old, ws.content) for p in project_report.register(layers, c, None)}
+    lines = cli_projects.diff_lines(project_report.diff(layers, old, ws.content), names, lang)
+    st.caption(i18n.t("ws_diff_heading", lang).format(v1=pick, v2=ws.version))
+    st.markdown("\n".join(f"- {safe.md(line)}" for line in lines))
 
 
 def conflict_box(ws, lang: str) -> None:
