@@ -22,9 +22,10 @@ MAX_TABS = 250
 # the focused element, through same-origin frames: [frame depth, tag, accessible-ish name, text, class]
 ACTIVE_JS = """() => { let d = document, el = d.activeElement, depth = 0;
   while (el && el.tagName === 'IFRAME' && el.contentDocument) { depth += 1; d = el.contentDocument; el = d.activeElement; }
+  const box = el.getBoundingClientRect();
   return {depth, tag: el.tagName, label: el.getAttribute('aria-label') || '', text: (el.textContent || '').trim(),
-    cls: String(el.className && el.className.baseVal !== undefined ? el.className.baseVal : el.className),
-    testid: el.getAttribute('data-testid') || ''}; }"""
+    title: el.getAttribute('title') || '', seen: box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden',
+    cls: String(el.className && el.className.baseVal !== undefined ? el.className.baseVal : el.className)}; }"""
 
 
 def open_map(browser, url: str, lang: str):
@@ -67,16 +68,28 @@ def focusable_names(page) -> list[tuple[str, str]]:
     return out
 
 
-def tab_until(page, wanted, limit: int = MAX_TABS, key: str = "Tab") -> dict:
-    """Press Tab until the focused element satisfies ``wanted`` (a test of ACTIVE_JS's dict); return it."""
-    seen = []
+def tab_until(page, wanted, limit: int = MAX_TABS, visited: list | None = None) -> dict:
+    """Press Tab until the focused element satisfies ``wanted`` (a test of ACTIVE_JS's dict); return it.
+    ``visited`` collects every element the focus passed on the way."""
+    seen = [] if visited is None else visited
     for _ in range(limit):
-        page.keyboard.press(key)
+        page.keyboard.press("Tab")
         active = page.evaluate(ACTIVE_JS)
         if wanted(active):
             return active
-        seen.append(f"{active['tag']}:{active['label'] or active['text'][:20]}")
-    raise AssertionError(f"not reached in {limit} presses of {key}; last: {seen[-8:]}")
+        seen.append(active)
+    raise AssertionError(
+        f"not reached in {limit} presses of Tab; last: {[(a['tag'], a['label'] or a['text'][:20]) for a in seen[-8:]]}"
+    )
+
+
+def unseen_or_unnamed(visited: list[dict]) -> list[tuple[str, str]]:
+    """The map's tab stops among ``visited`` that a sighted keyboard user cannot see or a screen reader cannot name."""
+    return [
+        (a["cls"][:40], a["text"][:20])
+        for a in visited
+        if a["depth"] == 1 and not (a["seen"] and (a["label"] or a["title"] or a["text"]))
+    ]
 
 
 def open_popup_and_measure(frame) -> None:
@@ -156,7 +169,10 @@ def test_search_card_and_png_export_by_keyboard_alone(browser, app_url):
         heading.wait_for(timeout=60_000)
         assert "雁栖湖国际会都" in heading.inner_text()
         title = i18n.t("export_title", lang)
-        tab_until(page, lambda a: a["depth"] == 0 and a["tag"] == "SUMMARY" and title in a["text"])
+        visited: list[dict] = []
+        tab_until(page, lambda a: a["depth"] == 0 and a["tag"] == "SUMMARY" and title in a["text"], visited=visited)
+        assert sum(a["depth"] == 1 for a in visited) > 20  # the way passed through the map, its places and controls
+        assert not unseen_or_unnamed(visited), unseen_or_unnamed(visited)[:10]
         page.keyboard.press("Enter")
         fmt = i18n.t("export_format", lang)
         page.get_by_label(fmt).wait_for(timeout=60_000)
