@@ -7,7 +7,6 @@ import io
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import replace
 
 import numpy as np
@@ -129,30 +128,12 @@ def test_imported_points_lines_and_polygons_appear_in_snapshots(layers):
     assert purple.sum() > 400  # line and polygon outline in the planner's colour
 
 
-def test_deck_has_the_chosen_slides_each_with_a_picture_and_notes(layers, tmp_path):
+def test_deck_has_the_chosen_slides_each_with_a_picture_and_notes(layers, tmp_path, run_cli):
     from pptx import Presentation
 
     out = tmp_path / "talk.pptx"
-    res = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "geo",
-            "deck",
-            "--out",
-            str(out),
-            "--views",
-            "city,central-axis",
-            "--lang",
-            "both",
-            "--aspect",
-            "4:3",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    # python -m geo deck, in this process (run_cli): the deck it writes is tested, not the process start
+    res = run_cli("deck", "--out", str(out), "--views", "city,central-axis", "--lang", "both", "--aspect", "4:3")
     assert res.returncode == 0, res.stderr
     prs = Presentation(str(out))
     assert round(prs.slide_width / prs.slide_height, 2) == round(4 / 3, 2)
