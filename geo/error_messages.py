@@ -108,6 +108,12 @@ ERROR_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "DPI {dpi} 超出范围：请选择 50 到 1200 之间的值。",
         "en": "the dpi {dpi} is out of range: choose one from 50 to 1200.",
     },
+    "filter_unknown_values": {"zh": "未知的取值 {bad}；可选：{allowed}", "en": "unknown value(s) {bad}; use {allowed}"},
+    "filter_point_needs": {
+        "zh": "“距离”以地图上的点为准：请先在地图上点选一个点，或改为以场所或板块为准。",
+        "en": "the distance is measured from a point on the map: click a point on the map first, or measure from a"
+        " venue or an area.",
+    },
     "err_spec_filters": {
         "zh": "筛选条件有误：{problems}",
         "en": "the filters cannot be applied: {problems}",

@@ -201,7 +201,12 @@ def parse(f: Filter, text: str, strict: bool = False, extra: tuple[str, ...] = (
     return text[:80]  # ref: checked against the data by the caller
 
 
-def _unknown(f: Filter, bad: list[str], allowed: tuple[str, ...], lang: str) -> str:
+def _unknown(f: Filter, bad: list[str], allowed: tuple[str, ...], lang: str, page: bool = False) -> str:
+    if page:  # the panel's words: the allowed values as the panel lists them
+        words = [i18n.term(f.term, v, lang) for v in allowed] if f.term and f.term != "layer" else list(allowed)
+        return i18n.t("filter_unknown_values", lang).format(
+            bad=", ".join(bad), allowed="、".join(words) if lang == "zh" else ", ".join(words)
+        )
     return i18n.cli("unknown_values", lang, name=f.flag.lstrip("-"), bad=", ".join(bad), allowed=", ".join(allowed))
 
 
@@ -322,46 +327,53 @@ def clamp(spec: FilterSpec) -> FilterSpec:
 
 
 def problems(
-    spec: FilterSpec, more: Mapping[str, tuple[str, ...]] | None = None, ids: tuple[str, ...] | None = None, lang: str = "en"
+    spec: FilterSpec,
+    more: Mapping[str, tuple[str, ...]] | None = None,
+    ids: tuple[str, ...] | None = None,
+    lang: str = "en",
+    page: bool = False,
 ) -> list[str]:
-    """What is wrong with ``spec``, one line per filter, naming its flag (empty: nothing).
+    """What is wrong with ``spec``, one line per filter, naming its flag, or with ``page`` its label as the
+    filter panel shows it (empty: nothing).
 
     ``more``: allowed values the data adds, by field (imported layers' categories; the districts, which
     have no fixed list); ``ids``: the ids ``of`` may name."""
     more = more or {}
-    out = [line for f in FILTERS if (line := _problem(f, getattr(spec, f.field), more, lang))]
+    out = [line for f in FILTERS if (line := _problem(f, getattr(spec, f.field), more, lang, page))]
     if ids is not None and spec.within_km and spec.of not in ("venue", "point", *ids):
         out.append(i18n.cli("unknown_id", lang, id=spec.of, ids=", ".join(ids)))
     if spec.within_km and spec.of == "point" and spec.point is None:
-        out.append(i18n.cli("point_needs", lang))
+        out.append(i18n.t("filter_point_needs", lang) if page else i18n.cli("point_needs", lang))
     return out
 
 
-def _problem(f: Filter, value, more: Mapping[str, tuple[str, ...]], lang: str = "en") -> str | None:
-    """What is wrong with one filter's value, or None."""
+def _problem(f: Filter, value, more: Mapping[str, tuple[str, ...]], lang: str = "en", page: bool = False) -> str | None:
+    """What is wrong with one filter's value, or None (``page``: named by its label, else by its flag)."""
     check = {"list": _list_problem, "int": _number_problem, "float": _number_problem, "date": _date_problem}.get(f.kind)
-    return check(f, value, more, lang) if check else None
+    problem = check(f, value, more, lang, page) if check else None
+    if problem is None:
+        return None
+    return i18n.cli("flag_problem", lang, flag=i18n.t(f.label, lang) if page else f.flag, problem=problem)
 
 
-def _list_problem(f: Filter, value, more: Mapping[str, tuple[str, ...]], lang: str) -> str | None:
+def _list_problem(f: Filter, value, more: Mapping[str, tuple[str, ...]], lang: str, page: bool) -> str | None:
     allowed = f.allowed(more.get(f.field, ())) if f.values is not None else more.get(f.field)
     bad = [v for v in value if v not in allowed] if allowed is not None else []
-    return i18n.cli("flag_problem", lang, flag=f.flag, problem=_unknown(f, bad, allowed or (), lang)) if bad else None
+    return _unknown(f, bad, allowed or (), lang, page) if bad else None
 
 
-def _number_problem(f: Filter, value, _more, lang: str) -> str | None:
+def _number_problem(f: Filter, value, _more, lang: str, _page: bool) -> str | None:
     lo, hi = f.limits()
     if value is None or lo <= value <= hi:
         return None
-    problem = i18n.cli("out_of_range", lang, value=f"{value:g}", lo=f"{lo:g}", hi=f"{hi:g}")
-    return i18n.cli("flag_problem", lang, flag=f.flag, problem=problem)
+    return i18n.cli("out_of_range", lang, value=f"{value:g}", lo=f"{lo:g}", hi=f"{hi:g}")
 
 
-def _date_problem(f: Filter, value: str, _more, lang: str) -> str | None:
+def _date_problem(f: Filter, value: str, _more, lang: str, _page: bool) -> str | None:
     try:
         parse_day(value, lang)
     except ValueError as exc:
-        return i18n.cli("flag_problem", lang, flag=f.flag, problem=str(exc))
+        return str(exc)
     return None
 
 

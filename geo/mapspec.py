@@ -128,7 +128,7 @@ class MapSpec:
         more = {"categories": tuple(self.extra_styles)}
         if filters.problems(self.filters, more):
             joiner = {"zh": "；", "en": "; "}
-            said = {lang: joiner[lang].join(filters.problems(self.filters, more, lang=lang)) for lang in i18n.LANGS}
+            said = {lang: joiner[lang].join(filters.problems(self.filters, more, lang=lang, page=True)) for lang in i18n.LANGS}
             raise SpecError("err_spec_filters", problems=said)
         return self
 

@@ -91,7 +91,7 @@ def test_the_export_panel_tells_a_spec_it_cannot_draw_in_the_pages_language():
     chinese_for_people(shown.replace("\\", ""))
     expected = raised(lambda: MapSpec(filters=FilterSpec(within_km=5.0, of="point")).validated()).message("zh")
     assert shown == safe.md(expected)
-    assert "--point" in expected  # it names what is missing
+    assert "点选一个点" in expected and "--" not in expected  # what is missing, in the panel's words (no flag)
 
 
 # --- the command line: the catalogued words in its language ------------------------------------------------
