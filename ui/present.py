@@ -3,6 +3,10 @@ kept in a workspace) shows the story page of geo.story_html (the same page as th
 the window, with Streamlit's header, sidebar and padding hidden
 (geo/static/story/present.css). The page's keys work at once (it takes the keyboard focus when it loads); Esc
 leaves to the map page showing the chapter's view (each chapter's address is given to the page as ``exits``).
+
+Each chapter is drawn over its basemap (its own, else the address's ``basemap=``, else the deployment's tile file
+when that is its default, else the offline boundary): the file's tiles from the app itself (the folder the live
+map's tiles come from, ``ui.assets.serve_local_tiles``), the web's through the deployment's mirror if it has one.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from geo import i18n, safe, story_html
+from geo import basemaps, i18n, safe, story_html
 from geo import story as stories
 from geo.errors import GeoError
 from geo.views import VIEWS
@@ -28,6 +32,7 @@ CSS_FILE = STATIC / "present.css"
 BUTTON_CSS = STATIC / "present-button.css"
 #: the map's width a chapter's extent is fitted to when leaving present mode (CSS px): the zoom in the address
 EXIT_WIDTH_PX = 1000
+COPY_WAIT_S = 5.0  # how long a present page waits for the local file's tiles to be copied before it shows
 PAGES_KEPT = 8  # story pages kept rendered (each a few hundred kB; the font subset takes a second to cut)
 
 
@@ -94,10 +99,30 @@ def present_link(lang: str) -> str:
     )
 
 
+def base_basemap() -> str:
+    """The basemap of a chapter that names none: the address's, else the deployment's tile file when it is the
+    deployment's default (served by the app: no internet needed), else the offline boundary."""
+    if st.query_params.get("basemap"):
+        return state.page().basemap
+    default = basemaps.default_basemap(state.secret_default_basemap())
+    return default if default == basemaps.LOCAL else "offline"
+
+
+def served(token: str | None) -> story_html.Served:
+    """Where this server serves the local file's tiles, relative to the app's page (the story page is a srcdoc
+    frame of it: its relative URLs resolve against the page's address), and the Tianditu key."""
+    from ui.assets import serve_local_tiles
+
+    url, job = serve_local_tiles()  # relative to a component's frame at component/<name>/: ../<tiles>/...
+    if job is not None:  # the first present page of a new file: its tiles are being copied (lowest zoom first);
+        job.finished.wait(COPY_WAIT_S)  # a big file's deeper tiles arrive while the presenter speaks
+    return story_html.Served("component/" + url.removeprefix("../") if url else None, token)
+
+
 @lru_cache(maxsize=PAGES_KEPT)
-def _page(story: stories.Story, base, lang: str, exits: tuple[str, ...]) -> str:
+def _page(story: stories.Story, base, lang: str, exits: tuple[str, ...], tiles: story_html.Served) -> str:
     """The story page (the server's one copy of the layers: ``cache.get_layers``)."""
-    return story_html.write(cache.get_layers(), story, base, lang, list(exits)).decode("utf-8")
+    return story_html.write(cache.get_layers(), story, base, lang, list(exits), tiles).decode("utf-8")
 
 
 def present(layers, token: str | None) -> None:
@@ -116,6 +141,8 @@ def present(layers, token: str | None) -> None:
             f'<a href="{html.escape(exit_url(stories.Chapter(view="city")))}" target="_self">{html.escape(i18n.t("story_exit", lang))}</a>'
         )
         return
-    base = replace(state.map_spec(layers, (), token), layers=stories.ALL_LAYERS, selection=None, token=None)
+    base = replace(
+        state.map_spec(layers, (), token), layers=stories.ALL_LAYERS, selection=None, token=None, basemap=base_basemap()
+    )
     exits = tuple(exit_url(c) for c in story.chapters)
-    components.html(_page(story, base, lang, exits), height=720)
+    components.html(_page(story, base, lang, exits, served(token)), height=720)

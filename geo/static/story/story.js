@@ -95,7 +95,73 @@
     minZoom: 6, maxZoom: 18,
   });
   L.control.zoom({ position: "topleft", zoomInTitle: S.zoom_in, zoomOutTitle: S.zoom_out }).addTo(map);
-  L.geoJSON(data.boundary.data, { style: data.boundary.style, interactive: false }).addTo(map);
+
+  // the basemap's credit in the map's corner, as text: the credits of the tile layers showing (Leaflet and the
+  // tile watch add and remove them, as on the live map), else the boundary's
+  var Credit = L.Control.extend({
+    options: { position: "bottomleft" },
+    initialize: function () { this._on = {}; },
+    onAdd: function (m) {
+      this._div = el("div", "story-credit");
+      m.on("layeradd", function (e) {  // as Leaflet's own attribution control does
+        var t = e.layer.getAttribution && e.layer.getAttribution();
+        if (!t) return;
+        this.addAttribution(t);
+        e.layer.once("remove", function () { this.removeAttribution(t); }, this);
+      }, this);
+      this._update();
+      return this._div;
+    },
+    addAttribution: function (t) {
+      if (t) { this._on[t] = (this._on[t] || 0) + 1; this._update(); }
+      return this;
+    },
+    removeAttribution: function (t) {
+      if (t && this._on[t]) { this._on[t] -= 1; this._update(); }
+      return this;
+    },
+    _update: function () {
+      if (!this._div) return;
+      var on = this._on;
+      var shown = Object.keys(on).filter(function (t) { return on[t] > 0; });
+      this._div.textContent = shown.length ? shown.join(" · ") : S.story_basemap_boundary;
+    },
+  });
+  map.attributionControl = new Credit().addTo(map);
+
+  // the chapter's basemap: tiles (the app's present mode) under everything, else the boundary alone
+  var boundaries = {};
+  var boundary = null;
+  var basemap = { key: null, layers: [], note: null };
+  var givenUp = {};  // basemaps whose tiles the presenter chose to do without ("use the offline basemap")
+  function showBoundary(datum) {
+    var shape = boundaries[datum] = boundaries[datum] ||
+      L.geoJSON(data.boundary.data[datum], { style: data.boundary.style, interactive: false });
+    if (shape === boundary) return;
+    if (boundary) map.removeLayer(boundary);
+    boundary = shape.addTo(map);
+  }
+  function showBasemap(key) {
+    var entry = data.basemaps[key] || { key: "offline", layers: [], datum: "wgs84" };
+    showBoundary(entry.datum);
+    if (key === basemap.key) return;
+    basemap.layers.forEach(function (l) { map.removeLayer(l); });
+    if (basemap.note) L.DomUtil.remove(basemap.note);
+    basemap = { key: key, layers: [], note: null };
+    if (givenUp[key] || !entry.layers.length) return;
+    basemap.layers = entry.layers.map(function (t) {
+      var opts = { subdomains: t.subdomains, maxNativeZoom: t.maxNativeZoom, maxZoom: 18, attribution: t.credit };
+      if (t.bounds) { opts.bounds = t.bounds; opts.minNativeZoom = t.minNativeZoom; }
+      return L.tileLayer(t.url, opts).addTo(map);
+    });
+    basemap.layers.forEach(function (l) { l.bringToBack(); });
+    if (!window.BEM || !window.BEM.tileWatch) return;
+    basemap.note = window.BEM.tileWatch(map, basemap.layers, {
+      probeTiles: data.probe.tiles, probeMs: data.probe.ms, text: S.tiles_unreachable, action: S.tiles_use_offline,
+      switchTo: "offline", report: "",
+    });
+    basemap.note.querySelector("button").addEventListener("click", function () { givenUp[key] = true; });
+  }
   var made = {};
   var shownLayers = [];
   var labelLayer = L.layerGroup().addTo(map);
@@ -259,6 +325,7 @@
     next.disabled = i === chapters.length - 1;
     root.dataset.chapter = String(i + 1);
     fitCaption();
+    showBasemap(ch.basemap);
     showLayers(ch.layers);
     showLabels(ch.labels);
     selection.clearLayers();
