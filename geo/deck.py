@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from geo import i18n, mapspec, safe, style
+from geo.a11y_messages import describe
 from geo.data import Layers
 from geo.errors import Catalogued
 from geo.mapspec import MapSpec, Page
@@ -128,11 +129,12 @@ def build_deck(
         slide = prs.slides.add_slide(blank)
         box = slide.shapes.add_textbox(Inches(margin), Inches(0.15), Inches(map_w), Inches(title_h - 0.1))
         para = box.text_frame.paragraphs[0]
-        para.text = safe.plain(view_title(spec, lang) if view != "current" else (base.title or i18n.t("app_title", "zh")))
+        para.text = title = safe.plain(view_title(spec, lang) if view != "current" else (base.title or i18n.t("app_title", "zh")))
         para.runs[0].font.size = Pt(26)
         para.runs[0].font.bold = True
         _east_asian_font(para.runs[0])
-        slide.shapes.add_picture(io.BytesIO(png), Inches(margin), Inches(title_h), width=Emu(Inches(map_w)))
+        pic = slide.shapes.add_picture(io.BytesIO(png), Inches(margin), Inches(title_h), width=Emu(Inches(map_w)))
+        pic._element.nvPicPr.cNvPr.set("descr", describe(layers, spec, title))  # alt text: the title and its places
         slide.notes_slide.notes_text_frame.text = plan_notes(layers, spec, lang)
     prs.core_properties.title = safe.plain(base.title or i18n.t("app_title", "zh" if lang != "en" else "en"))
     prs.core_properties.created = dt.datetime.combine(base.today or dt.date.today(), dt.time())

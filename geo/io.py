@@ -13,6 +13,7 @@ import pyogrio
 import shapely
 
 from geo import fonts, safe, sheets, style, templating, webmap
+from geo.a11y_messages import describe
 from geo.assets import inline_assets_html
 from geo.data import CRS, Layers
 from geo.errors import Catalogued
@@ -227,6 +228,15 @@ def title_of(spec: MapSpec) -> str:
     return safe.plain(f"{title} · {mapspec.extent_name(spec, spec.lang)}")
 
 
+def labelled_map(page: str, map_id: str, label: str) -> str:
+    """The page with its map's container a region named ``label`` (the view and the places it shows), for a
+    screen reader before any script runs; the map's script adds how the keyboard moves it (map-a11y.js)."""
+    tag = f'<div class="folium-map" id="{map_id}" '
+    if page.count(tag) != 1:
+        raise ExportError("err_export_asset")
+    return page.replace(tag, f'{tag}role="region" aria-label="{html.escape(label)}" ', 1)
+
+
 def export_html(layers: Layers, spec: MapSpec) -> str:
     """A standalone interactive map of ``spec``: Leaflet and every asset inlined, so it opens from a file.
 
@@ -241,7 +251,7 @@ def export_html(layers: Layers, spec: MapSpec) -> str:
     bbox = spec.bbox
     templating.FitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]]).add_to(m)
     m.get_root().title = html.escape(title_of(spec))  # branca writes the title as is: escaped here, once
-    page = templating.render_page(m)
+    page = labelled_map(templating.render_page(m), m.get_name(), describe(layers, spec, title_of(spec), web=True))
     page = fonts.embed_web_font(inline_assets_html(page, _ASSET_BASE, _VENDOR_BASE))  # Chinese with no CJK font
     if "bem-leaflet/" in page or "bem-vendor/" in page:
         raise ExportError("err_export_asset")

@@ -72,7 +72,13 @@ class Accessible(tpl.RenderOnce):
         keys = {"map": "a11y_map", "closePopup": "a11y_close_popup", "minimap": "a11y_minimap", "leaflet": "a11y_leaflet"}
         self.words = {
             name: i18n.t(key, lang)
-            for name, key in {**keys, "place": "a11y_place", "frame": "a11y_frame", "layers": "layers"}.items()
+            for name, key in {
+                **keys,
+                "place": "a11y_place",
+                "frame": "a11y_frame",
+                "keys": "a11y_keys",
+                "layers": "layers",
+            }.items()
         }
 
 

@@ -27,9 +27,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from geo import i18n, safe  # noqa: E402
+from geo.a11y_messages import describe  # noqa: E402
 from geo.data import Layers  # noqa: E402
 from geo.fonts import font_families  # noqa: E402
-from geo.mapspec import MAX_PIXELS, Furniture, MapSpec, Page, SpecError, drawn_layers, shown  # noqa: E402,F401
+from geo.mapspec import MAX_PIXELS, Furniture, MapSpec, Page, SpecError, drawn_layers, extent_name, shown  # noqa: E402,F401
 from geo.presets import FORMATS, PAPER_MM, PRESETS, SnapshotError, paper_size  # noqa: E402,F401 (re-exported)
 from geo.views import VIEWS  # noqa: E402
 
@@ -96,12 +97,13 @@ def render(layers: Layers, spec: MapSpec, fmt: str = "png", progress: Callable[[
         report(0.9, "encode")
         buf = io.BytesIO()
         title = safe.mpl(spec.title or i18n.t("app_title", ui_lang(spec.labels)))
-        meta = {"Title": title} if fmt != "png" else {"Title": title, "Software": "Beijing Exchange Map"}
+        alt = describe(layers, spec, f"{title} · {extent_name(spec, ui_lang(spec.labels))}")
+        meta = {"Title": title, ALT_KEY[fmt]: alt, **({"Software": "Beijing Exchange Map"} if fmt == "png" else {})}
         drawn.fig.savefig(buf, format=fmt, dpi=spec.page.dpi, metadata=meta, facecolor=drawn.fig.get_facecolor())
     report(1.0, "done")
     page = spec.page
     return Snapshot(
-        buf.getvalue(),
+        svg_titled(buf.getvalue(), title, alt) if fmt == "svg" else buf.getvalue(),
         FORMATS[fmt],
         page.width_px,
         page.height_px,
@@ -111,6 +113,23 @@ def render(layers: Layers, spec: MapSpec, fmt: str = "png", progress: Callable[[
         drawn.transform,
         drawn.labels,
     )
+
+
+#: where a picture's alt text goes: PNG's "Description" text chunk, PDF's Subject, SVG's Dublin Core description
+ALT_KEY = {"png": "Description", "pdf": "Subject", "svg": "Description"}
+
+
+def svg_titled(data: bytes, title: str, alt: str) -> bytes:
+    """An SVG with its ``title`` and ``alt`` text as the root's <title> (matplotlib writes one from the
+    metadata) and <desc>: what a screen reader (and a browser's tooltip) reads for the picture."""
+    from html import escape
+
+    head = data.index(b">", data.index(b"<svg")) + 1
+    titled = data.find(b"</title>", head)
+    if titled != -1 and not data[head : data.find(b"<title>", head)].strip():  # matplotlib's <title>, first
+        head = titled + len(b"</title>")
+        return data[:head] + f"\n <desc>{escape(alt)}</desc>".encode() + data[head:]
+    return data[:head] + f"\n <title>{escape(title)}</title>\n <desc>{escape(alt)}</desc>".encode() + data[head:]
 
 
 def view_spec(view: str, **kwargs) -> MapSpec:

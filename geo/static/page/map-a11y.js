@@ -8,7 +8,8 @@
  * - Tab goes from the map to its places and controls and on out of the map: a label (a marker that is not
  *   interactive, 0x0 and mostly hidden) is no tab stop, nor is an area or a line (Chromium makes an SVG path
  *   with focus listeners, as Leaflet adds for tooltips, a tab stop: hundreds of unnamed stops otherwise).
- * - The map's container is a named region whose name says how the keyboard moves it.
+ * - The map's container is a named region whose name says how the keyboard moves it (after the view and the
+ *   places it shows, in an exported map).
  * Leaflet and the plugins stay as published: names are set on their elements as they appear (a layer added to
  * the map, a popup opened, anything new in the map's container).
  */
@@ -78,7 +79,8 @@
   BEM.a11y = function (map, words) {
     var container = map.getContainer();
     container.setAttribute("role", "region");
-    container.setAttribute("aria-label", words.map);
+    var own = container.getAttribute("aria-label");  // an export's: its view and places (geo.io)
+    container.setAttribute("aria-label", own ? own + " " + words.keys : words.map);
     document.title = words.frame;  // the frame's own title is the component's name, in English
     try { if (window.frameElement) { window.frameElement.title = words.frame; } } catch (e) { /* another origin */ }
     map.on("layeradd", function (e) { nameLayers(e.layer, words); });
