@@ -13,6 +13,7 @@ a file's mistakes are :class:`StoryError` naming the file, the chapter and the f
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -164,30 +165,47 @@ def title_of(chapter: Chapter, spec: MapSpec, n: int) -> str:
     return name or i18n.t("story_chapter", spec.lang).format(n=n)
 
 
-def places(layers: Layers, spec: MapSpec) -> list[tuple[str, str]]:
-    """(name in the spec's label language, the plan's sentence) of each place the chapter's map shows."""
+def _rows(layers: Layers, spec: MapSpec) -> list[tuple[str, str, float, float]]:
+    """(name in the spec's label language, the plan's sentence, lon, lat) of each place the chapter's map shows."""
     venues = mapspec.in_view(layers, spec).venues
     out = []
-    for _, row in venues.iterrows():
+    for (_, row), point in zip(venues.iterrows(), venues.geometry):
         name = style.label_text(row["name_zh"], row["name_en"], spec.labels).replace("\n", " / ")
-        out.append((name, str(row.get("plan_sentence") or "")))
+        out.append((name, str(row.get("plan_sentence") or ""), point.x, point.y))
     return out
 
 
+def places(layers: Layers, spec: MapSpec) -> list[tuple[str, str]]:
+    """(name in the spec's label language, the plan's sentence) of each place the chapter's map shows."""
+    return [(name, sentence) for name, sentence, _, _ in _rows(layers, spec)]
+
+
+def _fit(points: list[tuple[float, float]], bbox) -> float:
+    """How much of the view a sentence's places span: their extent's diagonal over the view's (0.05 to 1)."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    spread = math.hypot(max(xs) - min(xs), max(ys) - min(ys))
+    view = math.hypot(bbox[2] - bbox[0], bbox[3] - bbox[1])
+    return min(1.0, max(0.05, spread / view))
+
+
 def default_caption(layers: Layers, spec: MapSpec) -> str:
-    """The plan's sentences for the places the chapter shows, most-cited first, each after the places' names.
+    """The plan's sentence the chapter is about, after the names of its places: of the sentences citing the
+    places shown, the one whose places span most of the view, weighed by the square root of their number (the
+    Central Axis's 15 components for the core or the axis, the two airports for their view or the whole city).
     The plan's text is the English release: a Chinese caption says so."""
-    by_sentence: dict[str, list[str]] = {}
-    for name, sentence in places(layers, spec):
+    found: dict[str, list[tuple[str, float, float]]] = {}
+    for name, sentence, x, y in _rows(layers, spec):
         if sentence:
-            by_sentence.setdefault(sentence, []).append(name)
-    if not by_sentence:
+            found.setdefault(sentence, []).append((name, x, y))
+    if not found:
         return i18n.t("story_caption_none", spec.lang)
-    ranked = sorted(by_sentence.items(), key=lambda kv: -len(kv[1]))[:CAPTION_SENTENCES]
+    score = {s: math.sqrt(len(rows)) * _fit([(x, y) for _, x, y in rows], spec.bbox) for s, rows in found.items()}
+    ranked = sorted(found, key=lambda s: -score[s])[:CAPTION_SENTENCES]
     quote = i18n.t("story_caption_quote", spec.lang)
     # the source's no-break spaces would keep words together across a line end: plain spaces for wrapping
-    words = [(plan.normalize_space(sentence), names) for sentence, names in ranked]
-    return "\n".join(quote.format(names=_names(names, spec.lang), sentence=sentence) for sentence, names in words)
+    return "\n".join(
+        quote.format(names=_names([n for n, _, _ in found[s]], spec.lang), sentence=plan.normalize_space(s)) for s in ranked
+    )
 
 
 def _names(names: list[str], lang: str) -> str:

@@ -137,3 +137,12 @@ def test_workspace_diff_names_a_story_added_and_changed(layers):
     two = {"stories": [*one["stories"], {"name": "周五简报", "story": story.from_views(["city", "core"]).to_dict()}]}
     assert ("diff_added", {"part": "stories", "name": "周五简报"}) in project_report.diff(layers, {}, one)
     assert ("diff_changed", {"part": "stories", "name": "周五简报"}) in project_report.diff(layers, one, two)
+
+
+def test_each_view_quotes_the_sentence_it_is_about(layers):
+    shown = {
+        s.chapter.view: s.caption for s in story.chapters(layers, story.from_views(["city", "core", "airports"]), BASE, "en")
+    }
+    assert shown["city"] != shown["core"]  # a presenter's first two chapters do not say the same thing
+    assert "Central Axis" in shown["core"]
+    assert "Capital International Airport" in shown["airports"] and "Daxing" in shown["airports"]
