@@ -78,6 +78,44 @@ def _bundle(js: tuple[str, ...], css: tuple[str, ...]) -> tuple[list[str], list[
     return out_js, out_css
 
 
+def map_frame(js: list[str], css: list[str]):
+    """The map component with its page loading ``js`` and ``css`` itself; None: use streamlit-folium's own.
+
+    streamlit-folium's page loads its script (225 KB) and only then, once Streamlit has sent the map, loads the
+    map's scripts one after another. This page is its copy (its script from the component's own folder) with
+    the map's scripts as ``defer`` tags before it and the styles as links: the browser fetches all of them at
+    once, runs Leaflet and our bundle before the component's script, and the component loads nothing more
+    (the caller passes it no links). One folder per set of links, named by its content's hash."""
+    try:
+        name, folder = _frame_page(tuple(js), tuple(css))
+    except OSError:  # a read-only cache folder: streamlit-folium's page with the links still works, only slower
+        return None
+    return components.declare_component(name, path=str(folder))
+
+
+@lru_cache(maxsize=16)
+def _frame_page(js: tuple[str, ...], css: tuple[str, ...]) -> tuple[str, Path]:
+    import hashlib
+    import html
+
+    import streamlit_folium as sf
+
+    from geo.paths import write_atomically
+
+    own = sf._component_func
+    page = (Path(own.path) / "index.html").read_text(encoding="utf-8")
+    tags = "".join(f'<link rel="stylesheet" href="{html.escape(u)}"/>' for u in css)
+    tags += "".join(f'<script defer="defer" src="{html.escape(u)}"></script>' for u in js)
+    page = page.replace('src="./static/', f'src="../{own.name}/static/').replace("<script defer", tags + "<script defer", 1)
+    data = page.encode("utf-8")
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    folder = cache_root() / "map-frame" / digest
+    if not (folder / "index.html").is_file() or (folder / "index.html").read_bytes() != data:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_atomically(folder / "index.html", data, durable=False)
+    return f"streamlit_folium_frame_{digest}", folder
+
+
 def local_tiles_root() -> Path:
     return cache_root() / "local-tiles"
 

@@ -19,7 +19,7 @@ import streamlit_folium as sf
 
 from geo.assets import iter_asset_urls
 from geo.data import cache_root, data_fingerprint, read_pickle, write_pickle
-from ui.assets import bundle_links
+from ui.assets import bundle_links, map_frame
 
 
 @lru_cache(maxsize=1)
@@ -182,11 +182,14 @@ def show_map(
     defaults = {k: v for k, v in defaults.items() if k in returned_objects}
     hash_key = sf.generate_js_hash(base["leaflet"], key, False)
     js_links, css_links = bundle_links(tuple(base["js"]), tuple(base["css"]))
+    component = map_frame(js_links, css_links)  # its page loads the links itself, alongside the component's script
+    if component is not None:
+        js_links, css_links = [], []
 
     def on_change():
         st.session_state[key] = st.session_state.get(hash_key, {})
 
-    return sf._component_func(
+    return (component or sf._component_func)(
         script=base["leaflet"],
         header=base["header"],
         html=base["html"],

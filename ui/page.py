@@ -50,25 +50,28 @@ def main(started: float) -> None:
     if present.wanted():  # ?present=1: the story page fills the window (ui/present.py), nothing else is drawn
         present.present(layers, token)
         return
+    # a session's first run sends the map first, before the sidebar's widgets: the browser then fetches the map
+    # component's script and builds its frame before it renders the widgets (whose scripts load alongside).
+    # The map only reads the page state (which owns every widget's value), so it is the map the widgets give;
+    # with a workspace or imported layers it waits for their panels. The table below the map waits for the run
+    # the map's first report causes (a moment later), so the browser builds the map's frame before the grid.
+    mem = session()
+    first_paint, mem.painted = not mem.painted, True
+    page = state.page()
+    early = first_paint and not page.ws and not imported_layers()
+    if early:
+        header(page.lang)
+        drawn = _the_map(layers, token, (), None, False, page.basemap)
     lang, basemap, card_slot = sidebar(layers, token)
     import_panel(layers, lang)
     display = webmap.effective_basemap(basemap, token).datum
     ws_layers, can_edit, ws = workspace_panel(layers, lang, imported_layers(), display)
     imported = imported_layers() + ws_layers
-    header(lang)
-
-    # a session's first run draws the map first: the table below it waits for the run the map's first report
-    # causes (a moment later), so the browser builds the map's frame before the table's grid
-    mem = session()
-    first_paint, mem.painted = not mem.painted, True
+    if not early:
+        header(lang)
+        drawn = _the_map(layers, token, imported, ws, can_edit, basemap)
+    out, spec, shown = drawn
     selected_id = state.selected_id(layers)
-    spec = marked(layers, state.map_spec(layers, imported, token, bbox=mem.bbox), ws)  # with the projects' marks
-    result = cache.shown(layers, spec)
-    # the table and charts list every venue passing the filters, whether or not its layer is switched on
-    table_spec = replace(spec, layers=mapspec.ALL_LAYERS + tuple(layer.key for layer in imported))
-    shown = cache.shown(layers, table_spec).venues
-
-    out = map_view(layers, spec, result, table_spec.layers, can_edit, display)
     with card_slot:  # the card opens at the top of the sidebar, so it never shrinks the map
         card_panel(layers, selected_id, ws, can_edit, lang)
     tabs(layers, shown, selected_id, ws, lang, first_paint, spec, can_edit)
@@ -79,6 +82,17 @@ def main(started: float) -> None:
     story_panel(layers, export_spec, ws, can_edit, lang)  # the sidebar's, after the workspace's: this extent
     state.write_url()
     mem.run_ms = (time.perf_counter() - started) * 1000
+
+
+def _the_map(layers, token: str | None, imported: tuple, ws, can_edit: bool, basemap: str):
+    """Draw the map of this run's spec; returns what the map reported, the spec and the venues the table lists
+    (every venue passing the filters, whether or not its layer is switched on)."""
+    spec = marked(layers, state.map_spec(layers, imported, token, bbox=session().bbox), ws)  # with the projects' marks
+    result = cache.shown(layers, spec)
+    table_spec = replace(spec, layers=mapspec.ALL_LAYERS + tuple(layer.key for layer in imported))
+    shown = cache.shown(layers, table_spec).venues
+    display = webmap.effective_basemap(basemap, token).datum
+    return map_view(layers, spec, result, table_spec.layers, can_edit, display), spec, shown
 
 
 def run() -> None:

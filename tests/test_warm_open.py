@@ -1,0 +1,87 @@
+"""Issue 22, the warm open (a second visitor's map): the two mechanisms ``python -m geo.bench --warm-only`` measures.
+
+- A session's first run sends the map before the sidebar's widgets (ui/page.py): the browser fetches the map
+  component's script and builds its frame before it renders the widgets.
+- The map's frame is streamlit-folium's page with Leaflet, our bundle and the styles as its own tags, ahead of the
+  component's script (ui/assets.py ``map_frame``): fetched at once instead of one after another once the
+  component has started.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import streamlit_folium as sf
+
+from geo import i18n
+
+LINKS = (("../ui.assets.leaflet/leaflet.js", "../ui.assets.bundles/bundle-0123.js"), ("../ui.assets.bundles/bundle-4567.css",))
+
+
+@pytest.fixture
+def frame_page(tmp_path, monkeypatch):
+    from ui import assets
+
+    monkeypatch.setenv("BEM_CACHE_DIR", str(tmp_path))
+    assets._frame_page.cache_clear()
+    yield assets._frame_page
+    assets._frame_page.cache_clear()
+
+
+def test_the_frame_page_loads_the_maps_scripts_ahead_of_the_components(frame_page, tmp_path):
+    name, folder = frame_page(*LINKS)
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    head = page[: page.index("</head>")]
+    main = re.search(r'<script defer="defer" src="\.\./streamlit_folium\.st_folium/(static/js/main\.[0-9a-f]+\.js)"', head)
+    assert main, "the component's own script, from streamlit-folium's folder"
+    assert (Path(sf._component_func.path) / main.group(1)).is_file()
+    leaflet = head.index('<script defer="defer" src="../ui.assets.leaflet/leaflet.js">')
+    bundle = head.index('<script defer="defer" src="../ui.assets.bundles/bundle-0123.js">')
+    assert leaflet < bundle < main.start()  # defer scripts run in order: Leaflet, the plugins, the component
+    assert '<link rel="stylesheet" href="../ui.assets.bundles/bundle-4567.css"/>' in head
+    assert 'id="map_div"' in page  # the rest of streamlit-folium's page as it ships
+    assert "streamlit_folium" in name and folder.is_relative_to(tmp_path)  # the iframe's name still says what it is
+    assert frame_page(*LINKS) == (name, folder)  # one folder per set of links
+    assert frame_page(LINKS[0][:1], LINKS[1])[1] != folder
+
+
+def test_the_frame_page_is_rewritten_when_the_cache_lost_it(frame_page):
+    name, folder = frame_page(*LINKS)
+    (folder / "index.html").unlink()
+    frame_page.cache_clear()  # a new server process over the same cache folder
+    assert frame_page(*LINKS) == (name, folder) and (folder / "index.html").is_file()
+
+
+@pytest.mark.browser
+def test_a_new_visitor_gets_the_map_first_and_its_frame_loads_its_scripts_itself(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    outside: list[str] = []
+    context.route(
+        re.compile(r"^(https?|wss?)://(?!127\.0\.0\.1[:/])"), lambda route: (outside.append(route.request.url), route.abort())
+    )
+    stream: list[bytes] = []
+    try:
+        page = context.new_page()
+        page.on(
+            "websocket", lambda ws: ws.on("framereceived", lambda p: stream.append(p if isinstance(p, bytes) else p.encode()))
+        )
+        page.goto(app_url + "/?basemap=offline")
+        iframe = page.locator('iframe[src*="streamlit_folium"]')
+        iframe.wait_for(timeout=120_000)
+        frame = iframe.element_handle().content_frame()
+        frame.wait_for_function("document.querySelectorAll('.leaflet-overlay-pane path').length >= 20", timeout=120_000)
+        sent = b"".join(stream)
+        widget = i18n.t("language", "zh").encode()  # the sidebar's first widget, the language switch
+        assert 0 <= sent.find(b"streamlit_folium") < sent.find(widget), "the map is the first thing the first run sends"
+        scripts = frame.evaluate("() => [...document.scripts].map(s => s.getAttribute('src') || '')")
+        mains = [i for i, s in enumerate(scripts) if "/streamlit_folium.st_folium/static/js/main." in s]
+        leaflets = [i for i, s in enumerate(scripts) if s.endswith("/leaflet.js")]
+        assert leaflets and mains and leaflets[0] < mains[0], scripts  # the frame's own tag, ahead of the component
+        loaded = frame.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+        assert sum(u.endswith("/leaflet.js") for u in loaded) == 1, loaded  # the component loaded it no second time
+        assert frame.evaluate("() => typeof BEM.layerPanel + typeof L.Control.FullScreen") == "functionfunction"  # the bundle
+        assert not outside
+    finally:
+        context.close()
