@@ -18,6 +18,8 @@ MAP_IFRAME = 'iframe[src*="streamlit_folium"]'
 CJK = re.compile(r"[\u3400-\u9fff]")
 #: the longest run of Tab presses a step may take (the map's places and controls are about fifty stops)
 MAX_TABS = 250
+#: names every map has: the popup's close button, the map region with its keys, Leaflet's zoom button
+EXPECTED_NAMES = (("button", "a11y_close_popup"), ("region", "a11y_map"), ("button", "zoom_in"))
 
 # the focused element, through same-origin frames: [frame depth, tag, accessible-ish name, text, class]
 ACTIVE_JS = """() => { let d = document, el = d.activeElement, depth = 0;
@@ -102,8 +104,28 @@ def open_popup_and_measure(frame) -> None:
     frame.wait_for_selector(".leaflet-control-measure-toggle", state="attached", timeout=20_000)
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_every_focusable_map_element_is_named_in_the_page_language(browser, app_url, lang):
+def in_other_language(names: list[tuple[str, str]], lang: str) -> list[tuple[str, str]]:
+    """The names not in ``lang``: on the zh page a name with no Chinese, on the en page one with Chinese."""
+    return [(role, name) for role, name in names if bool(CJK.search(name)) != (lang == "zh")]
+
+
+def on_page(tag: str = "", label: str = "", text: str = "", depth: int = 0):
+    """A test for tab_until: the focused element is in the page (``depth`` 0) or the map's frame (1), with this
+    tag, an aria-label starting with ``label``, and ``text`` in its text (each when given)."""
+
+    def wanted(active: dict) -> bool:
+        return (
+            active["depth"] == depth
+            and (not tag or active["tag"] == tag)
+            and active["label"].startswith(label)
+            and text in active["text"]
+        )
+
+    return wanted
+
+
+def names_with_a_popup_and_the_measuring_tool(browser, app_url, lang: str) -> list[tuple[str, str]]:
+    """The map's focusable names once a place's popup is open and the measuring tool loaded (by keyboard)."""
     page, frame = open_map(browser, app_url, lang)
     try:
         open_popup_and_measure(frame)
@@ -112,24 +134,29 @@ def test_every_focusable_map_element_is_named_in_the_page_language(browser, app_
             arg=i18n.t("a11y_close_popup", lang),
             timeout=10_000,
         )
-        names = focusable_names(page)
+        return focusable_names(page)
     finally:
         page.close()
-    roles = {role for role, _ in names}
-    assert {"region", "button", "link"} <= roles, roles  # the map, the places and controls, the Leaflet link
-    unnamed = [role for role, name in names if not name]
-    assert not unnamed, f"focusable without a name: {unnamed}"
-    if lang == "zh":
-        wrong = [(role, name) for role, name in names if not CJK.search(name)]
-    else:
-        wrong = [(role, name) for role, name in names if CJK.search(name)]
-    assert not wrong, f"named in the other language on the {lang} page: {wrong}"
-    assert ("button", i18n.t("a11y_close_popup", lang)) in names
-    assert ("region", i18n.t("a11y_map", lang)) in names
-    assert ("button", i18n.t("zoom_in", lang)) in names
-    # a place's symbol is named by the place: Yanqi Lake's venue among the buttons
-    yanqi = "雁栖湖" if lang == "zh" else "Yanqi Lake"
-    assert any(role == "button" and yanqi in name for role, name in names)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_focusable_map_element_is_named_in_the_page_language(browser, app_url, lang):
+    names = names_with_a_popup_and_the_measuring_tool(browser, app_url, lang)
+    problems = naming_problems(names, lang)
+    assert not any(problems.values()), problems
+
+
+def naming_problems(names: list[tuple[str, str]], lang: str) -> dict[str, list | set]:
+    """What is wrong with the map's focusable (role, name) pairs on the ``lang`` page, by kind (all empty: fine)."""
+    yanqi = "雁栖湖" if lang == "zh" else "Yanqi Lake"  # a place's symbol is named by the place
+    return {
+        # the map, the places and controls, the Leaflet link
+        "roles missing": {"region", "button", "link"} - {role for role, _ in names},
+        "unnamed": [role for role, name in names if not name],
+        f"not in {lang}": in_other_language(names, lang),
+        "names missing": [key for role, key in EXPECTED_NAMES if (role, i18n.t(key, lang)) not in names],
+        "no Yanqi Lake": [] if any(yanqi in name for role, name in names if role == "button") else [yanqi],
+    }
 
 
 def test_focus_is_visible_and_tab_leaves_the_map(browser, app_url):
@@ -148,46 +175,52 @@ def test_focus_is_visible_and_tab_leaves_the_map(browser, app_url):
             )
         for style, width, visible in rings:
             assert visible and style == "solid" and width >= 3, rings
-        left = tab_until(page, lambda a: a["depth"] == 0)
+        left = tab_until(page, on_page())
         assert left["tag"] != "BODY", left  # out of the map, onto the page's next control
     finally:
         page.close()
 
 
+def search_by_keyboard(page, lang: str) -> None:
+    """From the page's top: Tab to the search box, type 雁栖湖, Enter; the card's heading names the place."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")  # from the page's top
+    tab_until(page, on_page(label=i18n.t("search", lang)), limit=30)
+    page.keyboard.type("雁栖湖")
+    page.keyboard.press("Enter")
+    heading = page.locator('[data-testid="stSidebar"] h4', has_text="雁栖湖")
+    heading.wait_for(timeout=60_000)
+    assert "雁栖湖国际会都" in heading.inner_text()
+
+
+def export_png_by_keyboard(page, lang: str) -> bytes:
+    """Tab on through the map to the export panel, open it, choose PNG, render, download: the file's bytes."""
+    visited: list[dict] = []
+    tab_until(page, on_page(tag="SUMMARY", text=i18n.t("export_title", lang)), visited=visited)
+    assert sum(a["depth"] == 1 for a in visited) > 20  # the way passed through the map, its places and controls
+    assert not unseen_or_unnamed(visited), unseen_or_unnamed(visited)[:10]
+    page.keyboard.press("Enter")
+    fmt = i18n.t("export_format", lang)
+    page.get_by_label(fmt).wait_for(timeout=60_000)
+    tab_until(page, on_page(label=fmt), limit=20)
+    page.keyboard.type("PNG")
+    page.keyboard.press("Enter")
+    tab_until(page, on_page(tag="BUTTON", text=i18n.t("export_render", lang)), limit=40)
+    page.keyboard.press("Enter")
+    page.locator('[data-testid="stDownloadButton"] button', has_text=".png").wait_for(timeout=180_000)  # a render
+    tab_until(page, on_page(text=".png"), limit=40)
+    with page.expect_download(timeout=60_000) as info:
+        page.keyboard.press("Enter")
+    with open(info.value.path(), "rb") as f:
+        return f.read()
+
+
 def test_search_card_and_png_export_by_keyboard_alone(browser, app_url):
     """Tab from the top into the search box, type 雁栖湖 and Enter: Yanqi Lake's card; Tab on to the export
     panel, open it, choose PNG, render and download the picture, every step a key press."""
-    lang = "zh"
-    page, _ = open_map(browser, app_url, lang)
+    page, _ = open_map(browser, app_url, "zh")
     try:
-        page.evaluate("document.activeElement && document.activeElement.blur()")  # from the page's top
-        search = i18n.t("search", lang)
-        tab_until(page, lambda a: a["depth"] == 0 and a["label"] == search, limit=30)
-        page.keyboard.type("雁栖湖")
-        page.keyboard.press("Enter")
-        heading = page.locator('[data-testid="stSidebar"] h4', has_text="雁栖湖")
-        heading.wait_for(timeout=60_000)
-        assert "雁栖湖国际会都" in heading.inner_text()
-        title = i18n.t("export_title", lang)
-        visited: list[dict] = []
-        tab_until(page, lambda a: a["depth"] == 0 and a["tag"] == "SUMMARY" and title in a["text"], visited=visited)
-        assert sum(a["depth"] == 1 for a in visited) > 20  # the way passed through the map, its places and controls
-        assert not unseen_or_unnamed(visited), unseen_or_unnamed(visited)[:10]
-        page.keyboard.press("Enter")
-        fmt = i18n.t("export_format", lang)
-        page.get_by_label(fmt).wait_for(timeout=60_000)
-        tab_until(page, lambda a: a["depth"] == 0 and a["label"].startswith(fmt), limit=20)
-        page.keyboard.type("PNG")
-        page.keyboard.press("Enter")
-        render = i18n.t("export_render", lang)
-        tab_until(page, lambda a: a["depth"] == 0 and a["tag"] == "BUTTON" and a["text"] == render, limit=40)
-        page.keyboard.press("Enter")
-        download = page.locator('[data-testid="stDownloadButton"] button', has_text=".png")
-        download.wait_for(timeout=180_000)
-        tab_until(page, lambda a: a["depth"] == 0 and ".png" in a["text"], limit=40)
-        with page.expect_download(timeout=60_000) as info:
-            page.keyboard.press("Enter")
-        data = open(info.value.path(), "rb").read()
-        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000
+        search_by_keyboard(page, "zh")
+        data = export_png_by_keyboard(page, "zh")
     finally:
         page.close()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 10_000
