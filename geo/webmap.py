@@ -445,7 +445,9 @@ def build_map(
     display = effective_basemap(spec.basemap, spec.token).datum
     hidden = spec.hidden()
     lang = spec.lang
-    mark_group(project_marks.points(result.layout, spec, result.venues, result.layout.areas), lang, display).add_to(m)
+    marks = project_marks.points(result.layout, spec, result.venues, result.layout.areas)
+    if marks:  # an export holds the marks' group only when it marks something (not a layer: no control, no row)
+        mark_group(marks, lang, display).add_to(m)
     for key in style.VENUE_CATEGORIES:
         make_layer(result.venues[result.venues["category"] == key], key, lang, key not in hidden, display).add_to(m)
     for layer, gdf in imported_frames(result, spec):
