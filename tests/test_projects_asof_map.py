@@ -107,3 +107,24 @@ def test_an_as_of_or_since_date_is_an_active_filter_and_named_in_the_file_name()
         spec = replace(plain, filters=replace(plain.filters, **dates))
         assert spec.filters.active(day)
         assert mapspec.file_name(spec, "png") != mapspec.file_name(plain, "png")
+
+
+def test_the_maps_disk_cache_changes_with_the_maps_scripts_and_words(tmp_path, monkeypatch):
+    """A change to the map's keyboard script or a catalogue module alone makes a new map, not a stale cached one."""
+    import shutil
+
+    from tests.conftest import ROOT
+    from ui import fastmap
+
+    copy = tmp_path / "app"
+    for rel in ("geo", "ui", "data"):
+        shutil.copytree(ROOT / rel, copy / rel, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(fastmap, "__file__", str(copy / "ui" / "fastmap.py"))
+    fingerprint = fastmap.code_fingerprint.__wrapped__  # once per process in the app; each change here
+    before = fingerprint()
+    for rel in ("geo/static/page/map-a11y.js", "geo/a11y_messages.py"):
+        with open(copy / rel, "a", encoding="utf-8") as fh:
+            fh.write("\n")
+        after = fingerprint()
+        assert after != before, rel
+        before = after

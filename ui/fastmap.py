@@ -35,19 +35,27 @@ def code_fingerprint() -> str:
         f"{data_fingerprint()}|{folium.__version__}|{sf.__version__ if hasattr(sf, '__version__') else ''}"
         f"|{basemaps.mirror_url()}".encode()
     )
-    for rel in (
-        "geo/webmap.py",
-        "geo/mapelements.py",
-        "geo/webcontent.py",
-        "geo/templating.py",
-        "geo/style.py",
-        "geo/i18n.py",
-        "geo/assets.py",
-        "ui/fastmap.py",
-        "geo/static/vendor/bem-map/bem-map.js",
-        "geo/static/vendor/bem-map/bem-map-head.css",
-    ):
-        h.update((root / rel).read_bytes())
+    code = [
+        root / rel
+        for rel in (
+            "geo/webmap.py",
+            "geo/mapelements.py",
+            "geo/webcontent.py",
+            "geo/templating.py",
+            "geo/style.py",
+            "geo/i18n.py",
+            "geo/assets.py",
+            "geo/project_marks.py",
+            "ui/fastmap.py",
+        )
+    ]
+    # every catalogue module and every script or style sheet the map inlines or loads: a change to any one of
+    # them alone is a new map (a hand-kept list of files missed the map's keyboard and screen-reader script)
+    code += sorted((root / "geo").glob("*_messages.py"))
+    for folder in ("geo/static/page", "geo/static/vendor/bem-map"):
+        code += sorted(p for p in (root / folder).rglob("*") if p.is_file())
+    for path in code:
+        h.update(path.read_bytes())
     return h.hexdigest()[:20]
 
 
