@@ -2,9 +2,9 @@
 
 - A session's first run sends the map before the sidebar's widgets (ui/page.py): the browser fetches the map
   component's script and builds its frame before it renders the widgets.
-- The map's frame is streamlit-folium's page with Leaflet, our bundle and the styles as its own tags, ahead of the
+- The map's frame is streamlit-folium's page with Leaflet, our bundle and the styles preloaded ahead of the
   component's script (ui/assets.py ``map_frame``): fetched at once instead of one after another once the
-  component has started.
+  component has started; the component still runs them when it always did.
 """
 
 from __future__ import annotations
@@ -30,17 +30,18 @@ def frame_page(tmp_path, monkeypatch):
     assets._frame_page.cache_clear()
 
 
-def test_the_frame_page_loads_the_maps_scripts_ahead_of_the_components(frame_page, tmp_path):
+def test_the_frame_page_preloads_the_maps_scripts_ahead_of_the_components(frame_page, tmp_path):
     name, folder = frame_page(*LINKS)
     page = (folder / "index.html").read_text(encoding="utf-8")
     head = page[: page.index("</head>")]
     main = re.search(r'<script defer="defer" src="\.\./streamlit_folium\.st_folium/(static/js/main\.[0-9a-f]+\.js)"', head)
     assert main, "the component's own script, from streamlit-folium's folder"
     assert (Path(sf._component_func.path) / main.group(1)).is_file()
-    leaflet = head.index('<script defer="defer" src="../ui.assets.leaflet/leaflet.js">')
-    bundle = head.index('<script defer="defer" src="../ui.assets.bundles/bundle-0123.js">')
-    assert leaflet < bundle < main.start()  # defer scripts run in order: Leaflet, the plugins, the component
-    assert '<link rel="stylesheet" href="../ui.assets.bundles/bundle-4567.css"/>' in head
+    leaflet = head.index('<link rel="preload" as="script" href="../ui.assets.leaflet/leaflet.js"/>')
+    bundle = head.index('<link rel="preload" as="script" href="../ui.assets.bundles/bundle-0123.js"/>')
+    style = head.index('<link rel="preload" as="style" href="../ui.assets.bundles/bundle-4567.css"/>')
+    assert max(leaflet, bundle, style) < main.start()  # asked for before the component's script
+    assert "<script" not in head[: main.start()]  # nothing runs before it: the component runs them as before
     assert 'id="map_div"' in page  # the rest of streamlit-folium's page as it ships
     assert "streamlit_folium" in name and folder.is_relative_to(tmp_path)  # the iframe's name still says what it is
     assert frame_page(*LINKS) == (name, folder)  # one folder per set of links
@@ -55,7 +56,7 @@ def test_the_frame_page_is_rewritten_when_the_cache_lost_it(frame_page):
 
 
 @pytest.mark.browser
-def test_a_new_visitor_gets_the_map_first_and_its_frame_loads_its_scripts_itself(browser, app_url):
+def test_a_new_visitor_gets_the_map_first_and_its_frame_preloads_its_scripts(browser, app_url):
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     outside: list[str] = []
     context.route(
@@ -75,12 +76,13 @@ def test_a_new_visitor_gets_the_map_first_and_its_frame_loads_its_scripts_itself
         sent = b"".join(stream)
         widget = i18n.t("language", "zh").encode()  # the sidebar's first widget, the language switch
         assert 0 <= sent.find(b"streamlit_folium") < sent.find(widget), "the map is the first thing the first run sends"
-        scripts = frame.evaluate("() => [...document.scripts].map(s => s.getAttribute('src') || '')")
-        mains = [i for i, s in enumerate(scripts) if "/streamlit_folium.st_folium/static/js/main." in s]
-        leaflets = [i for i, s in enumerate(scripts) if s.endswith("/leaflet.js")]
-        assert leaflets and mains and leaflets[0] < mains[0], scripts  # the frame's own tag, ahead of the component
-        loaded = frame.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
-        assert sum(u.endswith("/leaflet.js") for u in loaded) == 1, loaded  # the component loaded it no second time
+        preloads = frame.evaluate("() => [...document.querySelectorAll('link[rel=preload]')].map(l => l.href)")
+        assert any(u.endswith("/leaflet.js") for u in preloads) and any("/bundle-" in u for u in preloads), preloads
+        got = frame.evaluate("() => performance.getEntriesByType('resource').map(e => [e.name, e.initiatorType])")
+        leaflet = [kind for url, kind in got if url.endswith("/leaflet.js")]
+        # fetched by the preload, never by the component's script tag, which found it loaded (the component rewrites
+        # the frame's head, so the preload may be asked again: of the browser's memory)
+        assert leaflet and set(leaflet) == {"link"}, got
         assert frame.evaluate("() => typeof BEM.layerPanel + typeof L.Control.FullScreen") == "functionfunction"  # the bundle
         assert not outside
     finally:

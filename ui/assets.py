@@ -79,13 +79,14 @@ def _bundle(js: tuple[str, ...], css: tuple[str, ...]) -> tuple[list[str], list[
 
 
 def map_frame(js: list[str], css: list[str]):
-    """The map component with its page loading ``js`` and ``css`` itself; None: use streamlit-folium's own.
+    """The map component with its page preloading ``js`` and ``css``; None: use streamlit-folium's own.
 
-    streamlit-folium's page loads its script (225 KB) and only then, once Streamlit has sent the map, loads the
+    streamlit-folium's page loads its script (225 KB) and only then, once Streamlit has sent the map, fetches the
     map's scripts one after another. This page is its copy (its script from the component's own folder) with
-    the map's scripts as ``defer`` tags before it and the styles as links: the browser fetches all of them at
-    once, runs Leaflet and our bundle before the component's script, and the component loads nothing more
-    (the caller passes it no links). One folder per set of links, named by its content's hash."""
+    ``<link rel="preload">`` for each of the map's scripts and styles ahead of it: the browser fetches them all
+    at once, and the component, still given the same links, finds them loaded and runs them when it always did
+    (running them earlier, as the page's own scripts, moved a view restored from a link by a few dozen pixels).
+    One folder per set of links, named by its content's hash."""
     try:
         name, folder = _frame_page(tuple(js), tuple(css))
     except OSError:  # a read-only cache folder: streamlit-folium's page with the links still works, only slower
@@ -104,8 +105,8 @@ def _frame_page(js: tuple[str, ...], css: tuple[str, ...]) -> tuple[str, Path]:
 
     own = sf._component_func
     page = (Path(own.path) / "index.html").read_text(encoding="utf-8")
-    tags = "".join(f'<link rel="stylesheet" href="{html.escape(u)}"/>' for u in css)
-    tags += "".join(f'<script defer="defer" src="{html.escape(u)}"></script>' for u in js)
+    tags = "".join(f'<link rel="preload" as="script" href="{html.escape(u)}"/>' for u in js)
+    tags += "".join(f'<link rel="preload" as="style" href="{html.escape(u)}"/>' for u in css)
     page = page.replace('src="./static/', f'src="../{own.name}/static/').replace("<script defer", tags + "<script defer", 1)
     data = page.encode("utf-8")
     digest = hashlib.sha256(data).hexdigest()[:12]

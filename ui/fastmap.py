@@ -190,9 +190,7 @@ def show_map(
     defaults = {k: v for k, v in defaults.items() if k in returned_objects}
     hash_key = sf.generate_js_hash(base["leaflet"], key, False)
     js_links, css_links = bundle_links(tuple(base["js"]), tuple(base["css"]))
-    component = map_frame(js_links, css_links)  # its page loads the links itself, alongside the component's script
-    if component is not None:
-        js_links, css_links = [], []
+    component = map_frame(js_links, css_links)  # its page preloads the links, alongside the component's script
 
     def on_change():
         st.session_state[key] = st.session_state.get(hash_key, {})
