@@ -85,7 +85,10 @@ STORY_MESSAGES: dict[str, dict[str, str]] = {
     "story_keys": {"zh": "← → 翻页 · F 全屏", "en": "← → turn the page · F full screen"},
     "story_exit": {"zh": "退出演示（Esc）", "en": "Leave present mode (Esc)"},
     "story_basemap": {"zh": "底图：{credit}", "en": "Basemap: {credit}"},
-    "story_basemap_boundary": {"zh": "底图：北京市界（离线矢量，无瓦片）", "en": "Basemap: Beijing boundary (offline vector, no tiles)"},
+    "story_basemap_boundary": {
+        "zh": "底图：北京市界（离线矢量，无瓦片）",
+        "en": "Basemap: Beijing boundary (offline vector, no tiles)",
+    },
     "story_present": {"zh": "演示", "en": "Present"},
     "story_present_help": {
         "zh": "全屏演示这些视图组成的故事：← → 翻页，Esc 退出",
