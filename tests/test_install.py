@@ -23,7 +23,7 @@ FIRST_PARTY = {"geo", "ui", "scripts", "tests", "app"}
 # which extras a file may draw on, besides the main dependencies
 EXTRAS_FOR = {
     "scripts/": ("build",),
-    "geo/bench.py": ("bench",),
+    "geo/bench": ("bench",),  # geo/bench.py and geo/bench_*.py
     "geo/workspace.py": ("postgres",),
     "geo/errors.py": ("postgres",),  # psycopg's errors, when it is installed
     "tests/": ("test", "build", "bench", "postgres"),
