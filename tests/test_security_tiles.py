@@ -373,17 +373,21 @@ def test_only_http_tiles_are_fetched(tmp_path, tile_cache):
     ["http://user:s3cret-pw@127.0.0.1:9/tiles", "https://s3cret-pw@tiles.intranet", "http://:s3cret-pw@tiles.intranet/osm"],
 )
 def test_a_tile_mirror_with_a_password_is_refused_at_start(monkeypatch, mirror):
-    res = subprocess.run(
-        [sys.executable, "-m", "geo", "check"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "BEM_TILE_MIRROR": mirror},
-    )
-    assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
-    assert "BEM_TILE_MIRROR" in res.stderr and "user name or password" in res.stderr and "不能包含" in res.stderr
-    assert "s3cret" not in res.stderr  # the message never repeats the secret
+    said = {}
+    for lang in ("en", "zh"):  # one line in the command line's language (geo/cli_messages.py)
+        res = subprocess.run(
+            [sys.executable, "-m", "geo", "check"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "BEM_TILE_MIRROR": mirror, "BEM_LANG": lang},
+        )
+        assert res.returncode == 2 and res.stderr.count("\n") == 1, res.stderr
+        said[lang] = res.stderr
+    assert "BEM_TILE_MIRROR" in said["en"] and "user name or password" in said["en"]
+    assert "BEM_TILE_MIRROR" in said["zh"] and "不能包含" in said["zh"]
+    assert "s3cret" not in said["en"] + said["zh"]  # the message never repeats the secret
     monkeypatch.setenv("BEM_TILE_MIRROR", mirror)
     with pytest.raises(basemaps.MirrorError) as err:
         basemaps.mirror_url()
