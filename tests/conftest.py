@@ -197,6 +197,20 @@ def serve_app(log_path: Path, **env: str):
             stop(proc)
 
 
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    """The workspace store the app in this process (AppTest) opens: SQLite in a folder of this test (the app's
+    cached store is dropped before and after)."""
+    from geo import workspace
+    from ui import cache
+
+    monkeypatch.delenv("BEM_DATABASE_URL", raising=False)
+    monkeypatch.setenv("BEM_WORKSPACE_DIR", str(tmp_path / "ws"))
+    cache.workspace_store.clear()
+    yield workspace.Store()
+    cache.workspace_store.clear()
+
+
 @pytest.fixture(scope="session")
 def app_workspace_dir(tmp_path_factory) -> Path:
     """The workspace folder of the shared app server (``app_url``): a test may put a workspace there for it."""

@@ -15,24 +15,14 @@ import re
 
 import pytest
 
-from geo import i18n, mapspec, project_marks, project_report, project_updates, style, workspace
+from geo import i18n, mapspec, project_marks, project_report, project_updates, style
 from geo.data import load_layers
 from geo.filters import FilterSpec
 from tests.conftest import app_test, submit_button
-from ui import cache
 from ui.pagestate import PageState
 
 LAYERS = load_layers()
 SRC = "Beijing Daily, 2025-09-02"
-
-
-@pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.delenv("BEM_DATABASE_URL", raising=False)
-    monkeypatch.setenv("BEM_WORKSPACE_DIR", str(tmp_path / "ws"))
-    cache.workspace_store.clear()
-    yield workspace.Store()
-    cache.workspace_store.clear()
 
 
 def post(store, created: dict, **update) -> None:

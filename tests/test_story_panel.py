@@ -21,19 +21,9 @@ from geo.data import load_layers
 from geo.mapspec import MapSpec
 from geo.views import VIEWS
 from tests.conftest import app_test
-from ui import cache
 
 LAYERS = load_layers()
 VIEW_ORDER = ("city", "core", "central-axis")
-
-
-@pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.delenv("BEM_DATABASE_URL", raising=False)
-    monkeypatch.setenv("BEM_WORKSPACE_DIR", str(tmp_path / "ws"))
-    cache.workspace_store.clear()
-    yield workspace.Store()
-    cache.workspace_store.clear()
 
 
 @pytest.fixture

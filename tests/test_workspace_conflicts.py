@@ -8,19 +8,9 @@ import pytest
 
 from geo import i18n, workspace
 from tests.conftest import PANELS, app_test
-from ui import cache
 
 CORE = (116.3, 39.8, 116.5, 40.0)
 WIDE = (116.0, 39.5, 116.8, 40.3)
-
-
-@pytest.fixture
-def store(tmp_path, monkeypatch):
-    monkeypatch.delenv("BEM_DATABASE_URL", raising=False)
-    monkeypatch.setenv("BEM_WORKSPACE_DIR", str(tmp_path / "ws"))
-    cache.workspace_store.clear()
-    yield workspace.Store()
-    cache.workspace_store.clear()
 
 
 def editor(created: dict, lang: str):
