@@ -194,7 +194,9 @@ st_folium(m, height=600, returned_objects=[])
 """
 
 
-def _serve(app: str, cwd: str):
+def serve_local(command: list[str], ready: str, timeout: float, what: str, cwd: str | None = None):
+    """Start ``command`` (its ``{port}`` a free loopback port) and wait until ``ready`` (a path) answers:
+    (process, base URL). The bench's servers: the app, the bare page, the static export's file server."""
     import socket
     import subprocess
     import urllib.request
@@ -202,35 +204,23 @@ def _serve(app: str, cwd: str):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            app,
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
+    cmd = [part.replace("{port}", str(port)) for part in command]
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{ready}", timeout=1)
             return proc, f"http://127.0.0.1:{port}"
         except OSError:
             time.sleep(0.1)
     proc.kill()
-    raise RuntimeError(f"{app} did not start")
+    raise RuntimeError(f"{what} did not start")
+
+
+def _serve(app: str, cwd: str):
+    flags = ["--server.port", "{port}", "--server.address", "127.0.0.1", "--server.headless", "true"]
+    command = [sys.executable, "-m", "streamlit", "run", app, *flags, "--browser.gatherUsageStats", "false"]
+    return serve_local(command, "/_stcore/health", 60, app, cwd)
 
 
 def _time_open(browser, app: str, cwd: str, url_suffix: str, min_paths: int) -> float:

@@ -10,7 +10,6 @@ page's bytes and requests are counted once (what the component loads).
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,23 +21,10 @@ TARGET_BARE = 1.0  # issue 22: at most the bare page
 
 def _static_server(folder: str):
     """``python -m http.server`` on a free loopback port, serving ``folder``."""
-    import socket
-    import urllib.request
+    from geo.bench import serve_local
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", folder]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
-            return proc, f"http://127.0.0.1:{port}"
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("the file server did not start")
+    cmd = [sys.executable, "-m", "http.server", "{port}", "--bind", "127.0.0.1", "--directory", folder]
+    return serve_local(cmd, "/", 30, "the file server")
 
 
 def _export(folder: Path) -> None:
