@@ -188,13 +188,13 @@ def _fit(points: list[tuple[float, float]], bbox) -> float:
     return min(1.0, max(0.05, spread / view))
 
 
-def default_caption(layers: Layers, spec: MapSpec) -> str:
+def default_caption(layers: Layers, spec: MapSpec, rows: list[tuple[str, str, float, float]] | None = None) -> str:
     """The plan's sentence the chapter is about, after the names of its places: of the sentences citing the
     places shown, the one whose places span most of the view, weighed by the square root of their number (the
     Central Axis's 15 components for the core or the axis, the two airports for their view or the whole city).
     The plan's text is the English release: a Chinese caption says so."""
     found: dict[str, list[tuple[str, float, float]]] = {}
-    for name, sentence, x, y in _rows(layers, spec):
+    for name, sentence, x, y in _rows(layers, spec) if rows is None else rows:
         if sentence:
             found.setdefault(sentence, []).append((name, x, y))
     if not found:
@@ -217,8 +217,9 @@ def _names(names: list[str], lang: str) -> str:
     )
 
 
-def caption_of(layers: Layers, chapter: Chapter, spec: MapSpec) -> str:
-    return safe.plain(chapter.caption) if chapter.caption else default_caption(layers, spec)
+def caption_of(layers: Layers, chapter: Chapter, spec: MapSpec, rows=None) -> str:
+    """The chapter's own caption, else its default (``rows``: the places of ``_rows``, when already found)."""
+    return safe.plain(chapter.caption) if chapter.caption else default_caption(layers, spec, rows)
 
 
 def notes_of(layers: Layers, chapter: Chapter, spec: MapSpec) -> str:
@@ -245,8 +246,10 @@ def chapters(layers: Layers, story: Story, base: MapSpec, lang: str = "") -> lis
     out = []
     for n, ch in enumerate(story.chapters, 1):
         spec = chapter_spec(base, ch, story.lang or lang)
-        names = tuple(name for name, _ in places(layers, spec))
-        out.append(Shown(n, ch, spec, title_of(ch, spec, n), caption_of(layers, ch, spec), notes_of(layers, ch, spec), names))
+        rows = _rows(layers, spec)  # the chapter's places, found once for its names and its caption
+        names = tuple(name for name, _, _, _ in rows)
+        caption = caption_of(layers, ch, spec, rows)
+        out.append(Shown(n, ch, spec, title_of(ch, spec, n), caption, notes_of(layers, ch, spec), names))
     return out
 
 
