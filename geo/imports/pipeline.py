@@ -115,6 +115,9 @@ def read_rows(data: bytes, fmt: str, problems: ProblemLog, workdir: str | None) 
 def _read_table(data: bytes, fmt: str) -> tuple[pd.DataFrame, str | None]:
     """A CSV (and its text encoding) or an XLSX, as a table of cells."""
     if fmt == "csv":
+        table = readers.read_utf8_csv(data)  # most files: no str of the whole text
+        if table is not None:
+            return table, "utf-8-sig"  # what ``readers.decode`` names UTF-8
         text, encoding = readers.decode(data)
         return readers.read_csv(text), encoding
     return readers.read_xlsx(data), None

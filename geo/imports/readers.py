@@ -7,6 +7,7 @@ here writes outside a private temporary folder.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -179,6 +180,24 @@ def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
 def _header(cells) -> list[str]:
     """A table's column names: its first row's cells stripped, ``column3`` for an empty one, repeats numbered."""
     return _unique([h.strip() or f"column{i + 1}" for i, h in enumerate(cells)])
+
+
+def read_utf8_csv(data: bytes) -> pd.DataFrame | None:
+    """``read_csv`` of a plain UTF-8 file straight from its bytes (``tables.csv_rows_utf8``), or None: the caller
+    decodes the file and reads the text. Only the head is decoded, for the delimiter and the header's width."""
+    try:  # the first 16 KiB, a character cut at the end left out (strict: a bad byte here is the text path's)
+        head = codecs.getincrementaldecoder("utf-8")().decode(data[: 1 << 14], final=len(data) <= 1 << 14)
+    except UnicodeDecodeError:
+        return None
+    if "\n" not in head and len(data) > 1 << 14:
+        return None  # a first line this long: the text path reads it
+    delimiter = _delimiter(head)
+    first = head[: head.find("\n")] if "\n" in head else head
+    check_columns(first.count(delimiter) + 1)  # before building any row
+    parsed = tables.csv_rows_utf8(data, delimiter, first.count(delimiter) + 1)
+    if parsed is None:
+        return None
+    return parsed.iloc[1:].set_axis(_header(parsed.iloc[0]), axis=1).reset_index(drop=True)
 
 
 def read_csv(text: str) -> pd.DataFrame:

@@ -94,10 +94,17 @@ def _arrow_rows(text: str, delimiter: str) -> pd.DataFrame | None:
 def _arrow_table(text: str, delimiter: str) -> pa.Table | None:
     """``_arrow_rows``' table, as Arrow's parser reads it (columns ``c0``, ``c1``, ...)."""
     first = text[: text.find("\n")] if "\n" in text else text
-    names = [f"c{i}" for i in range(first.count(delimiter) + 1)]
+    source = pa.PythonFile(io.BufferedReader(_Encoded(text), buffer_size=_Encoded.PIECE), mode="r")
+    return _arrow_parse(source, delimiter, first.count(delimiter) + 1)
+
+
+def _arrow_parse(source, delimiter: str, width: int) -> pa.Table | None:
+    """A CSV's cells as texts (columns ``c0``...), Arrow's parser reading ``source`` (UTF-8 bytes); None when it
+    refuses them (a row of another width, bytes that are not UTF-8)."""
+    names = [f"c{i}" for i in range(width)]
     try:
         return pcsv.read_csv(
-            pa.PythonFile(io.BufferedReader(_Encoded(text), buffer_size=_Encoded.PIECE), mode="r"),
+            source,
             read_options=pcsv.ReadOptions(column_names=names, use_threads=False),  # no thread: the worker's limit
             parse_options=pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pcsv.ConvertOptions(
@@ -156,6 +163,30 @@ def csv_rows(text: str, delimiter: str) -> pd.DataFrame | None:
         if '"' in text:
             return None  # a quoted field may span lines: the csv module counts the rows
         raise too_many_rows(f"{_row_count(text) - 1:,}")
+    return _kept_rows(raw)
+
+
+def csv_rows_utf8(data: bytes, delimiter: str, width: int) -> pd.DataFrame | None:
+    """``csv_rows`` of a UTF-8 file (no byte-order mark; ``width``: its first line's cells) read by Arrow from
+    its bytes, without the text of the whole file (a str of Chinese text takes twice its UTF-8 size): the same
+    rows, as ``_Encoded`` hands Arrow those same bytes. None for anything else: the caller decodes the file and
+    reads it as text (``csv_rows``), which also names a row in another encoding."""
+    if data.startswith(b"\xef\xbb\xbf") or b"\x00" in data or data.count(b"\r") != data.count(b"\r\n"):
+        return None  # what ``_plain_text`` leaves to the csv module, or a text ``readers.decode`` strips first
+    held = [_arrow_parse(pa.BufferReader(data), delimiter, width)]
+    if held[0] is None:
+        return None
+    raw = pd.DataFrame({i: pd.array(c, dtype=STR) for i, c in enumerate(_one_chunk(held))})
+    if len(raw) > MAX_FEATURES + 1:
+        if b'"' in data:
+            return None
+        rows = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)  # ``_row_count``
+        raise too_many_rows(f"{rows - 1:,}")
+    return _kept_rows(raw)
+
+
+def _kept_rows(raw: pd.DataFrame) -> pd.DataFrame | None:
+    """The rows read, blank ones dropped; None when the csv module must read the text (see ``csv_rows``)."""
     blank = _blank_rows(raw)
     if (len(blank) and blank[0] == 0) or _longest(raw) > LONG_FIELD:
         return None  # the header is the first non-blank row, narrower than the first line perhaps
@@ -403,7 +434,8 @@ def _finish(frame: pd.DataFrame, x: np.ndarray, y: np.ndarray, crs: str, problem
 
 
 def table_rows(table: pd.DataFrame, crs: str, problems: ProblemLog, known, boundary) -> PointRows | gpd.GeoDataFrame:
-    """The rows of a table that can be kept, as ``PointRows`` (an empty GeoDataFrame when none can)."""
+    """The rows of a table that can be kept, as ``PointRows`` (an empty GeoDataFrame when none can). It takes
+    ``table`` over: its coordinate columns are dropped once read (the import's peak of memory is lower)."""
     lon_col, lat_col = validation.coordinate_columns(table)
     if not len(table):
         raise ImportFailed("no_rows")
@@ -411,6 +443,7 @@ def table_rows(table: pd.DataFrame, crs: str, problems: ProblemLog, known, bound
     x, y, kept, cast = coordinates(table, lon_col, lat_col, problems)
     _notice_swaps(table, lon_col, lat_col, cast, problems)
     del cast
+    table.drop(columns=list(dict.fromkeys((lon_col, lat_col))), inplace=True)  # numbers now: freed before the fields
     rows = np.flatnonzero(kept)
     if not len(rows):
         return gpd.GeoDataFrame(pd.DataFrame([]), geometry=[], crs=CRS)

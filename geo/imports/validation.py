@@ -212,7 +212,8 @@ def outside_points(x: np.ndarray, y: np.ndarray, boundary: shapely.Geometry) -> 
 
 
 def warn_outside(wheres: pd.Series, outside: np.ndarray, problems: ProblemLog) -> None:
-    for where in wheres.to_numpy(dtype=object)[outside]:
+    # the rows outside picked first: every row's text made a Python object would be the import's peak of memory
+    for where in wheres[np.asarray(outside, dtype=bool)].tolist():
         problems.append(Problem("outside_beijing", where, "geometry", "warning"))
 
 
