@@ -248,8 +248,6 @@ def export_html(layers: Layers, spec: MapSpec) -> str:
     if webmap.effective_basemap(spec.basemap, spec.token).needs_key:  # the key stays on the server
         spec = replace(spec, token=None, basemap="offline")
     m = webmap.build_map(layers, spec, asset_base=_ASSET_BASE, vendor_base=_VENDOR_BASE)
-    bbox = spec.bbox
-    templating.FitBounds([[bbox[1], bbox[0]], [bbox[3], bbox[2]]]).add_to(m)
     m.get_root().title = html.escape(title_of(spec))  # branca writes the title as is: escaped here, once
     page = labelled_map(templating.render_page(m), m.get_name(), describe(layers, spec, title_of(spec), web=True))
     page = fonts.embed_web_font(inline_assets_html(page, _ASSET_BASE, _VENDOR_BASE))  # Chinese with no CJK font

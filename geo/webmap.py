@@ -368,10 +368,12 @@ def build_base_map(
     lazy_tools: bool = False,
     draw: bool = False,
     local_tiles: str | None = None,
+    opening: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
     """The static part of the map of ``spec``: basemap, context, core, axes and areas, legend, readout, tools.
 
-    ``view`` (lat, lon, zoom; WGS-84) opens the map there instead of fitting Beijing.
+    ``view`` (lat, lon, zoom; WGS-84) opens the map there instead of fitting Beijing; ``opening`` (a WGS-84
+    bbox) is fitted instead of Beijing, clear of the legend and again while the page settles (BEM.opening).
 
     It depends only on the spec's language, basemap, hidden layers and imported layers, so
     streamlit-folium keeps the same map (no reload) while the venue layers change.
@@ -406,7 +408,7 @@ def build_base_map(
     marks = project_marks.present(project_marks.points(layers, spec, layers.venues, layers.areas))
     panel = legend_spec(keys + list(extra), lang, bm, hidden_labels, extra, variants, marks)
     if view is None:
-        panel["fit"] = _bounds(layers.boundary, bm.datum)
+        panel["fit"] = _bbox_bounds(opening, bm.datum) if opening else _bounds(layers.boundary, bm.datum)
     LayerPanel(panel).add_to(m)
     Accessible(lang).add_to(m)  # names in the page's language, no tab stop on labels, a visible focus ring
     MousePosition(bm.datum, lang).add_to(m)
@@ -424,9 +426,7 @@ def build_base_map(
             },
             edit_options={"edit": False, "remove": True},
         ).add_to(m)
-    if view is None:
-        tpl.FitBounds(_bounds(layers.boundary, bm.datum)).add_to(m)
-    else:
+    if view is not None:  # otherwise the panel fits the opening view (a folium fit too would be a second move)
         lon, lat = datum.from_wgs84(view[1], view[0], bm.datum)
         m.location, m.options["zoom"] = [lat, lon], int(view[2])
     tpl.check_render_once(m)
@@ -441,7 +441,8 @@ def build_map(
     Venues and imported layers pass the spec's filters; the selection and the distance ring are drawn.
     """
     result = shown(layers, spec)
-    m = build_base_map(result.layout, spec, asset_base, vendor_base, height=height)  # the core, axes, areas of its year
+    # the core, axes, areas of its year; opened on the spec's view
+    m = build_base_map(result.layout, spec, asset_base, vendor_base, height=height, opening=spec.bbox)
     display = effective_basemap(spec.basemap, spec.token).datum
     hidden = spec.hidden()
     lang = spec.lang
@@ -458,6 +459,11 @@ def build_map(
     tpl.check_render_once(m)
     check_no_remote_assets(m)
     return m
+
+
+def _bbox_bounds(bbox: tuple[float, float, float, float], display_datum: str) -> list[list[float]]:
+    (x0, y0), (x1, y1) = (datum.from_wgs84(x, y, display_datum) for x, y in (bbox[:2], bbox[2:]))
+    return [[y0, x0], [y1, x1]]
 
 
 def _bounds(gdf: gpd.GeoDataFrame, display_datum: str = "wgs84") -> list[list[float]]:

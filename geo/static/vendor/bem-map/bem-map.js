@@ -318,6 +318,8 @@
       BEM.fit(map, bounds);
     }
     BEM.fit(map, bounds);
+    // any move but our own fit (a planner's drag, a search's fly-to, a script's setView) ends the refitting
+    map.on("movestart", function () { if (!map._bemFitting) { moved = true; } });
     ["mousedown", "touchstart", "wheel", "keydown"].forEach(function (type) {
       c.addEventListener(type, function (e) {
         if (!(e.target.closest && e.target.closest(".bem-panel"))) { moved = true; }
@@ -347,8 +349,11 @@
       else { right = Math.max(right, c.right - r.left + 8); }
     });
     // a tall panel on the right takes width; short controls at the bottom take height instead
-    map.fitBounds(bounds, {paddingTopLeft: [left, top], paddingBottomRight: [right, bottom + 24],
-      maxZoom: maxZoom || 17, animate: false});
+    map._bemFitting = true;  // BEM.opening tells its own refits from the planner's moves
+    try {
+      map.fitBounds(bounds, {paddingTopLeft: [left, top], paddingBottomRight: [right, bottom + 24],
+        maxZoom: maxZoom || 17, animate: false});
+    } finally { map._bemFitting = false; }
   };
 
   /* ---- a note on the map: removed with the group that holds it ------------------------------- */
