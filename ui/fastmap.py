@@ -14,6 +14,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+import folium
 import streamlit as st
 import streamlit_folium as sf
 
@@ -26,7 +27,6 @@ from ui.assets import bundle_links, map_frame
 def code_fingerprint() -> str:
     """What the rendered strings depend on besides their key: the data, our map code, folium's version and
     the settings read from the environment (the tile mirror replaces every tile URL)."""
-    import folium
 
     from geo import basemaps
 
@@ -65,12 +65,35 @@ def _disk(kind: str, key: str) -> Path:
 
 
 def _stand_in_map(base: dict):
-    """A folium.Map with the cached base map's id: the feature-group strings only refer to it by name."""
-    import folium
-
+    """A folium.Map with the cached base map's id (the feature-group strings only refer to it by name) and a
+    stand-in for each of its layers the layer control lists: folium's LayerControl finds its base layers and
+    overlays among the map's children, so a base map read from disk (no folium objects) would otherwise give a
+    control of the venue groups alone."""
     m = folium.Map(tiles=None)
     m._id = base["map_id"]
+    for js_name, name, overlay, show in base.get("control_layers", ()):
+        _ListedLayer(js_name, name, overlay, show).add_to(m)
     return m
+
+
+class _ListedLayer(folium.map.Layer):
+    """A base map's layer as its layer control sees it: the JS variable, name, overlay or not and shown or not."""
+
+    def __init__(self, js_name: str, name: str, overlay: bool, show: bool):
+        super().__init__(name=name, overlay=overlay, control=True, show=show)
+        self._js_name = js_name
+
+    def get_name(self) -> str:
+        return self._js_name
+
+
+def _control_layers(m) -> list[tuple[str, str, bool, bool]]:
+    """What the layer control reads of the map's layers (folium's LayerControl.render), picklable."""
+    return [
+        (item.get_name(), item.layer_name, bool(item.overlay), bool(item.show))
+        for item in m._children.values()
+        if isinstance(item, folium.map.Layer) and item.control
+    ]
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -130,6 +153,7 @@ def _render_base(m) -> dict:
         "zoom": m.options.get("zoom"),
         "id": sf.get_full_id(m),
         "map_id": m._id,
+        "control_layers": _control_layers(m),
         "css": list(dict.fromkeys(css)),
         "js": list(dict.fromkeys(js)),
     }
