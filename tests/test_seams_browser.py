@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from geo import i18n, style
 
@@ -22,8 +23,19 @@ def map_frame(page, timeout_s: float = 60):
     return page.locator('iframe[src*="streamlit_folium"]').last.element_handle().content_frame()
 
 
+#: installed before a click on the map: notes whether the page's run it causes has started (the status widget)
+WATCH_RUN = """() => { window.__bemRan = false; new MutationObserver(() => {
+  if (document.querySelector('[data-testid="stStatusWidget"]')) window.__bemRan = true;
+}).observe(document.body, {childList: true, subtree: true}); }"""
+
+
 def wait_reported_hidden(page, timeout_s: float = 30) -> None:
-    """The app has heard the hidden layer (the map's report reran the page): the app is idle again."""
+    """The app has heard the hidden layer (the map's report reran the page): the run started (when the page
+    showed it: a quick run may end before the status widget is drawn) and the app is idle again."""
+    try:
+        page.wait_for_function("() => window.__bemRan === true", timeout=10000)
+    except PlaywrightTimeout:
+        pass
     page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_s * 1000)
 
 
@@ -42,12 +54,13 @@ def test_switching_the_language_keeps_the_basemap(browser, app_url, start, other
         page.goto(f"{app_url}/?lang={start}&basemap={basemap}")
         frame = map_frame(page)
         hidden = style.get_style("districts")
+        page.evaluate(WATCH_RUN)
         frame.locator(".bem-panel .row", has_text=hidden.label(start)).click()  # the planner hides a layer
         frame.wait_for_function("document.querySelectorAll('.bem-panel .row.off').length === 1")
         wait_reported_hidden(page)
         label = {"zh": "中文", "en": "English"}[other]
         page.locator('[data-testid="stSidebar"] label').filter(has_text=label).first.click()
-        wait_query(page, "lang", other)
+        wait_query(page, "lang", other, timeout_s=60)  # a run in the new language builds its map first
         # the page settles: one map again (the old one goes when the run ends) and the app idle
         page.wait_for_function(
             "() => document.querySelectorAll('iframe[src*=\"streamlit_folium\"]').length === 1"
