@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from geo import basemaps, filters, i18n, style
+from geo import basemaps, filters, i18n
 from geo.filters import YEAR_MAX, YEAR_MIN, FilterSpec, this_year  # noqa: F401 (the page's limits)
 from geo.views import VIEWS
 
@@ -21,7 +21,7 @@ from geo.views import VIEWS
 PRESENT_KEYS = ("present", "views", "story")
 #: URL keys of the page's own fields (the filters' keys come from geo.filters.FILTERS). ``et`` (an edit link's
 #: secret edit token) is read, never written: ``ui.state.write_url`` removes it from the address
-PAGE_KEYS = ("lang", "basemap", "view", "q", "venue", "off", "c", "z", "ws", "wt", "et", *PRESENT_KEYS)
+PAGE_KEYS = ("lang", "basemap", "view", "q", "venue", "c", "z", "ws", "wt", "et", *PRESENT_KEYS)
 TOKEN = re.compile(r"[A-Za-z0-9_\-]{16,64}")
 
 
@@ -33,7 +33,6 @@ class PageState:
     q: str = ""
     venue: str = ""
     filters: FilterSpec = field(default_factory=filters.defaults)
-    off: str = ""  # the layers the planner switched off, comma-separated keys in style.LAYERS' order ("districts")
     c: str = ""  # map centre "lat,lon" (WGS-84)
     z: str = ""  # map zoom
     ws: str = ""  # an open workspace's id
@@ -54,7 +53,6 @@ class PageState:
         s.q = (q.get("q") or "")[:80]
         s.venue = (q.get("venue") or "")[:80]
         s.filters = filters.from_query(q)
-        s.off = layers_off(q.get("off") or "")
         s.c = _latlon(q.get("c"))
         s.ws, s.link_tokens = _workspace_link(q)
         if s.c:
@@ -71,7 +69,6 @@ class PageState:
             "q": self.q,
             "venue": self.venue,
             **filters.to_query(self.filters),
-            "off": self.off,
             "c": self.c,
             "z": self.z,
             "ws": self.ws,
@@ -86,12 +83,6 @@ class PageState:
     def url_keys() -> tuple[str, ...]:
         """Every URL key the page owns."""
         return (*PAGE_KEYS, *filters.BY_URL)
-
-
-def layers_off(text: str) -> str:
-    """The known layer keys of ``text`` (comma-separated), once each, in style.LAYERS' order; others dropped."""
-    asked = {k.strip() for k in text[:400].split(",")}
-    return ",".join(s.key for s in style.LAYERS if s.key in asked)
 
 
 def _workspace_link(q: Mapping[str, str]) -> tuple[str, tuple[str, ...]]:

@@ -237,13 +237,7 @@ def map_spec(layers, imported: tuple, token: str | None, bbox=None) -> mapspec.M
     chosen = state.filters
     if chosen.of not in reference_options(layers):
         chosen = replace(chosen, of="venue")
-    imported_keys = tuple(layer.key for layer in imported)
-    reported = reported_layers()
-    if reported is None:  # nothing heard from the map yet: the layers the address switched off stay off
-        off = set(state.off.split(","))
-        visible = tuple(k for k in webcontent.visible_layers(None, imported_keys) if k not in off)
-    else:
-        visible = webcontent.visible_layers(reported, imported_keys)
+    visible = webcontent.visible_layers(reported_layers(), tuple(layer.key for layer in imported))
     view = state.view if state.view in VIEWS else ""
     if bbox is None:
         bbox = VIEWS[view or "city"].bbox
@@ -325,8 +319,6 @@ def remember_map(out: dict, display_datum: str, layers, lang: str) -> None:
         page().z = zoom_text(float(out["zoom"]))  # fractional: a fitted view (12.5) reopens as it was
     if out.get("selected_layers") is not None:
         mem.selected_layers = out["selected_layers"]
-        shown = set(webcontent.visible_layers(out["selected_layers"]))  # the address names the curated ones off
-        page().off = ",".join(s.key for s in style.LAYERS if s.key not in shown)
     # the point clicked: on the map, or on a feature (the core, an axis, an area, a venue: streamlit-folium
     # reports those as "objects", not as map clicks)
     for clicked, seen in ((out.get("last_object_clicked"), "last_object"), (out.get("last_clicked"), "last_click")):
