@@ -191,22 +191,30 @@ def read_utf8_csv(data: bytes) -> pd.DataFrame | None:
         return None
     if "\n" not in head and len(data) > 1 << 14:
         return None  # a first line this long: the text path reads it
-    delimiter = _delimiter(head)
-    first = head[: head.find("\n")] if "\n" in head else head
-    check_columns(first.count(delimiter) + 1)  # before building any row
-    parsed = tables.csv_rows_utf8(data, delimiter, first.count(delimiter) + 1)
-    if parsed is None:
-        return None
+    delimiter, width = _layout(head)
+    parsed = tables.csv_rows_utf8(data, delimiter, width)
+    return None if parsed is None else _headed(parsed)
+
+
+def _layout(text: str) -> tuple[str, int]:
+    """A CSV's delimiter and its first line's cells, refused past the column limit before any row is built."""
+    delimiter = _delimiter(text)
+    first = text[: text.find("\n")] if "\n" in text else text
+    width = first.count(delimiter) + 1
+    check_columns(width)
+    return delimiter, width
+
+
+def _headed(parsed: pd.DataFrame) -> pd.DataFrame:
+    """The rows below the header, named by it."""
     return parsed.iloc[1:].set_axis(_header(parsed.iloc[0]), axis=1).reset_index(drop=True)
 
 
 def read_csv(text: str) -> pd.DataFrame:
-    delimiter = _delimiter(text)
-    first = text[: text.find("\n")] if "\n" in text else text
-    check_columns(first.count(delimiter) + 1)  # before building any row
+    delimiter, _ = _layout(text)
     parsed = tables.csv_rows(text, delimiter)  # Arrow's or pandas' parser; None: the csv module reads it, below
     if parsed is not None:
-        return parsed.iloc[1:].set_axis(_header(parsed.iloc[0]), axis=1).reset_index(drop=True)
+        return _headed(parsed)
     rows = [r for r in _csv_rows(text, delimiter) if any(c.strip() for c in r)]
     if not rows:
         raise ImportFailed("no_rows")

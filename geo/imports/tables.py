@@ -44,9 +44,11 @@ def _plain_text(text: str) -> bool:
     return "\x00" not in text and text.count("\r") == text.count("\r\n") and not text.startswith("\ufeff")
 
 
-def _row_count(text: str) -> int:
-    """The rows the csv module would count in a text without quotes (every line, blank ones too)."""
-    return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+def _row_count(text: str | bytes) -> int:
+    """The rows the csv module would count in a text (or its UTF-8 bytes) without quotes: every line, blank ones
+    too."""
+    newline = "\n" if isinstance(text, str) else b"\n"
+    return text.count(newline) + (1 if text and not text.endswith(newline) else 0)
 
 
 class _Encoded(io.RawIOBase):
@@ -82,20 +84,19 @@ def _one_chunk(held: list) -> list:
     return out
 
 
-def _arrow_rows(text: str, delimiter: str) -> pd.DataFrame | None:
-    """Every row of a CSV as texts (``STR`` columns), read by Arrow's parser; None when a row is narrower or
-    wider than the first (the C parser then reads it) or the parser refuses the text."""
-    held = [_arrow_table(text, delimiter)]
+def _arrow_rows(source, delimiter: str, width: int) -> pd.DataFrame | None:
+    """Every row of a CSV as texts (``STR`` columns), Arrow's parser reading ``source`` (UTF-8 bytes; ``width``:
+    the first line's cells); None when a row is narrower or wider than the first (the C parser then reads it)
+    or the parser refuses the bytes."""
+    held = [_arrow_parse(source, delimiter, width)]
     if held[0] is None:
         return None
     return pd.DataFrame({i: pd.array(c, dtype=STR) for i, c in enumerate(_one_chunk(held))})
 
 
-def _arrow_table(text: str, delimiter: str) -> pa.Table | None:
-    """``_arrow_rows``' table, as Arrow's parser reads it (columns ``c0``, ``c1``, ...)."""
-    first = text[: text.find("\n")] if "\n" in text else text
-    source = pa.PythonFile(io.BufferedReader(_Encoded(text), buffer_size=_Encoded.PIECE), mode="r")
-    return _arrow_parse(source, delimiter, first.count(delimiter) + 1)
+def _text_source(text: str):
+    """A text as the UTF-8 bytes Arrow's parser reads, encoded a piece at a time (``_Encoded``)."""
+    return pa.PythonFile(io.BufferedReader(_Encoded(text), buffer_size=_Encoded.PIECE), mode="r")
 
 
 def _arrow_parse(source, delimiter: str, width: int) -> pa.Table | None:
@@ -155,15 +156,10 @@ def csv_rows(text: str, delimiter: str) -> pd.DataFrame | None:
     caller reads those with the csv module, as before."""
     if not _plain_text(text):
         return None
-    raw = _arrow_rows(text, delimiter)
+    first = text[: text.find("\n")] if "\n" in text else text
+    raw = _arrow_rows(_text_source(text), delimiter, first.count(delimiter) + 1)
     raw = _c_rows(text, delimiter) if raw is None else raw
-    if raw is None:
-        return None
-    if len(raw) > MAX_FEATURES + 1:
-        if '"' in text:
-            return None  # a quoted field may span lines: the csv module counts the rows
-        raise too_many_rows(f"{_row_count(text) - 1:,}")
-    return _kept_rows(raw)
+    return None if raw is None else _kept_rows(raw, text)
 
 
 def csv_rows_utf8(data: bytes, delimiter: str, width: int) -> pd.DataFrame | None:
@@ -173,20 +169,17 @@ def csv_rows_utf8(data: bytes, delimiter: str, width: int) -> pd.DataFrame | Non
     reads it as text (``csv_rows``), which also names a row in another encoding."""
     if data.startswith(b"\xef\xbb\xbf") or b"\x00" in data or data.count(b"\r") != data.count(b"\r\n"):
         return None  # what ``_plain_text`` leaves to the csv module, or a text ``readers.decode`` strips first
-    held = [_arrow_parse(pa.BufferReader(data), delimiter, width)]
-    if held[0] is None:
-        return None
-    raw = pd.DataFrame({i: pd.array(c, dtype=STR) for i, c in enumerate(_one_chunk(held))})
+    raw = _arrow_rows(pa.BufferReader(data), delimiter, width)
+    return None if raw is None else _kept_rows(raw, data)
+
+
+def _kept_rows(raw: pd.DataFrame, text: str | bytes) -> pd.DataFrame | None:
+    """The rows read from ``text`` (or its bytes), blank ones dropped; refused past ``MAX_FEATURES``; None when
+    the csv module must read the text (see ``csv_rows``)."""
     if len(raw) > MAX_FEATURES + 1:
-        if b'"' in data:
-            return None
-        rows = data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)  # ``_row_count``
-        raise too_many_rows(f"{rows - 1:,}")
-    return _kept_rows(raw)
-
-
-def _kept_rows(raw: pd.DataFrame) -> pd.DataFrame | None:
-    """The rows read, blank ones dropped; None when the csv module must read the text (see ``csv_rows``)."""
+        if ('"' if isinstance(text, str) else b'"') in text:
+            return None  # a quoted field may span lines: the csv module counts the rows
+        raise too_many_rows(f"{_row_count(text) - 1:,}")
     blank = _blank_rows(raw)
     if (len(blank) and blank[0] == 0) or _longest(raw) > LONG_FIELD:
         return None  # the header is the first non-blank row, narrower than the first line perhaps
