@@ -408,7 +408,7 @@ def build_base_map(
     marks = project_marks.present(project_marks.points(layers, spec, layers.venues, layers.areas))
     panel = legend_spec(keys + list(extra), lang, bm, hidden_labels, extra, variants, marks)
     if view is None:
-        panel["fit"] = _bbox_bounds(opening, bm.datum) if opening else _bounds(layers.boundary, bm.datum)
+        panel["fit"] = display_bounds(opening, bm.datum) if opening else _bounds(layers.boundary, bm.datum)
     LayerPanel(panel).add_to(m)
     Accessible(lang).add_to(m)  # names in the page's language, no tab stop on labels, a visible focus ring
     MousePosition(bm.datum, lang).add_to(m)
@@ -459,11 +459,6 @@ def build_map(
     tpl.check_render_once(m)
     check_no_remote_assets(m)
     return m
-
-
-def _bbox_bounds(bbox: tuple[float, float, float, float], display_datum: str) -> list[list[float]]:
-    (x0, y0), (x1, y1) = (datum.from_wgs84(x, y, display_datum) for x, y in (bbox[:2], bbox[2:]))
-    return [[y0, x0], [y1, x1]]
 
 
 def _bounds(gdf: gpd.GeoDataFrame, display_datum: str = "wgs84") -> list[list[float]]:

@@ -8,9 +8,10 @@ import pytest
 from geo import io as gio
 from geo import mapspec
 
+from .test_ring_and_years import THE_MAP
+
 pytestmark = pytest.mark.browser
 
-THE_MAP = "window[Object.keys(window).find(k => k.startsWith('map_') && window[k] instanceof L.Map)]"
 VIEW = f"""async () => {{
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
   const m = {THE_MAP}; const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }}"""

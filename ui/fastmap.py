@@ -27,7 +27,6 @@ from ui.assets import bundle_links, map_frame
 def code_fingerprint() -> str:
     """What the rendered strings depend on besides their key: the data, our map code, folium's version and
     the settings read from the environment (the tile mirror replaces every tile URL)."""
-
     from geo import basemaps
 
     root = Path(__file__).resolve().parents[1]
