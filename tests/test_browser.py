@@ -330,6 +330,8 @@ def test_clicking_a_venue_shows_its_card(browser, app_url):
 def test_an_export_survives_panning_while_it_renders(browser, app_url, artifacts):
     """A pan asks Streamlit for a rerun, which stops the running script: the render must go on regardless
     (it runs in the export worker, the next run waits on) and its download must appear."""
+    from playwright.sync_api import expect
+
     sockets: list = []
     page, _ = open_app(browser, f"{app_url}/?basemap=offline&lang=en", sockets)
     try:
@@ -337,9 +339,10 @@ def test_an_export_survives_panning_while_it_renders(browser, app_url, artifacts
         page.wait_for_url(re.compile(r"[?&]c="), timeout=30_000)  # the run after the map's first bounds is done
         page.get_by_text("Export this view").first.click()
         page.get_by_role("combobox", name="Size").click()
-        page.keyboard.type("A3 landscape")  # the select filters its options as one types
-        page.get_by_role("option", name="A3 landscape").wait_for(timeout=10_000)
-        page.keyboard.press("Enter")
+        # Clicked, not typed + Enter: under load Enter could land before the list filtered and keep the default
+        # (CI once saved the 1920x1080 default); the form then submits only what the select shows.
+        page.get_by_role("option", name="A3 landscape").click(timeout=10_000)
+        expect(page.get_by_role("combobox", name="Size")).to_have_value("A3 landscape", timeout=10_000)
         page.get_by_text("300", exact=True).click()
         page.get_by_role("button", name="Render").click()
         page.get_by_text("Rendering…").wait_for(timeout=30_000)
