@@ -31,6 +31,8 @@ def test_bench_quick_run_prints_a_table_and_json(tmp_path, capsys):
         "warm open: static export",
         "warm open ratio (ours / bare",
         "warm open ratio (ours / static",
+        "warm open, page's clock: navigation to layers painted",
+        "warm open ratio, page's clock (ours / bare",
         "warm open, ours: page to map iframe",
         "warm open: bytes loaded, ours",
     ):
@@ -45,6 +47,9 @@ def test_bench_quick_run_prints_a_table_and_json(tmp_path, capsys):
     assert page["median_s"] > 50  # KB: the page with its map reached the session
     held = next(r for r in rows if r["figure"].startswith("server holds 3 sessions"))
     assert held["text"] in ("yes", "NO") and held["expect"] == "yes"
+    seen = by_name["warm open: second visitor to vector layers drawn"]["median_s"]
+    painted = by_name["warm open, page's clock: navigation to layers painted"]["median_s"]
+    assert 0.1 < painted <= seen  # on the screen before the automation saw it, and not at navigation start
     loads = [r for r in rows if r["figure"].startswith("warm open: bytes loaded")]
     assert len(loads) == 3 and all(r["runs"][0] > 10_000 for r in loads)  # each page's real bytes
 
