@@ -241,6 +241,9 @@ def _time_open(browser, app: str, cwd: str, url_suffix: str, min_paths: int) -> 
         proc.wait(timeout=10)
 
 
+TARGET_COLD = 1.15  # issue 22: the cold open at most 1.15x the bare page (the bench said 1.3, an older target)
+
+
 def bench_cold_open(browser, runs: int) -> list[dict]:
     """Server start to vector layers drawn, ours and a bare streamlit-folium page, alternated round by round
     (so a busy moment hits both); the figure that counts is the median of the per-round ratios."""
@@ -263,7 +266,7 @@ def bench_cold_open(browser, runs: int) -> list[dict]:
             "median_s": med,
             "runs": ours,
             "baseline": med_base,
-            "target_s": med_base * 1.3,
+            "target_s": med_base * TARGET_COLD,
             "baseline_name": "bare streamlit-folium app",
         },
         {
@@ -271,7 +274,7 @@ def bench_cold_open(browser, runs: int) -> list[dict]:
             "median_s": statistics.median(ratios),
             "runs": ratios,
             "baseline": 1.0,
-            "target_s": 1.3,
+            "target_s": TARGET_COLD,
             "unit": "x",
         },
     ]
