@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import struct
 import time
@@ -611,6 +612,10 @@ def test_template_payloads_uploaded_stay_text_in_the_browser(browser, app_url, a
         page.locator('section[data-testid="stFileUploaderDropzone"] input[type="file"]').set_input_files(
             {"name": file_name, "mimeType": "application/geo+json", "buffer": data}
         )
+        # the file read before the click, as the other upload tests wait: a click on the button of a run the
+        # upload's own rerun is replacing can be lost (a fresh-clone run waited 60 s for a layer never added)
+        count = len(json.loads(data)["features"])
+        page.get_by_text(f"{count} read, {count} loaded").wait_for(timeout=30000)
         page.get_by_role("button", name="Add to the map").click(timeout=30000)
         label = f"Imported: {file_name}"
         frame = map_with_legend(page, label)  # the base map reloads with the new layer
