@@ -342,7 +342,11 @@ def test_an_export_survives_panning_while_it_renders(browser, app_url, artifacts
         page.get_by_role("combobox", name="Size").click()
         # Clicked, not typed + Enter: under load Enter could land before the list filtered and keep the default
         # (CI once saved the 1920x1080 default); the form then submits only what the select shows.
-        page.get_by_role("option", name="A3 landscape").click(timeout=10_000)
+        option = page.get_by_role("option", name="A3 landscape")
+        option.wait_for(timeout=10_000)
+        # force: a rerun under way re-renders the open list, which Playwright then never finds "stable" (a
+        # fresh-clone run timed out so); the Size box holding the option, checked next, is what counts
+        option.click(force=True, timeout=10_000)
         expect(page.get_by_role("combobox", name="Size")).to_have_value("A3 landscape", timeout=10_000)
         page.get_by_text("300", exact=True).click()
         page.get_by_role("button", name="Render").click()
