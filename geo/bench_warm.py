@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
+from geo.paths import PACKAGE_DIR
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_BARE = 1.0  # issue 22: at most the bare page
 
@@ -67,7 +69,7 @@ def _drawn(page, framed: bool, paths: int, timeout_ms: int = 120_000) -> float |
     return attached
 
 
-PAINT_CLOCK = ROOT / "geo" / "static" / "bench" / "paint-clock.js"
+PAINT_CLOCK = PACKAGE_DIR / "static" / "bench" / "paint-clock.js"
 
 
 class Open(NamedTuple):

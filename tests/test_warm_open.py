@@ -92,16 +92,12 @@ def test_a_new_visitor_gets_the_map_first_and_its_frame_preloads_its_scripts(bro
 @pytest.mark.browser
 def test_the_benchs_page_clock_reads_the_paint_in_the_maps_frame_and_in_a_plain_page(browser, app_url, tmp_path):
     """``python -m geo.bench --warm-only`` reads the page's own clock (geo/static/bench/paint-clock.js): in the app
-    the map's paths are painted in streamlit-folium's frame after that frame was attached; in the static export
-    they are painted in the page itself; both before the automation saw them, and neither at navigation start."""
-    from geo import io as gio
-    from geo.bench_warm import open_once
-    from geo.data import load_layers
-    from geo.mapspec import MapSpec
+    the map's paths are painted in streamlit-folium's frame, in the static export in the page itself; both before
+    the automation saw them, and neither at navigation start."""
+    from geo.bench_warm import _export, open_once
 
     ours = open_once(browser, app_url + "/?basemap=offline", True, 20)
     assert 0.2 < ours.painted_s <= ours.took, ours
-    exported = tmp_path / "map.html"
-    exported.write_text(gio.export_html(load_layers(), MapSpec(basemap="offline")), encoding="utf-8")
-    static = open_once(browser, exported.as_uri(), False, 20)
+    _export(tmp_path)  # the bench's own static page: the default view's standalone HTML export
+    static = open_once(browser, (tmp_path / "map.html").as_uri(), False, 20)
     assert 0.0 < static.painted_s <= static.took, static

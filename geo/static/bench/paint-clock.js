@@ -1,7 +1,7 @@
 // The bench's clock inside the page (python -m geo.bench, geo/bench_warm.py): added to a context as an init script,
-// it records on the top page's navigation clock (ms) when the map's iframe was attached and when the map's
-// vector paths were first painted (the first animation frame after window.__bemPaintPaths paths were in the
-// overlay pane), in the page itself (the static export) or in the map's same-origin iframe (streamlit-folium).
+// it records on the top page's navigation clock (ms) when the map's vector paths were first painted (the first
+// animation frame after window.__bemPaintPaths paths were in the overlay pane), in the page itself (the static
+// export) or in the map's same-origin iframe (streamlit-folium).
 // Automation sees the paths later than a person does whenever the page's main thread is busy just after the
 // map is drawn: this is the moment on the screen, read back once the test has seen the map.
 (() => {
@@ -23,7 +23,6 @@
     const iframe = document.querySelector('iframe[src*="streamlit_folium"]');
     if (!iframe || frames.has(iframe)) return;
     frames.add(iframe);
-    mark('iframe', window);
     const hook = () => iframe.contentDocument && watch(iframe.contentWindow, iframe.contentDocument);
     iframe.addEventListener('load', hook);
     hook();
