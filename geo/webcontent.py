@@ -14,7 +14,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo import basemaps, datum, i18n, style
+from geo import datum, i18n, style
 
 #: web display simplification (degrees, ~50 m); stored data stay as shipped
 DISPLAY_SIMPLIFY = {"boundary": 0.001, "districts": 0.001, "core": 0.0002}
@@ -246,8 +246,9 @@ def visible_layers(selected: list | None, extra_keys: tuple[str, ...] = ()) -> t
     return tuple(k for k in every if k in keys)
 
 
-def view_bbox(bounds: dict | None, basemap: str) -> tuple[float, float, float, float] | None:
-    """The WGS-84 bbox of the browser's view (streamlit-folium ``bounds``, in the basemap's datum)."""
+def bounds_bbox(bounds: dict | None, drawn_in: str) -> tuple[float, float, float, float] | None:
+    """The WGS-84 bbox of the browser's view (streamlit-folium ``bounds``, in the datum ``drawn_in``, the
+    datum of the basemap it was drawn on); None for no usable extent."""
     try:
         sw, ne = bounds["_southWest"], bounds["_northEast"]
         lons, lats = [float(sw["lng"]), float(ne["lng"])], [float(sw["lat"]), float(ne["lat"])]
@@ -255,5 +256,5 @@ def view_bbox(bounds: dict | None, basemap: str) -> tuple[float, float, float, f
         return None
     if not (lons[0] < lons[1] and lats[0] < lats[1]):
         return None
-    lon, lat = datum.to_wgs84(lons, lats, basemaps.get_basemap(basemap).datum)
+    lon, lat = datum.to_wgs84(lons, lats, drawn_in)
     return float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1])

@@ -363,7 +363,7 @@ def build_base_map(
     spec: MapSpec,
     asset_base: str = "leaflet",
     vendor_base: str = "vendor",
-    view: tuple[float, float, int] | None = None,
+    view: tuple[float, float, float] | None = None,
     height: str = "100%",
     lazy_tools: bool = False,
     draw: bool = False,
@@ -428,7 +428,7 @@ def build_base_map(
         ).add_to(m)
     if view is not None:  # otherwise the panel fits the opening view (a folium fit too would be a second move)
         lon, lat = datum.from_wgs84(view[1], view[0], bm.datum)
-        m.location, m.options["zoom"] = [lat, lon], int(view[2])
+        m.location, m.options["zoom"] = [lat, lon], float(view[2])  # a fitted 12.5 reopens at 12.5 (zoom_snap 0.25)
     tpl.check_render_once(m)
     return localize_assets(m, asset_base, vendor_base)
 

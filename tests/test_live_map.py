@@ -209,3 +209,32 @@ def test_the_measuring_tool_loads_on_first_use_and_shows_units(browser, app_url,
         assert all(u in text for u in units), text
     finally:
         page.close()
+
+
+@pytest.mark.parametrize(("start", "then"), [((1400, 900), (1280, 720)), ((1280, 720), (1920, 1080))])
+def test_a_resized_window_leaves_the_map_where_it_was(browser, app_url, start, then):
+    """The overview map (leaflet-minimap) re-centres the main map on its own centre whenever it moves, its own
+    resizes too; at the overview's zoom 6 that centre is ~2 km coarse, so a window resize (or a rebuilt map
+    settling in its frame) moved the planner's map. Only a drag of the overview may move the main map."""
+    page, frame = open_map(browser, app_url, start, "lang=zh&basemap=offline&c=39.87817,116.30823&z=12", labels=False)
+    try:
+        where = "() => [map_div.getCenter().lat, map_div.getCenter().lng, map_div.getZoom()]"
+        before = frame.evaluate(where)
+        page.set_viewport_size({"width": then[0], "height": then[1]})
+        page.wait_for_timeout(800)  # the frame's resize, the maps' invalidateSize and any move after it
+        after = frame.evaluate(where)
+        # Leaflet keeps the centre across a resize to within a pixel (~30 m at zoom 12)
+        assert after[2] == before[2] and abs(after[0] - before[0]) < 5e-4 and abs(after[1] - before[1]) < 5e-4, (before, after)
+        # the overview still moves the map when the planner drags it
+        frame.locator(".leaflet-control-minimap-toggle-display").click()
+        frame.wait_for_function("document.querySelector('.leaflet-control-minimap').getBoundingClientRect().width > 100")
+        box = frame.locator(".leaflet-control-minimap").bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        for step in range(1, 6):
+            page.mouse.move(x + 4 * step, y + 3 * step)
+        page.mouse.up()
+        frame.wait_for_function(f"Math.abs(map_div.getCenter().lng - {after[1]}) > 0.1", timeout=10000)
+    finally:
+        page.close()

@@ -186,10 +186,28 @@ def _render_groups(build, base: dict) -> tuple[str, str]:
     return strings, control
 
 
+#: the key under which ``show_map``'s report (``st.session_state[key]``) names the datum its map was drawn in
+REPORT_DATUM = "_datum"
+
+
 def show_map(
-    base: dict, groups: str, control: str, *, key: str, height: int, center=None, zoom=None, returned_objects: list[str]
+    base: dict,
+    groups: str,
+    control: str,
+    *,
+    key: str,
+    height: int,
+    center=None,
+    zoom=None,
+    returned_objects: list[str],
+    datum: str = "wgs84",
 ) -> dict:
-    """The streamlit-folium component with pre-rendered strings (see the module docstring)."""
+    """The streamlit-folium component with pre-rendered strings (see the module docstring).
+
+    Each report of the map also lands in ``st.session_state[key]``, with the ``datum`` its coordinates are in:
+    a rebuilt map is a new component whose value starts empty, and the old map's last report (a pan, a layer
+    switched off, a drawing), sent just before or after the switch that rebuilt it, is still the latest word
+    on where the planner is."""
     bounds = base["bounds"]
     defaults = {
         "last_clicked": None,
@@ -215,8 +233,8 @@ def show_map(
     js_links, css_links = bundle_links(tuple(base["js"]), tuple(base["css"]))
     component = map_frame(js_links, css_links)  # its page preloads the links, alongside the component's script
 
-    def on_change():
-        st.session_state[key] = st.session_state.get(hash_key, {})
+    def on_change():  # Streamlit keeps this run's callback with this component: the datum is its map's
+        st.session_state[key] = {**(st.session_state.get(hash_key) or {}), REPORT_DATUM: datum}
 
     return (component or sf._component_func)(
         script=base["leaflet"],

@@ -39,6 +39,7 @@ def map_view(
     # the core, axes and areas of the year filter: a year that drops one is another base map (reopened in place)
     layout = result.layout
     dated = f"{base_spec.key()}|without={','.join(mapspec.dropped_ids(layers, layout))}"
+    state.follow_map()  # where the planner is, before a rebuilt map is told where to open
     view = state.base_view(f"{dated}|draw={can_edit}")
     private = bool(imported)  # a planner's own layers: the session's copy, never a server-wide cache
     base = fastmap.base_map(
@@ -69,7 +70,10 @@ def map_view(
         private=private,
     )
     out = (
-        fastmap.show_map(base, groups, control, key="map", height=680, center=center, zoom=zoom, returned_objects=RETURNED) or {}
+        fastmap.show_map(
+            base, groups, control, key="map", height=680, center=center, zoom=zoom, returned_objects=RETURNED, datum=display
+        )
+        or {}
     )
     state.remember_map(out, display, layers, lang)
     return out
@@ -90,10 +94,11 @@ def basemap_notes(spec: mapspec.MapSpec) -> str | None:
     return url
 
 
-def reported_bbox(out: dict, basemap: str) -> tuple[float, float, float, float] | None:
-    """The browser's extent once the map has reported one (the component's default carries no centre), else the
-    last one it reported."""
-    bbox = webcontent.view_bbox(out.get("bounds"), basemap) if out.get("center") else None
+def reported_bbox() -> tuple[float, float, float, float] | None:
+    """The browser's extent once a map has reported one (the component's default carries no centre), else the
+    last one it reported (``state.latest_report``: a rebuilt map's old map counts until the new one reports)."""
+    report, drawn_in = state.latest_report()
+    bbox = webcontent.bounds_bbox(report.get("bounds"), drawn_in) if report.get("center") else None
     mem = session()
     if bbox is not None:
         mem.bbox = bbox

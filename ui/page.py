@@ -64,18 +64,17 @@ def main(started: float) -> None:
         drawn = _the_map(layers, token, (), None, False, page.basemap)
     lang, basemap, card_slot = sidebar(layers, token)
     import_panel(layers, lang)
-    display = webmap.effective_basemap(basemap, token).datum
-    ws_layers, can_edit, ws = workspace_panel(layers, lang, imported_layers(), display)
+    ws_layers, can_edit, ws = workspace_panel(layers, lang, imported_layers())
     imported = imported_layers() + ws_layers
     if not early:
         header(lang)
         drawn = _the_map(layers, token, imported, ws, can_edit, basemap)
-    out, spec, shown = drawn
+    _, spec, shown = drawn
     selected_id = state.selected_id(layers)
     with card_slot:  # the card opens at the top of the sidebar, so it never shrinks the map
         card_panel(layers, selected_id, ws, can_edit, lang)
     tabs(layers, shown, selected_id, ws, lang, first_paint, spec, can_edit)
-    bbox = reported_bbox(out, basemap)
+    bbox = reported_bbox()
     # what the planner sees now: the layers switched on and the extent the map reported on this run
     export_spec = replace(state.map_spec(layers, imported, token, bbox=bbox), marks=spec.marks, projects=spec.projects)
     export_panel(layers, export_spec)

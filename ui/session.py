@@ -36,7 +36,7 @@ class Session:
     last_tip: str | None = None  # the last clicked tooltip already handled
     selected_layers: list | None = None  # the layers the browser last reported as switched on
     base_key: str | None = None  # what the base map was built from (see ui.state.base_view)
-    base_view: tuple[float, float, int] | None = None  # where that base map opened
+    base_view: tuple[float, float, float] | None = None  # where that base map opened (lat, lon, zoom)
     run_ms: float = 0.0  # the server time of the last run (the benchmark reads it)
     export_job: object | None = None  # the export under way (ui.jobs)
     export_result: object | None = None  # the last finished export

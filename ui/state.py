@@ -16,6 +16,7 @@ import streamlit as st
 from geo import basemaps, datum, filters, i18n, mapspec, style, webcontent
 from geo.views import VIEWS
 from ui import address
+from ui.fastmap import REPORT_DATUM
 from ui.pagestate import YEAR_MAX, YEAR_MIN, PageState, zoom_text  # noqa: F401 (re-exported for the page)
 from ui.session import RING_UNSEEN, session
 
@@ -282,7 +283,7 @@ def map_target(display_datum: str) -> tuple[tuple[float, float] | None, int | No
     return (lat_d, lon_d), zoom
 
 
-def base_view(key: str) -> tuple[float, float, int] | None:
+def base_view(key: str) -> tuple[float, float, float] | None:
     """Where the (re)built base map opens: fixed while the base map stays the same (``key``: what it is built
     from — language, basemap, imported layers, editing).
 
@@ -309,14 +310,30 @@ def base_view(key: str) -> tuple[float, float, int] | None:
     return mem.base_view
 
 
-def remember_map(out: dict, display_datum: str, layers, lang: str) -> None:
-    """Keep the map's centre/zoom for the URL, and select the venue a click opened."""
-    mem = session()
-    centre = out.get("center")
-    if isinstance(centre, dict) and "lat" in centre and out.get("zoom"):
-        lon, lat = datum.to_wgs84(float(centre["lng"]), float(centre["lat"]), display_datum)
+def latest_report() -> tuple[dict, str]:
+    """What a map last reported and the datum its coordinates are in (``ui.fastmap.show_map`` keeps each report
+    with its map's datum), whichever map sent it: a map rebuilt by a language or basemap switch is a new
+    component that reports nothing until it has drawn, while the old map's last pan may arrive after the switch."""
+    latest = st.session_state.get("map")
+    if not isinstance(latest, dict):
+        return {}, "wgs84"
+    return latest, str(latest.get(REPORT_DATUM) or "wgs84")
+
+
+def follow_map() -> None:
+    """The page state takes the centre and zoom the map last reported (``latest_report``), before this run
+    decides where a rebuilt map opens (``base_view``) and what the URL says."""
+    report, drawn_in = latest_report()
+    centre = report.get("center")
+    if isinstance(centre, dict) and "lat" in centre and report.get("zoom"):
+        lon, lat = datum.to_wgs84(float(centre["lng"]), float(centre["lat"]), drawn_in)
         page().c = f"{lat:.5f},{lon:.5f}"
-        page().z = zoom_text(float(out["zoom"]))  # fractional: a fitted view (12.5) reopens as it was
+        page().z = zoom_text(float(report["zoom"]))  # fractional: a fitted view (12.5) reopens as it was
+
+
+def remember_map(out: dict, display_datum: str, layers, lang: str) -> None:
+    """Keep the layers the map reported, and select the venue a click opened."""
+    mem = session()
     if out.get("selected_layers") is not None:
         mem.selected_layers = out["selected_layers"]
     # the point clicked: on the map, or on a feature (the core, an axis, an area, a venue: streamlit-folium

@@ -64,37 +64,36 @@ def layers_of(ws: workspace.Workspace, lang: str) -> tuple[imports.ImportedLayer
     return tuple(out)
 
 
-def latest_drawing(display_datum: str) -> dict | None:
-    """The shape the planner last drew (the map component's latest value), as WGS-84 GeoJSON."""
+def latest_drawing() -> dict | None:
+    """The shape the planner last drew (the map's latest report), as WGS-84 GeoJSON: converted from the datum
+    of the map it was drawn on, even when a basemap switch has rebuilt the map since."""
     import shapely
 
     from geo import datum
 
-    latest = st.session_state.get("map")
-    drawing = latest.get("last_active_drawing") if isinstance(latest, dict) else None
+    latest, drawn_in = state.latest_report()
+    drawing = latest.get("last_active_drawing")
     if not isinstance(drawing, dict) or not isinstance(drawing.get("geometry"), dict):
         return None
     try:
         geom = shapely.from_geojson(json.dumps(drawing["geometry"]))
     except (shapely.errors.GEOSException, ValueError, TypeError):
         return None
-    return json.loads(shapely.to_geojson(datum.transform_geometry(geom, display_datum, "wgs84")))
+    return json.loads(shapely.to_geojson(datum.transform_geometry(geom, drawn_in, "wgs84")))
 
 
-def workspace_panel(
-    layers: Layers, lang: str, session_imports: tuple, display_datum: str = "wgs84"
-) -> tuple[tuple, bool, workspace.Workspace | None]:
+def workspace_panel(layers: Layers, lang: str, session_imports: tuple) -> tuple[tuple, bool, workspace.Workspace | None]:
     """The sidebar panel; returns the workspace's drawable layers, whether this session may edit, and the
     workspace (None when none is open). The store being down never stops the page: the panel says so."""
     page = state.page()
     first = not st.session_state.get("ws_policies")
-    out = panel(page, lang, session_imports, display_datum)
+    out = panel(page, lang, session_imports)
     if first:  # the session's first run: the link's tokens (if any) are sorted now
         address.first_run(replace_entry="et" in st.query_params or "wt" in st.query_params)  # ui/address.py
     return out
 
 
-def panel(page, lang: str, session_imports: tuple, display_datum: str) -> tuple[tuple, bool, workspace.Workspace | None]:
+def panel(page, lang: str, session_imports: tuple) -> tuple[tuple, bool, workspace.Workspace | None]:
     t = lambda k: i18n.t(k, lang)  # noqa: E731
     with st.sidebar.expander(t("ws_title"), expanded=bool(page.ws), key="ws_open", on_change="rerun") as box:
         if not page.ws:
@@ -107,7 +106,7 @@ def panel(page, lang: str, session_imports: tuple, display_datum: str) -> tuple[
         ws, can_edit, live = opened
         if box.open:  # the workspace's layers and edit rights count whether or not the panel is open
             with guarded(lang):
-                open_panel(ws, can_edit, lang, session_imports, display_datum, live)
+                open_panel(ws, can_edit, lang, session_imports, live)
     return layers_of(ws, lang), can_edit, ws
 
 
@@ -247,7 +246,7 @@ def create_form(lang: str) -> None:
     st.rerun()
 
 
-def open_panel(ws, can_edit: bool, lang: str, session_imports: tuple, display_datum: str, live: bool = True) -> None:
+def open_panel(ws, can_edit: bool, lang: str, session_imports: tuple, live: bool = True) -> None:
     """The open workspace: its name and version, its links, its named views, the edit forms, leaving (``live``:
     the store gave this version now; else the history is left out until it is back)."""
     t = lambda k: i18n.t(k, lang)  # noqa: E731
@@ -263,7 +262,7 @@ def open_panel(ws, can_edit: bool, lang: str, session_imports: tuple, display_da
         )
     if can_edit:
         conflict_box(ws, lang)  # a refused save: theirs beside mine (while the store is down, saving waits)
-        edit_forms(ws, lang, session_imports, latest_drawing(display_datum), live)
+        edit_forms(ws, lang, session_imports, latest_drawing(), live)
     st.button(t("ws_leave"), on_click=leave, key="ws_leave")
 
 

@@ -349,6 +349,12 @@
       else { right = Math.max(right, c.right - r.left + 8); }
     });
     // a tall panel on the right takes width; short controls at the bottom take height instead
+    if (left + right > c.width / 2) {
+      // the controls are not laid out yet (their style sheet still loading: the panel is as wide as the map);
+      // fitting clear of them would leave no room and open at the closest zoom. The refit once they are
+      // (BEM.opening) puts the view clear of them
+      left = right = 16;
+    }
     map._bemFitting = true;  // BEM.opening tells its own refits from the planner's moves
     try {
       map.fitBounds(bounds, {paddingTopLeft: [left, top], paddingBottomRight: [right, bottom + 24],
@@ -435,10 +441,25 @@
     var layer = L.geoJSON(data, {interactive: false, style: function (f) {
       return f.properties.core ? MINI_CORE : MINI_OUTLINE;
     }});
-    return new L.Control.MiniMap(layer, {position: "bottomleft", toggleDisplay: true, width: 140, height: 140,
+    var mini = new L.Control.MiniMap(layer, {position: "bottomleft", toggleDisplay: true, width: 140, height: 140,
       zoomLevelFixed: 6, minimized: true,
       aimingRectOptions: {color: "#D55E00", weight: 1.5, fillOpacity: 0.04, interactive: false},
-      strings: strings}).addTo(map);
+      strings: strings});
+    // leaflet-minimap re-centres the main map on the overview's centre after every move of the overview, its
+    // own resizes too (a window resize once the overview is collapsed): at zoom 6 that centre is ~2 km coarse,
+    // so the planner's map jumped. Only a planner's drag or keys on the overview move the main map; the
+    // overview following the main map (_mainMapMoving) goes through as before. Set before addTo: the plugin
+    // binds the handler when its map is ready.
+    var follow = mini._onMiniMapMoved, byHand = false;
+    mini._onMiniMapMoved = function (e) {
+      if (this._mainMapMoving || byHand) { byHand = false; return follow.call(this, e); }
+    };
+    mini.addTo(map);
+    mini._miniMap.on("dragstart", function () { byHand = true; });
+    mini._container.addEventListener("keydown", function (e) {  // Leaflet's keyboard panning: the arrow keys
+      if (/^Arrow/.test(e.key)) { byHand = true; }
+    }, true);
+    return mini;
   };
 })();
 
