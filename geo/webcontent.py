@@ -234,6 +234,16 @@ def layer_name(s: style.LayerStyle, lang: str) -> str:
 # --- what the browser reports back ---------------------------------------------------------------------
 
 
+#: the entry a map's reports carry in ``selected_layers`` until its venue groups have said which of its layers
+#: are off (bem-map.js, BEM.layerPanel): such a report does not yet say what the planner sees
+OPENING = "_opening"
+
+
+def layers_settled(selected: list | None) -> bool:
+    """Whether a map's ``selected_layers`` report says which layers are on (see ``OPENING``)."""
+    return not any(isinstance(item, dict) and item.get("name") == OPENING for item in selected or ())
+
+
 def visible_layers(selected: list | None, extra_keys: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The layer keys switched on in the browser, from streamlit-folium's ``selected_layers``.
 

@@ -250,8 +250,7 @@ def venue_groups(
     # new base map (another language, basemap or import) keeps them hidden
     dynamic = {*style.VENUE_CATEGORIES, *(layer.key for layer in spec.imported)}
     base_hidden = [style.get_style(k).label(lang) for k in hidden if k not in dynamic and k in style.STYLES]
-    if base_hidden:
-        HideLayers(base_hidden).add_to(selection)
+    HideLayers(base_hidden).add_to(selection)  # none too: it tells the map's reports the groups have arrived
     groups.append(selection)
     for group in groups:
         tpl.check_render_once(group)

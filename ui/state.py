@@ -47,7 +47,7 @@ def init_from_url() -> None:
     ss["page"] = state
     restore_widgets(WIDGETS)  # the widgets start from the state
     if state.view and not state.c:  # a named view decides the extent; a venue in the same link is selected
-        go_to_view()
+        fit_view()
     elif state.venue and not state.c:
         mem.target_venue = state.venue
 
@@ -138,8 +138,19 @@ def restore_widgets(names: tuple[str, ...]) -> None:
 
 
 def go_to_view() -> None:
-    """Callback of the view picker: aim the map at the named view."""
+    """Callback of the view picker: aim the map at the named view the planner picked.
+
+    Streamlit also calls it when only the picker's labels changed (a language switch redraws it, and under
+    quick reruns its value comes back as a change): the view is the same one, so the map stays where the
+    planner had panned it rather than jumping back to the view."""
+    before = page().view
     changed("view")
+    if page().view != before:
+        fit_view()
+
+
+def fit_view() -> None:
+    """Fit the map to the page state's named view, if it has one."""
     key = page().view
     if key in VIEWS:
         fit_to(VIEWS[key].bbox)
@@ -228,7 +239,8 @@ def reported_layers() -> list | None:
     on_change callback stores it before this run), else what the last run remembered."""
     latest = st.session_state.get("map")
     if isinstance(latest, dict) and latest.get("selected_layers") is not None:
-        return latest["selected_layers"]
+        if webcontent.layers_settled(latest["selected_layers"]):
+            return latest["selected_layers"]
     return session().selected_layers
 
 
@@ -334,7 +346,7 @@ def follow_map() -> None:
 def remember_map(out: dict, display_datum: str, layers, lang: str) -> None:
     """Keep the layers the map reported, and select the venue a click opened."""
     mem = session()
-    if out.get("selected_layers") is not None:
+    if out.get("selected_layers") is not None and webcontent.layers_settled(out["selected_layers"]):
         mem.selected_layers = out["selected_layers"]
     # the point clicked: on the map, or on a feature (the core, an axis, an area, a venue: streamlit-folium
     # reports those as "objects", not as map clicks)

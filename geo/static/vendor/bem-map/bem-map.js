@@ -192,6 +192,7 @@
   };
 
   /* ---- the panel on the map (geo.webmap.LayerPanel): spec is geo.webmap.legend_spec's ------ */
+  var OPENING = "_opening";
   BEM.layerPanel = function (map, spec) {
     BEM.defaultIcon(spec.defaultIcon);
     BEM.panel(map, spec);
@@ -203,6 +204,16 @@
       else { delete g.selected_layers["bem:" + key]; }
     }
     Object.keys(spec.keys).forEach(function (name) { report(name, spec.hidden.indexOf(name) < 0); });
+    // streamlit-folium reports the map once as soon as it is made, before the venue groups say which of the
+    // base map's layers are off (BEM.hideLayers): until they have, the report says so ("opening", which
+    // geo.webcontent.OPENING names) and the page keeps the layers it knew
+    var g0 = window.__GLOBAL_DATA__;
+    if (g0 && g0.selected_layers) { g0.selected_layers["bem:" + OPENING] = {name: OPENING, url: "bem"}; }
+    BEM.groupsArrived = function (hidden) {
+      hidden.forEach(function (name) { report(name, false); });
+      var g = window.__GLOBAL_DATA__;
+      if (g && g.selected_layers) { delete g.selected_layers["bem:" + OPENING]; }
+    };
     // only the planner's clicks count: streamlit-folium swapping the dynamic venue layers
     // also fires overlayadd/overlayremove through the layer control
     var userToggle = false;
@@ -509,6 +520,10 @@
   // would (the legend row dims, the app hears it), once the control exists; "group" is the selection group
   BEM.hideLayers = function (group, names) {
     var tries = 0;
+    // the map's next report must already say these layers are off, though the control below may not exist
+    // yet: else the page takes them as switched on again, and a planner's click on one is undone by the run
+    // that report caused
+    if (BEM.groupsArrived) { BEM.groupsArrived(names); }
     (function attempt() {
       // the group and the layer control arrive one after the other: try until the control lists the layers
       var map = group._map, found = 0;
@@ -519,7 +534,7 @@
         var input = label.querySelector("input");
         if (input && input.checked) { input.click(); }
       });
-      if (found < names.length && ++tries < 100) { setTimeout(attempt, 50); }
+      if (found < names.length && ++tries < 100) { setTimeout(attempt, tries === 1 ? 0 : 50); }  // 0: after the control
     })();
   };
 })();
