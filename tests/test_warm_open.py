@@ -101,3 +101,21 @@ def test_the_benchs_page_clock_reads_the_paint_in_the_maps_frame_and_in_a_plain_
     _export(tmp_path)  # the bench's own static page: the default view's standalone HTML export
     static = open_once(browser, (tmp_path / "map.html").as_uri(), False, 20)
     assert 0.0 < static.painted_s <= static.took, static
+
+
+def test_the_server_does_not_collect_the_whole_heap_after_every_run(monkeypatch):
+    """Streamlit's default ``gc.collect(2)`` after each run holds the GIL ~0.1 s per run with this app's heap: no
+    message sent, no file served meanwhile, for every session. `streamlit run` from the project folder reads it off
+    (.streamlit/config.toml), as Streamlit itself parses that file."""
+    from streamlit import config
+
+    from tests.conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    try:
+        config.get_config_options(force_reparse=True)
+        assert config.get_option("runner.postScriptGC") is False
+        assert config.get_where_defined("runner.postScriptGC") == str(ROOT / ".streamlit" / "config.toml")
+    finally:
+        monkeypatch.undo()
+        config.get_config_options(force_reparse=True)
