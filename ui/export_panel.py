@@ -75,8 +75,12 @@ def export_panel(layers: Layers, spec: mapspec.MapSpec) -> None:
             )
             dpi = c3.radio("DPI", (150, 300), horizontal=True, key="exp_dpi")
             c4, c5 = st.columns(2)
-            width = c4.number_input(t("export_width"), 200, 7680, 1920, step=10, key="exp_w")
-            height = c5.number_input(t("export_height"), 200, 7680, 1080, step=10, key="exp_h")
+            # the defaults go into the session state, not the widgets: the restore above sets these keys, and a
+            # widget given both a default and a session-state value makes Streamlit warn in the server log
+            st.session_state.setdefault("exp_w", 1920)
+            st.session_state.setdefault("exp_h", 1080)
+            width = c4.number_input(t("export_width"), min_value=200, max_value=7680, step=10, key="exp_w")
+            height = c5.number_input(t("export_height"), min_value=200, max_value=7680, step=10, key="exp_h")
             title = st.text_input(t("export_title_field"), i18n.t("app_title", lang), max_chars=120, key="exp_title")
             subtitle = st.text_input(t("export_subtitle_field"), "", max_chars=160, key="exp_subtitle")
             label_lang = st.radio(

@@ -436,7 +436,8 @@ def table_rows(table: pd.DataFrame, crs: str, problems: ProblemLog, known, bound
     x, y, kept, cast = coordinates(table, lon_col, lat_col, problems)
     _notice_swaps(table, lon_col, lat_col, cast, problems)
     del cast
-    table.drop(columns=list(dict.fromkeys((lon_col, lat_col))), inplace=True)  # numbers now: freed before the fields
+    for column in dict.fromkeys((lon_col, lat_col)):  # numbers now: freed before the fields (in place: pandas
+        del table[column]  # deprecates drop(inplace=True), and a copy without them would not free them yet)
     rows = np.flatnonzero(kept)
     if not len(rows):
         return gpd.GeoDataFrame(pd.DataFrame([]), geometry=[], crs=CRS)
