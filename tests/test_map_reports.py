@@ -57,3 +57,35 @@ def test_a_report_from_a_gcj02_map_is_read_in_gcj02_after_a_switch_to_a_wgs84_ba
     assert abs(lat - LAT) < 2e-5 and abs(lon - LON) < 2e-5, (lat, lon)
     bbox = at.session_state[SESSION_KEY].bbox
     assert bbox is not None and abs((bbox[0] + bbox[2]) / 2 - LON) < 1e-3 and abs((bbox[1] + bbox[3]) / 2 - LAT) < 1e-3
+
+
+def hidden_in_groups(at) -> list[str]:
+    """The base map's layers the run's venue groups switch off (``BEM.hideLayers``' names)."""
+    import json
+    import re
+
+    groups = json.loads(at.get("component_instance")[0].proto.json_args)["feature_group"]
+    found = re.search(r"BEM\.hideLayers\(\w+, (\[.*?\])\);", groups)
+    assert found, "the groups always carry BEM.hideLayers: it tells the map's reports the groups arrived"
+    return json.loads(found.group(1))
+
+
+def test_a_rebuilt_maps_first_report_does_not_switch_the_hidden_layers_back_on():
+    from geo import style
+    from geo.webcontent import OPENING
+
+    on = [{"name": s.key, "url": "bem"} for s in style.LAYERS]
+    at = app_test({"lang": "en", "basemap": "offline"})
+    at.session_state["map"] = {"selected_layers": [x for x in on if x["name"] != "districts"], REPORT_DATUM: "wgs84"}
+    at.run()
+    districts = style.get_style("districts").label("en")
+    assert hidden_in_groups(at) == [districts]
+    # a rebuilt map reports once as soon as it is made: every layer on, the groups not yet there to say otherwise
+    at.session_state["map"] = {"selected_layers": [*on, {"name": OPENING, "url": "bem"}], REPORT_DATUM: "wgs84"}
+    at.run()
+    assert not at.exception
+    assert hidden_in_groups(at) == [districts]
+    # once the groups have arrived, the report counts: the planner showed the layer again
+    at.session_state["map"] = {"selected_layers": on, REPORT_DATUM: "wgs84"}
+    at.run()
+    assert hidden_in_groups(at) == []

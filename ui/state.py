@@ -235,12 +235,12 @@ def selected_id(layers) -> str | None:
 
 
 def reported_layers() -> list | None:
-    """The layers the browser last reported as switched on: the map component's latest value (its
-    on_change callback stores it before this run), else what the last run remembered."""
+    """The layers the browser last reported as switched on: the map's latest report (``latest_report``) once it
+    is settled (``geo.webcontent.layers_settled``), else the last settled one."""
     latest = st.session_state.get("map")
-    if isinstance(latest, dict) and latest.get("selected_layers") is not None:
-        if webcontent.layers_settled(latest["selected_layers"]):
-            return latest["selected_layers"]
+    selected = latest.get("selected_layers") if isinstance(latest, dict) else None
+    if selected is not None and webcontent.layers_settled(selected):
+        session().selected_layers = selected  # what a rebuilt map's first, unsettled report falls back to
     return session().selected_layers
 
 
