@@ -67,8 +67,7 @@ def take_basemap_request() -> None:
     basemap it asked for, once per click, so the sidebar and the URL say what the map shows."""
     from geo.webtiles import REPORT
 
-    latest = st.session_state.get("map")
-    reported = latest.get("selected_layers") if isinstance(latest, dict) else None
+    reported = latest_report()[0].get("selected_layers")
     for item in reported or ():
         stamp = item.get("url") if isinstance(item, dict) else None
         if isinstance(stamp, str) and stamp.startswith(REPORT) and stamp != st.session_state.get("_basemap_request"):
@@ -237,8 +236,7 @@ def selected_id(layers) -> str | None:
 def reported_layers() -> list | None:
     """The layers the browser last reported as switched on: the map's latest report (``latest_report``) once it
     is settled (``geo.webcontent.layers_settled``), else the last settled one."""
-    latest = st.session_state.get("map")
-    selected = latest.get("selected_layers") if isinstance(latest, dict) else None
+    selected = latest_report()[0].get("selected_layers")
     if selected is not None and webcontent.layers_settled(selected):
         session().selected_layers = selected  # what a rebuilt map's first, unsettled report falls back to
     return session().selected_layers
@@ -344,10 +342,9 @@ def follow_map() -> None:
 
 
 def remember_map(out: dict, display_datum: str, layers, lang: str) -> None:
-    """Keep the layers the map reported, and select the venue a click opened."""
+    """Select the venue a click opened (the layers and the view the map reported are read from its latest
+    report before the map is drawn: ``reported_layers``, ``follow_map``)."""
     mem = session()
-    if out.get("selected_layers") is not None and webcontent.layers_settled(out["selected_layers"]):
-        mem.selected_layers = out["selected_layers"]
     # the point clicked: on the map, or on a feature (the core, an axis, an area, a venue: streamlit-folium
     # reports those as "objects", not as map clicks)
     for clicked, seen in ((out.get("last_object_clicked"), "last_object"), (out.get("last_clicked"), "last_click")):
